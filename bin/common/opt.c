@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* opt.c — getopt_long driven by the tool's table, and --help printed from it. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gomem.h"
+#include "msg.h"
+#include "opt.h"
+
+#define MAX_OPTIONS 64
+
+int cli_next(const cli_tool *tool, int argc, char **argv, const char **arg)
+{
+	static struct option longopts[MAX_OPTIONS + 1];
+	static char shortopts[MAX_OPTIONS * 2 + 2];
+	static const cli_tool *built;
+	int c;
+
+	if (built != tool) {
+		size_t n = 0, s = 0;
+
+		shortopts[s++] = ':'; /* report a missing argument as ':' */
+		for (const cli_option *o = tool->options; o->long_name && n < MAX_OPTIONS; o++, n++) {
+			longopts[n].name = o->long_name;
+			longopts[n].has_arg = o->arg_name ? required_argument : no_argument;
+			longopts[n].flag = NULL;
+			longopts[n].val = o->id;
+			if (o->short_name) {
+				shortopts[s++] = (char)o->short_name;
+				if (o->arg_name)
+					shortopts[s++] = ':';
+			}
+		}
+		memset(&longopts[n], 0, sizeof(longopts[n]));
+		shortopts[s] = '\0';
+		built = tool;
+	}
+	opterr = 0;
+	c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	*arg = optarg;
+	if (c == '?') {
+		if (optopt && optopt < 256)
+			cli_errorf("unknown option -%c", optopt);
+		else
+			cli_errorf("unknown option %s", argv[optind - 1]);
+		cli_hintf("try 'gomem %s --help'", tool->name);
+		return '?';
+	}
+	if (c == ':') {
+		cli_errorf("option %s needs an argument", argv[optind - 1]);
+		cli_hintf("try 'gomem %s --help'", tool->name);
+		return '?';
+	}
+	return c;
+}
+
+void cli_help(const cli_tool *tool, FILE *fp)
+{
+	fprintf(fp, "Usage: gomem %s %s\n%s\n\nOptions:\n", tool->name, tool->usage, tool->summary);
+	for (const cli_option *o = tool->options; o->long_name; o++) {
+		char left[64];
+		const char *h = o->help, *nl;
+
+		if (o->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->long_name,
+				 o->arg_name ? "=" : "", o->arg_name ? o->arg_name : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->long_name,
+				 o->arg_name ? "=" : "", o->arg_name ? o->arg_name : "");
+		while ((nl = strchr(h, '\n')) != NULL) {
+			fprintf(fp, "  %-24s %.*s\n", left, (int)(nl - h), h);
+			left[0] = '\0';
+			h = nl + 1;
+		}
+		if (strlen(left) > 24)
+			fprintf(fp, "  %s\n  %-24s %s\n", left, "", h);
+		else
+			fprintf(fp, "  %-24s %s\n", left, h);
+	}
+	if (tool->epilogue)
+		fprintf(fp, "\n%s", tool->epilogue);
+}
+
+void cli_version(const cli_tool *tool)
+{
+	printf("gomem %s %s\n", tool->name, gomem_version());
+}

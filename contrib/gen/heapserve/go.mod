@@ -1,0 +1,3 @@
+module gomem.example/heapserve
+
+go 1.19

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* gomem-internal.h — declarations shared inside libgomem, never installed. */
+#ifndef GOMEM_INTERNAL_H
+#define GOMEM_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gomem.h"
+
+#define GOMEM_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- errors (error.c) ---------------------------------------------------- */
+
+/* Records an error unless one is already there (the first error wins).
+ * Returns CODE so callers can write `return gomem_error_set(...)`. */
+int gomem_error_set(gomem_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int gomem_error_setv(gomem_error *err, int code, const char *fmt, va_list ap);
+/* The same, with a position: a text line and column, or a byte offset. */
+int gomem_error_at_line(gomem_error *err, int code, uint64_t line, uint64_t col,
+			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int gomem_error_at_byte(gomem_error *err, int code, uint64_t offset, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void gomem_error_set_source(gomem_error *err, const char *name);
+/* Copies SRC into DST if DST has no error yet (DST may be NULL). */
+void gomem_error_copy(gomem_error *dst, const gomem_error *src);
+
+/* ---- growable arrays with a ceiling (util.c) ----------------------------- */
+
+/* Makes room for at least NEED elements of SIZE bytes in *PTR (capacity in
+ * *CAP), doubling; fails with GOMEM_E_LIMIT past MAX elements or on overflow. */
+int gomem_grow(void **ptr, size_t *cap, size_t need, size_t size, size_t max);
+
+#define GOMEM_GROW(arr, cap, need, max) \
+	gomem_grow((void **)&(arr), &(cap), (need), sizeof(*(arr)), (max))
+
+/* A stable merge sort with a context argument (qsort has none in C11, and
+ * qsort_r differs between glibc and the BSDs). GOMEM_E_NOMEM if the scratch
+ * buffer cannot be had. */
+int gomem_sort(void *base, size_t n, size_t size,
+	       int (*cmp)(const void *a, const void *b, void *ctx), void *ctx);
+
+/* A byte buffer with a ceiling (curl's dynbuf idea). */
+typedef struct gomem_buf {
+	char *data;
+	size_t len, cap, max;
+} gomem_buf;
+
+void gomem_buf_init(gomem_buf *b, size_t max);
+int gomem_buf_append(gomem_buf *b, const void *data, size_t len);
+int gomem_buf_printf(gomem_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gomem_buf_free(gomem_buf *b);
+
+/* ---- strings: an append-only pool with optional interning (strpool.c) ---- */
+
+typedef struct gomem_strpool {
+	char **blocks;          /* storage, in blocks that never move */
+	size_t nblocks, blocks_cap;
+	size_t block_used, block_size;
+	struct gomem_str { const char *s; uint32_t len; } *strs; /* id -> string */
+	size_t count, cap;
+	uint32_t *hash;         /* open addressing over ids+1; NULL until first intern */
+	size_t hash_cap;        /* power of two */
+} gomem_strpool;
+
+void gomem_strpool_init(gomem_strpool *sp);
+void gomem_strpool_free(gomem_strpool *sp);
+/* Appends a string (no deduplication) and returns its id in *id. */
+int gomem_strpool_add(gomem_strpool *sp, const char *s, size_t len, uint32_t *id);
+/* Returns the id of an equal string, adding it if new. */
+int gomem_strpool_intern(gomem_strpool *sp, const char *s, size_t len, uint32_t *id);
+static inline const char *gomem_strpool_get(const gomem_strpool *sp, uint32_t id)
+{
+	return id < sp->count ? sp->strs[id].s : "";
+}
+static inline uint32_t gomem_strpool_len(const gomem_strpool *sp, uint32_t id)
+{
+	return id < sp->count ? sp->strs[id].len : 0;
+}
+uint64_t gomem_hash_bytes(const void *data, size_t len);
+
+/* ---- line splitting over fed chunks (linebuf.c) -------------------------- */
+
+/* Splits fed chunks into lines without copying when a line lies inside one
+ * chunk; a line split across chunks is assembled in a buffer capped at
+ * max_line bytes. Lines are returned without the '\n' (and without a '\r'
+ * before it). */
+typedef struct gomem_linebuf {
+	const char *chunk;   /* current chunk being split */
+	size_t chunk_len, pos;
+	gomem_buf partial;   /* the start of a line the last chunk did not finish */
+	uint64_t lineno;     /* number of the line last returned */
+	uint64_t line_offset;/* byte offset of the line last returned */
+	uint64_t consumed;   /* bytes of input before chunk */
+	bool finished;
+} gomem_linebuf;
+
+void gomem_linebuf_init(gomem_linebuf *lb, size_t max_line);
+void gomem_linebuf_free(gomem_linebuf *lb);
+/* Hands a chunk to the splitter; it must stay valid until next() says 0. */
+void gomem_linebuf_feed(gomem_linebuf *lb, const char *data, size_t len);
+/* No more input: a last line without '\n' will be returned. */
+void gomem_linebuf_finish(gomem_linebuf *lb);
+/* 1 and a line, 0 when the chunk is used up (feed more), or a negative
+ * GOMEM_E_LIMIT when a line is longer than max_line. */
+int gomem_linebuf_next(gomem_linebuf *lb, const char **line, size_t *len);
+
+/* ---- the profile model (profile.c) --------------------------------------- */
+
+#define GOMEM_NONE UINT32_MAX
+
+struct gomem_value_type {
+	uint32_t type, unit; /* string ids */
+};
+
+struct gomem_line {
+	uint64_t function; /* while reading: the file's function id; then an index or GOMEM_NONE */
+	int64_t line;
+	int64_t column;
+};
+
+struct gomem_function {
+	uint64_t id;
+	uint32_t name, system_name, filename;
+	int64_t start_line;
+};
+
+struct gomem_mapping {
+	uint64_t id, memory_start, memory_limit, file_offset;
+	uint32_t filename, build_id;
+	bool has_functions, has_filenames, has_line_numbers, has_inline_frames;
+};
+
+struct gomem_location {
+	uint64_t id;
+	uint64_t mapping;   /* while reading: the file's mapping id (0 none); then index+1 or 0 */
+	uint64_t address;
+	uint32_t line_off;  /* into profile->lines */
+	uint32_t nlines;
+	bool is_folded;
+};
+
+struct gomem_label {
+	uint32_t key, str, num_unit; /* string ids */
+	int64_t num;
+};
+
+struct gomem_sample {
+	uint64_t loc_off;   /* into profile->sample_locs */
+	uint32_t nlocs;
+	uint64_t value_off; /* into profile->values */
+	uint32_t nvalues;   /* equals nsample_types once resolved */
+	uint32_t label_off; /* into profile->labels */
+	uint32_t nlabels;
+};
+
+struct gomem_profile {
+	gomem_profile_format format;
+	gomem_strpool strings; /* id 0 is "" */
+	struct gomem_value_type *sample_types;
+	size_t nsample_types, sample_types_cap;
+	struct gomem_value_type period_type;
+	int64_t period, time_nanos, duration_nanos;
+	uint32_t drop_frames, keep_frames, default_sample_type, doc_url;
+	uint32_t *comments;
+	size_t ncomments, comments_cap;
+
+	struct gomem_mapping *mappings;
+	size_t nmappings, mappings_cap;
+	struct gomem_location *locations;
+	size_t nlocations, locations_cap;
+	struct gomem_line *lines;
+	size_t nlines, lines_cap;
+	struct gomem_function *functions;
+	size_t nfunctions, functions_cap;
+
+	struct gomem_sample *samples;
+	size_t nsamples, samples_cap;
+	/* Location references, leaf first: the file's location ids while
+	 * reading, then indices into locations. */
+	uint64_t *sample_locs;
+	size_t nsample_locs, sample_locs_cap;
+	uint32_t *loc_index; /* after resolve: the same indices as uint32_t (public view) */
+	/* Sample values, a run per sample (value_off/nvalues): samples may
+	 * arrive before the sample types, so the count is checked on resolve. */
+	int64_t *values;
+	size_t nvalues, values_cap;
+	struct gomem_label *labels;
+	size_t nlabels, labels_cap;
+
+	gomem_memstats *memstats;
+};
+
+/* Ceilings on model sizes: a malicious file cannot ask for more. */
+#define GOMEM_PROFILE_MAX_ITEMS ((size_t)1 << 28)
+
+int gomem_profile_new(gomem_profile **out);
+/* Resolves file ids to indices and checks what pprof's CheckValid checks:
+ * every sample has one value per sample type, ids are nonzero and unique,
+ * every referenced id exists, every string index is in range. ERR gets the
+ * first problem. SAMPLE_OFFSETS (may be NULL) gives each sample's byte
+ * offset in the input, for the message; UINT64_MAX means not recorded.
+ * Nothing may be appended to a profile after it is resolved. */
+int gomem_profile_resolve(gomem_profile *p, const uint64_t *sample_offsets,
+			  const uint64_t *location_offsets, gomem_error *err);
+/* Adds a sample type; ids are string ids. */
+int gomem_profile_add_sample_type(gomem_profile *p, uint32_t type, uint32_t unit);
+
+/* The string id of S in P's string table, adding S if it is new. */
+int gomem_profile_intern(gomem_profile *p, const char *s, uint32_t *id);
+
+#endif

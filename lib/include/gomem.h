@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* gomem.h — libgomem, memory diagnostics for Go programs. Include this one
+ * header; each module also has its own under gomem/. */
+#ifndef GOMEM_H
+#define GOMEM_H
+
+#include "gomem/common.h"
+#include "gomem/error.h"
+#include "gomem/source.h"
+#include "gomem/table.h"
+#include "gomem/profile.h"
+#include "gomem/pprof.h"
+#include "gomem/heapprof.h"
+#include "gomem/heapdiff.h"
+
+#endif

@@ -1,0 +1,1 @@
+gomem heapdiff --interval=1s contrib/examples/before.pb.gz

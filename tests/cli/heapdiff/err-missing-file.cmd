@@ -1,0 +1,1 @@
+gomem heapdiff nonexistent.pb.gz contrib/examples/after.pb.gz

@@ -1,0 +1,1 @@
+gomem heapdiff --timeout=5s http://127.0.0.1:1/debug/pprof/heap contrib/examples/after.pb.gz

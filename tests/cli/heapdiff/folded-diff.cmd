@@ -1,0 +1,1 @@
+gomem heapdiff --format=folded-diff contrib/examples/before.txt contrib/examples/after.txt

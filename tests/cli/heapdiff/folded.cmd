@@ -1,0 +1,1 @@
+gomem heapdiff --format=folded contrib/examples/before.pb.gz contrib/examples/after.pb.gz

@@ -1,0 +1,1 @@
+gomem heapdiff --ignore='^main\.\(\*responseCache\)' contrib/examples/before.pb.gz contrib/examples/after.pb.gz

@@ -1,0 +1,1 @@
+gomem heapdiff tests/data/malformed/legacy-bad-header.txt contrib/examples/after.pb.gz

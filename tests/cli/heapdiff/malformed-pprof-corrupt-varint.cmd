@@ -1,0 +1,1 @@
+gomem heapdiff tests/data/malformed/pprof-corrupt-varint.pb contrib/examples/after.pb.gz

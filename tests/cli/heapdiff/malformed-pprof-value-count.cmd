@@ -1,0 +1,1 @@
+gomem heapdiff tests/data/malformed/pprof-value-count.pb contrib/examples/after.pb.gz

@@ -1,0 +1,1 @@
+gomem heapdiff --format=csv -o "${TMPDIR:-/tmp}/gomem-cli-out.csv" contrib/examples/before.pb.gz contrib/examples/after.pb.gz && cat "${TMPDIR:-/tmp}/gomem-cli-out.csv" && rm -f "${TMPDIR:-/tmp}/gomem-cli-out.csv"

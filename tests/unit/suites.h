@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* suites.h — one Check suite per library module, run by runner.c. */
+#ifndef GOMEM_TEST_SUITES_H
+#define GOMEM_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *suite_error(void);
+Suite *suite_util(void);
+Suite *suite_source(void);
+Suite *suite_table(void);
+Suite *suite_pprof(void);
+Suite *suite_heapprof(void);
+Suite *suite_heapdiff(void);
+
+/* Path of a file under the source tree (tests/data/...), in a static buffer. */
+const char *test_path(const char *rel);
+/* Path under ../shared/corpus when present, else NULL (tests then skip). */
+const char *test_corpus(const char *rel);
+
+#endif
