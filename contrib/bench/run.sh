@@ -105,7 +105,7 @@ pprof=$("$go" env GOTOOLDIR)/pprof
 gen=$srcdir/contrib/gen/heapsnap
 stamp=$( ("$go" version; cat "$gen"/go.mod "$gen"/*.go) | cksum | cut -d' ' -f1)
 if [ "$(cat "$data/STAMP" 2>/dev/null || true)" != "$stamp" ]; then
-	echo "bench: generating the large pair with go$gover into $data (~200 MB, ~30 s)"
+	echo "bench: generating the large pair with go$gover into $data (~140 MB, ~30 s)"
 	rm -rf "$data"
 	mkdir -p "$data"
 	(cd "$gen" && "$go" build -trimpath -buildvcs=false -o "$data/heapsnap" .) ||
@@ -118,7 +118,8 @@ for f in before.pb.gz after.pb.gz before.txt after.txt heapsnap; do
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gomem-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT HUP INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' HUP INT TERM
 
 # measure NAME N CMD... — runs CMD (N times in a row per measurement) $runs
 # times; sets $cpu (seconds per run) and $rss (KiB), the medians.
