@@ -94,7 +94,8 @@ pprof_top() {
 }
 
 # pprof_column FILE flat|cum — "name<TAB>value" for the non-zero rows of a
-# -top report, sorted by name. "-unit=B" prints bytes as "8388608B".
+# -top report, sorted by name. "-unit=B" prints bytes as "8388608B"; a node
+# reached only through inlined calls is printed "name (inline)".
 pprof_column() {
 	awk -v col="$2" '
 		started {
@@ -102,6 +103,9 @@ pprof_column() {
 			sub(/B$/, "", v)
 			name = $0
 			sub(/^ *[^ ]+ +[^ ]+ +[^ ]+ +[^ ]+ +[^ ]+ +/, "", name)
+			# A label after the name, from the incoming edges of the node
+			# (report.TextItems), not part of it.
+			sub(/ \((partial-)?inline\)$/, "", name)
 			if (v + 0 != 0) sum[name] += v
 			next
 		}

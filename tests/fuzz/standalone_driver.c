@@ -63,7 +63,8 @@ static int run_dir(int (*run)(const uint8_t *, size_t), const char *dir, int *co
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path))
+			continue;
 		if (run_file(run, path) != 0) {
 			closedir(d);
 			return -1;
