@@ -471,6 +471,21 @@ static int read_legacy(gomem_profile **out, gomem_source *src, gomem_error *err)
 	return rc;
 }
 
+/* Binary input whose very first field does not decode was never a
+ * profile: say so, rather than only "invalid wire type 7". */
+static void explain_first_field(gomem_error *err, int gzipped)
+{
+	char detail[sizeof(err->message)];
+
+	if (err == NULL || err->code != GOMEM_E_FORMAT || !err->has_offset || err->offset != 0)
+		return;
+	memcpy(detail, err->message, sizeof(detail));
+	snprintf(err->message, sizeof(err->message), "not a heap profile: %s (%.150s)",
+		 gzipped ? "gzip data that is not profile.proto"
+			 : "neither gzip, profile.proto nor legacy text",
+		 detail);
+}
+
 static int read_proto(gomem_profile **out, gomem_source *src, gomem_error *err)
 {
 	gomem_pprof_reader *r;
@@ -488,6 +503,8 @@ static int read_proto(gomem_profile **out, gomem_source *src, gomem_error *err)
 	if (rc != GOMEM_OK) {
 		gomem_error_copy(err, gomem_source_error(src));
 		gomem_error_copy(err, gomem_pprof_reader_error(r));
+		if (gomem_source_offset(src) > 0) /* "empty input" needs no explaining */
+			explain_first_field(err, gomem_source_is_gzip(src));
 	}
 	gomem_pprof_reader_free(r);
 	return rc;

@@ -165,7 +165,6 @@ static size_t on_body(char *data, size_t size, size_t n, void *userdata)
 
 static int fetch(gomem_source *src, const char *url, const gomem_source_options *opts)
 {
-	char curl_err[CURL_ERROR_SIZE] = "";
 	struct curl_slist *headers = NULL;
 	struct fetch_ctx ctx = {&src->fetched, false};
 	CURL *curl = curl_easy_init();
@@ -182,7 +181,6 @@ static int fetch(gomem_source *src, const char *url, const gomem_source_options 
 	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, "gomem/" GOMEM_VERSION_STRING);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_err);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &ctx);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
@@ -198,8 +196,8 @@ static int fetch(gomem_source *src, const char *url, const gomem_source_options 
 	if (ctx.too_big)
 		rc = fail(src, GOMEM_E_LIMIT, "response exceeds the %llu-byte input limit (--max-input)",
 			  (unsigned long long)src->max_input);
-	else if (cc != CURLE_OK)
-		rc = fail(src, GOMEM_E_NETWORK, "%s", curl_err[0] ? curl_err : curl_easy_strerror(cc));
+	else if (cc != CURLE_OK) /* curl's own wording; its detail buffer carries timings */
+		rc = fail(src, GOMEM_E_NETWORK, "%s", curl_easy_strerror(cc));
 	else if (status >= 400)
 		rc = fail(src, GOMEM_E_NETWORK, "HTTP status %ld", status);
 	curl_slist_free_all(headers);

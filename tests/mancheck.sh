@@ -368,9 +368,10 @@ elif [ ! -x "$builddir/libtool" ] || [ ! -f "$builddir/lib/libgomem.la" ]; then
 	not_ok "libgomem.3 example: no $builddir/libtool or lib/libgomem.la (is the library built?)"
 elif [ -s "$libpage" ]; then
 	program "$libpage" >"$tmp/example.c"
-	# shellcheck disable=SC2086 # CC may carry flags
-	if ! "$builddir/libtool" --mode=link --quiet $CC -std=c11 -pedantic -Wall -Wextra \
-		-Werror -I"$srcdir/lib/include" -no-install -o "$tmp/example" \
+	# The build's own CFLAGS/LDFLAGS: a sanitizer build needs them to link.
+	# shellcheck disable=SC2086 # CC and the flags may carry several words
+	if ! "$builddir/libtool" --mode=link --quiet $CC ${CFLAGS:-} ${LDFLAGS:-} -std=c11 -pedantic \
+		-Wall -Wextra -Werror -I"$srcdir/lib/include" -no-install -o "$tmp/example" \
 		"$tmp/example.c" "$builddir/lib/libgomem.la" >"$tmp/err" 2>&1; then
 		not_ok "libgomem.3 example does not compile"
 		show "$tmp/err"

@@ -1683,7 +1683,9 @@ struct fixture {
 /* The table in tests/data/malformed/README-pprof.md. */
 static const struct fixture fixtures[] = {
 	{"pprof-empty.pb", GOMEM_E_FORMAT, "empty input", 0},
-	{"pprof-wrong-magic.pb.gz", GOMEM_E_FORMAT, "invalid wire type 7 for Profile.mapping", 0},
+	{"pprof-wrong-magic.pb.gz", GOMEM_E_FORMAT,
+	 "not a heap profile: neither gzip, profile.proto nor legacy text "
+	 "(invalid wire type 7 for Profile.mapping)", 0},
 	{"pprof-truncated.pb.gz", GOMEM_E_TRUNCATED, "gzip stream is truncated", 82},
 	{"pprof-corrupt-varint.pb", GOMEM_E_FORMAT, "corrupt varint in Sample.value", 79},
 	{"pprof-string-index.pb", GOMEM_E_FORMAT,
