@@ -209,6 +209,24 @@ int gomem_profile_resolve(gomem_profile *p, const uint64_t *sample_offsets,
 /* Adds a sample type; ids are string ids. */
 int gomem_profile_add_sample_type(gomem_profile *p, uint32_t type, uint32_t unit);
 
+/* The push readers' shared shape, so one loop (gomem_read_profile) drives
+ * each of them, from a source or from a buffer. */
+struct gomem_reader_ops {
+	int (*create)(void **reader, const char *name);
+	int (*feed)(void *reader, const void *data, size_t len);
+	int (*finish)(gomem_profile **out, void *reader);
+	const gomem_error *(*error)(const void *reader);
+	void (*destroy)(void *reader);
+};
+
+extern const struct gomem_reader_ops gomem_pprof_reader_ops;
+extern const struct gomem_reader_ops gomem_heapprof_reader_ops;
+
+/* Reads a whole profile with OPS from SRC, or from DATA/LEN when SRC is
+ * NULL (NAME labels errors then). */
+int gomem_read_profile(gomem_profile **out, const struct gomem_reader_ops *ops, gomem_source *src,
+		       const void *data, size_t len, const char *name, gomem_error *err);
+
 /* The string id of S in P's string table, adding S if it is new. */
 int gomem_profile_intern(gomem_profile *p, const char *s, uint32_t *id);
 

@@ -466,13 +466,19 @@ static int accumulate_sample(gomem_heapdiff *d, struct hd_side *side, int is_new
 {
 	const int64_t *v = gomem_profile_sample_values(side->p, s);
 	int64_t w = gomem_hd_value(side, v);
+	const uint32_t *locs;
 	size_t n;
 	int rc;
 
 	d->totals_value[is_new] += w;
-	gomem_profile_sample_locations(side->p, s, &n);
+	locs = gomem_profile_sample_locations(side->p, s, &n);
 	if (w == 0 || n == 0)
 		return GOMEM_OK;
+	if (side->rate <= 1 && !d->opts.cum && d->opts.by != GOMEM_BY_STACK) {
+		/* exact and flat (the common large case): the leaf is all it takes */
+		d->nodes[side->frame_nodes[side->frame_off[locs[0]]]].value[is_new] += w;
+		return GOMEM_OK;
+	}
 	if ((rc = sample_nodes(d, side, s)) != GOMEM_OK)
 		return rc;
 	add_to_nodes(d, (const uint32_t *)d->ids.data,

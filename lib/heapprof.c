@@ -1715,7 +1715,7 @@ int gomem_heapprof_reader_feed(gomem_heapprof_reader *r, const void *data, size_
 	return drain(r);
 }
 
-int gomem_heapprof_reader_finish(gomem_heapprof_reader *r, gomem_profile **out)
+int gomem_heapprof_reader_finish(gomem_profile **out, gomem_heapprof_reader *r)
 {
 	int rc;
 
@@ -1773,20 +1773,40 @@ void gomem_heapprof_reader_free(gomem_heapprof_reader *r)
 int gomem_heapprof_from_buffer(gomem_profile **out, const void *data, size_t len,
 			       const char *name, gomem_error *err)
 {
-	gomem_heapprof_reader *r;
-	int rc;
+	return gomem_read_profile(out, &gomem_heapprof_reader_ops, NULL, data, len, name, err);
+}
 
-	if (out == NULL)
-		return GOMEM_E_INVALID;
-	*out = NULL;
-	rc = gomem_heapprof_reader_new(&r, name);
-	if (rc != GOMEM_OK)
-		return gomem_error_set(err, rc, "%s", gomem_strerror(rc));
-	rc = gomem_heapprof_reader_feed(r, data, len);
-	if (rc == GOMEM_OK)
-		rc = gomem_heapprof_reader_finish(r, out);
-	if (rc != GOMEM_OK)
-		gomem_error_copy(err, &r->err);
-	gomem_heapprof_reader_free(r);
+/* ---- the reader as gomem_reader_ops ----------------------------------------- */
+
+static int ops_create(void **reader, const char *name)
+{
+	gomem_heapprof_reader *r;
+	int rc = gomem_heapprof_reader_new(&r, name);
+
+	*reader = r;
 	return rc;
 }
+
+static int ops_feed(void *reader, const void *data, size_t len)
+{
+	return gomem_heapprof_reader_feed(reader, data, len);
+}
+
+static int ops_finish(gomem_profile **out, void *reader)
+{
+	return gomem_heapprof_reader_finish(out, reader);
+}
+
+static const gomem_error *ops_error(const void *reader)
+{
+	return gomem_heapprof_reader_error(reader);
+}
+
+static void ops_destroy(void *reader)
+{
+	gomem_heapprof_reader_free(reader);
+}
+
+const struct gomem_reader_ops gomem_heapprof_reader_ops = {
+	ops_create, ops_feed, ops_finish, ops_error, ops_destroy,
+};

@@ -1042,7 +1042,7 @@ static int check_complete(gomem_pprof_reader *r)
 	return GOMEM_OK;
 }
 
-int gomem_pprof_reader_finish(gomem_pprof_reader *r, gomem_profile **out)
+int gomem_pprof_reader_finish(gomem_profile **out, gomem_pprof_reader *r)
 {
 	int rc;
 
@@ -1081,17 +1081,40 @@ void gomem_pprof_reader_free(gomem_pprof_reader *r)
 int gomem_pprof_from_buffer(gomem_profile **out, const void *data, size_t len,
 			    const char *name, gomem_error *err)
 {
-	gomem_pprof_reader *r;
-	int rc;
+	return gomem_read_profile(out, &gomem_pprof_reader_ops, NULL, data, len, name, err);
+}
 
-	*out = NULL;
-	if ((rc = gomem_pprof_reader_new(&r, name)) != GOMEM_OK)
-		return gomem_error_set(err, rc, "%s", gomem_strerror(rc));
-	rc = gomem_pprof_reader_feed(r, data, len);
-	if (rc == GOMEM_OK)
-		rc = gomem_pprof_reader_finish(r, out);
-	if (rc != GOMEM_OK)
-		gomem_error_copy(err, &r->err);
-	gomem_pprof_reader_free(r);
+/* ---- the reader as gomem_reader_ops ----------------------------------------- */
+
+static int ops_create(void **reader, const char *name)
+{
+	gomem_pprof_reader *r;
+	int rc = gomem_pprof_reader_new(&r, name);
+
+	*reader = r;
 	return rc;
 }
+
+static int ops_feed(void *reader, const void *data, size_t len)
+{
+	return gomem_pprof_reader_feed(reader, data, len);
+}
+
+static int ops_finish(gomem_profile **out, void *reader)
+{
+	return gomem_pprof_reader_finish(out, reader);
+}
+
+static const gomem_error *ops_error(const void *reader)
+{
+	return gomem_pprof_reader_error(reader);
+}
+
+static void ops_destroy(void *reader)
+{
+	gomem_pprof_reader_free(reader);
+}
+
+const struct gomem_reader_ops gomem_pprof_reader_ops = {
+	ops_create, ops_feed, ops_finish, ops_error, ops_destroy,
+};

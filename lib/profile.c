@@ -449,28 +449,6 @@ static bool looks_like_text_heap(const uint8_t *d, size_t n)
 	return false;
 }
 
-static int read_legacy(gomem_profile **out, gomem_source *src, gomem_error *err)
-{
-	gomem_heapprof_reader *r;
-	const uint8_t *data;
-	size_t len;
-	int rc = gomem_heapprof_reader_new(&r, gomem_source_name(src));
-
-	if (rc)
-		return gomem_error_set(err, rc, "%s", gomem_strerror(rc));
-	while ((rc = gomem_source_read(src, &data, &len)) == GOMEM_OK && len > 0)
-		if ((rc = gomem_heapprof_reader_feed(r, data, len)) != GOMEM_OK)
-			break;
-	if (rc == GOMEM_OK)
-		rc = gomem_heapprof_reader_finish(r, out);
-	if (rc != GOMEM_OK) {
-		gomem_error_copy(err, gomem_source_error(src));
-		gomem_error_copy(err, gomem_heapprof_reader_error(r));
-	}
-	gomem_heapprof_reader_free(r);
-	return rc;
-}
-
 /* Binary input whose very first field does not decode was never a
  * profile: say so, rather than only "invalid wire type 7". */
 static void explain_first_field(gomem_error *err, int gzipped)
@@ -486,27 +464,34 @@ static void explain_first_field(gomem_error *err, int gzipped)
 		 detail);
 }
 
-static int read_proto(gomem_profile **out, gomem_source *src, gomem_error *err)
+/* Pulls SRC's chunks (or takes DATA whole) through one push reader. */
+int gomem_read_profile(gomem_profile **out, const struct gomem_reader_ops *ops, gomem_source *src,
+		       const void *data, size_t len, const char *name, gomem_error *err)
 {
-	gomem_pprof_reader *r;
-	const uint8_t *data;
-	size_t len;
-	int rc = gomem_pprof_reader_new(&r, gomem_source_name(src));
+	void *r;
+	int rc;
 
-	if (rc)
+	*out = NULL;
+	if ((rc = ops->create(&r, src ? gomem_source_name(src) : name)) != GOMEM_OK)
 		return gomem_error_set(err, rc, "%s", gomem_strerror(rc));
-	while ((rc = gomem_source_read(src, &data, &len)) == GOMEM_OK && len > 0)
-		if ((rc = gomem_pprof_reader_feed(r, data, len)) != GOMEM_OK)
-			break;
-	if (rc == GOMEM_OK)
-		rc = gomem_pprof_reader_finish(r, out);
-	if (rc != GOMEM_OK) {
-		gomem_error_copy(err, gomem_source_error(src));
-		gomem_error_copy(err, gomem_pprof_reader_error(r));
-		if (gomem_source_offset(src) > 0) /* "empty input" needs no explaining */
-			explain_first_field(err, gomem_source_is_gzip(src));
+	if (src == NULL) {
+		rc = ops->feed(r, data, len);
+	} else {
+		const uint8_t *chunk;
+		size_t n;
+
+		while ((rc = gomem_source_read(src, &chunk, &n)) == GOMEM_OK && n > 0)
+			if ((rc = ops->feed(r, chunk, n)) != GOMEM_OK)
+				break;
 	}
-	gomem_pprof_reader_free(r);
+	if (rc == GOMEM_OK)
+		rc = ops->finish(out, r);
+	if (rc != GOMEM_OK) {
+		if (src)
+			gomem_error_copy(err, gomem_source_error(src));
+		gomem_error_copy(err, ops->error(r));
+	}
+	ops->destroy(r);
 	return rc;
 }
 
@@ -521,9 +506,12 @@ int gomem_profile_read(gomem_profile **out, gomem_source *src, gomem_error *err)
 	if (rc != GOMEM_OK) {
 		gomem_error_copy(err, gomem_source_error(src));
 	} else if (looks_like_text_heap(head, n)) {
-		rc = read_legacy(out, src, err);
+		rc = gomem_read_profile(out, &gomem_heapprof_reader_ops, src, NULL, 0, NULL, err);
 	} else {
-		rc = read_proto(out, src, err);
+		rc = gomem_read_profile(out, &gomem_pprof_reader_ops, src, NULL, 0, NULL, err);
+		/* "empty input" needs no explaining */
+		if (rc != GOMEM_OK && gomem_source_offset(src) > 0)
+			explain_first_field(err, gomem_source_is_gzip(src));
 	}
 	if (rc != GOMEM_OK) {
 		if (err != NULL && err->source[0] == '\0')

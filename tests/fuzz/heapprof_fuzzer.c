@@ -30,7 +30,7 @@ static int parse(const uint8_t *data, size_t size, size_t chunk, gomem_profile *
 	for (size_t off = 0; off < size && rc == GOMEM_OK; off += chunk)
 		rc = gomem_heapprof_reader_feed(r, data + off, size - off < chunk ? size - off : chunk);
 	if (rc == GOMEM_OK)
-		rc = gomem_heapprof_reader_finish(r, out);
+		rc = gomem_heapprof_reader_finish(out, r);
 	*err = *gomem_heapprof_reader_error(r);
 	gomem_heapprof_reader_free(r);
 	return rc;

@@ -32,7 +32,7 @@ static int read_chunked(const uint8_t *data, size_t size, size_t chunk, gomem_pr
 		off += n;
 	}
 	if (rc == GOMEM_OK)
-		rc = gomem_pprof_reader_finish(r, out);
+		rc = gomem_pprof_reader_finish(out, r);
 	/* an error always comes with its code recorded */
 	if (rc != GOMEM_OK && gomem_pprof_reader_error(r)->code != rc)
 		abort();

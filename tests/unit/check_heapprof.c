@@ -28,7 +28,7 @@ static int parse_chunked(const char *text, size_t len, size_t chunk, gomem_profi
 	for (size_t off = 0; off < len && rc == GOMEM_OK; off += chunk)
 		rc = gomem_heapprof_reader_feed(r, text + off, len - off < chunk ? len - off : chunk);
 	if (rc == GOMEM_OK)
-		rc = gomem_heapprof_reader_finish(r, out);
+		rc = gomem_heapprof_reader_finish(out, r);
 	*err = *gomem_heapprof_reader_error(r);
 	gomem_heapprof_reader_free(r);
 	return rc;
@@ -912,7 +912,7 @@ START_TEST(test_api)
 	ck_assert_int_eq(gomem_heapprof_reader_feed(r, "garbage\n", 8), GOMEM_E_FORMAT);
 	ck_assert_int_eq(gomem_heapprof_reader_feed(r, "heap profile: 1: 1 [1: 1] @ heap/2\n", 35),
 			 GOMEM_E_FORMAT);
-	ck_assert_int_eq(gomem_heapprof_reader_finish(r, &p), GOMEM_E_FORMAT);
+	ck_assert_int_eq(gomem_heapprof_reader_finish(&p, r), GOMEM_E_FORMAT);
 	ck_assert_ptr_null(p);
 	ck_assert_str_eq(gomem_heapprof_reader_error(r)->message, "expected 'heap profile:' header");
 	gomem_heapprof_reader_free(r);
@@ -920,11 +920,11 @@ START_TEST(test_api)
 	ck_assert_int_eq(gomem_heapprof_reader_new(&r, "ok"), GOMEM_OK);
 	ck_assert_int_eq(gomem_heapprof_reader_feed(r, raw_text, strlen(raw_text)), GOMEM_OK);
 	ck_assert_int_eq(gomem_heapprof_reader_feed(r, NULL, 0), GOMEM_OK);
-	ck_assert_int_eq(gomem_heapprof_reader_finish(r, &p), GOMEM_OK);
+	ck_assert_int_eq(gomem_heapprof_reader_finish(&p, r), GOMEM_OK);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(gomem_heapprof_reader_feed(r, "x", 1), GOMEM_E_INVALID);
 	gomem_profile_free(p);
-	ck_assert_int_eq(gomem_heapprof_reader_finish(r, &p), GOMEM_E_INVALID);
+	ck_assert_int_eq(gomem_heapprof_reader_finish(&p, r), GOMEM_E_INVALID);
 	ck_assert_ptr_null(p);
 	ck_assert_int_eq(gomem_heapprof_reader_feed(r, NULL, 1), GOMEM_E_INVALID);
 	gomem_heapprof_reader_free(r);

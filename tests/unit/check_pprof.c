@@ -187,7 +187,7 @@ static int read_chunked(const void *data, size_t len, size_t chunk, gomem_profil
 		off += n;
 	}
 	if (rc == GOMEM_OK)
-		rc = gomem_pprof_reader_finish(r, out);
+		rc = gomem_pprof_reader_finish(out, r);
 	else
 		*out = NULL;
 	*err = *gomem_pprof_reader_error(r);
@@ -1291,8 +1291,8 @@ START_TEST(test_reader_misuse)
 	ck_assert_int_eq(gomem_pprof_reader_new(&r, NULL), GOMEM_OK);
 	ck_assert_int_eq(gomem_pprof_reader_feed(r, NULL, 0), GOMEM_OK);
 	ck_assert_int_eq(gomem_pprof_reader_feed(r, b.d, b.n), GOMEM_OK);
-	ck_assert_int_eq(gomem_pprof_reader_finish(r, &p), GOMEM_OK);
-	ck_assert_int_eq(gomem_pprof_reader_finish(r, &again), GOMEM_E_INVALID);
+	ck_assert_int_eq(gomem_pprof_reader_finish(&p, r), GOMEM_OK);
+	ck_assert_int_eq(gomem_pprof_reader_finish(&again, r), GOMEM_E_INVALID);
 	ck_assert_ptr_null(again);
 	ck_assert_int_eq(gomem_pprof_reader_feed(r, b.d, 1), GOMEM_E_INVALID);
 	gomem_pprof_reader_free(r);
@@ -1304,7 +1304,7 @@ START_TEST(test_reader_misuse)
 	ck_assert_int_eq(gomem_pprof_reader_new(&r, "x"), GOMEM_OK);
 	ck_assert_int_eq(gomem_pprof_reader_feed(r, "\x00", 1), GOMEM_E_FORMAT);
 	ck_assert_int_eq(gomem_pprof_reader_feed(r, b.d, b.n), GOMEM_E_FORMAT);
-	ck_assert_int_eq(gomem_pprof_reader_finish(r, &p), GOMEM_E_FORMAT);
+	ck_assert_int_eq(gomem_pprof_reader_finish(&p, r), GOMEM_E_FORMAT);
 	ck_assert_ptr_null(p);
 	ck_assert_str_eq(gomem_pprof_reader_error(r)->message, "invalid field number 0 in Profile");
 	gomem_pprof_reader_free(r);

@@ -21,7 +21,7 @@ typedef struct gomem_heapprof_reader gomem_heapprof_reader;
 
 GOMEM_API int gomem_heapprof_reader_new(gomem_heapprof_reader **out, const char *name);
 GOMEM_API int gomem_heapprof_reader_feed(gomem_heapprof_reader *r, const void *data, size_t len);
-GOMEM_API int gomem_heapprof_reader_finish(gomem_heapprof_reader *r, gomem_profile **out);
+GOMEM_API int gomem_heapprof_reader_finish(gomem_profile **out, gomem_heapprof_reader *r);
 GOMEM_API const gomem_error *gomem_heapprof_reader_error(const gomem_heapprof_reader *r);
 GOMEM_API void gomem_heapprof_reader_free(gomem_heapprof_reader *r);
 

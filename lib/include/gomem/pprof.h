@@ -25,7 +25,7 @@ GOMEM_API int gomem_pprof_reader_new(gomem_pprof_reader **out, const char *name)
 GOMEM_API int gomem_pprof_reader_feed(gomem_pprof_reader *r, const void *data, size_t len);
 /* End of input: checks the last field is whole, resolves ids, validates,
  * and hands over the profile (*out is the caller's). */
-GOMEM_API int gomem_pprof_reader_finish(gomem_pprof_reader *r, gomem_profile **out);
+GOMEM_API int gomem_pprof_reader_finish(gomem_profile **out, gomem_pprof_reader *r);
 GOMEM_API const gomem_error *gomem_pprof_reader_error(const gomem_pprof_reader *r);
 GOMEM_API void gomem_pprof_reader_free(gomem_pprof_reader *r);
 
