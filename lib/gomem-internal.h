@@ -180,10 +180,11 @@ struct gomem_profile {
 	struct gomem_sample *samples;
 	size_t nsamples, samples_cap;
 	/* Location references, leaf first: the file's location ids while
-	 * reading, then indices into locations. */
+	 * reading (sample_locs), indices into locations once resolved
+	 * (loc_index; sample_locs is then NULL). nsample_locs counts either. */
 	uint64_t *sample_locs;
 	size_t nsample_locs, sample_locs_cap;
-	uint32_t *loc_index; /* after resolve: the same indices as uint32_t (public view) */
+	uint32_t *loc_index;
 	/* Sample values, a run per sample (value_off/nvalues): samples may
 	 * arrive before the sample types, so the count is checked on resolve. */
 	int64_t *values;

@@ -305,17 +305,46 @@ static int resolve_locations(gomem_profile *p, const struct id_index *maps,
 	return GOMEM_OK;
 }
 
-/* Location references become indices, in place (uint64_t, for the
- * library's own walkers) and as uint32_t in loc_index with the same
- * numbering (loc_off): that copy is what the public accessor hands out. */
+/* Location references become uint32_t indices in loc_index. They are most
+ * of a profile's memory (one per frame of every sample), so when the samples'
+ * runs lie in order, as every reader appends them, the 8-byte ids are
+ * rewritten as 4-byte indices in the same allocation, which then shrinks:
+ * index k lands in bytes an id before k held, and ids are read before they
+ * are overwritten. */
 static int make_location_view(gomem_profile *p, uint32_t **view, gomem_error *err)
 {
+	uint64_t end = 0;
+	bool in_order = true;
+
+	for (size_t i = 0; i < p->nsamples && in_order; i++) {
+		in_order = p->samples[i].loc_off >= end;
+		end = p->samples[i].loc_off + p->samples[i].nlocs;
+	}
 	free(p->loc_index);
-	p->loc_index = malloc((p->nsample_locs ? p->nsample_locs : 1) * sizeof(*p->loc_index));
-	if (p->loc_index == NULL)
+	p->loc_index = NULL;
+	if (in_order && p->sample_locs != NULL) {
+		*view = (uint32_t *)p->sample_locs;
+		return GOMEM_OK;
+	}
+	*view = malloc((p->nsample_locs ? p->nsample_locs : 1) * sizeof(**view));
+	if (*view == NULL)
 		return gomem_error_set(err, GOMEM_E_NOMEM, "out of memory");
-	*view = p->loc_index;
 	return GOMEM_OK;
+}
+
+/* Hands the finished view to loc_index and drops the ids. */
+static void keep_location_view(gomem_profile *p, uint32_t *view)
+{
+	if (view == (uint32_t *)p->sample_locs) {
+		uint32_t *shrunk = realloc(view, (p->nsample_locs ? p->nsample_locs : 1) * sizeof(*view));
+
+		p->loc_index = shrunk ? shrunk : view;
+	} else {
+		free(p->sample_locs);
+		p->loc_index = view;
+	}
+	p->sample_locs = NULL;
+	p->sample_locs_cap = 0;
 }
 
 static int resolve_sample(gomem_profile *p, size_t i, const struct id_index *locs,
@@ -335,7 +364,6 @@ static int resolve_sample(gomem_profile *p, size_t i, const struct id_index *loc
 			return fail_item(err, offsets, i, GOMEM_E_FORMAT,
 					 "sample references missing location id %llu",
 					 (unsigned long long)ids[j]);
-		ids[j] = idx;
 		view[s->loc_off + j] = idx;
 	}
 	return GOMEM_OK;
@@ -359,14 +387,20 @@ static int resolve_samples(gomem_profile *p, const struct id_index *locs,
 
 		if (s->loc_off + s->nlocs > p->nsample_locs ||
 		    s->value_off + s->nvalues > p->nvalues ||
-		    (uint64_t)s->label_off + s->nlabels > p->nlabels)
-			return fail_item(err, offsets, i, GOMEM_E_INVALID,
-					 "sample #%zu: runs out of range", i + 1);
+		    (uint64_t)s->label_off + s->nlabels > p->nlabels) {
+			rc = fail_item(err, offsets, i, GOMEM_E_INVALID,
+				       "sample #%zu: runs out of range", i + 1);
+			break;
+		}
 		if ((rc = check_labels(&sc, s, offsets, i)) != GOMEM_OK ||
 		    (rc = resolve_sample(p, i, locs, view, offsets, err)) != GOMEM_OK)
-			return rc;
+			break;
 	}
-	return GOMEM_OK;
+	if (rc == GOMEM_OK)
+		keep_location_view(p, view);
+	else if (view != (uint32_t *)p->sample_locs)
+		free(view);
+	return rc;
 }
 
 static int check_strings(gomem_profile *p, gomem_error *err)

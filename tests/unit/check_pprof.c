@@ -267,7 +267,7 @@ static void assert_same_samples(const gomem_profile *a, const gomem_profile *b)
 	}
 	ck_assert_uint_eq(a->nsample_locs, b->nsample_locs);
 	for (size_t i = 0; i < a->nsample_locs; i++)
-		ck_assert_uint_eq(a->sample_locs[i], b->sample_locs[i]);
+		ck_assert_uint_eq(a->loc_index[i], b->loc_index[i]);
 	ck_assert_uint_eq(a->nvalues, b->nvalues);
 	for (size_t i = 0; i < a->nvalues; i++)
 		ck_assert_int_eq(a->values[i], b->values[i]);
@@ -337,7 +337,7 @@ START_TEST(test_minimal_profile)
 	ck_assert_uint_eq(n, 2);
 	ck_assert_uint_eq(locs[0], 0);
 	ck_assert_uint_eq(locs[1], 1);
-	ck_assert_uint_eq(p->sample_locs[1], 1); /* internal view: indices too */
+	ck_assert_uint_eq(p->loc_index[1], 1); /* internal view: indices too */
 
 	ck_assert_uint_eq(gomem_profile_location_count(p), 2);
 	ck_assert_uint_eq(gomem_profile_location_address(p, 1), 0x2000);
