@@ -1,13 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # deps.sh [build|test] — installs with apt-get what gomem needs and is missing
-# (as root, or through sudo). "build": compiler, autotools and libraries;
-# "test": also Check, Go (the tests compare with `go tool pprof`) and mandoc.
+# (as root, or through sudo). "build": compiler, autotools, libraries and
+# Check (configure wants it, so one build tree serves both README commands);
+# "test": also Go (the tests compare with `go tool pprof`) and mandoc.
 set -eu
 what=${1:-build}
-pkgs="gcc make autoconf automake libtool pkg-config zlib1g-dev libcurl4-openssl-dev"
+pkgs="gcc make autoconf automake libtool pkg-config zlib1g-dev libcurl4-openssl-dev check"
 if [ "$what" = test ]; then
-	pkgs="$pkgs check golang-go mandoc"
+	pkgs="$pkgs golang-go mandoc"
 fi
 missing=""
 for p in $pkgs; do

@@ -14,7 +14,7 @@ static const struct {
 } suites[] = {
 	{"error", suite_error},     {"util", suite_util},       {"source", suite_source},
 	{"table", suite_table},     {"pprof", suite_pprof},     {"heapprof", suite_heapprof},
-	{"heapdiff", suite_heapdiff},
+	{"heapdiff", suite_heapdiff}, {"alloc", suite_alloc},
 };
 
 const char *test_path(const char *rel)

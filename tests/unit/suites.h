@@ -12,6 +12,7 @@ Suite *suite_table(void);
 Suite *suite_pprof(void);
 Suite *suite_heapprof(void);
 Suite *suite_heapdiff(void);
+Suite *suite_alloc(void);
 
 /* Path of a file under the source tree (tests/data/...), in a static buffer. */
 const char *test_path(const char *rel);
