@@ -14,7 +14,9 @@
 #     against pprof's flat column on the .pb.gz pair of the same snapshots
 #     (pprof cannot diff some legacy text pairs itself: google/pprof#432);
 #   - at MemProfileRate=1, gomem's proto/proto flat and cum against the
-#     generator's ground_truth.json.
+#     generator's ground_truth.json;
+#   - gomem's --format=pprof diff, read back by `go tool pprof -top` alone,
+#     against pprof's own -diff_base flat and cum columns.
 # Rows whose value is 0 are ignored on both sides (pprof omits zero flat).
 #
 # Environment (exported by the automake harness): top_srcdir, top_builddir,
@@ -245,6 +247,22 @@ check_pair() {
 				: >"$tmp/gomem.$mode"
 			fi
 		done
+
+		# The diff written as a profile (--format=pprof) and read back by
+		# pprof alone (no -diff_base) must show pprof's own -diff_base numbers.
+		if "$gomem" --format=pprof --sample="$type" -o "$tmp/diff.pb.gz" \
+			"$dir/before.pb.gz" "$dir/after.pb.gz" 2>"$tmp/gomem.err" &&
+			"$go" tool pprof -top -nodefraction=0 -unit=B -symbolize=none -sample_index="$type" \
+				"$tmp/diff.pb.gz" >"$tmp/export.top" 2>"$tmp/pprof.err"; then
+			for mode in flat cum; do
+				pprof_column "$tmp/export.top" $mode >"$tmp/export.$mode"
+				compare "$label $type --format=pprof read back by pprof ($mode)" \
+					"$tmp/pprof.$mode" "$tmp/export.$mode"
+			done
+		else
+			cat "$tmp/gomem.err" "$tmp/pprof.err" 2>/dev/null | sed 's/^/    /'
+			fail "$label $type --format=pprof: not written, or pprof could not read it"
+		fi
 
 		if [ -n "$have_text" ]; then
 			for pair in text/text proto/text text/proto; do
