@@ -1139,8 +1139,8 @@ static const struct memstat_field {
 	MS("OtherSys", MS_U64, other_sys, other_sys),
 	MS("NextGC", MS_U64, next_gc, next_gc),
 	MS("LastGC", MS_U64, last_gc, last_gc),
-	MS("PauseNs", MS_SUM, pause_total_ns, pause_total_ns),
-	MS("PauseEnd", MS_LIST, pause_total_ns, pause_total_ns), /* read, not kept */
+	MS("PauseNs", MS_SUM, pause_total_ns, pause_ns),
+	MS("PauseEnd", MS_LIST, pause_end, pause_end),
 	MS("NumGC", MS_U32, num_gc, num_gc),
 	MS("NumForcedGC", MS_U32, num_forced_gc, num_forced_gc),
 	MS("GCCPUFraction", MS_FLOAT, gc_cpu_fraction, gc_cpu_fraction),
@@ -1202,12 +1202,14 @@ static int parse_float(const char **pp, const char *end, double *out)
 	return NUM_OK;
 }
 
-/* "[N N ...]" (Go's %d of an array), summed; the sum saturates. */
+/* "[N N ...]" (Go's %d of an array): summed (the sum saturates), and the
+ * first 256 values kept in RING. */
 static int parse_list(gomem_heapprof_reader *r, const char *line, const char **pp,
-		      const char *end, uint64_t *sum)
+		      const char *end, uint64_t *sum, uint64_t ring[256])
 {
 	const char *p = *pp, *at;
 	uint64_t v;
+	size_t n = 0;
 
 	*sum = 0;
 	if (p == end || *p != '[')
@@ -1217,6 +1219,8 @@ static int parse_list(gomem_heapprof_reader *r, const char *line, const char **p
 		if (parse_u64(&p, end, &v) != NUM_OK)
 			return fail_at(r, GOMEM_E_FORMAT, line, at, "expected a number in the list");
 		*sum = *sum > UINT64_MAX - v ? UINT64_MAX : *sum + v;
+		if (n < 256)
+			ring[n++] = v;
 	}
 	if (p == end)
 		return fail_at(r, GOMEM_E_FORMAT, line, p, "expected ']' after the list");
@@ -1263,7 +1267,8 @@ static int memstat_value(gomem_heapprof_reader *r, const char *line, const char 
 		break;
 	case MS_SUM:
 	case MS_LIST:
-		if ((rc = parse_list(r, line, &p, end, &a)) != GOMEM_OK)
+		if ((rc = parse_list(r, line, &p, end, &a, (uint64_t *)(void *)(base + f->off2))) !=
+		    GOMEM_OK)
 			return rc;
 		if (f->kind == MS_SUM)
 			memcpy(base + f->off, &a, sizeof(a));

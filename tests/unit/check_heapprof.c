@@ -593,6 +593,12 @@ START_TEST(test_memstats)
 	ck_assert_uint_eq(ms->next_gc, 41137720);
 	ck_assert_uint_eq(ms->last_gc, 1795321387534054193ULL);
 	ck_assert_uint_eq(ms->pause_total_ns, 2043087 + 83414 + 420616 + 16244 + 23856 + 54481 + 38657);
+	/* the ring itself: GC n's pause at [(n + 255) % 256] */
+	ck_assert_uint_eq(ms->pause_ns[0], 2043087);
+	ck_assert_uint_eq(ms->pause_ns[6], 38657);
+	ck_assert_uint_eq(ms->pause_ns[7], 0);
+	ck_assert_uint_eq(ms->pause_end[1], 1795321387453228587ULL);
+	ck_assert_uint_eq(ms->pause_end[2], 0);
 	ck_assert_uint_eq(ms->num_gc, 7);
 	ck_assert_uint_eq(ms->num_forced_gc, 4);
 	ck_assert_double_eq(ms->gc_cpu_fraction, 0.060491267730295596);

@@ -86,6 +86,9 @@ typedef struct gomem_memstats {
 	uint64_t stack_inuse, stack_sys, mspan_inuse, mspan_sys, mcache_inuse, mcache_sys;
 	uint64_t buck_hash_sys, gc_sys, other_sys, next_gc, last_gc;
 	uint64_t pause_total_ns;     /* sum of the PauseNs ring */
+	/* The rings as printed: the pause of GC n (n = 1..num_gc) is at
+	 * [(n + 255) % 256], when it ended (ns since 1970) in pause_end. */
+	uint64_t pause_ns[256], pause_end[256];
 	uint32_t num_gc, num_forced_gc;
 	double gc_cpu_fraction;
 	int debug_gc;
