@@ -125,20 +125,22 @@ static int frame_name(gomem_buf *b, const gomem_profile *p, size_t loc, size_t j
 		      gomem_heapdiff_by by)
 {
 	int64_t line = 0;
-	int64_t fn = gomem_profile_location_count(p) > loc && gomem_profile_location_line_count(p, loc)
+	/* a location without lines (unsymbolized) is named by its address */
+	int64_t fn = gomem_profile_location_line_count(p, loc) > 0
 			     ? gomem_profile_location_line(p, loc, j, &line) : -1;
 	const char *name = fn >= 0 ? gomem_profile_function_name(p, (size_t)fn) : "";
 	const char *file = fn >= 0 ? gomem_profile_function_file(p, (size_t)fn) : "";
+	const char *file_or_name = file[0] ? file : name;
 
 	b->len = 0;
-	if (fn < 0 || (name[0] == '\0' && (by != GOMEM_BY_FILE || file[0] == '\0')))
+	if (name[0] == '\0' && (by != GOMEM_BY_FILE || file[0] == '\0'))
 		return gomem_buf_printf(b, "0x%llx",
 					(unsigned long long)gomem_profile_location_address(p, loc));
 	switch (by) {
 	case GOMEM_BY_LINE:
 		return gomem_buf_printf(b, "%s %s:%lld", name, file, (long long)line);
 	case GOMEM_BY_FILE:
-		return gomem_buf_append(b, file[0] ? file : name, strlen(file[0] ? file : name));
+		return gomem_buf_append(b, file_or_name, strlen(file_or_name));
 	case GOMEM_BY_PACKAGE:
 		return gomem_buf_append(b, name, gomem_go_package_len(name));
 	default:
