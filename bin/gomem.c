@@ -19,6 +19,8 @@ static const struct {
 	const char *summary;
 } tools[] = {
 	{"heapdiff", "diff two Go heap profiles: which allocation sites grew"},
+	{"gctrace", "GODEBUG=gctrace=1 logs: per-run GC statistics, events as CSV/JSON"},
+	{"top", "live GC monitor over logs, pipes, child processes and pprof endpoints"},
 };
 
 static void usage(FILE *fp)

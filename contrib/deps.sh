@@ -3,12 +3,13 @@
 # deps.sh [build|test] — installs with apt-get what gomem needs and is missing
 # (as root, or through sudo). "build": compiler, autotools, libraries and
 # Check (configure wants it, so one build tree serves both README commands);
-# "test": also Go (the tests compare with `go tool pprof`) and mandoc.
+# "test": also Go (the tests compare with `go tool pprof` and run Go programs),
+# mandoc (man page lint) and tmux (the live monitor is driven in it).
 set -eu
 what=${1:-build}
-pkgs="gcc make autoconf automake libtool pkg-config zlib1g-dev libcurl4-openssl-dev check"
+pkgs="gcc make autoconf automake libtool pkg-config zlib1g-dev libcurl4-openssl-dev libncurses-dev check"
 if [ "$what" = test ]; then
-	pkgs="$pkgs golang-go mandoc"
+	pkgs="$pkgs golang-go mandoc tmux"
 fi
 missing=""
 for p in $pkgs; do

@@ -14,7 +14,11 @@
 #      a `.Dl gomem TOOL ...` line, or a `$ gomem TOOL ...` line of a
 #      `.Bd -literal` display, continued onto the next line by a trailing
 #      `\e` — is run with the built gomem and must exit 0; a command with
-#      --fail-above may exit 1 (its gate tripping is what it shows);
+#      --fail-above may exit 1 (its gate tripping is what it shows); a
+#      command that runs until it is stopped (--follow without a pipe into
+#      it, gomem top without --iterations) must start and still be running
+#      after a few seconds, when timeout(1) stops it (status 124); this
+#      runs for every tool that has a man page;
 #  (d) gomem(1) names every tool of `gomem --help` (`Xr gomem-TOOL 1`);
 #  (e) the SYNOPSIS of libgomem(3) has every function the public headers
 #      declare (GOMEM_API), and no other;
@@ -301,12 +305,27 @@ for t in $tools; do
 	fi
 	while IFS= read -r cmd; do
 		run="$gomem ${cmd#gomem }"
-		(cd "$tmp/run" && $limit sh -c "$run") </dev/null >"$tmp/out" 2>"$tmp/err"
-		status=$?
+		climit=$limit
 		case $cmd in
 		*--fail-above*) allowed="0 1" wanted="0 or 1" ;;
+		*--follow*" - "* | *--follow*" -") allowed="0" wanted="0" ;;
+		*--follow* | "gomem top "*)
+			case $cmd in
+			*--iterations*) allowed="0" wanted="0" ;;
+			*)
+				# Runs until stopped: still running after 3 s is the pass.
+				if [ -z "$limit" ]; then
+					echo "SKIP: example (no timeout(1)): $cmd"
+					continue
+				fi
+				climit="timeout 3" allowed="124" wanted="124 (still running)"
+				;;
+			esac
+			;;
 		*) allowed="0" wanted="0" ;;
 		esac
+		(cd "$tmp/run" && $climit sh -c "$run") </dev/null >"$tmp/out" 2>"$tmp/err"
+		status=$?
 		case " $allowed " in
 		*" $status "*) ok "example: $cmd" ;;
 		*)

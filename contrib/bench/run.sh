@@ -40,6 +40,10 @@ die() {
 
 [ -x "$gomem" ] || die "$gomem is not built (make all)"
 
+# gomem top following 10 logs at a 1 s tick: < 1 % of a core (batch and screen).
+st=0; sh "$srcdir/contrib/bench/top-bench.sh" "$builddir" || st=$?
+case $st in 0 | 77) ;; 1) echo "bench: gomem top target missed"; exit 1 ;; *) exit 2 ;; esac
+
 # GNU time, for peak RSS (the shell's `time` has none).
 timebin=/usr/bin/time
 if ! "$timebin" -f '%U' true >/dev/null 2>&1; then
@@ -116,6 +120,8 @@ fi
 for f in before.pb.gz after.pb.gz before.txt after.txt heapsnap; do
 	[ -f "$data/$f" ] || die "$data/$f is missing (rm -rf $data to remake)"
 done
+
+sh "$srcdir/contrib/bench/gctrace-bench.sh" "$builddir" || exit $?
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gomem-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

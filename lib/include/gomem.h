@@ -12,5 +12,9 @@
 #include "gomem/pprof.h"
 #include "gomem/heapprof.h"
 #include "gomem/heapdiff.h"
+#include "gomem/gctrace.h"
+#include "gomem/gcstats.h"
+#include "gomem/follow.h"
+#include "gomem/monitor.h"
 
 #endif

@@ -14,7 +14,8 @@ static const struct {
 } suites[] = {
 	{"error", suite_error},     {"util", suite_util},       {"source", suite_source},
 	{"table", suite_table},     {"pprof", suite_pprof},     {"heapprof", suite_heapprof},
-	{"heapdiff", suite_heapdiff}, {"alloc", suite_alloc},
+	{"heapdiff", suite_heapdiff}, {"alloc", suite_alloc},     {"gctrace", suite_gctrace},
+	{"gcstats", suite_gcstats},   {"follow", suite_follow},   {"monitor", suite_monitor},
 };
 
 const char *test_path(const char *rel)

@@ -13,6 +13,10 @@ Suite *suite_pprof(void);
 Suite *suite_heapprof(void);
 Suite *suite_heapdiff(void);
 Suite *suite_alloc(void);
+Suite *suite_gctrace(void);
+Suite *suite_gcstats(void);
+Suite *suite_follow(void);
+Suite *suite_monitor(void);
 
 /* Path of a file under the source tree (tests/data/...), in a static buffer. */
 const char *test_path(const char *rel);

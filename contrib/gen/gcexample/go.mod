@@ -1,0 +1,3 @@
+module gomem.example/gcexample
+
+go 1.19

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* gomem/gcstats.h — statistics of one run of gctrace events: exact
+ * percentiles of the STW pauses and mark times, GC rate, GC CPU (cumulative
+ * and per window), heap peaks, GOMAXPROCS changes, forced GCs, and the
+ * slope of the marked heap over time (the leak signal) with its fit. */
+#ifndef GOMEM_GCSTATS_H
+#define GOMEM_GCSTATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gomem/common.h"
+#include "gomem/gctrace.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct gomem_gcstats gomem_gcstats;
+
+typedef struct gomem_gcstats_summary {
+	uint64_t run;
+	uint64_t gcs, forced, scav_events;
+	uint64_t first_gc, last_gc;        /* gc numbers */
+	uint64_t first_line, last_line;
+	double first_t, last_t;            /* @T of the first and last gc, seconds */
+	double gc_per_s;                   /* GCs per second over the run (NAN below two GCs) */
+	double pause_p50, pause_p90, pause_p99, pause_max, pause_total; /* STW: sweep term + mark term */
+	double mark_p50, mark_p90, mark_p99, mark_max, mark_total;      /* concurrent mark wall time */
+	int cpu_pct_last;                  /* the last line's cumulative N% */
+	double cpu_pct_window;             /* GC CPU % over the run from the cpu fields (idle marking
+					    * left out, as the runtime does): sum / (span * procs) */
+	int64_t heap_start_max, heap_end_max, heap_live_max, heap_live_last, heap_live_first;
+	int64_t goal_max, goal_last, stacks_max, globals_max;
+	int procs_first, procs_last, procs_changes;
+	double live_slope;                 /* marked heap trend, bytes per second (least squares) */
+	double live_slope_r2;              /* its fit quality, 0..1 (NAN below three GCs) */
+} gomem_gcstats_summary;
+
+GOMEM_API int gomem_gcstats_new(gomem_gcstats **out);
+/* Adds one event (gc or scavenger) of the run. */
+GOMEM_API int gomem_gcstats_add(gomem_gcstats *s, const gomem_gctrace_event *ev);
+/* Fills OUT; exact percentiles (nearest rank). Cheap enough to call per tick. */
+GOMEM_API int gomem_gcstats_get(const gomem_gcstats *s, gomem_gcstats_summary *out);
+/* Forgets events older than T seconds before the last (a sliding window for
+ * --follow and the live monitor, so memory stays bounded); 0 keeps all.
+ * MAX_EVENTS caps the gc events kept (0: no cap). The summary then describes
+ * the gc events kept; scav_events counts every scavenger event added. */
+GOMEM_API void gomem_gcstats_set_window(gomem_gcstats *s, double seconds, size_t max_events);
+GOMEM_API void gomem_gcstats_free(gomem_gcstats *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

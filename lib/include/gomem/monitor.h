@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* gomem/monitor.h — the model behind `gomem top`: any number of sources
+ * watched at once, each turned into a row of live GC figures and a short
+ * history for charts. Sources are gctrace streams (a log file followed like
+ * tail -F, a pipe or stdin, a child started with GODEBUG=gctrace=1) or the
+ * pprof endpoint of a running Go service, polled at a gentle interval.
+ *
+ * No drawing and no waiting here: the caller owns the clock. It polls the
+ * descriptors gomem_monitor_fds gives (and sleeps) as it likes, calls
+ * gomem_monitor_read when one is readable and gomem_monitor_tick once per
+ * screen refresh; then reads the rows. Times passed in are seconds of a
+ * monotonic clock (CLOCK_MONOTONIC); any origin. */
+#ifndef GOMEM_MONITOR_H
+#define GOMEM_MONITOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gomem/common.h"
+#include "gomem/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct gomem_monitor gomem_monitor;
+
+typedef enum {
+	GOMEM_MONITOR_FILE = 1, /* a log file, followed */
+	GOMEM_MONITOR_PIPE,     /* "-": standard input */
+	GOMEM_MONITOR_CHILD,    /* a command started with gctrace=1 */
+	GOMEM_MONITOR_URL       /* a pprof endpoint, polled */
+} gomem_monitor_kind;
+
+typedef enum {
+	GOMEM_MONITOR_WAITING = 0, /* nothing seen yet */
+	GOMEM_MONITOR_RUNNING,     /* events arrive (or may) */
+	GOMEM_MONITOR_ENDED,       /* a pipe closed */
+	GOMEM_MONITOR_EXITED,      /* a child ended: exit_status */
+	GOMEM_MONITOR_ERROR        /* message says why (a URL that failed keeps being polled) */
+} gomem_monitor_state;
+
+typedef enum {
+	GOMEM_MONITOR_SORT_NONE = 0, /* the order sources were added */
+	GOMEM_MONITOR_SORT_NAME,
+	GOMEM_MONITOR_SORT_GC_RATE,
+	GOMEM_MONITOR_SORT_PAUSE,    /* last pause */
+	GOMEM_MONITOR_SORT_P99,
+	GOMEM_MONITOR_SORT_CPU,
+	GOMEM_MONITOR_SORT_HEAP,
+	GOMEM_MONITOR_SORT_SLOPE,
+	GOMEM_MONITOR_SORT_GOROUTINES,
+	GOMEM_MONITOR_SORT_AGE,
+	GOMEM_MONITOR_SORT_COUNT_   /* number of keys, not a key */
+} gomem_monitor_sort_key;
+
+typedef struct gomem_monitor_options {
+	unsigned int version;   /* GOMEM_MONITOR_OPTIONS_VERSION */
+	double window;          /* seconds of events behind the statistics (0: 300) */
+	size_t history;         /* points kept per source for charts (0: 512) */
+	double url_interval;    /* seconds between two polls of an endpoint (0: 5);
+				 * never polled more often than this */
+	long url_timeout_ms;    /* one fetch (0: 5000) */
+	int from_start;         /* files: read what they hold already (default 1) */
+	uint64_t max_read;      /* bytes read per source per call (0: 16 MiB), so a
+				 * huge log cannot freeze the screen */
+} gomem_monitor_options;
+
+#define GOMEM_MONITOR_OPTIONS_VERSION 1
+#define GOMEM_MONITOR_OPTIONS_INIT {GOMEM_MONITOR_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0}
+
+/* One point of a source's history: a gc line, or one poll of an endpoint.
+ * Bytes, seconds; -1 or NAN when not known. */
+typedef struct gomem_monitor_point {
+	double when;        /* monotonic time it arrived (the caller's clock) */
+	double t;           /* gctrace @T (seconds since the process started); NAN for URLs */
+	int64_t gc;         /* gc number, or NumGC */
+	int64_t heap_start, heap_end; /* gctrace H0, H1; -1 for URLs */
+	int64_t heap_live;  /* marked heap (gctrace H2), or HeapAlloc */
+	int64_t goal;       /* heap goal, or NextGC */
+	double pause;       /* STW pause of this GC (sweep term + mark term);
+			     * URLs: the longest pause since the last poll */
+	double mark;        /* concurrent mark wall time; NAN for URLs */
+	double cpu_pct;     /* GC CPU %: gctrace's cumulative N%, or GCCPUFraction */
+	int procs;          /* GOMAXPROCS, -1 unknown */
+	int forced;
+} gomem_monitor_point;
+
+/* A source's row, as the main screen shows it. */
+typedef struct gomem_monitor_row {
+	size_t index;               /* order of addition */
+	const char *name;           /* file base name, host:port or command name */
+	const char *spec;           /* what was given: path, URL, command line */
+	gomem_monitor_kind kind;
+	gomem_monitor_state state;
+	int exit_status;            /* EXITED: 0-255 or 128+signal */
+	const char *message;        /* ERROR: why; "" otherwise */
+	int64_t gcs;                /* last gc number (or NumGC); -1 before any */
+	double gc_per_s;            /* over the window; NAN below two GCs */
+	double pause_last, pause_p99; /* STW pause, seconds */
+	double gc_cpu_pct;          /* percent of the CPU the GC took */
+	int64_t heap_live, heap_goal;/* bytes; -1 unknown */
+	double heap_slope;          /* live heap trend, bytes per second; NAN unknown */
+	int64_t goroutines;         /* URLs; -1 unknown */
+	double age;                 /* seconds since the last GC; NAN before one */
+	/* endpoints only (-1 otherwise) */
+	int64_t heap_inuse, heap_idle, heap_released, sys;
+	uint64_t lines, skipped;    /* gctrace: lines read, lines that were not gctrace */
+	uint64_t polls, poll_errors;/* URLs */
+} gomem_monitor_row;
+
+typedef struct gomem_monitor_totals {
+	size_t sources, running, ended, errors;
+	double gc_per_s;            /* sum */
+	int64_t heap_live, heap_goal; /* sums of the known */
+	double pause_max;           /* largest last pause */
+	int64_t gcs;                /* sum of GC counts */
+} gomem_monitor_totals;
+
+GOMEM_API int gomem_monitor_new(gomem_monitor **out, const gomem_monitor_options *opts);
+GOMEM_API void gomem_monitor_free(gomem_monitor *m);
+
+/* SPEC: "http://..." or "https://..." is an endpoint (its base, or any URL
+ * under /debug/pprof/), "-" standard input, anything else a log file (which
+ * may not exist yet). */
+GOMEM_API int gomem_monitor_add(gomem_monitor *m, const char *spec);
+/* Starts ARGV (NULL-terminated) with gctrace=1 merged into its GODEBUG; its
+ * stderr is read, its stdin and stdout go to /dev/null when QUIET. */
+GOMEM_API int gomem_monitor_add_command(gomem_monitor *m, char *const argv[], int quiet);
+/* Hands the text of an already-read input to a new source called NAME (tests,
+ * and a log replayed from memory). */
+GOMEM_API int gomem_monitor_add_buffer(gomem_monitor *m, const char *name, const void *data,
+				       size_t len);
+
+/* Descriptors worth polling for input (pipes, children); files are read on
+ * each tick. Returns how many were written to FDS (at most MAX). */
+GOMEM_API size_t gomem_monitor_fds(const gomem_monitor *m, int *fds, size_t max);
+/* Reads what arrived on every stream source, without blocking. */
+GOMEM_API int gomem_monitor_read(gomem_monitor *m, double now);
+/* One refresh: reads, polls the endpoints that are due, and recomputes the
+ * rows. Errors of one source land on its row; the return is an error only
+ * for the monitor itself (out of memory). */
+GOMEM_API int gomem_monitor_tick(gomem_monitor *m, double now);
+/* Seconds until an endpoint is due (at most CAP), for the caller's sleep. */
+GOMEM_API double gomem_monitor_next_poll(const gomem_monitor *m, double now, double cap);
+
+/* Rows in the current order; valid until the next tick, sort or add. */
+GOMEM_API size_t gomem_monitor_row_count(const gomem_monitor *m);
+GOMEM_API const gomem_monitor_row *gomem_monitor_row_at(const gomem_monitor *m, size_t i);
+GOMEM_API void gomem_monitor_get_totals(const gomem_monitor *m, gomem_monitor_totals *out);
+/* DESCENDING: largest first (unknown values always last); ties by name. */
+GOMEM_API void gomem_monitor_sort(gomem_monitor *m, gomem_monitor_sort_key key, int descending);
+GOMEM_API const char *gomem_monitor_sort_name(gomem_monitor_sort_key key);
+/* "gcs", "p99", ... -> key; GOMEM_E_INVALID for an unknown name. */
+GOMEM_API int gomem_monitor_sort_parse(gomem_monitor_sort_key *out, const char *name);
+
+/* History of the row at I (current order), oldest first: J in [0, count). */
+GOMEM_API size_t gomem_monitor_history_count(const gomem_monitor *m, size_t i);
+GOMEM_API const gomem_monitor_point *gomem_monitor_history_at(const gomem_monitor *m, size_t i,
+							       size_t j);
+
+/* Every source has ended (pipes closed, children exited) and none is polled. */
+GOMEM_API int gomem_monitor_all_ended(const gomem_monitor *m);
+GOMEM_API const gomem_error *gomem_monitor_error(const gomem_monitor *m);
+GOMEM_API const char *gomem_monitor_state_name(gomem_monitor_state state);
+
+/* The N of "goroutine profile: total N", the first line of an endpoint's
+ * /debug/pprof/goroutine?debug=1; GOMEM_E_FORMAT (and -1) for anything else. */
+GOMEM_API int gomem_monitor_goroutine_total(int64_t *out, const char *text, size_t len);
+/* Splits an endpoint URL into BASE (scheme://host:port[/prefix], without
+ * /debug/pprof/...) and NAME (host:port). Both freed with gomem_free. */
+GOMEM_API int gomem_monitor_url_parts(char **base, char **name, const char *url);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

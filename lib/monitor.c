@@ -1,0 +1,1014 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* monitor.c — the model of `gomem top`: sources, their rows and histories.
+ *
+ * A stream source (file, pipe, child) is a gomem_follow feeding a gctrace
+ * parser; its events go into a gcstats with a sliding window (the row's
+ * statistics) and a ring of points (the charts). An endpoint source is
+ * polled: each poll reads the "# runtime.MemStats" block of the legacy heap
+ * profile and the first line of the goroutine profile, and becomes a point.
+ * Polling costs the watched program a stop-the-world (ReadMemStats), so an
+ * endpoint is never fetched more often than the interval asked for, and the
+ * request does not ask for gc=1 (which would force a GC and skew what we
+ * watch). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gomem-internal.h"
+
+#define DEFAULT_WINDOW 300.0
+#define DEFAULT_HISTORY 512
+#define DEFAULT_URL_INTERVAL 5.0
+#define DEFAULT_URL_TIMEOUT_MS 5000
+#define DEFAULT_MAX_READ ((uint64_t)16 << 20)
+#define MAX_HISTORY ((size_t)1 << 20)
+#define MAX_WINDOW_EVENTS ((size_t)1 << 16) /* 65 s of a 1000 GC/s flood */
+#define MAX_SOURCES ((size_t)4096)
+#define GOROUTINE_LINE_MAX 4096
+
+struct source {
+	gomem_monitor_row row;
+	char *name, *spec;
+	char message[256];
+	gomem_monitor_kind kind;
+
+	/* streams */
+	gomem_follow *follow;
+	gomem_gctrace_parser *parser;
+	gomem_gcstats *stats;
+	uint64_t run;
+	int eof;
+	uint8_t *buf;          /* add_buffer: the text, fed once */
+	size_t buflen;
+	double last_event;     /* when the last gc line arrived; NAN none */
+	double last_pause;
+
+	/* endpoints */
+	char *base;
+	double next_poll;
+	int polled;
+	double pause_last, pause_p99, cpu_pct, age_base; /* age_base: realtime of the last GC end */
+	int64_t gcs, goroutines, heap_live, goal, inuse, idle, released, sys;
+
+	/* history: a ring of points */
+	gomem_monitor_point *ring;
+	size_t ring_cap, ring_start, ring_len;
+};
+
+struct gomem_monitor {
+	gomem_monitor_options opts;
+	struct source **src;
+	size_t nsrc, src_cap;
+	size_t *order;
+	gomem_monitor_sort_key sort_key;
+	int descending;
+	gomem_error err;
+};
+
+static const char *const sort_names[GOMEM_MONITOR_SORT_COUNT_] = {
+	"none", "name", "gcs", "pause", "p99", "cpu", "heap", "slope", "goroutines", "age"
+};
+
+const char *gomem_monitor_sort_name(gomem_monitor_sort_key key)
+{
+	return (unsigned)key < GOMEM_MONITOR_SORT_COUNT_ ? sort_names[key] : "?";
+}
+
+int gomem_monitor_sort_parse(gomem_monitor_sort_key *out, const char *name)
+{
+	for (int k = 0; k < GOMEM_MONITOR_SORT_COUNT_; k++) {
+		if (strcmp(name, sort_names[k]) == 0) {
+			*out = (gomem_monitor_sort_key)k;
+			return GOMEM_OK;
+		}
+	}
+	return GOMEM_E_INVALID;
+}
+
+const char *gomem_monitor_state_name(gomem_monitor_state state)
+{
+	switch (state) {
+	case GOMEM_MONITOR_WAITING: return "waiting";
+	case GOMEM_MONITOR_RUNNING: return "running";
+	case GOMEM_MONITOR_ENDED: return "ended";
+	case GOMEM_MONITOR_EXITED: return "exited";
+	case GOMEM_MONITOR_ERROR: return "error";
+	}
+	return "?";
+}
+
+/* ---- construction -------------------------------------------------------- */
+
+int gomem_monitor_new(gomem_monitor **out, const gomem_monitor_options *opts)
+{
+	gomem_monitor_options defaults = GOMEM_MONITOR_OPTIONS_INIT;
+	gomem_monitor *m;
+
+	*out = NULL;
+	if (opts == NULL)
+		opts = &defaults;
+	if (opts->version != GOMEM_MONITOR_OPTIONS_VERSION || opts->window < 0 ||
+	    opts->url_interval < 0 || opts->history > MAX_HISTORY)
+		return GOMEM_E_INVALID;
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return GOMEM_E_NOMEM;
+	m->opts = *opts;
+	if (m->opts.window == 0)
+		m->opts.window = DEFAULT_WINDOW;
+	if (m->opts.history == 0)
+		m->opts.history = DEFAULT_HISTORY;
+	if (m->opts.url_interval == 0)
+		m->opts.url_interval = DEFAULT_URL_INTERVAL;
+	if (m->opts.url_timeout_ms <= 0)
+		m->opts.url_timeout_ms = DEFAULT_URL_TIMEOUT_MS;
+	if (m->opts.max_read == 0)
+		m->opts.max_read = DEFAULT_MAX_READ;
+	*out = m;
+	return GOMEM_OK;
+}
+
+static void source_free(struct source *s)
+{
+	if (s == NULL)
+		return;
+	gomem_follow_free(s->follow);
+	gomem_gctrace_parser_free(s->parser);
+	gomem_gcstats_free(s->stats);
+	free(s->buf);
+	free(s->name);
+	free(s->spec);
+	free(s->base);
+	free(s->ring);
+	free(s);
+}
+
+void gomem_monitor_free(gomem_monitor *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < m->nsrc; i++)
+		source_free(m->src[i]);
+	free(m->src);
+	free(m->order);
+	free(m);
+}
+
+const gomem_error *gomem_monitor_error(const gomem_monitor *m)
+{
+	return m ? &m->err : NULL;
+}
+
+static char *dup_range(const char *s, size_t len)
+{
+	char *d = malloc(len + 1);
+
+	if (d) {
+		memcpy(d, s, len);
+		d[len] = '\0';
+	}
+	return d;
+}
+
+static char *dup_str(const char *s)
+{
+	return dup_range(s, strlen(s));
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+static int stats_reset(gomem_monitor *m, struct source *s)
+{
+	gomem_gcstats_free(s->stats);
+	s->stats = NULL;
+	if (gomem_gcstats_new(&s->stats) != GOMEM_OK)
+		return gomem_error_set(&m->err, GOMEM_E_NOMEM, "out of memory");
+	gomem_gcstats_set_window(s->stats, m->opts.window, MAX_WINDOW_EVENTS);
+	return GOMEM_OK;
+}
+
+/* A new source, its name and spec taken over; appended to the order. */
+static int source_new(gomem_monitor *m, struct source **out, gomem_monitor_kind kind,
+		      const char *name, const char *spec)
+{
+	struct source *s;
+	size_t order_cap;
+
+	*out = NULL;
+	if (m->nsrc == MAX_SOURCES)
+		return gomem_error_set(&m->err, GOMEM_E_LIMIT, "more than %zu sources", MAX_SOURCES);
+	if (GOMEM_GROW(m->src, m->src_cap, m->nsrc + 1, MAX_SOURCES) != GOMEM_OK)
+		return gomem_error_set(&m->err, GOMEM_E_NOMEM, "out of memory");
+	order_cap = m->nsrc;
+	{
+		size_t *o = realloc(m->order, (order_cap + 1) * sizeof(*o));
+
+		if (o == NULL)
+			return gomem_error_set(&m->err, GOMEM_E_NOMEM, "out of memory");
+		m->order = o;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return gomem_error_set(&m->err, GOMEM_E_NOMEM, "out of memory");
+	s->kind = kind;
+	s->name = dup_str(name);
+	s->spec = dup_str(spec);
+	s->ring_cap = m->opts.history;
+	s->ring = calloc(s->ring_cap, sizeof(*s->ring));
+	if (s->name == NULL || s->spec == NULL || s->ring == NULL) {
+		source_free(s);
+		return gomem_error_set(&m->err, GOMEM_E_NOMEM, "out of memory");
+	}
+	s->last_event = NAN;
+	s->last_pause = NAN;
+	s->next_poll = -INFINITY;
+	s->gcs = s->goroutines = s->heap_live = s->goal = -1;
+	s->inuse = s->idle = s->released = s->sys = -1;
+	s->pause_last = s->pause_p99 = s->cpu_pct = s->age_base = NAN;
+	s->row.index = m->nsrc;
+	s->row.exit_status = -1;
+	if (kind != GOMEM_MONITOR_URL) {
+		char label[300];
+
+		snprintf(label, sizeof(label), "%s", spec);
+		if (gomem_gctrace_parser_new(&s->parser, label) != GOMEM_OK ||
+		    stats_reset(m, s) != GOMEM_OK) {
+			source_free(s);
+			return gomem_error_set(&m->err, GOMEM_E_NOMEM, "out of memory");
+		}
+	}
+	m->order[m->nsrc] = m->nsrc;
+	m->src[m->nsrc++] = s;
+	*out = s;
+	return GOMEM_OK;
+}
+
+static void set_message(struct source *s, const gomem_error *err, const char *fallback)
+{
+	if (err && err->code != GOMEM_OK && err->message[0])
+		snprintf(s->message, sizeof(s->message), "%s", err->message);
+	else
+		snprintf(s->message, sizeof(s->message), "%s", fallback);
+}
+
+int gomem_monitor_url_parts(char **base, char **name, const char *url)
+{
+	const char *host, *end, *at, *pp;
+	size_t blen;
+
+	*base = *name = NULL;
+	if (strncmp(url, "http://", 7) == 0)
+		host = url + 7;
+	else if (strncmp(url, "https://", 8) == 0)
+		host = url + 8;
+	else
+		return GOMEM_E_INVALID;
+	end = host + strcspn(host, "/?#");
+	at = memchr(host, '@', (size_t)(end - host));
+	if (at)
+		host = at + 1;
+	if (end == host)
+		return GOMEM_E_INVALID;
+	/* The base ends before /debug/pprof (anything under it), else before
+	 * a query and trailing slashes. */
+	pp = strstr(end, "/debug/pprof");
+	if (pp)
+		blen = (size_t)(pp - url);
+	else
+		blen = (size_t)(end - url) + strcspn(end, "?#");
+	while (blen > (size_t)(end - url) && url[blen - 1] == '/')
+		blen--;
+	*base = dup_range(url, blen);
+	*name = dup_range(host, (size_t)(end - host));
+	if (*base == NULL || *name == NULL) {
+		gomem_free(*base);
+		gomem_free(*name);
+		*base = *name = NULL;
+		return GOMEM_E_NOMEM;
+	}
+	return GOMEM_OK;
+}
+
+int gomem_monitor_add(gomem_monitor *m, const char *spec)
+{
+	struct source *s;
+	gomem_error err = {0};
+	int rc;
+
+	if (m == NULL || spec == NULL || *spec == '\0')
+		return GOMEM_E_INVALID;
+	if (strncmp(spec, "http://", 7) == 0 || strncmp(spec, "https://", 8) == 0) {
+		char *base, *name;
+
+		if ((rc = gomem_monitor_url_parts(&base, &name, spec)) != GOMEM_OK)
+			return gomem_error_set(&m->err, rc, "%s: not an http(s) URL with a host", spec);
+		rc = source_new(m, &s, GOMEM_MONITOR_URL, name, spec);
+		free(name);
+		if (rc != GOMEM_OK) {
+			free(base);
+			return rc;
+		}
+		s->base = base;
+		return GOMEM_OK;
+	}
+	if (strcmp(spec, "-") == 0)
+		rc = source_new(m, &s, GOMEM_MONITOR_PIPE, "<stdin>", spec);
+	else
+		rc = source_new(m, &s, GOMEM_MONITOR_FILE, base_name(spec), spec);
+	if (rc != GOMEM_OK)
+		return rc;
+	if ((rc = gomem_follow_open(&s->follow, spec, m->opts.from_start, &err)) != GOMEM_OK) {
+		/* Kept as a row in error: the screen says what went wrong. */
+		s->row.state = GOMEM_MONITOR_ERROR;
+		s->eof = 1;
+		set_message(s, &err, gomem_strerror(rc));
+		if (rc == GOMEM_E_NOMEM)
+			return gomem_error_set(&m->err, rc, "out of memory");
+	}
+	return GOMEM_OK;
+}
+
+int gomem_monitor_add_command(gomem_monitor *m, char *const argv[], int quiet)
+{
+	struct source *s;
+	gomem_buf cmd;
+	gomem_error err = {0};
+	int rc;
+
+	if (m == NULL || argv == NULL || argv[0] == NULL)
+		return GOMEM_E_INVALID;
+	gomem_buf_init(&cmd, 4096);
+	for (size_t i = 0; argv[i]; i++)
+		if (gomem_buf_printf(&cmd, "%s%s", i ? " " : "", argv[i]) != GOMEM_OK)
+			break; /* a long command line is shown cut */
+	rc = source_new(m, &s, GOMEM_MONITOR_CHILD, base_name(argv[0]), cmd.data ? cmd.data : argv[0]);
+	gomem_buf_free(&cmd);
+	if (rc != GOMEM_OK)
+		return rc;
+	if ((rc = gomem_follow_spawn(&s->follow, argv, "gctrace=1", 0, quiet, &err)) != GOMEM_OK) {
+		s->row.state = GOMEM_MONITOR_ERROR;
+		s->eof = 1;
+		set_message(s, &err, gomem_strerror(rc));
+		gomem_error_copy(&m->err, &err);
+		return rc;
+	}
+	return GOMEM_OK;
+}
+
+int gomem_monitor_add_buffer(gomem_monitor *m, const char *name, const void *data, size_t len)
+{
+	struct source *s;
+	int rc;
+
+	if (m == NULL || name == NULL || (data == NULL && len > 0))
+		return GOMEM_E_INVALID;
+	if ((rc = source_new(m, &s, GOMEM_MONITOR_FILE, base_name(name), name)) != GOMEM_OK)
+		return rc;
+	if ((s->buf = malloc(len ? len : 1)) == NULL)
+		return gomem_error_set(&m->err, GOMEM_E_NOMEM, "out of memory");
+	if (len)
+		memcpy(s->buf, data, len);
+	s->buflen = len;
+	return GOMEM_OK;
+}
+
+/* ---- history ------------------------------------------------------------- */
+
+static void push_point(struct source *s, const gomem_monitor_point *p)
+{
+	size_t at;
+
+	if (s->ring_len < s->ring_cap) {
+		at = (s->ring_start + s->ring_len++) % s->ring_cap;
+	} else {
+		at = s->ring_start;
+		s->ring_start = (s->ring_start + 1) % s->ring_cap;
+	}
+	s->ring[at] = *p;
+}
+
+static const gomem_monitor_point *point_at(const struct source *s, size_t j)
+{
+	return &s->ring[(s->ring_start + j) % s->ring_cap];
+}
+
+/* ---- streams ------------------------------------------------------------- */
+
+static double stw_pause(const gomem_gctrace_event *ev)
+{
+	double a = ev->stw_sweep_term, b = ev->stw_mark_term;
+
+	if (isnan(a) && isnan(b))
+		return NAN;
+	return (isnan(a) ? 0 : a) + (isnan(b) ? 0 : b);
+}
+
+static int take_event(gomem_monitor *m, struct source *s, const gomem_gctrace_event *ev, double now)
+{
+	gomem_monitor_point p;
+	int rc;
+
+	if (ev->kind == GOMEM_GCTRACE_GC && ev->run != s->run) {
+		/* The program restarted: statistics start over, the chart goes on. */
+		if ((rc = stats_reset(m, s)) != GOMEM_OK)
+			return rc;
+		s->run = ev->run;
+	}
+	if ((rc = gomem_gcstats_add(s->stats, ev)) != GOMEM_OK && rc == GOMEM_E_NOMEM)
+		return gomem_error_set(&m->err, rc, "out of memory");
+	if (ev->kind != GOMEM_GCTRACE_GC)
+		return GOMEM_OK;
+	memset(&p, 0, sizeof(p));
+	p.when = now;
+	p.t = ev->t;
+	p.gc = ev->gc;
+	p.heap_start = ev->heap_start;
+	p.heap_end = ev->heap_end;
+	p.heap_live = ev->heap_live >= 0 ? ev->heap_live : ev->heap_end;
+	p.goal = ev->goal;
+	p.pause = stw_pause(ev);
+	p.mark = ev->concurrent_mark;
+	p.cpu_pct = ev->cpu_pct >= 0 ? (double)ev->cpu_pct : NAN;
+	p.procs = ev->procs;
+	p.forced = ev->forced;
+	push_point(s, &p);
+	s->last_event = now;
+	s->last_pause = p.pause;
+	if (s->row.state == GOMEM_MONITOR_WAITING)
+		s->row.state = GOMEM_MONITOR_RUNNING;
+	return GOMEM_OK;
+}
+
+static int drain(gomem_monitor *m, struct source *s, double now)
+{
+	const gomem_gctrace_event *ev;
+	int rc;
+
+	while ((rc = gomem_gctrace_next(s->parser, &ev)) == 1)
+		if ((rc = take_event(m, s, ev, now)) != GOMEM_OK)
+			return rc;
+	if (rc < 0) {
+		s->row.state = GOMEM_MONITOR_ERROR;
+		set_message(s, gomem_gctrace_parser_error(s->parser), gomem_strerror(rc));
+		s->eof = 1;
+		return rc == GOMEM_E_NOMEM ? gomem_error_set(&m->err, rc, "out of memory") : GOMEM_OK;
+	}
+	return GOMEM_OK;
+}
+
+static int feed(gomem_monitor *m, struct source *s, const void *data, size_t len, double now)
+{
+	int rc = gomem_gctrace_feed(s->parser, data, len);
+
+	if (rc != GOMEM_OK) {
+		s->row.state = GOMEM_MONITOR_ERROR;
+		set_message(s, gomem_gctrace_parser_error(s->parser), gomem_strerror(rc));
+		s->eof = 1;
+		return rc == GOMEM_E_NOMEM ? gomem_error_set(&m->err, rc, "out of memory") : GOMEM_OK;
+	}
+	return drain(m, s, now);
+}
+
+static int finish(gomem_monitor *m, struct source *s, double now)
+{
+	int rc;
+
+	s->eof = 1;
+	if (gomem_gctrace_finish(s->parser) != GOMEM_OK)
+		return GOMEM_OK;
+	rc = drain(m, s, now);
+	if (s->row.state != GOMEM_MONITOR_ERROR)
+		s->row.state = s->kind == GOMEM_MONITOR_CHILD ? GOMEM_MONITOR_RUNNING
+							      : GOMEM_MONITOR_ENDED;
+	return rc;
+}
+
+static int read_stream(gomem_monitor *m, struct source *s, double now)
+{
+	uint64_t budget = m->opts.max_read;
+	const uint8_t *data;
+	size_t len;
+	int rc;
+
+	if (s->eof)
+		return GOMEM_OK;
+	if (s->follow == NULL) { /* a buffer */
+		if ((rc = feed(m, s, s->buf, s->buflen, now)) != GOMEM_OK)
+			return rc;
+		return s->eof ? GOMEM_OK : finish(m, s, now);
+	}
+	while (budget > 0) {
+		if ((rc = gomem_follow_read(s->follow, &data, &len)) != GOMEM_OK) {
+			s->row.state = GOMEM_MONITOR_ERROR;
+			set_message(s, gomem_follow_error(s->follow), gomem_strerror(rc));
+			s->eof = 1;
+			return rc == GOMEM_E_NOMEM ? gomem_error_set(&m->err, rc, "out of memory")
+						   : GOMEM_OK;
+		}
+		if (len == 0)
+			break;
+		if ((rc = feed(m, s, data, len, now)) != GOMEM_OK || s->eof)
+			return rc;
+		budget -= len < budget ? len : budget;
+	}
+	if (budget > 0 && (gomem_follow_events(s->follow) & GOMEM_FOLLOW_EOF))
+		return finish(m, s, now);
+	return GOMEM_OK;
+}
+
+int gomem_monitor_read(gomem_monitor *m, double now)
+{
+	int rc;
+
+	for (size_t i = 0; i < m->nsrc; i++)
+		if (m->src[i]->kind != GOMEM_MONITOR_URL &&
+		    (rc = read_stream(m, m->src[i], now)) != GOMEM_OK)
+			return rc;
+	return GOMEM_OK;
+}
+
+size_t gomem_monitor_fds(const gomem_monitor *m, int *fds, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nsrc && n < max; i++) {
+		const struct source *s = m->src[i];
+		int fd;
+
+		if (s->follow && !s->eof && (fd = gomem_follow_fd(s->follow)) >= 0)
+			fds[n++] = fd;
+	}
+	return n;
+}
+
+/* ---- endpoints ----------------------------------------------------------- */
+
+int gomem_monitor_goroutine_total(int64_t *out, const char *text, size_t len)
+{
+	static const char prefix[] = "goroutine profile: total ";
+	size_t plen = sizeof(prefix) - 1, i;
+	int64_t n = 0;
+
+	*out = -1;
+	if (len <= plen || memcmp(text, prefix, plen) != 0)
+		return GOMEM_E_FORMAT;
+	for (i = plen; i < len && text[i] >= '0' && text[i] <= '9'; i++) {
+		if (n > (INT64_MAX - 9) / 10)
+			return GOMEM_E_FORMAT;
+		n = n * 10 + (text[i] - '0');
+	}
+	if (i == plen || (i < len && text[i] != '\n' && text[i] != '\r'))
+		return GOMEM_E_FORMAT;
+	*out = n;
+	return GOMEM_OK;
+}
+
+static int fetch_goroutines(gomem_monitor *m, struct source *s, int64_t *out, gomem_error *err)
+{
+	gomem_source_options so = GOMEM_SOURCE_OPTIONS_INIT;
+	gomem_source *src = NULL;
+	gomem_buf url, head;
+	const uint8_t *data;
+	size_t len;
+	int rc;
+
+	*out = -1;
+	gomem_buf_init(&url, 8192);
+	gomem_buf_init(&head, GOROUTINE_LINE_MAX);
+	so.timeout_ms = m->opts.url_timeout_ms;
+	so.max_input = (uint64_t)64 << 20;
+	rc = gomem_buf_printf(&url, "%s/debug/pprof/goroutine?debug=1", s->base);
+	if (rc == GOMEM_OK)
+		rc = gomem_source_open_url(&src, url.data, &so, err);
+	while (rc == GOMEM_OK && (rc = gomem_source_read(src, &data, &len)) == GOMEM_OK && len > 0) {
+		const uint8_t *nl = memchr(data, '\n', len);
+		size_t take = nl ? (size_t)(nl - data) + 1 : len;
+
+		if (head.len + take > GOROUTINE_LINE_MAX)
+			break;
+		if ((rc = gomem_buf_append(&head, data, take)) != GOMEM_OK || nl)
+			break;
+	}
+	if (rc == GOMEM_OK &&
+	    gomem_monitor_goroutine_total(out, head.data ? head.data : "", head.len) != GOMEM_OK)
+		rc = gomem_error_set(err, GOMEM_E_FORMAT,
+				     "goroutine profile does not start with 'goroutine profile: total N'");
+	if (rc != GOMEM_OK && src)
+		gomem_error_copy(err, gomem_source_error(src));
+	gomem_source_free(src);
+	gomem_buf_free(&url);
+	gomem_buf_free(&head);
+	return rc;
+}
+
+static int fetch_memstats(gomem_monitor *m, struct source *s, gomem_memstats *out, gomem_error *err)
+{
+	gomem_source_options so = GOMEM_SOURCE_OPTIONS_INIT;
+	gomem_source *src = NULL;
+	gomem_profile *p = NULL;
+	const gomem_memstats *ms;
+	gomem_buf url;
+	int rc;
+
+	gomem_buf_init(&url, 8192);
+	so.timeout_ms = m->opts.url_timeout_ms;
+	/* No gc=1: a forced GC would be a GC we caused and then counted. */
+	rc = gomem_buf_printf(&url, "%s/debug/pprof/heap?debug=1", s->base);
+	if (rc == GOMEM_OK)
+		rc = gomem_source_open_url(&src, url.data, &so, err);
+	if (rc == GOMEM_OK)
+		rc = gomem_profile_read(&p, src, err);
+	if (rc == GOMEM_OK) {
+		if ((ms = gomem_profile_memstats(p)) == NULL || ms->fields_seen == 0)
+			rc = gomem_error_set(err, GOMEM_E_FORMAT,
+					     "no '# runtime.MemStats' block in the heap profile");
+		else
+			*out = *ms;
+	}
+	gomem_profile_free(p);
+	gomem_source_free(src);
+	gomem_buf_free(&url);
+	return rc;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double realtime_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One MemStats reading into S: the PauseNs ring gives the last pause, the
+ * p99 of the last 256 and the longest since the previous poll. */
+static void take_memstats(struct source *s, const gomem_memstats *ms, double now)
+{
+	gomem_monitor_point p;
+	uint32_t n = ms->num_gc, fresh;
+	double pauses[256], longest = NAN;
+	size_t np = n < 256 ? n : 256;
+
+	fresh = s->polled && n >= (uint32_t)s->gcs ? n - (uint32_t)s->gcs : n;
+	for (size_t k = 0; k < np; k++) {
+		/* the pause of GC g (1-based) sits at [(g + 255) % 256] */
+		uint32_t g = n - (uint32_t)k;
+
+		pauses[k] = (double)ms->pause_ns[(g + 255) % 256] / 1e9;
+		if (k < fresh && (isnan(longest) || pauses[k] > longest))
+			longest = pauses[k];
+	}
+	s->pause_last = np ? pauses[0] : NAN;
+	if (np) {
+		size_t rank = (size_t)ceil(0.99 * (double)np);
+
+		qsort(pauses, np, sizeof(pauses[0]), cmp_double);
+		s->pause_p99 = pauses[(rank ? rank : 1) - 1];
+		s->age_base = (double)ms->pause_end[(n + 255) % 256] / 1e9;
+	} else {
+		s->pause_p99 = NAN;
+		s->age_base = NAN;
+	}
+	s->gcs = n;
+	s->heap_live = (int64_t)ms->heap_alloc;
+	s->goal = (int64_t)ms->next_gc;
+	s->inuse = (int64_t)ms->heap_inuse;
+	s->idle = (int64_t)ms->heap_idle;
+	s->released = (int64_t)ms->heap_released;
+	s->sys = (int64_t)ms->sys;
+	s->cpu_pct = ms->gc_cpu_fraction * 100.0;
+	memset(&p, 0, sizeof(p));
+	p.when = now;
+	p.t = NAN;
+	p.gc = n;
+	p.heap_start = p.heap_end = -1;
+	p.heap_live = s->heap_live;
+	p.goal = s->goal;
+	p.pause = longest;
+	p.mark = NAN;
+	p.cpu_pct = s->cpu_pct;
+	p.procs = -1;
+	push_point(s, &p);
+	s->polled = 1;
+}
+
+static void poll_url(gomem_monitor *m, struct source *s, double now)
+{
+	gomem_memstats *ms;
+	gomem_error err = {0};
+	int rc;
+
+	s->next_poll = now + m->opts.url_interval;
+	s->row.polls++;
+	if ((ms = malloc(sizeof(*ms))) == NULL) {
+		gomem_error_set(&m->err, GOMEM_E_NOMEM, "out of memory");
+		return;
+	}
+	rc = fetch_memstats(m, s, ms, &err);
+	if (rc == GOMEM_OK) {
+		take_memstats(s, ms, now);
+		gomem_error_clear(&err);
+		if (fetch_goroutines(m, s, &s->goroutines, &err) != GOMEM_OK)
+			s->goroutines = -1; /* the heap is what matters; keep the row running */
+		s->row.state = GOMEM_MONITOR_RUNNING;
+		s->message[0] = '\0';
+	} else {
+		s->row.poll_errors++;
+		s->row.state = GOMEM_MONITOR_ERROR;
+		set_message(s, &err, gomem_strerror(rc));
+	}
+	free(ms);
+}
+
+double gomem_monitor_next_poll(const gomem_monitor *m, double now, double cap)
+{
+	double wait = cap;
+
+	for (size_t i = 0; i < m->nsrc; i++) {
+		const struct source *s = m->src[i];
+
+		if (s->kind == GOMEM_MONITOR_URL && s->next_poll - now < wait)
+			wait = s->next_poll - now;
+	}
+	return wait < 0 ? 0 : wait;
+}
+
+/* ---- rows ---------------------------------------------------------------- */
+
+/* Least-squares slope of the live heap over the points of the last WINDOW
+ * seconds (by arrival time); NAN below three points. */
+static double history_slope(const struct source *s, double now, double window)
+{
+	double sx = 0, sy = 0, sxx = 0, sxy = 0, n = 0, x0 = NAN;
+
+	for (size_t j = 0; j < s->ring_len; j++) {
+		const gomem_monitor_point *p = point_at(s, j);
+		double x, y;
+
+		if (p->when < now - window || p->heap_live < 0)
+			continue;
+		if (isnan(x0))
+			x0 = p->when;
+		x = p->when - x0;
+		y = (double)p->heap_live;
+		sx += x, sy += y, sxx += x * x, sxy += x * y, n++;
+	}
+	if (n < 3 || n * sxx - sx * sx <= 0)
+		return NAN;
+	return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+}
+
+/* GCs per second from the points of the last WINDOW seconds (endpoints). */
+static double history_rate(const struct source *s, double now, double window)
+{
+	const gomem_monitor_point *first = NULL, *last;
+
+	if (s->ring_len < 2)
+		return NAN;
+	last = point_at(s, s->ring_len - 1);
+	for (size_t j = 0; j + 1 < s->ring_len; j++) {
+		const gomem_monitor_point *p = point_at(s, j);
+
+		if (p->when >= now - window) {
+			first = p;
+			break;
+		}
+	}
+	if (first == NULL || last->when <= first->when || last->gc < first->gc)
+		return NAN;
+	return (double)(last->gc - first->gc) / (last->when - first->when);
+}
+
+static void update_stream_row(struct source *s, double now)
+{
+	gomem_monitor_row *r = &s->row;
+	gomem_gcstats_summary sum;
+	gomem_gctrace_counts counts;
+
+	memset(&sum, 0, sizeof(sum));
+	gomem_gctrace_get_counts(s->parser, &counts);
+	r->lines = counts.lines;
+	r->skipped = counts.skipped;
+	if (s->kind == GOMEM_MONITOR_CHILD && s->follow && r->state != GOMEM_MONITOR_ERROR) {
+		int st = gomem_follow_exit_status(s->follow);
+
+		if (st >= 0) {
+			r->exit_status = st;
+			r->state = GOMEM_MONITOR_EXITED;
+		}
+	}
+	if (s->ring_len == 0 || gomem_gcstats_get(s->stats, &sum) != GOMEM_OK || sum.gcs == 0) {
+		r->gcs = s->ring_len ? point_at(s, s->ring_len - 1)->gc : -1;
+		r->gc_per_s = r->pause_last = r->pause_p99 = r->gc_cpu_pct = r->heap_slope = NAN;
+		r->heap_live = r->heap_goal = -1;
+		r->age = isnan(s->last_event) ? NAN : now - s->last_event;
+		return;
+	}
+	r->gcs = (int64_t)sum.last_gc;
+	r->gc_per_s = sum.gc_per_s;
+	r->pause_last = s->last_pause;
+	r->pause_p99 = sum.pause_p99;
+	r->gc_cpu_pct = !isnan(sum.cpu_pct_window) ? sum.cpu_pct_window
+			: sum.cpu_pct_last >= 0 ? (double)sum.cpu_pct_last : NAN;
+	r->heap_live = sum.heap_live_last;
+	r->heap_goal = sum.goal_last;
+	r->heap_slope = sum.gcs >= 3 ? sum.live_slope : NAN;
+	r->age = isnan(s->last_event) ? NAN : now - s->last_event;
+}
+
+static void update_url_row(gomem_monitor *m, struct source *s, double now)
+{
+	gomem_monitor_row *r = &s->row;
+
+	r->gcs = s->gcs;
+	r->gc_per_s = history_rate(s, now, m->opts.window);
+	r->pause_last = s->pause_last;
+	r->pause_p99 = s->pause_p99;
+	r->gc_cpu_pct = s->cpu_pct;
+	r->heap_live = s->heap_live;
+	r->heap_goal = s->goal;
+	r->heap_slope = history_slope(s, now, m->opts.window);
+	r->goroutines = s->goroutines;
+	r->heap_inuse = s->inuse;
+	r->heap_idle = s->idle;
+	r->heap_released = s->released;
+	r->sys = s->sys;
+	if (!isnan(s->age_base) && s->age_base > 0) {
+		double age = realtime_now() - s->age_base;
+
+		r->age = age < 0 ? 0 : age;
+	} else {
+		r->age = NAN;
+	}
+}
+
+static void refresh_row(gomem_monitor *m, struct source *s, double now)
+{
+	gomem_monitor_row *r = &s->row;
+
+	r->name = s->name;
+	r->spec = s->spec;
+	r->kind = s->kind;
+	r->message = s->message;
+	r->goroutines = -1;
+	r->heap_inuse = r->heap_idle = r->heap_released = r->sys = -1;
+	if (s->kind == GOMEM_MONITOR_URL)
+		update_url_row(m, s, now);
+	else
+		update_stream_row(s, now);
+}
+
+int gomem_monitor_tick(gomem_monitor *m, double now)
+{
+	int rc;
+
+	if ((rc = gomem_monitor_read(m, now)) != GOMEM_OK)
+		return rc;
+	for (size_t i = 0; i < m->nsrc; i++) {
+		struct source *s = m->src[i];
+
+		if (s->kind == GOMEM_MONITOR_URL && now >= s->next_poll)
+			poll_url(m, s, now);
+		refresh_row(m, s, now);
+	}
+	gomem_monitor_sort(m, m->sort_key, m->descending);
+	return m->err.code;
+}
+
+/* ---- order --------------------------------------------------------------- */
+
+static double sort_value(const gomem_monitor_row *r, gomem_monitor_sort_key key)
+{
+	switch (key) {
+	case GOMEM_MONITOR_SORT_GC_RATE: return r->gc_per_s;
+	case GOMEM_MONITOR_SORT_PAUSE: return r->pause_last;
+	case GOMEM_MONITOR_SORT_P99: return r->pause_p99;
+	case GOMEM_MONITOR_SORT_CPU: return r->gc_cpu_pct;
+	case GOMEM_MONITOR_SORT_HEAP: return r->heap_live < 0 ? NAN : (double)r->heap_live;
+	case GOMEM_MONITOR_SORT_SLOPE: return r->heap_slope;
+	case GOMEM_MONITOR_SORT_GOROUTINES: return r->goroutines < 0 ? NAN : (double)r->goroutines;
+	case GOMEM_MONITOR_SORT_AGE: return r->age;
+	default: return NAN;
+	}
+}
+
+static int compare_rows(const void *a, const void *b, void *ctx)
+{
+	const gomem_monitor *m = ctx;
+	const gomem_monitor_row *x = &m->src[*(const size_t *)a]->row;
+	const gomem_monitor_row *y = &m->src[*(const size_t *)b]->row;
+	int c = 0;
+
+	if (m->sort_key == GOMEM_MONITOR_SORT_NONE)
+		return (x->index > y->index) - (x->index < y->index);
+	if (m->sort_key == GOMEM_MONITOR_SORT_NAME) {
+		c = strcmp(m->src[x->index]->name, m->src[y->index]->name);
+		c = m->descending ? -c : c;
+	} else {
+		double u = sort_value(x, m->sort_key), v = sort_value(y, m->sort_key);
+
+		if (isnan(u) != isnan(v))
+			return isnan(u) ? 1 : -1; /* unknown last, either way */
+		if (!isnan(u))
+			c = m->descending ? (u < v) - (u > v) : (u > v) - (u < v);
+	}
+	if (c == 0)
+		c = strcmp(m->src[x->index]->name, m->src[y->index]->name);
+	if (c == 0)
+		c = (x->index > y->index) - (x->index < y->index);
+	return c;
+}
+
+void gomem_monitor_sort(gomem_monitor *m, gomem_monitor_sort_key key, int descending)
+{
+	if ((unsigned)key >= GOMEM_MONITOR_SORT_COUNT_)
+		key = GOMEM_MONITOR_SORT_NONE;
+	m->sort_key = key;
+	m->descending = descending;
+	for (size_t i = 0; i < m->nsrc; i++)
+		m->src[i]->row.name = m->src[i]->name;
+	/* gomem_sort is stable and fails only without memory: the order then
+	 * stays as it was, which is still a valid order. */
+	(void)gomem_sort(m->order, m->nsrc, sizeof(m->order[0]), compare_rows, m);
+}
+
+size_t gomem_monitor_row_count(const gomem_monitor *m)
+{
+	return m->nsrc;
+}
+
+const gomem_monitor_row *gomem_monitor_row_at(const gomem_monitor *m, size_t i)
+{
+	return i < m->nsrc ? &m->src[m->order[i]]->row : NULL;
+}
+
+size_t gomem_monitor_history_count(const gomem_monitor *m, size_t i)
+{
+	return i < m->nsrc ? m->src[m->order[i]]->ring_len : 0;
+}
+
+const gomem_monitor_point *gomem_monitor_history_at(const gomem_monitor *m, size_t i, size_t j)
+{
+	const struct source *s;
+
+	if (i >= m->nsrc)
+		return NULL;
+	s = m->src[m->order[i]];
+	return j < s->ring_len ? point_at(s, j) : NULL;
+}
+
+void gomem_monitor_get_totals(const gomem_monitor *m, gomem_monitor_totals *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->pause_max = NAN;
+	out->sources = m->nsrc;
+	for (size_t i = 0; i < m->nsrc; i++) {
+		const gomem_monitor_row *r = &m->src[i]->row;
+
+		switch (r->state) {
+		case GOMEM_MONITOR_RUNNING: out->running++; break;
+		case GOMEM_MONITOR_ENDED:
+		case GOMEM_MONITOR_EXITED: out->ended++; break;
+		case GOMEM_MONITOR_ERROR: out->errors++; break;
+		default: break;
+		}
+		if (!isnan(r->gc_per_s))
+			out->gc_per_s += r->gc_per_s;
+		if (r->heap_live > 0)
+			out->heap_live += r->heap_live;
+		if (r->heap_goal > 0)
+			out->heap_goal += r->heap_goal;
+		if (r->gcs > 0)
+			out->gcs += r->gcs;
+		if (!isnan(r->pause_last) && (isnan(out->pause_max) || r->pause_last > out->pause_max))
+			out->pause_max = r->pause_last;
+	}
+}
+
+int gomem_monitor_all_ended(const gomem_monitor *m)
+{
+	for (size_t i = 0; i < m->nsrc; i++) {
+		const struct source *s = m->src[i];
+
+		/* a followed file and an endpoint never end */
+		if (s->kind == GOMEM_MONITOR_URL || (s->kind == GOMEM_MONITOR_FILE && s->follow))
+			return 0;
+		if (!s->eof)
+			return 0;
+		if (s->kind == GOMEM_MONITOR_CHILD && s->row.state != GOMEM_MONITOR_EXITED &&
+		    s->row.state != GOMEM_MONITOR_ERROR)
+			return 0;
+	}
+	return 1;
+}

@@ -1,0 +1,1 @@
+gomem gctrace -- sh -c 'echo child stdout; echo "GODEBUG=$GODEBUG" >&2; printf "gc 1 @0.010s 3%%: 0.040+1.1+0.004 ms clock, 0.080+0.2/0.5/0.1+0.008 ms cpu, 3->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\\n" >&2; echo app log line >&2; exit 3'

@@ -1,0 +1,1 @@
+gomem gctrace -- gomem-no-such-command

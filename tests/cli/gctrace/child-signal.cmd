@@ -1,0 +1,1 @@
+gomem gctrace --format csv -- sh -c 'kill -9 $$'

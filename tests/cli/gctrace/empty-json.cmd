@@ -1,0 +1,1 @@
+gomem gctrace --format json /dev/null

@@ -1,0 +1,1 @@
+gomem gctrace --events --format csv contrib/examples/gctrace.log | head -n 4

@@ -1,0 +1,1 @@
+gomem gctrace --events --format json tests/cli/gctrace/mixed.log

@@ -1,0 +1,1 @@
+gomem gctrace --events --format ndjson tests/cli/gctrace/mixed.log

@@ -1,0 +1,1 @@
+gomem gctrace --events --scav tests/cli/gctrace/mixed.log

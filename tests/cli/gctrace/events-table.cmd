@@ -1,0 +1,1 @@
+gomem gctrace --events tests/cli/gctrace/mixed.log

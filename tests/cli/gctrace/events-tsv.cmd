@@ -1,0 +1,1 @@
+gomem gctrace --events --format tsv tests/cli/gctrace/mixed.log

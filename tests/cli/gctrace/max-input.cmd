@@ -1,0 +1,1 @@
+gomem gctrace --max-input 1KiB contrib/examples/gctrace.log

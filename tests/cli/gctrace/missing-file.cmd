@@ -1,0 +1,1 @@
+gomem gctrace tests/cli/gctrace/no-such.log

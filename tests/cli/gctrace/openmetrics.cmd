@@ -1,0 +1,1 @@
+gomem gctrace --openmetrics tests/cli/gctrace/mixed.log contrib/examples/gctrace.log

@@ -1,0 +1,1 @@
+gzip -c contrib/examples/gctrace.log | gomem gctrace --format csv -

@@ -1,0 +1,1 @@
+gomem gctrace --events --format csv < tests/cli/gctrace/mixed.log

@@ -1,0 +1,1 @@
+gomem gctrace --format json tests/cli/gctrace/mixed.log

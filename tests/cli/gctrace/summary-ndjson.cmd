@@ -1,0 +1,1 @@
+gomem gctrace --format ndjson tests/cli/gctrace/mixed.log

@@ -1,0 +1,1 @@
+gomem gctrace --format=tsv tests/cli/gctrace/mixed.log

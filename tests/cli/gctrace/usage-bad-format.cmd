@@ -1,0 +1,1 @@
+gomem gctrace --format xml contrib/examples/gctrace.log

@@ -1,0 +1,1 @@
+gomem gctrace contrib/examples/gctrace.log -- true

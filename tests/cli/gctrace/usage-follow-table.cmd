@@ -1,0 +1,1 @@
+gomem gctrace --follow --format table contrib/examples/gctrace.log

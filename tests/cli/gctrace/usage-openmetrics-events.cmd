@@ -1,0 +1,1 @@
+gomem gctrace --openmetrics --events contrib/examples/gctrace.log

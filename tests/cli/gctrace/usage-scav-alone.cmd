@@ -1,0 +1,1 @@
+gomem gctrace --scav contrib/examples/gctrace.log
