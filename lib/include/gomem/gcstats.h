@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "gomem/common.h"
 #include "gomem/gctrace.h"
@@ -48,6 +49,12 @@ GOMEM_API int gomem_gcstats_get(const gomem_gcstats *s, gomem_gcstats_summary *o
  * the gc events kept; scav_events counts every scavenger event added. */
 GOMEM_API void gomem_gcstats_set_window(gomem_gcstats *s, double seconds, size_t max_events);
 GOMEM_API void gomem_gcstats_free(gomem_gcstats *s);
+
+/* Writes N run summaries as OpenMetrics text (families gomem_gc_*, labelled
+ * run and source = SOURCES[i]), ending with "# EOF". GOMEM_E_IO on a write
+ * error (errno tells: EPIPE when the reader went away). */
+GOMEM_API int gomem_gcstats_write_openmetrics(FILE *fp, const gomem_gcstats_summary *runs,
+					      const char *const *sources, size_t n);
 
 #ifdef __cplusplus
 }
