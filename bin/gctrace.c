@@ -39,7 +39,8 @@ static const cli_option options[] = {
 	{"output", 'o', "FILE", OPT_OUTPUT, "write to FILE instead of standard output (standard\n"
 					    "error with -- COMMAND)"},
 	{"no-color", 0, NULL, OPT_NO_COLOR, "no colour even on a terminal (so does NO_COLOR)"},
-	{"max-input", 0, "SIZE", OPT_MAX_INPUT, "refuse inputs larger than SIZE decompressed (default 1GiB)"},
+	{"max-input", 0, "SIZE", OPT_MAX_INPUT, "refuse inputs larger than SIZE decompressed\n"
+					       "(default: no limit; a log is streamed)"},
 	{"help", 'h', NULL, OPT_HELP, "show this help and exit"},
 	{"version", 'V', NULL, OPT_VERSION, "show the version and exit"},
 	CLI_OPTIONS_END
@@ -677,7 +678,9 @@ static int take_events(struct input *in, struct sink *k)
 	while ((rc = gomem_gctrace_next(in->parser, &ev)) == 1) {
 		if ((rc = next_run(in, &k->done, ev, k->c)) != GOMEM_OK)
 			return rc;
-		if ((rc = gomem_gcstats_add(in->stats, ev)) != GOMEM_OK)
+		/* Event rows need no statistics: without them memory stays
+		 * constant whatever the input (--events, --follow streaming). */
+		if (!k->events && (rc = gomem_gcstats_add(in->stats, ev)) != GOMEM_OK)
 			return rc;
 		if (k->events && (ev->kind == GOMEM_GCTRACE_GC || k->c->scav) &&
 		    (rc = write_event(k->events, ev, in->name, k->c->scav)) != GOMEM_OK)
@@ -1070,6 +1073,9 @@ int main(int argc, char **argv)
 	cli_set_name("gomem gctrace");
 	memset(&c, 0, sizeof(c));
 	c.source = sdefaults;
+	/* A log is streamed in constant memory: a week of it is no danger, so
+	 * unlike a profile it has no size cap unless one is asked for. */
+	c.source.max_input = UINT64_MAX;
 	c.format = GOMEM_FORMAT_TABLE;
 	if ((status = parse_args(&c, argc, argv)) != EXIT_OK)
 		return status;
