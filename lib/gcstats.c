@@ -214,7 +214,7 @@ static void live_slope(const struct rec *r, size_t n, gomem_gcstats_summary *out
 			m++;
 		}
 	out->live_slope = out->live_slope_r2 = NAN;
-	if (m < 2)
+	if (m < 3) /* two points always fit a line: no trend, just noise */
 		return;
 	mt /= (double)m;
 	my /= (double)m;
@@ -229,8 +229,8 @@ static void live_slope(const struct rec *r, size_t n, gomem_gcstats_summary *out
 	if (sxx <= 0)
 		return; /* every GC at the same @T: no trend to speak of */
 	out->live_slope = sxy / sxx;
-	if (m >= 3) /* a flat heap is fitted exactly */
-		out->live_slope_r2 = syy > 0 ? (sxy * sxy) / (sxx * syy) : 1.0;
+	/* a flat heap is fitted exactly */
+	out->live_slope_r2 = syy > 0 ? (sxy * sxy) / (sxx * syy) : 1.0;
 }
 
 /* GC CPU over the run from the cpu fields: CPU seconds of GC work over the

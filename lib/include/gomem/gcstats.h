@@ -34,7 +34,8 @@ typedef struct gomem_gcstats_summary {
 	int64_t heap_start_max, heap_end_max, heap_live_max, heap_live_last, heap_live_first;
 	int64_t goal_max, goal_last, stacks_max, globals_max;
 	int procs_first, procs_last, procs_changes;
-	double live_slope;                 /* marked heap trend, bytes per second (least squares) */
+	double live_slope;                 /* marked heap trend, bytes per second (least squares;
+					    * NAN below three GCs) */
 	double live_slope_r2;              /* its fit quality, 0..1 (NAN below three GCs) */
 } gomem_gcstats_summary;
 
