@@ -222,6 +222,18 @@ struct input {
 	gomem_follow *follow;
 };
 
+/* Inputs that may never end keep bounded statistics: a followed log the
+ * last --window (10 minutes by default), a child its last 262144 GCs (days
+ * of a busy service; its report covers the whole run unless it collected
+ * more). A file ends, and its statistics are exact. */
+static void bound_stats(gomem_gcstats *stats, const struct config *c)
+{
+	if (c->follow)
+		gomem_gcstats_set_window(stats, c->window > 0 ? c->window : 600, 1u << 20);
+	else if (c->command)
+		gomem_gcstats_set_window(stats, 0, 1u << 18);
+}
+
 static int input_init(struct input *in, const char *name, const struct config *c)
 {
 	memset(in, 0, sizeof(*in));
@@ -230,8 +242,7 @@ static int input_init(struct input *in, const char *name, const struct config *c
 		return GOMEM_E_NOMEM;
 	if (gomem_gcstats_new(&in->stats) != GOMEM_OK)
 		return GOMEM_E_NOMEM;
-	if (c->follow)
-		gomem_gcstats_set_window(in->stats, c->window > 0 ? c->window : 600, 1u << 20);
+	bound_stats(in->stats, c);
 	return GOMEM_OK;
 }
 
@@ -277,8 +288,7 @@ static int next_run(struct input *in, struct summaries *done, const gomem_gctrac
 		in->stats = NULL;
 		if ((rc = gomem_gcstats_new(&in->stats)) != GOMEM_OK)
 			return rc;
-		if (c->follow)
-			gomem_gcstats_set_window(in->stats, c->window > 0 ? c->window : 600, 1u << 20);
+		bound_stats(in->stats, c);
 	}
 	in->run = ev->run;
 	in->have_run = 1;

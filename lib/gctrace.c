@@ -733,8 +733,10 @@ static int push(gomem_gctrace_parser *p, const gomem_gctrace_event *ev, uint64_t
 	e->line = line;
 	e->reassembled = reassembled;
 	if (e->kind == GOMEM_GCTRACE_GC) {
-		/* a counter that does not move forward is a new process */
-		if (p->last_gc >= 0 && e->gc <= p->last_gc)
+		/* A counter that goes back is a new process. One that repeats is
+		 * the same cycle again (gctrace=2 prints each twice; a log shipper
+		 * may duplicate a line): same run. */
+		if (p->last_gc >= 0 && e->gc < p->last_gc)
 			p->run++;
 		p->last_gc = e->gc;
 		p->counts.gc_events++;

@@ -641,14 +641,16 @@ static const char restart_log[] =
 START_TEST(test_restarts)
 {
 	struct parsed r = parse_text(restart_log);
-	static const uint64_t runs[] = {0, 0, 1, 1, 1, 2, 2};
+	/* the repeated "gc 2" is the same cycle again (gctrace=2 prints each
+	 * twice), not a restart; gc 9 goes forward */
+	static const uint64_t runs[] = {0, 0, 1, 1, 1, 1, 1};
 
 	ck_assert_uint_eq(r.n, 7);
 	for (size_t i = 0; i < r.n; i++)
 		ck_assert_uint_eq(r.ev[i].run, runs[i]);
 	ck_assert_int_eq(r.ev[3].kind, GOMEM_GCTRACE_SCAV);
 	ck_assert_int_eq(r.ev[5].forced, 1);
-	ck_assert_uint_eq(r.counts.runs, 3);
+	ck_assert_uint_eq(r.counts.runs, 2);
 	ck_assert_uint_eq(r.counts.skipped, 1);
 	free(r.ev);
 }

@@ -41,7 +41,8 @@ typedef enum {
 typedef struct gomem_gctrace_event {
 	gomem_gctrace_kind kind;
 	gomem_gctrace_layout layout;
-	uint64_t run;        /* 0 for the first run; +1 each time the gc counter goes back */
+	uint64_t run;        /* 0 for the first run; +1 each time the gc counter goes back
+			      * (a repeated number stays in its run) */
 	uint64_t line;       /* 1-based input line where the event's text starts */
 	int reassembled;     /* put back together from pieces split by other writes */
 

@@ -1,1 +1,1 @@
-gomem gctrace README.md
+gomem gctrace COPYING
