@@ -80,12 +80,7 @@ static void on_signal(int sig)
 	got_signal = sig;
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	cli_errorf(fmt, arg);
-	cli_hintf("try 'gomem gctrace --help'");
-	return EXIT_TROUBLE;
-}
+#define usage_error(...) cli_usage_error(&tool, __VA_ARGS__)
 
 static int parse_option(struct config *c, int id, const char *arg)
 {
@@ -155,43 +150,18 @@ static int check_modes(struct config *c)
 	return EXIT_OK;
 }
 
-/* "-- COMMAND": everything after the first "--" is the command; getopt only
- * sees what comes before it, so the command's own options stay its own. */
-static int split_command(struct config *c, int *argc, char **argv)
+static int on_option(void *c, int id, const char *arg)
 {
-	for (int i = 1; i < *argc; i++) {
-		if (strcmp(argv[i], "--") != 0)
-			continue;
-		if (i + 1 == *argc)
-			return usage_error("%s", "-- needs a COMMAND");
-		c->command = argv + i + 1;
-		*argc = i;
-		break;
-	}
-	return EXIT_OK;
+	return parse_option(c, id, arg);
 }
 
 static int parse_args(struct config *c, int argc, char **argv)
 {
-	const char *arg;
-	int id, rc;
+	int rc;
 
-	if ((rc = split_command(c, &argc, argv)) != EXIT_OK)
+	if ((rc = cli_split_command(&tool, &argc, argv, &c->command)) != EXIT_OK ||
+	    (rc = cli_parse(&tool, argc, argv, on_option, c)) != EXIT_OK)
 		return rc;
-	while ((id = cli_next(&tool, argc, argv, &arg)) != -1) {
-		if (id == '?')
-			return EXIT_TROUBLE;
-		if (id == OPT_HELP) {
-			cli_help(&tool, stdout);
-			exit(EXIT_OK);
-		}
-		if (id == OPT_VERSION) {
-			cli_version(&tool);
-			exit(EXIT_OK);
-		}
-		if ((rc = parse_option(c, id, arg)) != EXIT_OK)
-			return rc;
-	}
 	c->files = argv + optind;
 	c->nfiles = argc - optind;
 	if (c->command && c->nfiles > 0)

@@ -103,12 +103,7 @@ static int parse_limit(const char *arg, double *limit, int *percent)
 	return 0;
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	cli_errorf(fmt, arg);
-	cli_hintf("try 'gomem heapdiff --help'");
-	return EXIT_TROUBLE;
-}
+#define usage_error(...) cli_usage_error(&tool, __VA_ARGS__)
 
 static int parse_option(struct config *c, int id, const char *arg)
 {
@@ -184,25 +179,17 @@ static int parse_option(struct config *c, int id, const char *arg)
 	return EXIT_OK;
 }
 
+static int on_option(void *c, int id, const char *arg)
+{
+	return parse_option(c, id, arg);
+}
+
 static int parse_args(struct config *c, int argc, char **argv)
 {
-	const char *arg;
-	int id, rc;
+	int rc = cli_parse(&tool, argc, argv, on_option, c);
 
-	while ((id = cli_next(&tool, argc, argv, &arg)) != -1) {
-		if (id == '?')
-			return EXIT_TROUBLE;
-		if (id == OPT_HELP) {
-			cli_help(&tool, stdout);
-			exit(EXIT_OK);
-		}
-		if (id == OPT_VERSION) {
-			cli_version(&tool);
-			exit(EXIT_OK);
-		}
-		if ((rc = parse_option(c, id, arg)) != EXIT_OK)
-			return rc;
-	}
+	if (rc != EXIT_OK)
+		return rc;
 	c->source.headers = c->headers;
 	if (argc - optind == 2) {
 		c->base = argv[optind];

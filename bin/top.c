@@ -94,12 +94,7 @@ struct config {
 
 /* ---- options ------------------------------------------------------------- */
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	cli_errorf(fmt, arg);
-	cli_hintf("try 'gomem top --help'");
-	return EXIT_TROUBLE;
-}
+#define usage_error(...) cli_usage_error(&tool, __VA_ARGS__)
 
 static int parse_option(struct config *c, int id, const char *arg)
 {
@@ -157,40 +152,20 @@ static int parse_option(struct config *c, int id, const char *arg)
 	return EXIT_OK;
 }
 
+static int on_option(void *c, int id, const char *arg)
+{
+	return parse_option(c, id, arg);
+}
+
 static int parse_args(struct config *c, int argc, char **argv)
 {
-	const char *arg;
-	int id, rc, nopt = argc;
+	int rc;
 
-	/* Everything after the first "--" is the command: options are parsed
-	 * only before it, so the command's own options stay its own. */
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			nopt = i;
-			break;
-		}
-	}
-	while ((id = cli_next(&tool, nopt, argv, &arg)) != -1) {
-		if (id == '?')
-			return EXIT_TROUBLE;
-		if (id == OPT_HELP) {
-			cli_help(&tool, stdout);
-			exit(EXIT_OK);
-		}
-		if (id == OPT_VERSION) {
-			cli_version(&tool);
-			exit(EXIT_OK);
-		}
-		if ((rc = parse_option(c, id, arg)) != EXIT_OK)
-			return rc;
-	}
+	if ((rc = cli_split_command(&tool, &argc, argv, &c->command)) != EXIT_OK ||
+	    (rc = cli_parse(&tool, argc, argv, on_option, c)) != EXIT_OK)
+		return rc;
 	c->files = argv + optind;
-	c->nfiles = nopt - optind;
-	if (nopt < argc) {
-		if (nopt + 1 == argc)
-			return usage_error("%s", "'--' needs a COMMAND after it");
-		c->command = argv + nopt + 1; /* argv[argc] is NULL */
-	}
+	c->nfiles = argc - optind;
 	if (c->nfiles == 0 && c->nurls == 0 && c->command == NULL)
 		return usage_error("%s", "nothing to watch: give a FILE, '-', a URL or -- COMMAND");
 	for (int i = 0, stdin_seen = 0; i < c->nfiles; i++) {

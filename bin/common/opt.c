@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* opt.c — getopt_long driven by the tool's table, and --help printed from it. */
 #include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,4 +87,55 @@ void cli_help(const cli_tool *tool, FILE *fp)
 void cli_version(const cli_tool *tool)
 {
 	printf("gomem %s %s\n", tool->name, gomem_version());
+}
+
+int cli_parse(const cli_tool *tool, int argc, char **argv,
+	      int (*on_option)(void *ctx, int id, const char *arg), void *ctx)
+{
+	const char *arg;
+	int id, rc;
+
+	while ((id = cli_next(tool, argc, argv, &arg)) != -1) {
+		if (id == '?')
+			return EXIT_TROUBLE;
+		if (id == OPT_HELP) {
+			cli_help(tool, stdout);
+			exit(EXIT_OK);
+		}
+		if (id == OPT_VERSION) {
+			cli_version(tool);
+			exit(EXIT_OK);
+		}
+		if ((rc = on_option(ctx, id, arg)) != EXIT_OK)
+			return rc;
+	}
+	return EXIT_OK;
+}
+
+int cli_split_command(const cli_tool *tool, int *argc, char **argv, char ***command)
+{
+	*command = NULL;
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--") != 0)
+			continue;
+		if (i + 1 == *argc)
+			return cli_usage_error(tool, "'--' needs a COMMAND after it");
+		*command = argv + i + 1; /* argv[argc] is NULL */
+		*argc = i;
+		break;
+	}
+	return EXIT_OK;
+}
+
+int cli_usage_error(const cli_tool *tool, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cli_errorf("%s", msg);
+	cli_hintf("try 'gomem %s --help'", tool->name);
+	return EXIT_TROUBLE;
 }

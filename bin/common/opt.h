@@ -43,4 +43,18 @@ int cli_next(const cli_tool *tool, int argc, char **argv, const char **arg);
 void cli_help(const cli_tool *tool, FILE *fp);
 void cli_version(const cli_tool *tool);
 
+/* Parses every option of ARGV with the tool's table. --help and --version
+ * are answered here (they exit 0); every other option goes to ON_OPTION,
+ * which returns EXIT_OK or the status to stop with. Returns EXIT_OK (optind
+ * is then the first operand) or that status; usage errors are reported. */
+int cli_parse(const cli_tool *tool, int argc, char **argv,
+	      int (*on_option)(void *ctx, int id, const char *arg), void *ctx);
+/* "TOOL [OPTION]... -- COMMAND ARGS...": *command gets COMMAND's argv (NULL
+ * without "--") and *argc is cut at "--", so that COMMAND's own options stay
+ * its own. EXIT_TROUBLE (reported) when "--" ends the line. */
+int cli_split_command(const cli_tool *tool, int *argc, char **argv, char ***command);
+/* Reports a usage error and the "try --help" hint; returns EXIT_TROUBLE. */
+int cli_usage_error(const cli_tool *tool, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 #endif
