@@ -21,6 +21,7 @@ static const struct {
 	{"heapdiff", "diff two Go heap profiles: which allocation sites grew"},
 	{"gctrace", "GODEBUG=gctrace=1 logs: per-run GC statistics, events as CSV/JSON"},
 	{"top", "live GC monitor over logs, pipes, child processes and pprof endpoints"},
+	{"goroutines", "goroutine dumps: what they all do, grouped; what grew between two dumps"},
 };
 
 static void usage(FILE *fp)

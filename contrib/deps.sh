@@ -4,12 +4,13 @@
 # (as root, or through sudo). "build": compiler, autotools, libraries and
 # Check (configure wants it, so one build tree serves both README commands);
 # "test": also Go (the tests compare with `go tool pprof` and run Go programs),
-# mandoc (man page lint) and tmux (the live monitor is driven in it).
+# mandoc (man page lint), tmux (the live monitor is driven in it) and jq
+# (the goroutine checks read their generated manifests with it).
 set -eu
 what=${1:-build}
 pkgs="gcc make autoconf automake libtool pkg-config zlib1g-dev libcurl4-openssl-dev libncurses-dev check"
 if [ "$what" = test ]; then
-	pkgs="$pkgs golang-go mandoc tmux"
+	pkgs="$pkgs golang-go mandoc tmux jq"
 fi
 missing=""
 for p in $pkgs; do

@@ -345,6 +345,8 @@ static inline int append_packed(struct ctx *c, const uint8_t *q, const uint8_t *
 	char name[64];
 	int rc;
 
+	if (most == 0)
+		return GOMEM_OK; /* an empty packed run: *arr may still be NULL */
 	if (*n + most > *cap &&
 	    (rc = gomem_grow(arr, cap, *n + most, sizeof(uint64_t), GOMEM_PROFILE_MAX_ITEMS)) != 0)
 		return grow_failed(c, rc, q);

@@ -663,15 +663,15 @@ static int delimited_start(gomem_table *t)
 
 /* ---- JSON and NDJSON ------------------------------------------------------- */
 
-/* RFC 8259 string: quotes, backslash and control characters escaped (the
- * short forms where JSON has them), U+2028/2029 escaped for JavaScript
+/* RFC 8259 string into B: quotes, backslash and control characters escaped
+ * (the short forms where JSON has them), U+2028/2029 escaped for JavaScript
  * embedders, and every byte of invalid UTF-8 replaced by U+FFFD so the
  * document always parses. */
-static int json_string(gomem_table *t, const char *s)
+static int json_escape(gomem_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s);
-	int rc = put(t, "\"", 1);
+	int rc = gomem_buf_append(b, "\"", 1);
 
 	while (n > 0 && rc == GOMEM_OK) {
 		size_t k = ascii_run(p, n, "\"\\");
@@ -679,26 +679,46 @@ static int json_string(gomem_table *t, const char *s)
 		char esc[8];
 
 		if (k > 0) {
-			rc = put(t, (const char *)p, k);
+			rc = gomem_buf_append(b, p, k);
 		} else if ((k = utf8_decode(p, n, &cp)) == 0) {
-			rc = put_str(t, "\\ufffd");
+			rc = gomem_buf_append(b, "\\ufffd", 6);
 			k = 1;
 		} else if (cp == '"' || cp == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)cp;
-			rc = put(t, esc, 2);
+			rc = gomem_buf_append(b, esc, 2);
 		} else if (cp == '\n' || cp == '\r' || cp == '\t') {
-			rc = put_str(t, cp == '\n' ? "\\n" : cp == '\r' ? "\\r" : "\\t");
+			rc = gomem_buf_append(b, cp == '\n' ? "\\n" : cp == '\r' ? "\\r" : "\\t", 2);
 		} else if (cp < 0x20 || cp == 0x2028 || cp == 0x2029) {
 			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)cp);
-			rc = put_str(t, esc);
+			rc = gomem_buf_append(b, esc, 6);
 		} else {
-			rc = put(t, (const char *)p, k);
+			rc = gomem_buf_append(b, p, k);
 		}
 		p += k;
 		n -= k;
 	}
-	return rc ? rc : put(t, "\"", 1);
+	return rc ? rc : gomem_buf_append(b, "\"", 1);
+}
+
+static int json_string(gomem_table *t, const char *s)
+{
+	int rc = json_escape(&t->line, s);
+
+	return rc ? fail(t, rc, "output line") : GOMEM_OK;
+}
+
+int gomem_json_write_string(FILE *fp, const char *s)
+{
+	gomem_buf b;
+	int rc;
+
+	gomem_buf_init(&b, TABLE_MAX_LINE);
+	rc = json_escape(&b, s ? s : "");
+	if (rc == GOMEM_OK && fwrite(b.data, 1, b.len, fp) != b.len)
+		rc = GOMEM_E_IO;
+	gomem_buf_free(&b);
+	return rc;
 }
 
 static int json_value(gomem_table *t, const gomem_column *c, const gomem_cell *cell)

@@ -44,6 +44,10 @@ die() {
 st=0; sh "$srcdir/contrib/bench/top-bench.sh" "$builddir" || st=$?
 case $st in 0 | 77) ;; 1) echo "bench: gomem top target missed"; exit 1 ;; *) exit 2 ;; esac
 
+# gomem goroutines on 100 000- and 500 000-goroutine dumps.
+st=0; sh "$srcdir/contrib/bench/goroutines-bench.sh" "$builddir" || st=$?
+case $st in 0) ;; 1) echo "bench: gomem goroutines target missed"; exit 1 ;; *) exit 2 ;; esac
+
 # GNU time, for peak RSS (the shell's `time` has none).
 timebin=/usr/bin/time
 if ! "$timebin" -f '%U' true >/dev/null 2>&1; then

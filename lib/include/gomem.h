@@ -16,5 +16,6 @@
 #include "gomem/gcstats.h"
 #include "gomem/follow.h"
 #include "gomem/monitor.h"
+#include "gomem/goroutine.h"
 
 #endif

@@ -1038,6 +1038,21 @@ START_TEST(test_bytes_round_trip)
 }
 END_TEST
 
+/* The escaper tools use for nested JSON documents is the table's own. */
+START_TEST(test_json_write_string)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(gomem_json_write_string(fp, "a\"b\\c\n\x01\xff\xe2\x80\xa8\xc3\xa9"), GOMEM_OK);
+	fclose(fp);
+	ck_assert_str_eq(buf, "\"a\\\"b\\\\c\\n\\u0001\\ufffd\\u2028\xc3\xa9\"");
+	free(buf);
+}
+END_TEST
+
 Suite *suite_table(void)
 {
 	Suite *s = suite_create("table");
@@ -1049,6 +1064,7 @@ Suite *suite_table(void)
 	tcase_add_test(tc, test_sample_tsv);
 	tcase_add_test(tc, test_sample_json);
 	tcase_add_test(tc, test_sample_ndjson);
+	tcase_add_test(tc, test_json_write_string);
 	tcase_add_test(tc, test_text_utf8_width);
 	tcase_add_test(tc, test_text_color_padding);
 	tcase_add_test(tc, test_text_controls);

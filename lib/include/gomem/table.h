@@ -146,6 +146,11 @@ GOMEM_API const gomem_error *gomem_table_error(const gomem_table *t);
 /* Frees T and what it holds, writing nothing. NULL is fine. */
 GOMEM_API void gomem_table_free(gomem_table *t);
 
+/* Writes S as a JSON string (RFC 8259, invalid UTF-8 replaced by U+FFFD,
+ * so the output always parses), for tools writing a nested JSON document
+ * the flat table cannot express. GOMEM_E_IO on a write error. */
+GOMEM_API int gomem_json_write_string(FILE *fp, const char *s);
+
 /* Room for any text gomem_format_bytes or gomem_format_duration writes. */
 #define GOMEM_UNITS_BUFSIZE 32
 

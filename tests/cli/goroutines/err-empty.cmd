@@ -1,0 +1,1 @@
+gomem goroutines /dev/null

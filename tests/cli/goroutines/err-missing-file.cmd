@@ -1,0 +1,1 @@
+gomem goroutines tests/data/goroutines/no-such-dump.txt

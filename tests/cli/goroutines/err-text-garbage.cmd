@@ -1,0 +1,1 @@
+printf 'hello world\nthis is not a goroutine dump\n' | gomem goroutines -
