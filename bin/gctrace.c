@@ -82,8 +82,10 @@ static void on_signal(int sig)
 
 #define usage_error(...) cli_usage_error(&tool, __VA_ARGS__)
 
-static int parse_option(struct config *c, int id, const char *arg)
+/* One option of the table, into the config CTX (cli_parse's callback). */
+static int parse_option(void *ctx, int id, const char *arg)
 {
+	struct config *c = ctx;
 	uint64_t size;
 
 	switch (id) {
@@ -150,17 +152,12 @@ static int check_modes(struct config *c)
 	return EXIT_OK;
 }
 
-static int on_option(void *c, int id, const char *arg)
-{
-	return parse_option(c, id, arg);
-}
-
 static int parse_args(struct config *c, int argc, char **argv)
 {
 	int rc;
 
 	if ((rc = cli_split_command(&tool, &argc, argv, &c->command)) != EXIT_OK ||
-	    (rc = cli_parse(&tool, argc, argv, on_option, c)) != EXIT_OK)
+	    (rc = cli_parse(&tool, argc, argv, parse_option, c)) != EXIT_OK)
 		return rc;
 	c->files = argv + optind;
 	c->nfiles = argc - optind;

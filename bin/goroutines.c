@@ -119,8 +119,10 @@ static int add_states(struct config *c, const char *arg)
 	return 0;
 }
 
-static int parse_option(struct config *c, int id, const char *arg)
+/* One option of the table, into the config CTX (cli_parse's callback). */
+static int parse_option(void *ctx, int id, const char *arg)
 {
+	struct config *c = ctx;
 	uint64_t n;
 	double secs;
 
@@ -196,14 +198,9 @@ static int parse_option(struct config *c, int id, const char *arg)
 	return EXIT_OK;
 }
 
-static int on_option(void *c, int id, const char *arg)
-{
-	return parse_option(c, id, arg);
-}
-
 static int parse_args(struct config *c, int argc, char **argv)
 {
-	int rc = cli_parse(&tool, argc, argv, on_option, c);
+	int rc = cli_parse(&tool, argc, argv, parse_option, c);
 	int want = c->diff ? 2 : 1;
 
 	if (rc != EXIT_OK)

@@ -105,8 +105,10 @@ static int parse_limit(const char *arg, double *limit, int *percent)
 
 #define usage_error(...) cli_usage_error(&tool, __VA_ARGS__)
 
-static int parse_option(struct config *c, int id, const char *arg)
+/* One option of the table, into the config CTX (cli_parse's callback). */
+static int parse_option(void *ctx, int id, const char *arg)
 {
+	struct config *c = ctx;
 	uint64_t size;
 	double secs;
 
@@ -179,14 +181,9 @@ static int parse_option(struct config *c, int id, const char *arg)
 	return EXIT_OK;
 }
 
-static int on_option(void *c, int id, const char *arg)
-{
-	return parse_option(c, id, arg);
-}
-
 static int parse_args(struct config *c, int argc, char **argv)
 {
-	int rc = cli_parse(&tool, argc, argv, on_option, c);
+	int rc = cli_parse(&tool, argc, argv, parse_option, c);
 
 	if (rc != EXIT_OK)
 		return rc;
