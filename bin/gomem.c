@@ -22,6 +22,7 @@ static const struct {
 	{"gctrace", "GODEBUG=gctrace=1 logs: per-run GC statistics, events as CSV/JSON"},
 	{"top", "live GC monitor over logs, pipes, child processes and pprof endpoints"},
 	{"goroutines", "goroutine dumps: what they all do, grouped; what grew between two dumps"},
+	{"escape", "compiler escape analysis: what moves to the heap, why, and what a change added"},
 };
 
 static void usage(FILE *fp)

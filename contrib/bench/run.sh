@@ -48,6 +48,10 @@ case $st in 0 | 77) ;; 1) echo "bench: gomem top target missed"; exit 1 ;; *) ex
 st=0; sh "$srcdir/contrib/bench/goroutines-bench.sh" "$builddir" || st=$?
 case $st in 0) ;; 1) echo "bench: gomem goroutines target missed"; exit 1 ;; *) exit 2 ;; esac
 
+# gomem escape on the -m=2 output of all of std.
+st=0; sh "$srcdir/contrib/bench/escape-bench.sh" "$builddir" || st=$?
+case $st in 0) ;; 1) echo "bench: gomem escape target missed"; exit 1 ;; *) exit 2 ;; esac
+
 # GNU time, for peak RSS (the shell's `time` has none).
 timebin=/usr/bin/time
 if ! "$timebin" -f '%U' true >/dev/null 2>&1; then

@@ -17,5 +17,6 @@
 #include "gomem/follow.h"
 #include "gomem/monitor.h"
 #include "gomem/goroutine.h"
+#include "gomem/escape.h"
 
 #endif

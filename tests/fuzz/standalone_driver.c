@@ -13,6 +13,7 @@ int pprof_fuzz_one(const uint8_t *data, size_t size);
 int heapprof_fuzz_one(const uint8_t *data, size_t size);
 int gctrace_fuzz_one(const uint8_t *data, size_t size);
 int goroutine_fuzz_one(const uint8_t *data, size_t size);
+int escape_fuzz_one(const uint8_t *data, size_t size);
 
 static const struct {
 	const char *name;
@@ -22,6 +23,7 @@ static const struct {
 	{"heapprof", heapprof_fuzz_one},
 	{"gctrace", gctrace_fuzz_one},
 	{"goroutine", goroutine_fuzz_one},
+	{"escape", escape_fuzz_one},
 };
 
 static int run_file(int (*run)(const uint8_t *, size_t), const char *path)

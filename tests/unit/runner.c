@@ -16,7 +16,7 @@ static const struct {
 	{"table", suite_table},     {"pprof", suite_pprof},     {"heapprof", suite_heapprof},
 	{"heapdiff", suite_heapdiff}, {"alloc", suite_alloc},     {"gctrace", suite_gctrace},
 	{"gcstats", suite_gcstats},   {"follow", suite_follow},   {"monitor", suite_monitor},
-	{"goroutine", suite_goroutine},
+	{"goroutine", suite_goroutine}, {"escape", suite_escape},
 };
 
 const char *test_path(const char *rel)

@@ -18,6 +18,7 @@ Suite *suite_gcstats(void);
 Suite *suite_follow(void);
 Suite *suite_monitor(void);
 Suite *suite_goroutine(void);
+Suite *suite_escape(void);
 
 /* Path of a file under the source tree (tests/data/...), in a static buffer. */
 const char *test_path(const char *rel);

@@ -1,0 +1,102 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# escape-bench.sh — gomem escape on the -m=2 output of the whole standard
+# library, against the targets of issue 5:
+#
+#   throughput  >= 300 MB/s   (input bytes over CPU time, user+sys)
+#   peak RSS    <  1/4 of the input's size
+#
+# and, for scale, `wc -l` on the same file (the ratio is gomem's CPU time
+# over wc's). The input is what `go build -a -gcflags=-m=2 std` prints
+# (~220 MB with Go 1.19, ~90 s on 2 cores), generated on first use with a
+# fresh GOCACHE into ABS_BUILDDIR/bench-data/escape/std-m2.txt (never
+# committed) and remade when the toolchain changes.
+#
+# Usage: sh contrib/bench/escape-bench.sh ABS_BUILDDIR
+# Environment: BENCH_GO (go binary; default go on PATH, else the newest
+# /usr/lib/go-1.N), BENCH_RUNS (3: medians), BENCH_DATA (data directory).
+# Exit 0 targets met, 1 one missed, 2 trouble.
+set -eu
+
+if [ $# -ne 1 ]; then
+	echo "usage: sh contrib/bench/escape-bench.sh ABS_BUILDDIR" >&2
+	exit 2
+fi
+builddir=$(cd "$1" && pwd)
+gomem=$builddir/bin/gomem-escape
+runs=${BENCH_RUNS:-3}
+data=${BENCH_DATA:-$builddir/bench-data/escape}
+
+die() {
+	echo "escape-bench: $*" >&2
+	exit 2
+}
+[ -x "$gomem" ] || die "$gomem is not built (make all)"
+timebin=/usr/bin/time
+"$timebin" -f '%U' true >/dev/null 2>&1 ||
+	die "GNU time is needed at $timebin (Debian/Ubuntu: apt-get install time)"
+
+go=${BENCH_GO:-}
+[ -n "$go" ] || go=$(command -v go 2>/dev/null || true)
+[ -n "$go" ] || go=$(ls -d /usr/lib/go-1.*/bin/go 2>/dev/null | sort -V | tail -n 1)
+[ -n "$go" ] && [ -x "$go" ] || die "no Go toolchain (set BENCH_GO)"
+
+GOPROXY=off GOTOOLCHAIN=local GOFLAGS=
+export GOPROXY GOTOOLCHAIN GOFLAGS
+
+in=$data/std-m2.txt
+stamp=$("$go" version)
+if [ "$(cat "$data/STAMP" 2>/dev/null || true)" != "$stamp" ] || [ ! -s "$in" ]; then
+	echo "escape-bench: generating go build -a -gcflags=-m=2 std into $in (~220 MB, ~90 s)"
+	mkdir -p "$data"
+	cache=$(mktemp -d "${TMPDIR:-/tmp}/escape-bench-cache.XXXXXX")
+	st=0
+	GOCACHE=$cache "$go" build -a -gcflags=-m=2 std >/dev/null 2>"$in.tmp" || st=$?
+	chmod -R u+w "$cache"
+	rm -rf "$cache"
+	[ $st = 0 ] || die "go build -a -gcflags=-m=2 std failed ($st)"
+	mv "$in.tmp" "$in"
+	echo "$stamp" >"$data/STAMP"
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/escape-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' HUP INT TERM
+
+# measure CMD... — median CPU seconds (user+sys) and peak RSS (KiB) of
+# $runs runs into $cpu and $rss.
+measure() {
+	: >"$tmp/cpu"
+	: >"$tmp/rss"
+	r=0
+	while [ "$r" -lt "$runs" ]; do
+		"$timebin" -f '%U %S %M' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" ||
+			{ sed 's/^/    /' "$tmp/err" >&2; die "failed: $*"; }
+		tail -n 1 "$tmp/time" | awk '{ printf "%.3f\n", $1 + $2 }' >>"$tmp/cpu"
+		tail -n 1 "$tmp/time" | awk '{ print $3 }' >>"$tmp/rss"
+		r=$((r + 1))
+	done
+	cpu=$(sort -n "$tmp/cpu" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	rss=$(sort -n "$tmp/rss" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+}
+
+measure wc -l "$in"
+wc_cpu=$cpu
+measure "$gomem" "$in"
+line=$(awk -v bytes="$(wc -c <"$in")" -v cpu="$cpu" -v rss="$rss" -v wc="$wc_cpu" 'BEGIN {
+	c = cpu < 0.001 ? 0.001 : cpu
+	w = wc < 0.001 ? 0.001 : wc
+	mbs = bytes / 1e6 / c
+	rssb = rss * 1024
+	ok = mbs >= 300 && rssb < bytes / 4
+	printf "  %-12s %8.1f %8.3f %9.0f %12.1f %9.3f %8.1fx  %s (>= 300 MB/s, RSS < %.0f MiB)\n",
+		"std-m2", bytes / 1e6, cpu, mbs, rss / 1024, wc, cpu / w, ok ? "ok" : "MISSED",
+		bytes / 4 / 1048576
+}')
+printf '\n  %-12s %8s %8s %9s %12s %9s %9s  %s\n' input MB "CPU s" "MB/s" "max RSS MiB" "wc -l s" ratio verdict
+echo "$line"
+case $line in
+*MISSED*) echo "escape-bench: a target missed"; exit 1 ;;
+esac
+echo "escape-bench: all targets met"

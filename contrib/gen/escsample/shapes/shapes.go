@@ -1,0 +1,56 @@
+package shapes
+
+import (
+	"fmt"
+	"strconv"
+)
+
+type Point struct{ X, Y int }
+
+// registry keeps every point it is given (an unchanged escape).
+var registry []*Point
+
+func Register(x, y int) {
+	p := &Point{x, y}
+	registry = append(registry, p)
+}
+
+// MakePoint returns a Point by value.
+func MakePoint(x, y int) Point {
+	p := Point{X: x, Y: y}
+	return p
+}
+
+// Label formats a point with fmt (interface conversion).
+func Label(p Point) string {
+	return "P" + fmt.Sprint(p.X) + "," + strconv.Itoa(p.Y)
+}
+
+// Sum adds n values using a fixed-size scratch buffer.
+func Sum(n int) int {
+	buf := make([]int, 16)
+	for i := 0; i < n && i < len(buf); i++ {
+		buf[i] = i
+	}
+	t := 0
+	for _, v := range buf {
+		t += v
+	}
+	return t
+}
+
+// Counter returns a closure over a captured variable.
+func Counter() func() int {
+	c := 0
+	return func() int { c++; return c }
+}
+
+// Keep leaks its parameter to the heap; First leaks its content to the
+// result; Peek lets nothing escape.
+var kept *Point
+
+func Keep(p *Point) { kept = p }
+
+func First(ps []*Point) *Point { return ps[0] }
+
+func Peek(p *Point) int { return p.X + p.Y }

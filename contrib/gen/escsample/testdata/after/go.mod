@@ -1,0 +1,3 @@
+module gomem.example/escsample
+
+go 1.19

@@ -1,0 +1,1 @@
+gomem escape --annotate --source-dir contrib/gen/escsample tests/data/escape/before-m1.txt

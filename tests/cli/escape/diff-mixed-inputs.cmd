@@ -1,0 +1,1 @@
+gomem escape --source-dir contrib/gen/escsample --source-dir contrib/gen/escsample/testdata/after --diff --format csv tests/data/escape/before-m1.txt tests/data/escape/after-json

@@ -1,0 +1,1 @@
+gomem escape --format csv tests/data/escape/malformed/garbage-m2.txt

@@ -1,0 +1,1 @@
+gomem escape tests/data/escape/no-such-file.txt

@@ -1,0 +1,1 @@
+t=$(mktemp -d) && gomem escape --source-dir contrib/gen/escsample --baseline "$t/b" --write-baseline tests/data/escape/before-m2.txt 2>/dev/null; gomem escape --source-dir contrib/gen/escsample/testdata/after --format csv --baseline "$t/b" tests/data/escape/after-m1.txt 2>"$t/err"; s=$?; sed "s#$t#TMP#" "$t/err" >&2; rm -rf "$t"; exit $s
