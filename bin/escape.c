@@ -499,119 +499,23 @@ static int write_records(const struct list *l, const struct config *c, FILE *fp,
 
 /* ---- output: SARIF 2.1.0 -------------------------------------------------- */
 
-static const gomem_escape_kind sarif_kinds[] = {
-	GOMEM_ESCAPE_MOVED_TO_HEAP, GOMEM_ESCAPE_ESCAPES, GOMEM_ESCAPE_LEAKING_PARAM,
-	GOMEM_ESCAPE_LEAKING_CONTENT, GOMEM_ESCAPE_LEAKING_RESULT, GOMEM_ESCAPE_DOES_NOT_ESCAPE,
-	GOMEM_ESCAPE_CAN_INLINE, GOMEM_ESCAPE_CANNOT_INLINE, GOMEM_ESCAPE_INLINING_CALL,
-	GOMEM_ESCAPE_DEVIRTUALIZING, GOMEM_ESCAPE_CAPTURING, GOMEM_ESCAPE_OTHER, GOMEM_ESCAPE_UNKNOWN
-};
-#define NSARIF_KINDS (sizeof(sarif_kinds) / sizeof(sarif_kinds[0]))
-
-static const char *kind_description(gomem_escape_kind k)
-{
-	switch (k) {
-	case GOMEM_ESCAPE_MOVED_TO_HEAP: return "A variable is moved to the heap.";
-	case GOMEM_ESCAPE_ESCAPES: return "A value escapes to the heap (a heap allocation).";
-	case GOMEM_ESCAPE_LEAKING_PARAM: return "A parameter leaks to the heap.";
-	case GOMEM_ESCAPE_LEAKING_CONTENT: return "What a parameter points to leaks to the heap.";
-	case GOMEM_ESCAPE_LEAKING_RESULT: return "A parameter leaks to a result.";
-	case GOMEM_ESCAPE_DOES_NOT_ESCAPE: return "A value does not escape.";
-	case GOMEM_ESCAPE_CAN_INLINE: return "A function can be inlined.";
-	case GOMEM_ESCAPE_CANNOT_INLINE: return "A function cannot be inlined.";
-	case GOMEM_ESCAPE_INLINING_CALL: return "A call is inlined.";
-	case GOMEM_ESCAPE_DEVIRTUALIZING: return "An interface call is devirtualized.";
-	case GOMEM_ESCAPE_CAPTURING: return "A closure captures a variable.";
-	default: return "Another compiler diagnostic.";
-	}
-}
-
-/* A relative URI reference: "./" dropped, bytes outside the unreserved and
- * path characters percent-encoded; absolute paths become file:// URIs. */
-static void write_uri(FILE *fp, const char *path)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char buf[8192];
-	size_t n = 0;
-
-	if (path[0] == '.' && path[1] == '/')
-		path += 2;
-	if (path[0] == '/')
-		n = (size_t)snprintf(buf, sizeof(buf), "file://");
-	for (const unsigned char *p = (const unsigned char *)path; *p && n + 4 < sizeof(buf); p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~/!$&'()*+,;=:@", *p)) {
-			buf[n++] = (char)*p;
-		} else {
-			buf[n++] = '%';
-			buf[n++] = hex[*p >> 4];
-			buf[n++] = hex[*p & 15];
-		}
-	}
-	buf[n] = '\0';
-	gomem_json_write_string(fp, buf);
-}
-
-static size_t rule_index(gomem_escape_kind k)
-{
-	for (size_t i = 0; i < NSARIF_KINDS; i++)
-		if (sarif_kinds[i] == k)
-			return i;
-	return NSARIF_KINDS - 1;
-}
-
 static int write_sarif(const struct list *l, FILE *fp)
 {
+	gomem_escape_sarif *w;
 	gomem_escape_record r;
 	gomem_escape_change ch;
-	int first = 1;
+	int rc;
 
-	fputs("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\n"
-	      "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"gomem escape\",\"version\":", fp);
-	gomem_json_write_string(fp, gomem_version());
-	fputs(",\"informationUri\":\"https://github.com/gomem/gomem\",\"rules\":[\n", fp);
-	for (size_t i = 0; i < NSARIF_KINDS; i++) {
-		fprintf(fp, "%s{\"id\":", i ? ",\n" : "");
-		gomem_json_write_string(fp, gomem_escape_kind_name(sarif_kinds[i]));
-		fputs(",\"shortDescription\":{\"text\":", fp);
-		gomem_json_write_string(fp, kind_description(sarif_kinds[i]));
-		fprintf(fp, "},\"defaultConfiguration\":{\"level\":\"%s\"}}",
-			gomem_escape_kind_is_heap(sarif_kinds[i]) ? "warning" : "note");
+	if ((rc = gomem_escape_sarif_begin(&w, fp)) != GOMEM_OK) {
+		gomem_escape_sarif_end(w);
+		return rc;
 	}
-	fputs("]}},\n\"results\":[", fp);
-	for (size_t i = 0; i < list_count(l); i++) {
-		if (list_get(&r, &ch, l, i) != GOMEM_OK)
-			return GOMEM_E_INVALID;
-		if (ch == GOMEM_ESCAPE_REMOVED)
-			continue; /* code scanning shows what is there, not what went */
-		fprintf(fp, "%s\n{\"ruleId\":", first ? "" : ",");
-		first = 0;
-		gomem_json_write_string(fp, gomem_escape_kind_name(r.kind));
-		fprintf(fp, ",\"ruleIndex\":%zu,\"level\":\"%s\",\"message\":{\"text\":", rule_index(r.kind),
-			gomem_escape_kind_is_heap(r.kind) ? "warning" : "note");
-		gomem_json_write_string(fp, r.message);
-		fputs("},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":", fp);
-		write_uri(fp, r.path);
-		fprintf(fp, "},\"region\":{\"startLine\":%u", r.line ? r.line : 1);
-		if (r.column)
-			fprintf(fp, ",\"startColumn\":%u", r.column);
-		fputs("}}", fp);
-		if (*r.function) {
-			fputs(",\"logicalLocations\":[{\"name\":", fp);
-			gomem_json_write_string(fp, r.function);
-			fputs(",\"kind\":\"function\"}]", fp);
-		}
-		fprintf(fp, "}],\"partialFingerprints\":{\"gomemEscapeIdentity/v1\":\"%016llx\"}",
-			(unsigned long long)r.hash);
-		if (ch == GOMEM_ESCAPE_NEW)
-			fputs(",\"baselineState\":\"new\"", fp);
-		fputs(",\"properties\":{\"package\":", fp);
-		gomem_json_write_string(fp, r.package);
-		fputs(",\"expression\":", fp);
-		gomem_json_write_string(fp, r.expression);
-		fputs("}}", fp);
-	}
-	fputs("]}]}\n", fp);
-	return ferror(fp) ? GOMEM_E_IO : GOMEM_OK;
+	for (size_t i = 0; i < list_count(l) && rc == GOMEM_OK; i++)
+		if ((rc = list_get(&r, &ch, l, i)) == GOMEM_OK)
+			rc = gomem_escape_sarif_add(w, &r, (int)ch);
+	if (gomem_escape_sarif_end(w) != GOMEM_OK && rc == GOMEM_OK)
+		rc = GOMEM_E_IO;
+	return rc;
 }
 
 static int write_list(const struct list *l, const struct config *c, FILE *fp, const char *title)
@@ -721,91 +625,16 @@ static int report(const gomem_escape_set *s, const struct config *c, FILE *fp)
 
 /* ---- --annotate ---------------------------------------------------------- */
 
-/* Opens a record's source file: as printed (relative to --source-dir), then,
- * for absolute paths from another machine or a deleted temp dir, each tail
- * of the path under --source-dir. */
-static FILE *open_source(const char *path, const char *dir, char *used, size_t size)
+static void source_missing(const char *path, void *ctx)
 {
-	const char *p = path;
-	FILE *f;
-
-	if (path[0] == '<')
-		return NULL;
-	if (path[0] == '/')
-		snprintf(used, size, "%s", path);
-	else
-		snprintf(used, size, "%s/%s", dir, path);
-	if ((f = fopen(used, "r")))
-		return f;
-	while ((p = strchr(p, '/'))) {
-		p++;
-		snprintf(used, size, "%s/%s", dir, p);
-		if ((f = fopen(used, "r")))
-			return f;
-	}
-	return NULL;
+	(void)ctx;
+	cli_warnf("%s: cannot read the source file: its escapes are listed without it", path);
 }
 
 static int annotate(const gomem_escape_set *s, const struct config *c, FILE *fp)
 {
-	size_t *idx, n, i = 0;
-	char used[PATH_MAX + 1];
-	int color = cli_use_color(fp, c->no_color);
-	int rc;
-
-	if ((rc = filtered(&idx, &n, s, &c->filter)) != GOMEM_OK)
-		return rc;
-	while (i < n) {
-		gomem_escape_record r, q;
-		size_t j = i, lineno = 0;
-		char *line = NULL;
-		size_t cap = 0;
-		FILE *src;
-
-		gomem_escape_set_get(&r, s, idx[i]);
-		while (j < n && gomem_escape_set_get(&q, s, idx[j]) == GOMEM_OK && strcmp(q.path, r.path) == 0)
-			j++;
-		src = open_source(r.path, c->source_dir ? c->source_dir : ".", used, sizeof(used));
-		if (!src) {
-			cli_warnf("%s: cannot read the source file: its escapes are listed without it", r.path);
-			fprintf(fp, "==> %s <==\n", r.path);
-			for (size_t k = i; k < j; k++) {
-				gomem_escape_set_get(&q, s, idx[k]);
-				fprintf(fp, "%6u  // %s: %s\n", q.line, gomem_escape_kind_name(q.kind), q.message);
-			}
-			i = j;
-			continue;
-		}
-		fprintf(fp, "==> %s <==\n", r.path);
-		{
-			size_t k = i;
-
-			while (getline(&line, &cap, src) > 0) {
-				size_t len = strlen(line);
-				int first = 1;
-
-				lineno++;
-				while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-					line[--len] = '\0';
-				for (char *t = line; *t; t++)
-					if (*t == '\t')
-						*t = ' ';
-				fprintf(fp, "%6zu  %s", lineno, line);
-				while (k < j && gomem_escape_set_get(&q, s, idx[k]) == GOMEM_OK && q.line <= lineno) {
-					fprintf(fp, "%s%s%s: %s%s", first ? "    // " : "; ", color ? "\033[33m" : "",
-						gomem_escape_kind_name(q.kind), q.message, color ? "\033[0m" : "");
-					first = 0;
-					k++;
-				}
-				fputc('\n', fp);
-			}
-		}
-		free(line);
-		fclose(src);
-		i = j;
-	}
-	free(idx);
-	return ferror(fp) ? GOMEM_E_IO : GOMEM_OK;
+	return gomem_escape_annotate(fp, s, &c->filter, c->source_dir, cli_use_color(fp, c->no_color),
+				     source_missing, NULL);
 }
 
 /* ---- main ---------------------------------------------------------------- */
@@ -837,6 +666,7 @@ int main(int argc, char **argv)
 	c.filter.include_tests = c.tests;
 	c.filter.kinds = c.all ? GOMEM_ESCAPE_KINDS_ALL : 0;
 	c.opts.keep_non_escape = c.all;
+	c.opts.no_flows = !c.why; /* flow chains are most of an -m=2 log */
 	c.opts.source_dir = c.source_dir;
 
 	if (c.run)

@@ -824,6 +824,10 @@ static int add_flow(gomem_escape_parser *p, const char *m, size_t len)
 	const char *end, *t;
 	int rc;
 
+	/* Without --all only heap escapes are reported: their chains are the
+	 * ones worth the memory. */
+	if (p->opts.no_flows || (!p->opts.keep_non_escape && !gomem_escape_kind_is_heap(r->kind)))
+		return GOMEM_OK;
 	while (len && *m == ' ')
 		m++, len--;
 	memset(&f, 0, sizeof(f));
@@ -832,10 +836,15 @@ static int add_flow(gomem_escape_parser *p, const char *m, size_t len)
 	    (rc = intern(s, m, len, &f.text)) < 0)
 		return rc;
 	end = m + len;
-	if (has_prefix(m, len, "flow: ") && (t = find(m + 6, len - 6, " = ")) != NULL) {
+	/* "flow: DST = SRC:" through Go 1.23; newer compilers print U+2190,
+	 * "flow: DST ← SRC:" */
+	if (has_prefix(m, len, "flow: ") && ((t = find(m + 6, len - 6, " = ")) != NULL ||
+					     (t = find(m + 6, len - 6, " \xe2\x86\x90 ")) != NULL)) {
+		size_t arrow = t[1] == '=' ? 3 : 5;
+
 		f.is_flow = true;
 		if ((rc = intern(s, m + 6, (size_t)(t - m - 6), &f.dst)) < 0 ||
-		    (rc = intern(s, t + 3, (size_t)(end - t - 3) - (end[-1] == ':'), &f.src)) < 0)
+		    (rc = intern(s, t + arrow, (size_t)(end - t - arrow) - (end[-1] == ':'), &f.src)) < 0)
 			return rc;
 	} else if (has_prefix(m, len, "from ")) {
 		const char *at = NULL, *q, *open;
@@ -1165,10 +1174,9 @@ static int scan_funcs(gomem_escape_set *s, FILE *fp, struct fdecl **out, size_t 
 }
 
 /* Opens the source of PATH: as is, under DIR, or by ever shorter tails under
- * DIR (a -json path from another machine, a stale cached relative path). */
-/* Opens PATH as it is, or by its tail under DIR (a path from another
- * machine or a build directory); the path opened goes to FOUND. */
-static FILE *open_source_at(const char *dir, const char *path, char *found, size_t size)
+ * DIR (a -json path from another machine, a stale cached relative path); the
+ * path opened goes to FOUND. */
+FILE *gomem_escape_open_source(const char *dir, const char *path, char *found, size_t size)
 {
 	const char *t = path;
 	FILE *fp;
@@ -1197,7 +1205,7 @@ static FILE *open_source(const char *dir, const char *path)
 {
 	char buf[4096];
 
-	return open_source_at(dir, path, buf, sizeof(buf));
+	return gomem_escape_open_source(dir, path, buf, sizeof(buf));
 }
 
 static int cmp_by_path(const void *a, const void *b, void *ctx)
@@ -1468,7 +1476,7 @@ static int qualify_main(gomem_escape_set *s, const gomem_escape_options *o)
 
 			last_path = r->path;
 			ok = false;
-			if (o->no_source || !(fp = open_source_at(o->source_dir, path, found, sizeof(found))))
+			if (o->no_source || !(fp = gomem_escape_open_source(o->source_dir, path, found, sizeof(found))))
 				continue;
 			fclose(fp);
 			if ((slash = strrchr(found, '/')) == NULL ||
@@ -1826,64 +1834,145 @@ static bool plain_name(const char *e)
 	return true;
 }
 
+/* Positions of one -json file, sorted, so that counting the records at a
+ * position is a binary search (a 30 MB file has ~100 000 records). */
+struct jpos {
+	uint32_t file, line, col;
+};
+
+static int cmp_jpos(const void *a, const void *b, void *ctx)
+{
+	const struct jpos *x = a, *y = b;
+
+	(void)ctx;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->col < y->col ? -1 : x->col > y->col;
+}
+
+/* How many of the N sorted positions equal KEY. */
+static size_t count_at(const struct jpos *v, size_t n, const struct jpos *key)
+{
+	size_t lo = 0, hi = n, first;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_jpos(&v[mid], key, NULL) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (lo < n && cmp_jpos(&v[lo], key, NULL) == 0)
+		lo++;
+	return lo - first;
+}
+
 /* An empty twin record at a position marks one expression escaping there;
  * a named variable at the same position stays "moved" when the twins are
- * fewer than the records. */
-static void json_twins(struct jfile *j)
+ * fewer than the heap records there. */
+static int json_twins(struct jfile *j)
 {
 	gomem_escape_set *s = j->p->set;
+	struct jpos *heap = NULL, *twin = NULL;
+	size_t nheap = 0;
+	int rc = GOMEM_E_NOMEM;
 
+	if (j->nempties == 0)
+		return GOMEM_OK;
+	if ((heap = malloc((s->nrecs - j->first_rec + 1) * sizeof(*heap))) == NULL ||
+	    (twin = malloc(j->nempties * sizeof(*twin))) == NULL)
+		goto out;
+	for (size_t i = j->first_rec; i < s->nrecs; i++)
+		if (gomem_escape_kind_is_heap(s->recs[i].kind))
+			heap[nheap++] = (struct jpos){s->recs[i].file, s->recs[i].line, s->recs[i].column};
+	for (size_t k = 0; k < j->nempties; k++)
+		twin[k] = (struct jpos){0, j->empties[k].line, j->empties[k].col};
+	if ((rc = gomem_sort(heap, nheap, sizeof(*heap), cmp_jpos, NULL)) < 0 ||
+	    (rc = gomem_sort(twin, j->nempties, sizeof(*twin), cmp_jpos, NULL)) < 0)
+		goto out;
 	for (size_t i = j->first_rec; i < s->nrecs; i++) {
 		struct rec *r = &s->recs[i];
-		size_t twins = 0, here = 0;
+		struct jpos at = {r->file, r->line, r->column}, tat = {0, r->line, r->column};
+		size_t twins;
 
 		if (r->kind != GOMEM_ESCAPE_MOVED_TO_HEAP || !(r->flags & GOMEM_ESCAPE_F_JSON))
 			continue;
-		for (size_t k = 0; k < j->nempties; k++)
-			twins += j->empties[k].line == r->line && j->empties[k].col == r->column;
-		for (size_t k = j->first_rec; twins && k < s->nrecs; k++)
-			here += s->recs[k].line == r->line && s->recs[k].column == r->column &&
-				s->recs[k].file == r->file && gomem_escape_kind_is_heap(s->recs[k].kind);
-		if (twins && (here <= twins || !plain_name(str(s, r->expression))))
+		if ((twins = count_at(twin, j->nempties, &tat)) == 0)
+			continue;
+		if (count_at(heap, nheap, &at) <= twins || !plain_name(str(s, r->expression)))
 			r->kind = GOMEM_ESCAPE_ESCAPES;
 	}
+	rc = GOMEM_OK;
+out:
+	free(heap);
+	free(twin);
+	return rc;
 }
 
-static int json_file(gomem_escape_parser *p, const char *data, size_t len, const char *name)
+/* Parses the lines the line splitter has; 0 when it wants more input. */
+static int json_lines(struct jfile *j)
 {
-	struct jfile j;
 	const char *l;
 	size_t n;
+	int rc;
+
+	while ((rc = gomem_linebuf_next(&j->p->lb, &l, &n)) > 0)
+		if (n && (rc = j->have_header ? json_record(j, l, l + n) : json_header(j, l, l + n)) < 0)
+			return rc;
+	return rc;
+}
+
+/* One -json file, from FP in chunks (a file of the standard library can be
+ * 30 MB: it is never held whole) or, when FP is NULL, from DATA. */
+static int json_file(gomem_escape_parser *p, FILE *fp, const char *data, size_t len, const char *name)
+{
+	enum { CHUNK = 65536 };
+	char *chunk = NULL;
+	struct jfile j;
 	int rc = GOMEM_OK;
 
+	if (fp && (chunk = malloc(CHUNK)) == NULL)
+		return GOMEM_E_NOMEM;
 	memset(&j, 0, sizeof(j));
 	j.p = p;
+	free(p->name);
+	if ((p->name = strdup(name)) == NULL) {
+		free(chunk);
+		return GOMEM_E_NOMEM;
+	}
 	gomem_buf_init(&j.s1, p->opts.max_line);
 	gomem_buf_init(&j.s2, p->opts.max_line);
 	j.first_rec = p->set->nrecs;
-	free(p->name);
-	p->name = strdup(name);
 	gomem_linebuf_free(&p->lb);
 	gomem_linebuf_init(&p->lb, p->opts.max_line);
-	gomem_linebuf_feed(&p->lb, data, len);
-	for (int pass = 0; pass < 2 && rc >= 0; pass++) {
-		/* the last line without '\n' only comes out after finish */
-		if (pass)
-			gomem_linebuf_finish(&p->lb);
-		while (rc >= 0 && p->name && (rc = gomem_linebuf_next(&p->lb, &l, &n)) > 0) {
-			if (n == 0)
-				continue;
-			rc = j.have_header ? json_record(&j, l, l + n) : json_header(&j, l, l + n);
+	if (fp) {
+		while (rc >= 0 && (len = fread(chunk, 1, CHUNK, fp)) > 0) {
+			gomem_linebuf_feed(&p->lb, chunk, len);
+			rc = json_lines(&j);
 		}
+		if (rc >= 0 && ferror(fp))
+			rc = gomem_error_set(&p->err, GOMEM_E_IO, "%s: read error", name);
+	} else {
+		gomem_linebuf_feed(&p->lb, data, len);
+		rc = json_lines(&j);
 	}
-	if (!p->name)
-		rc = GOMEM_E_NOMEM;
+	if (rc >= 0) {
+		/* the last line without '\n' only comes out after finish */
+		gomem_linebuf_finish(&p->lb);
+		rc = json_lines(&j);
+	}
 	if (rc == GOMEM_E_LIMIT)
 		rc = add_diag(p->set, "", 0, name, LIT("line too long"), p->lb.lineno + 1, 0, false);
-	json_twins(&j);
+	if (rc >= 0)
+		rc = json_twins(&j);
 	gomem_buf_free(&j.s1);
 	gomem_buf_free(&j.s2);
 	free(j.empties);
+	free(chunk);
 	p->block = 0;
 	return rc < 0 ? rc : GOMEM_OK;
 }
@@ -1897,7 +1986,7 @@ int gomem_escape_json_from_buffer(gomem_escape_set **out, const void *data, size
 	*out = NULL;
 	if ((rc = gomem_escape_parser_new(&p, name, opts)) < 0)
 		return gomem_error_set(err, rc, "%s", gomem_strerror(rc));
-	if ((rc = json_file(p, data, len, name ? name : "<input>")) >= 0 &&
+	if ((rc = json_file(p, NULL, data, len, name ? name : "<input>")) >= 0 &&
 	    (rc = set_finish(p->set, &p->opts)) >= 0) {
 		*out = p->set;
 		p->set = NULL;
@@ -1906,33 +1995,6 @@ int gomem_escape_json_from_buffer(gomem_escape_set **out, const void *data, size
 	}
 	gomem_escape_parser_free(p);
 	return rc;
-}
-
-static int read_whole(const char *path, char **data, size_t *len, gomem_error *err)
-{
-	FILE *fp = fopen(path, "rb");
-	gomem_buf b;
-	char chunk[65536];
-	size_t n;
-	int rc = GOMEM_OK;
-
-	*data = NULL;
-	*len = 0;
-	if (!fp) {
-		gomem_error_set_source(err, path);
-		return gomem_error_set(err, GOMEM_E_IO, "%s", strerror(errno));
-	}
-	gomem_buf_init(&b, (size_t)1 << 32);
-	while (rc >= 0 && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		rc = gomem_buf_append(&b, chunk, n);
-	fclose(fp);
-	if (rc < 0) {
-		gomem_buf_free(&b);
-		return gomem_error_set(err, rc, "%s: %s", path, gomem_strerror(rc));
-	}
-	*data = b.data;
-	*len = b.len;
-	return GOMEM_OK;
 }
 
 static int walk_json(gomem_escape_parser *p, const char *dir, size_t *files, gomem_error *err, int depth)
@@ -1957,13 +2019,15 @@ static int walk_json(gomem_escape_parser *p, const char *dir, size_t *files, gom
 		if (S_ISDIR(st.st_mode) && depth < 8) {
 			rc = walk_json(p, path, files, err, depth + 1);
 		} else if (S_ISREG(st.st_mode) && has_suffix(de->d_name, nl, ".json")) {
-			char *data;
-			size_t len;
+			FILE *fp = fopen(path, "rb");
 
-			if ((rc = read_whole(path, &data, &len, err)) < 0)
+			if (fp == NULL) {
+				gomem_error_set_source(err, path);
+				rc = gomem_error_set(err, GOMEM_E_IO, "%s", strerror(errno));
 				break;
-			rc = json_file(p, data, len, path);
-			free(data);
+			}
+			rc = json_file(p, fp, NULL, 0, path);
+			fclose(fp);
 			(*files)++;
 		}
 	}

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "gomem/common.h"
 #include "gomem/error.h"
@@ -158,7 +159,11 @@ typedef struct gomem_escape_options {
 	bool no_source;          /* do not read source files (function names stay "" unless
 				  * the compiler printed them) */
 	bool keep_non_escape;    /* also keep inlining and other non-escape lines (they are
-				  * counted and dropped otherwise, saving memory on -m=2) */
+				  * counted and dropped otherwise, saving memory on -m=2;
+				  * without it only heap escapes keep their flow chains) */
+	bool no_flows;           /* do not keep the flow chains of -m=2 and -json: records
+				  * then have nflow 0, and memory is bounded by the distinct
+				  * escapes, not by the explanation text (most of an -m=2 log) */
 	const char *package;     /* package to assume before any `# pkg` header (a bare -m
 				  * stream from `go tool compile`); NULL: "" */
 	size_t max_line;         /* longest input line kept; 0 = default (1 MiB) */
@@ -166,7 +171,7 @@ typedef struct gomem_escape_options {
 } gomem_escape_options;
 
 #define GOMEM_ESCAPE_OPTIONS_VERSION 1
-#define GOMEM_ESCAPE_OPTIONS_INIT {GOMEM_ESCAPE_OPTIONS_VERSION, NULL, false, false, NULL, 0, 0}
+#define GOMEM_ESCAPE_OPTIONS_INIT {GOMEM_ESCAPE_OPTIONS_VERSION, NULL, false, false, false, NULL, 0, 0}
 
 typedef struct gomem_escape_parser gomem_escape_parser;
 
@@ -309,6 +314,32 @@ GOMEM_API void gomem_escape_baseline_free(gomem_escape_baseline *b);
  * 1 when *n > 0. */
 GOMEM_API int gomem_escape_gate(size_t **out, size_t *n, const gomem_escape_set *s,
 				const gomem_escape_baseline *b, const gomem_escape_filter *f);
+
+/* ---- output: SARIF and annotated source ---------------------------------- */
+
+/* A SARIF 2.1.0 log for code-scanning dashboards, written as records come:
+ * one rule per kind, one result per record (level "warning" for heap escapes,
+ * "note" otherwise), the identity's hash as partialFingerprints, and
+ * baselineState "new" for a diff's new escapes; removed ones are skipped
+ * (code scanning shows what is there). */
+typedef struct gomem_escape_sarif gomem_escape_sarif;
+
+GOMEM_API int gomem_escape_sarif_begin(gomem_escape_sarif **out, FILE *fp);
+/* CHANGE: 0 for a report, or a diff's GOMEM_ESCAPE_NEW / _REMOVED. */
+GOMEM_API int gomem_escape_sarif_add(gomem_escape_sarif *w, const gomem_escape_record *r,
+				     int change);
+/* Closes the log and frees W; GOMEM_E_IO if a write failed. */
+GOMEM_API int gomem_escape_sarif_end(gomem_escape_sarif *w);
+
+/* Prints each source file holding records of S passing F, every line
+ * numbered, with its escapes beside it as "// kind: message" (yellow with
+ * COLOR), as an editor would. Files are found as lib/escape.c finds them for
+ * function names: as printed, under SOURCE_DIR (NULL: "."), or by the tail
+ * of the path under it. A file that cannot be read is listed without its
+ * source, and MISSING (may be NULL) is told its path. */
+GOMEM_API int gomem_escape_annotate(FILE *fp, const gomem_escape_set *s, const gomem_escape_filter *f,
+				    const char *source_dir, bool color,
+				    void (*missing)(const char *path, void *ctx), void *ctx);
 
 #ifdef __cplusplus
 }
