@@ -487,10 +487,13 @@ static int decode_sample_fields(struct ctx *c, const uint8_t *q, const uint8_t *
 static bool sample_checked(const gomem_pprof_reader *r, const struct gomem_sample *s)
 {
 	const gomem_profile *p = r->p;
-	const uint64_t *ids = p->sample_locs + s->loc_off;
+	const uint64_t *ids;
 
 	if (s->nvalues != p->nsample_types)
 		return false;
+	if (s->nlocs == 0)
+		return true;
+	ids = p->sample_locs + s->loc_off; /* NULL while no sample had a location */
 	for (uint32_t j = 0; j < s->nlocs; j++)
 		if (ids[j] >= r->loc_seen_cap || !r->loc_seen[ids[j]])
 			return false;
