@@ -20,6 +20,7 @@
  * What it leaves out: the scavenger (released only grows), the per-P page
  * cache, other Ps, the runtime's own allocations, GCs the stream does not
  * ask for. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,29 +32,40 @@
 #define MAX_HEAP_PAGES ((uint64_t)1 << 26) /* a 512 GiB model heap at most */
 #define MAX_LIVE_IDS ((size_t)1 << 31)
 #define MAX_SIZE_CLASSES 68
+#define RUN_HINTS 16
 #define NSPC (MAX_SIZE_CLASSES * 2)
 
 enum span_state { SPAN_UNUSED, SPAN_CACHED, SPAN_PARTIAL, SPAN_FULL };
 
+/* 64 bytes, cache-line aligned in the array; what a free touches first. */
 struct span {
-	uint64_t first_page;
-	uint32_t npages;
-	uint32_t nelems;      /* 1 for large */
-	uint64_t elem;        /* bytes per slot; large: the span's bytes */
-	uint32_t alloc_count; /* slots held, garbage included */
-	uint32_t freeindex;   /* slots below are taken (the runtime's freeindex) */
-	uint16_t spc;         /* span class: size_class*2 + noscan */
-	uint8_t state;
-	bool large_garbage;   /* large: its object became garbage */
 	uint64_t *bits;       /* alloc bits, then garbage bits (nwords each); NULL for large */
 	uint8_t *refs;        /* span class 5: objects alive per 16-byte block */
-	uint32_t next_unused; /* free-record list */
+	uint32_t nelems;      /* 1 for large */
+	uint32_t garbage;     /* slots that are garbage (large: 0 or 1) */
+	uint16_t spc;         /* span class: size_class*2 + noscan */
+	uint8_t state;
+	bool dirty;           /* holds garbage: on the model's dirty list */
+	uint32_t elem;        /* bytes per slot; 0 for large (see span_elem) */
+	uint32_t alloc_count; /* slots held, garbage included */
+	uint32_t freeindex;   /* slots below are taken (the runtime's freeindex) */
+	uint32_t first_page;
+	uint32_t npages;
+	uint32_t prev, next;  /* its partial or full list; next also links unused records */
+	int64_t seq;          /* order on the full list (the sweeper's order) */
 };
 
-/* A list of span indices; FIFO through head. */
-struct spanq {
-	uint32_t *v;
-	size_t head, len, cap;
+static_assert(sizeof(struct span) == 64, "a span record is one cache line");
+
+/* Bytes per object of S: its class size, or all its pages when large. */
+static inline uint64_t span_elem(const struct span *s)
+{
+	return s->bits ? s->elem : (uint64_t)s->npages * GOMEM_PAGE_SIZE;
+}
+
+/* A span list of one mcentral (partial or full), linked through the spans. */
+struct spanlist {
+	uint32_t head, tail;
 };
 
 struct object {
@@ -74,7 +86,10 @@ struct gomem_alloc_model {
 	uint32_t unused_spans; /* head of the free-record list */
 
 	uint32_t cache[NSPC];  /* the mcache: a span per span class or NO_SPAN */
-	struct spanq partial[NSPC], full[NSPC];
+	struct spanlist partial[NSPC], full[NSPC];
+	int64_t seq_front, seq_back; /* seq for pushes at the front, at the back */
+	uint32_t *dirty;             /* spans that got garbage since the last GC */
+	size_t ndirty, dirty_cap;
 
 	bool tiny_valid;
 	uint32_t tiny_span, tiny_slot;
@@ -84,6 +99,8 @@ struct gomem_alloc_model {
 	uint64_t *page_alloc, *page_scav;
 	uint64_t npages, page_words_cap;
 	uint64_t search_from; /* no free page below */
+	uint64_t run_hint[RUN_HINTS + 1]; /* [n]: no run of n free pages below; runs over
+					   * RUN_HINTS pages start from [RUN_HINTS] */
 
 	struct object *objs;   /* live IDs, linear probing */
 	size_t objs_cap, nobjs;
@@ -162,15 +179,30 @@ static uint64_t first_free_page(const gomem_alloc_model *m, uint64_t from)
 	return m->npages;
 }
 
-/* First fit: the lowest run of N free pages; NPAGES if none. */
+/* The first allocated page at or after FROM; NPAGES if none. */
+static uint64_t first_taken_page(const gomem_alloc_model *m, uint64_t from)
+{
+	uint64_t p = from;
+	while (p < m->npages) {
+		uint64_t w = m->page_alloc[p >> 6] & ~(((uint64_t)1 << (p & 63)) - 1);
+		if (w) {
+			uint64_t q = (p & ~(uint64_t)63) + (uint64_t)__builtin_ctzll(w);
+			return q < m->npages ? q : m->npages;
+		}
+		p = (p | 63) + 1;
+	}
+	return m->npages;
+}
+
+/* First fit: the lowest run of N free pages; NPAGES if none. Jumps from
+ * hole to hole a word of the bitmap at a time. */
 static uint64_t find_run(const gomem_alloc_model *m, uint64_t n)
 {
-	uint64_t start = first_free_page(m, m->search_from);
+	uint64_t hint = m->run_hint[n < RUN_HINTS ? n : RUN_HINTS];
+	uint64_t start = first_free_page(m, hint > m->search_from ? hint : m->search_from);
 	while (start + n <= m->npages) {
-		uint64_t end = start + 1;
-		while (end < start + n && !bit_get(m->page_alloc, end))
-			end++;
-		if (end == start + n)
+		uint64_t end = n == 1 ? start + 1 : first_taken_page(m, start + 1);
+		if (end - start >= n)
 			return start;
 		start = first_free_page(m, end);
 	}
@@ -201,6 +233,8 @@ static int pages_alloc(gomem_alloc_model *m, uint64_t n, uint64_t *first)
 	m->st.heap_inuse_bytes += n * GOMEM_PAGE_SIZE;
 	if (base == m->search_from)
 		m->search_from = base + n;
+	if (n <= RUN_HINTS) /* first fit for N: no run of N below BASE */
+		m->run_hint[n] = base;
 	*first = base;
 	return GOMEM_OK;
 }
@@ -213,9 +247,41 @@ static void pages_free(gomem_alloc_model *m, uint64_t first, uint64_t n)
 	m->st.heap_inuse_bytes -= n * GOMEM_PAGE_SIZE;
 	if (first < m->search_from)
 		m->search_from = first;
+	/* The freed pages join the free run before them: a run of any length
+	 * may now start where that run starts. */
+	uint64_t start = first;
+	while (start > 0 && !bit_get(m->page_alloc, start - 1)) {
+		if ((start & 63) == 0 && start >= 64 && m->page_alloc[(start >> 6) - 1] == 0)
+			start -= 64;
+		else
+			start--;
+	}
+	for (int k = 1; k <= RUN_HINTS; k++)
+		if (start < m->run_hint[k])
+			m->run_hint[k] = start;
 }
 
 /* ---- span records -------------------------------------------------------- */
+
+/* Room for one more record; the array is cache-line aligned (a record is
+ * one line), which realloc does not promise. */
+static int spans_grow(gomem_alloc_model *m)
+{
+	if (m->nspans < m->spans_cap)
+		return GOMEM_OK;
+	size_t cap = m->spans_cap ? m->spans_cap * 2 : 256;
+	if (cap > (size_t)NO_SPAN - 1)
+		return GOMEM_E_LIMIT;
+	struct span *v = aligned_alloc(64, cap * sizeof(*v));
+	if (!v)
+		return GOMEM_E_NOMEM;
+	if (m->nspans)
+		memcpy(v, m->spans, m->nspans * sizeof(*v));
+	free(m->spans);
+	m->spans = v;
+	m->spans_cap = cap;
+	return GOMEM_OK;
+}
 
 static int span_new(gomem_alloc_model *m, uint16_t spc, uint64_t npages, uint32_t nelems,
 		    uint64_t elem, uint32_t *out)
@@ -223,18 +289,18 @@ static int span_new(gomem_alloc_model *m, uint16_t spc, uint64_t npages, uint32_
 	uint32_t idx;
 	if (m->unused_spans != NO_SPAN) {
 		idx = m->unused_spans;
-		m->unused_spans = m->spans[idx].next_unused;
+		m->unused_spans = m->spans[idx].next;
 	} else {
 		if (m->nspans >= NO_SPAN - 1)
 			return GOMEM_E_LIMIT;
-		int rc = GOMEM_GROW(m->spans, m->spans_cap, m->nspans + 1, (size_t)NO_SPAN - 1);
+		int rc = spans_grow(m);
 		if (rc < 0)
 			return rc;
 		idx = (uint32_t)m->nspans++;
 	}
 	struct span *s = &m->spans[idx];
 	memset(s, 0, sizeof(*s));
-	s->next_unused = NO_SPAN;
+	s->prev = s->next = NO_SPAN;
 	if (spc >= 2) { /* small: slots need bits */
 		s->bits = calloc(2 * span_words(nelems), sizeof(uint64_t));
 		if (spc == TINY_SPAN_CLASS)
@@ -242,7 +308,7 @@ static int span_new(gomem_alloc_model *m, uint16_t spc, uint64_t npages, uint32_
 		if (!s->bits || (spc == TINY_SPAN_CLASS && !s->refs)) {
 			free(s->bits);
 			free(s->refs);
-			s->next_unused = m->unused_spans;
+			s->next = m->unused_spans;
 			m->unused_spans = idx;
 			return GOMEM_E_NOMEM;
 		}
@@ -254,14 +320,14 @@ static int span_new(gomem_alloc_model *m, uint16_t spc, uint64_t npages, uint32_
 		free(s->refs);
 		s->bits = NULL;
 		s->refs = NULL;
-		s->next_unused = m->unused_spans;
+		s->next = m->unused_spans;
 		m->unused_spans = idx;
 		return rc;
 	}
-	s->first_page = first;
+	s->first_page = (uint32_t)first;
 	s->npages = (uint32_t)npages;
 	s->nelems = nelems;
-	s->elem = elem;
+	s->elem = spc >= 2 ? (uint32_t)elem : 0;
 	s->spc = spc;
 	s->state = SPAN_CACHED;
 	m->st.spans++;
@@ -277,28 +343,73 @@ static void span_release(gomem_alloc_model *m, uint32_t idx)
 	free(s->refs);
 	memset(s, 0, sizeof(*s));
 	s->state = SPAN_UNUSED;
-	s->next_unused = m->unused_spans;
+	s->prev = NO_SPAN;
+	s->next = m->unused_spans;
 	m->unused_spans = idx;
 	m->st.spans--;
 }
 
-static int spanq_push(struct spanq *q, uint32_t idx)
+/* ---- mcentral lists (spanSet: push at the back, pop from the front) ------ */
+
+static void list_push_back(gomem_alloc_model *m, struct spanlist *l, uint32_t idx)
 {
-	if (q->head > 0 && q->head == q->len) {
-		q->head = q->len = 0;
-	}
-	int rc = GOMEM_GROW(q->v, q->cap, q->len + 1, (size_t)NO_SPAN);
-	if (rc < 0)
-		return rc;
-	q->v[q->len++] = idx;
-	return GOMEM_OK;
+	struct span *s = &m->spans[idx];
+	s->next = NO_SPAN;
+	s->prev = l->tail;
+	if (l->tail != NO_SPAN)
+		m->spans[l->tail].next = idx;
+	else
+		l->head = idx;
+	l->tail = idx;
+	s->seq = m->seq_back++;
 }
 
-static uint32_t spanq_pop(struct spanq *q)
+static void list_push_front(gomem_alloc_model *m, struct spanlist *l, uint32_t idx)
 {
-	if (q->head == q->len)
-		return NO_SPAN;
-	return q->v[q->head++];
+	struct span *s = &m->spans[idx];
+	s->prev = NO_SPAN;
+	s->next = l->head;
+	if (l->head != NO_SPAN)
+		m->spans[l->head].prev = idx;
+	else
+		l->tail = idx;
+	l->head = idx;
+	s->seq = m->seq_front--;
+}
+
+static void list_unlink(gomem_alloc_model *m, struct spanlist *l, uint32_t idx)
+{
+	struct span *s = &m->spans[idx];
+	if (s->prev != NO_SPAN)
+		m->spans[s->prev].next = s->next;
+	else
+		l->head = s->next;
+	if (s->next != NO_SPAN)
+		m->spans[s->next].prev = s->prev;
+	else
+		l->tail = s->prev;
+	s->prev = s->next = NO_SPAN;
+}
+
+static uint32_t list_pop_front(gomem_alloc_model *m, struct spanlist *l)
+{
+	uint32_t idx = l->head;
+	if (idx != NO_SPAN)
+		list_unlink(m, l, idx);
+	return idx;
+}
+
+/* Notes that span IDX holds garbage, for the next GC to sweep. */
+static int mark_dirty(gomem_alloc_model *m, uint32_t idx)
+{
+	if (m->spans[idx].dirty)
+		return GOMEM_OK;
+	int rc = GOMEM_GROW(m->dirty, m->dirty_cap, m->ndirty + 1, (size_t)NO_SPAN);
+	if (rc < 0)
+		return rc;
+	m->dirty[m->ndirty++] = idx;
+	m->spans[idx].dirty = true;
+	return GOMEM_OK;
 }
 
 /* ---- the live-ID table --------------------------------------------------- */
@@ -343,21 +454,6 @@ static int id_table_grow(gomem_alloc_model *m)
 		objs[j] = old[i];
 	}
 	free(old);
-	return GOMEM_OK;
-}
-
-static int id_insert(gomem_alloc_model *m, uint64_t id, uint32_t span, uint32_t slot)
-{
-	if ((m->nobjs + 1) * 2 > m->objs_cap) {
-		int rc = id_table_grow(m);
-		if (rc < 0)
-			return rc;
-	}
-	size_t i = id_slot(m, id);
-	while (m->objs[i].span != NO_SPAN)
-		i = (i + 1) & (m->objs_cap - 1);
-	m->objs[i] = (struct object){ id, span, slot };
-	m->nobjs++;
 	return GOMEM_OK;
 }
 
@@ -407,9 +503,12 @@ int gomem_alloc_model_new(gomem_alloc_model **out, const gomem_sizeclass_table *
 	gomem_sizeclass_cost(t, 1024, true, &probe);
 	m->header_bytes = probe.header;
 	m->header_above = 512; /* minSizeForMallocHeader, where a header exists */
-	for (size_t i = 0; i < NSPC; i++)
+	for (size_t i = 0; i < NSPC; i++) {
 		m->cache[i] = NO_SPAN;
+		m->partial[i] = m->full[i] = (struct spanlist){ NO_SPAN, NO_SPAN };
+	}
 	m->unused_spans = NO_SPAN;
+	m->seq_front = -1;
 	*out = m;
 	return GOMEM_OK;
 }
@@ -423,10 +522,7 @@ void gomem_alloc_model_free(gomem_alloc_model *m)
 		free(m->spans[i].refs);
 	}
 	free(m->spans);
-	for (size_t i = 0; i < NSPC; i++) {
-		free(m->partial[i].v);
-		free(m->full[i].v);
-	}
+	free(m->dirty);
 	free(m->page_alloc);
 	free(m->page_scav);
 	free(m->objs);
@@ -469,12 +565,10 @@ static int refill(gomem_alloc_model *m, uint16_t spc)
 	uint32_t old = m->cache[spc];
 	if (old != NO_SPAN) {
 		m->spans[old].state = SPAN_FULL;
-		int rc = spanq_push(&m->full[spc], old);
-		if (rc < 0)
-			return rc;
+		list_push_back(m, &m->full[spc], old);
 		m->cache[spc] = NO_SPAN;
 	}
-	uint32_t idx = spanq_pop(&m->partial[spc]);
+	uint32_t idx = list_pop_front(m, &m->partial[spc]);
 	if (idx == NO_SPAN) {
 		uint32_t cls = spc >> 1;
 		uint32_t pages = m->class_pages[cls];
@@ -501,7 +595,7 @@ static int alloc_slot(gomem_alloc_model *m, uint16_t spc, uint32_t *span, uint32
 				if (s->refs)
 					s->refs[k] = 1;
 				s->alloc_count++;
-				m->st.heap_objects_bytes += s->elem;
+				m->st.heap_objects_bytes += span_elem(s);
 				m->st.heap_objects++;
 				*span = idx;
 				*slot = k;
@@ -522,11 +616,7 @@ static int alloc_large(gomem_alloc_model *m, uint64_t bytes, bool scan, uint32_t
 	int rc = span_new(m, spc, bytes / GOMEM_PAGE_SIZE, 1, bytes, &idx);
 	if (rc < 0)
 		return rc;
-	rc = spanq_push(&m->full[spc], idx);
-	if (rc < 0) {
-		span_release(m, idx);
-		return rc;
-	}
+	list_push_back(m, &m->full[spc], idx);
 	m->spans[idx].state = SPAN_FULL;
 	m->spans[idx].alloc_count = 1;
 	m->st.heap_objects_bytes += bytes;
@@ -548,8 +638,10 @@ static int alloc_tiny(gomem_alloc_model *m, uint64_t size, uint32_t *span, uint3
 	uint64_t off = tiny_align(m->tiny_offset, size);
 	if (m->tiny_valid && off + size <= GOMEM_TINY_SIZE) {
 		struct span *s = &m->spans[m->tiny_span];
-		if (s->refs[m->tiny_slot]++ == 0)
+		if (s->refs[m->tiny_slot]++ == 0) { /* its objects were garbage: live again */
 			bit_clear(s->bits + span_words(s->nelems), m->tiny_slot);
+			s->garbage--;
+		}
 		m->tiny_offset = off + size;
 		*span = m->tiny_span;
 		*slot = m->tiny_slot;
@@ -578,10 +670,20 @@ int gomem_alloc_model_alloc(gomem_alloc_model *m, uint64_t id, uint64_t size, bo
 {
 	if (!m)
 		return GOMEM_E_INVALID;
-	if (id_find(m, id))
-		return GOMEM_E_INVALID;
 	if (m->nobjs >= MAX_LIVE_IDS)
 		return GOMEM_E_LIMIT;
+	if ((m->nobjs + 1) * 2 > m->objs_cap) {
+		int grc = id_table_grow(m);
+		if (grc < 0)
+			return grc;
+	}
+	/* One probe finds a live ID or the empty entry the new one goes in. */
+	size_t at = id_slot(m, id);
+	while (m->objs[at].span != NO_SPAN) {
+		if (m->objs[at].id == id)
+			return GOMEM_E_INVALID;
+		at = (at + 1) & (m->objs_cap - 1);
+	}
 	uint32_t span = NO_SPAN, slot = 0;
 	int rc;
 	if (size == 0) {
@@ -604,9 +706,8 @@ int gomem_alloc_model_alloc(gomem_alloc_model *m, uint64_t id, uint64_t size, bo
 		if (rc < 0)
 			return rc;
 	}
-	rc = id_insert(m, id, span, slot);
-	if (rc < 0)
-		return rc; /* the slot stays taken: it reads as garbage never freed */
+	m->objs[at] = (struct object){ id, span, slot };
+	m->nobjs++;
 	m->st.allocs++;
 	m->st.live_objects++;
 	return GOMEM_OK;
@@ -620,39 +721,44 @@ int gomem_alloc_model_drop(gomem_alloc_model *m, uint64_t id)
 	if (!e)
 		return GOMEM_E_NOTFOUND;
 	uint32_t idx = e->span, slot = e->slot;
+	if (idx != NO_SPAN - 1) { /* not zero-size */
+		struct span *s = &m->spans[idx];
+		int rc = mark_dirty(m, idx);
+		if (rc < 0)
+			return rc;
+		if (s->spc == TINY_SPAN_CLASS && --s->refs[slot] > 0) {
+			/* other objects of its tiny block are still live */
+		} else if (s->bits) {
+			bit_set(s->bits + span_words(s->nelems), slot);
+			s->garbage++;
+		} else {
+			s->garbage = 1; /* large */
+		}
+	}
 	id_remove(m, e);
 	m->st.frees++;
 	m->st.live_objects--;
-	if (idx == NO_SPAN - 1)
-		return GOMEM_OK; /* zero-size */
-	struct span *s = &m->spans[idx];
-	if (s->spc == TINY_SPAN_CLASS) {
-		if (--s->refs[slot] == 0)
-			bit_set(s->bits + span_words(s->nelems), slot);
-	} else if (s->bits) {
-		bit_set(s->bits + span_words(s->nelems), slot);
-	} else {
-		s->large_garbage = true;
-	}
 	return GOMEM_OK;
 }
 
 /* ---- GC and sweeping ----------------------------------------------------- */
 
-/* Frees S's garbage; returns the slots freed. */
-static uint32_t sweep_span(gomem_alloc_model *m, struct span *s)
+/* Frees S's garbage. */
+static void sweep_span(gomem_alloc_model *m, struct span *s)
 {
+	s->dirty = false;
 	if (!s->bits) { /* large */
-		if (!s->large_garbage)
-			return 0;
-		s->alloc_count = 0;
-		m->st.heap_objects_bytes -= s->elem;
-		m->st.heap_objects--;
-		return 1;
+		if (s->garbage) {
+			s->alloc_count = 0;
+			m->st.heap_objects_bytes -= span_elem(s);
+			m->st.heap_objects--;
+		}
+		s->garbage = 0;
+		return;
 	}
 	uint32_t words = span_words(s->nelems), freed = 0;
 	uint64_t *alloc = s->bits, *garbage = s->bits + words;
-	for (uint32_t w = 0; w < words; w++) {
+	for (uint32_t w = 0; s->garbage && w < words; w++) {
 		uint64_t dead = alloc[w] & garbage[w];
 		if (dead) {
 			freed += (uint32_t)__builtin_popcountll(dead);
@@ -660,61 +766,133 @@ static uint32_t sweep_span(gomem_alloc_model *m, struct span *s)
 		}
 		garbage[w] = 0;
 	}
+	s->garbage = 0;
 	s->alloc_count -= freed;
 	s->freeindex = 0;
 	m->st.heap_objects_bytes -= (uint64_t)freed * s->elem;
 	m->st.heap_objects -= freed;
-	return freed;
 }
 
-/* Sweeps span IDX and files it: freed when empty, else on the new partial
- * or full list of its class. */
-static int sweep_and_file(gomem_alloc_model *m, uint32_t idx, struct spanq *partial, struct spanq *full)
+/* Mark termination: mcache.releaseAll hands back each cached span, stale,
+ * so uncacheSpan sweeps it on the spot and puts it at the head of its
+ * class's partial or full list (or frees it). */
+static void release_cache(gomem_alloc_model *m)
+{
+	m->tiny_valid = false; /* releaseAll drops the tiny block too */
+	m->tiny_offset = 0;
+	for (size_t spc = 0; spc < NSPC; spc++) {
+		uint32_t idx = m->cache[spc];
+		if (idx == NO_SPAN)
+			continue;
+		m->cache[spc] = NO_SPAN;
+		struct span *s = &m->spans[idx];
+		sweep_span(m, s);
+		if (s->alloc_count == 0) {
+			span_release(m, idx);
+		} else if (s->alloc_count < s->nelems) {
+			s->state = SPAN_PARTIAL;
+			list_push_front(m, &m->partial[spc], idx);
+		} else {
+			s->state = SPAN_FULL;
+			list_push_front(m, &m->full[spc], idx);
+		}
+	}
+}
+
+/* Dirty full spans in full-list order (seq), for the order they join the
+ * partial lists in; the sort key is copied out so that sorting does not
+ * touch the spans. */
+struct sweep_key {
+	int64_t seq;
+	uint32_t idx;
+};
+
+/* Sorts KEYS by seq, LSD radix a byte at a time over the bits the keys
+ * span (a GC can have many dirty spans; this is the hot part of it). */
+static int sort_by_seq(struct sweep_key *keys, size_t n)
+{
+	if (n < 2)
+		return GOMEM_OK;
+	int64_t lo = keys[0].seq, hi = keys[0].seq;
+	for (size_t i = 1; i < n; i++) {
+		lo = keys[i].seq < lo ? keys[i].seq : lo;
+		hi = keys[i].seq > hi ? keys[i].seq : hi;
+	}
+	uint64_t range = (uint64_t)hi - (uint64_t)lo;
+	struct sweep_key *tmp = malloc(n * sizeof(*tmp));
+	if (!tmp)
+		return GOMEM_E_NOMEM;
+	struct sweep_key *src = keys, *dst = tmp;
+	for (unsigned shift = 0; shift < 64 && (range >> shift) != 0; shift += 8) {
+		size_t count[257] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			count[(((uint64_t)src[i].seq - (uint64_t)lo) >> shift & 0xff) + 1]++;
+		for (int d = 0; d < 256; d++)
+			count[d + 1] += count[d];
+		for (size_t i = 0; i < n; i++)
+			dst[count[((uint64_t)src[i].seq - (uint64_t)lo) >> shift & 0xff]++] = src[i];
+		struct sweep_key *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != keys)
+		memcpy(keys, src, n * sizeof(*keys));
+	free(tmp);
+	return GOMEM_OK;
+}
+
+/* Sweeps dirty span IDX (on a partial or full list): freed when empty, a
+ * full span with room again goes to the back of its partial list. */
+static void sweep_listed(gomem_alloc_model *m, uint32_t idx)
 {
 	struct span *s = &m->spans[idx];
+	struct spanlist *from = s->state == SPAN_PARTIAL ? &m->partial[s->spc] : &m->full[s->spc];
 	sweep_span(m, s);
 	if (s->alloc_count == 0) {
+		list_unlink(m, from, idx);
 		span_release(m, idx);
-		return GOMEM_OK;
-	}
-	if (s->alloc_count < s->nelems) {
+	} else if (s->state == SPAN_FULL && s->alloc_count < s->nelems) {
+		list_unlink(m, from, idx);
 		s->state = SPAN_PARTIAL;
-		return spanq_push(partial, idx);
+		list_push_back(m, &m->partial[s->spc], idx);
 	}
-	s->state = SPAN_FULL;
-	return spanq_push(full, idx);
 }
 
 int gomem_alloc_model_gc(gomem_alloc_model *m)
 {
 	if (!m)
 		return GOMEM_E_INVALID;
-	struct spanq partial[NSPC], full[NSPC];
-	memset(partial, 0, sizeof(partial));
-	memset(full, 0, sizeof(full));
-	int rc = GOMEM_OK;
-	m->tiny_valid = false; /* mcache.releaseAll drops the tiny block */
-	m->tiny_offset = 0;
-	/* Mark termination: the mcache hands back its (stale) spans, each swept
-	 * on the spot, class by class. */
-	for (size_t spc = 0; spc < NSPC && rc == GOMEM_OK; spc++) {
-		if (m->cache[spc] != NO_SPAN)
-			rc = sweep_and_file(m, m->cache[spc], &partial[spc], &full[spc]);
-		m->cache[spc] = NO_SPAN;
+	release_cache(m);
+	/* The runtime sweeps every span, class by class, each partial list and
+	 * then each full list from its head. A span without garbage comes out
+	 * as it went in, so only dirty spans are swept here: those on a partial
+	 * list stay in place (or are freed) in any order; those on a full list
+	 * go in list order, since that is the order in which they join the
+	 * partial lists. */
+	size_t nfull = 0;
+	for (size_t i = 0; i < m->ndirty; i++) {
+		uint32_t idx = m->dirty[i];
+		struct span *s = &m->spans[idx];
+		if (!s->dirty) /* swept already, as a cached span */
+			continue;
+		if (s->state == SPAN_PARTIAL)
+			sweep_listed(m, idx);
+		else
+			m->dirty[nfull++] = idx;
 	}
-	/* Then the sweeper: per span class its partial list, then its full list. */
-	for (size_t spc = 0; spc < NSPC; spc++) {
-		for (size_t k = m->partial[spc].head; rc == GOMEM_OK && k < m->partial[spc].len; k++)
-			rc = sweep_and_file(m, m->partial[spc].v[k], &partial[spc], &full[spc]);
-		for (size_t k = m->full[spc].head; rc == GOMEM_OK && k < m->full[spc].len; k++)
-			rc = sweep_and_file(m, m->full[spc].v[k], &partial[spc], &full[spc]);
-		free(m->partial[spc].v);
-		free(m->full[spc].v);
-		m->partial[spc] = partial[spc];
-		m->full[spc] = full[spc];
+	struct sweep_key *keys = nfull ? malloc(nfull * sizeof(*keys)) : NULL;
+	if (nfull && !keys)
+		return GOMEM_E_NOMEM; /* the full spans stay dirty: the next GC sweeps them */
+	for (size_t i = 0; i < nfull; i++)
+		keys[i] = (struct sweep_key){ m->spans[m->dirty[i]].seq, m->dirty[i] };
+	if (sort_by_seq(keys, nfull) < 0) {
+		free(keys);
+		return GOMEM_E_NOMEM;
 	}
-	if (rc < 0)
-		return rc;
+	for (size_t i = 0; i < nfull; i++)
+		sweep_listed(m, keys[i].idx);
+	free(keys);
+	m->ndirty = 0;
 	m->st.gcs++;
 	return GOMEM_OK;
 }
@@ -748,7 +926,7 @@ int gomem_alloc_model_class_stats(const gomem_alloc_model *m, int cls, gomem_all
 		out->spans++;
 		out->span_bytes += (uint64_t)s->npages * GOMEM_PAGE_SIZE;
 		out->objects += held;
-		out->object_bytes += (uint64_t)held * s->elem;
+		out->object_bytes += (uint64_t)held * span_elem(s);
 	}
 	return GOMEM_OK;
 }

@@ -153,6 +153,8 @@ func gen(args []string) {
 	seed := fs.Int64("seed", 1, "random seed")
 	events := fs.Int("events", 20000, "number of events")
 	frees := fs.Int("frees", 350, "frees per 1000 events")
+	maxLive := fs.Int("live", 0, "free instead of allocating while this many objects are live (0: no limit)")
+	gcEvery := fs.Int("gcevery", 0, "a gc every N events (0: at random, 2 in 1000 events)")
 	fs.Parse(args)
 	rng := rand.New(rand.NewSource(*seed))
 	w := bufio.NewWriter(os.Stdout)
@@ -162,10 +164,13 @@ func gen(args []string) {
 	next := 0
 	for i := 0; i < *events; i++ {
 		r := rng.Intn(1000)
+		if *gcEvery > 0 && r < 2 {
+			r = 2 // no random gc
+		}
 		switch {
-		case r < 2:
+		case r < 2 || (*gcEvery > 0 && i%*gcEvery == *gcEvery-1):
 			fmt.Fprintln(w, "gc")
-		case r < 2+*frees && len(live) > 0:
+		case (r < 2+*frees || (*maxLive > 0 && len(live) >= *maxLive)) && len(live) > 0:
 			k := rng.Intn(len(live))
 			fmt.Fprintf(w, "f %d\n", live[k])
 			live[k] = live[len(live)-1]

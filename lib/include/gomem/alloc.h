@@ -95,6 +95,7 @@ typedef struct gomem_alloc_event {
 	bool scan;        /* ALLOC */
 	uint64_t line;    /* 1-based line of the event */
 	uint64_t id_col;  /* 1-based column of the ID (for messages about it) */
+	uint64_t size_col;/* 1-based column of the SIZE (ALLOC) */
 } gomem_alloc_event;
 
 typedef struct gomem_alloc_stream gomem_alloc_stream;
