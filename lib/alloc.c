@@ -125,6 +125,24 @@ static inline void bit_clear(uint64_t *w, uint64_t i)
 	w[i >> 6] &= ~((uint64_t)1 << (i & 63));
 }
 
+/* Bits [A, B) of W set or cleared a word at a time; the number of them
+ * that were set before. */
+static uint64_t bits_range(uint64_t *w, uint64_t a, uint64_t b, bool set)
+{
+	uint64_t was = 0;
+	while (a < b) {
+		uint64_t n = b - a < 64 - (a & 63) ? b - a : 64 - (a & 63);
+		uint64_t mask = (n == 64 ? UINT64_MAX : (((uint64_t)1 << n) - 1)) << (a & 63);
+		was += (uint64_t)__builtin_popcountll(w[a >> 6] & mask);
+		if (set)
+			w[a >> 6] |= mask;
+		else
+			w[a >> 6] &= ~mask;
+		a += n;
+	}
+	return was;
+}
+
 static uint32_t span_words(uint32_t nelems)
 {
 	return (nelems + 63) / 64;
@@ -156,8 +174,7 @@ static int heap_grow(gomem_alloc_model *m, uint64_t new_pages)
 		memset(s + m->page_words_cap, 0, (cap - m->page_words_cap) * sizeof(*s));
 		m->page_words_cap = cap;
 	}
-	for (uint64_t p = m->npages; p < total; p++)
-		bit_set(m->page_scav, p);
+	bits_range(m->page_scav, m->npages, total, true);
 	m->npages = total;
 	m->st.heap_released_bytes += new_pages * GOMEM_PAGE_SIZE;
 	m->st.heap_mapped_bytes += new_pages * GOMEM_PAGE_SIZE;
@@ -220,14 +237,8 @@ static int pages_alloc(gomem_alloc_model *m, uint64_t n, uint64_t *first)
 			return rc;
 		base = find_run(m, n);
 	}
-	uint64_t scav = 0;
-	for (uint64_t p = base; p < base + n; p++) {
-		bit_set(m->page_alloc, p);
-		if (bit_get(m->page_scav, p)) {
-			bit_clear(m->page_scav, p);
-			scav++;
-		}
-	}
+	bits_range(m->page_alloc, base, base + n, true);
+	uint64_t scav = bits_range(m->page_scav, base, base + n, false);
 	m->st.heap_released_bytes -= scav * GOMEM_PAGE_SIZE;
 	m->st.heap_free_bytes -= (n - scav) * GOMEM_PAGE_SIZE;
 	m->st.heap_inuse_bytes += n * GOMEM_PAGE_SIZE;
@@ -241,8 +252,7 @@ static int pages_alloc(gomem_alloc_model *m, uint64_t n, uint64_t *first)
 
 static void pages_free(gomem_alloc_model *m, uint64_t first, uint64_t n)
 {
-	for (uint64_t p = first; p < first + n; p++)
-		bit_clear(m->page_alloc, p);
+	bits_range(m->page_alloc, first, first + n, false);
 	m->st.heap_free_bytes += n * GOMEM_PAGE_SIZE;
 	m->st.heap_inuse_bytes -= n * GOMEM_PAGE_SIZE;
 	if (first < m->search_from)
