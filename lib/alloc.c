@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "gomem-internal.h"
+#include "sizeclass_tables.h"
 
 #define NO_SPAN UINT32_MAX
 #define TINY_SPAN_CLASS 5             /* class 2 (16 B), noscan */
@@ -508,11 +509,9 @@ int gomem_alloc_model_new(gomem_alloc_model **out, const gomem_sizeclass_table *
 			c++;
 		m->class_of8[k] = (uint8_t)c;
 	}
-	gomem_alloc_cost probe;
-	m->max_small = gomem_sizeclass_max_small(t);
-	gomem_sizeclass_cost(t, 1024, true, &probe);
-	m->header_bytes = probe.header;
-	m->header_above = 512; /* minSizeForMallocHeader, where a header exists */
+	m->max_small = t->max_small;
+	m->header_bytes = t->header_bytes;
+	m->header_above = t->header_above;
 	for (size_t i = 0; i < NSPC; i++) {
 		m->cache[i] = NO_SPAN;
 		m->partial[i] = m->full[i] = (struct spanlist){ NO_SPAN, NO_SPAN };
