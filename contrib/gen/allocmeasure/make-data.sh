@@ -51,7 +51,7 @@ for v in 1.19 1.21 1.22 1.23; do
 	fi
 	rm -rf "$alloc/go$v"
 	mkdir -p "$alloc/go$v"
-	echo "Made by contrib/gen/allocmeasure/make-data.sh with $("$go" version): GOMAXPROCS=1 allocmeasure replay NAME.stream" \
+	echo "Made by contrib/gen/allocmeasure/make-data.sh with $("$go" version): GOMAXPROCS=1 allocmeasure replay NAME.stream.gz" \
 		>"$alloc/go$v/NOTE"
 	for s in $streams; do
 		name=${s%%:*}
