@@ -23,6 +23,12 @@ static const struct {
 	{"top", "live GC monitor over logs, pipes, child processes and pprof endpoints"},
 	{"goroutines", "goroutine dumps: what they all do, grouped; what grew between two dumps"},
 	{"escape", "compiler escape analysis: what moves to the heap, why, and what a change added"},
+	{"sizeclass", "Go's size classes: what an object of N bytes really costs, per Go release"},
+	{"allocsim", "replay an allocation stream through the allocator model: runtime/metrics heap classes"},
+	{"heap", "heap explain: where a heap's bytes go beyond what the profile shows"},
+	{"buildinfo", "a Go binary's Go version, modules and build settings, without Go installed"},
+	{"addr2line", "symbolize PCs of a Go binary: function, file:line and inline chain"},
+	{"layout", "struct layouts from a Go binary: padding, size-class waste, a better field order"},
 };
 
 static void usage(FILE *fp)

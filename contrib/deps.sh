@@ -8,7 +8,7 @@
 # (the goroutine checks read their generated manifests with it).
 set -eu
 what=${1:-build}
-pkgs="gcc make autoconf automake libtool pkg-config zlib1g-dev libcurl4-openssl-dev libncurses-dev check"
+pkgs="gcc make autoconf automake libtool pkg-config zlib1g-dev libcurl4-openssl-dev libncurses-dev libelf-dev libdw-dev check"
 if [ "$what" = test ]; then
 	pkgs="$pkgs golang-go mandoc tmux jq"
 fi

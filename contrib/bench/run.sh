@@ -51,6 +51,7 @@ case $st in 0) ;; 1) echo "bench: gomem goroutines target missed"; exit 1 ;; *) 
 # gomem escape on the -m=2 output of all of std.
 st=0; sh "$srcdir/contrib/bench/escape-bench.sh" "$builddir" || st=$?
 case $st in 0) ;; 1) echo "bench: gomem escape target missed"; exit 1 ;; *) exit 2 ;; esac
+st=0; sh "$srcdir/contrib/bench/allocsim-bench.sh" "$builddir" || st=$?; case $st in 0) ;; 1) echo "bench: gomem allocsim target missed"; exit 1 ;; *) exit 2 ;; esac
 
 # GNU time, for peak RSS (the shell's `time` has none).
 timebin=/usr/bin/time

@@ -18,5 +18,13 @@
 #include "gomem/monitor.h"
 #include "gomem/goroutine.h"
 #include "gomem/escape.h"
+#include "gomem/sizeclass.h"
+#include "gomem/alloc.h"
+#include "gomem/pacer.h"
+#include "gomem/heapexplain.h"
+#include "gomem/binary.h"
+#include "gomem/buildinfo.h"
+#include "gomem/symbolize.h"
+#include "gomem/layout.h"
 
 #endif

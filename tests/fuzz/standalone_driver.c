@@ -14,6 +14,9 @@ int heapprof_fuzz_one(const uint8_t *data, size_t size);
 int gctrace_fuzz_one(const uint8_t *data, size_t size);
 int goroutine_fuzz_one(const uint8_t *data, size_t size);
 int escape_fuzz_one(const uint8_t *data, size_t size);
+int allocsim_fuzz_one(const uint8_t *data, size_t size);
+int buildinfo_fuzz_one(const uint8_t *data, size_t size);
+int pclntab_fuzz_one(const uint8_t *data, size_t size);
 
 static const struct {
 	const char *name;
@@ -24,6 +27,9 @@ static const struct {
 	{"gctrace", gctrace_fuzz_one},
 	{"goroutine", goroutine_fuzz_one},
 	{"escape", escape_fuzz_one},
+	{"allocsim", allocsim_fuzz_one},
+	{"buildinfo", buildinfo_fuzz_one},
+	{"pclntab", pclntab_fuzz_one},
 };
 
 static int run_file(int (*run)(const uint8_t *, size_t), const char *path)
