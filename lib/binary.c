@@ -137,6 +137,13 @@ static int find_sections(gomem_binary *bin)
 		if (rc != GOMEM_OK && rc != GOMEM_E_NOTFOUND)
 			return rc;
 	}
+	/* PIE binaries keep the table in .data.rel.ro.gopclntab (relocated). */
+	if (!bin->gopclntab.found) {
+		int rc = gomem_binary_section(bin, ".data.rel.ro.gopclntab", &bin->gopclntab);
+
+		if (rc != GOMEM_OK && rc != GOMEM_E_NOTFOUND)
+			return rc;
+	}
 	bin->info.has_pclntab = bin->gopclntab.found;
 	bin->info.has_buildinfo = bin->buildinfo.found;
 	bin->info.has_symtab = gomem_binary_section(bin, ".symtab", &symtab) == GOMEM_OK;
