@@ -312,6 +312,7 @@ struct text_out {
 	gomem_buf *out;
 	uint64_t bias;
 	bool show;          /* past the leading runtime frames */
+	bool all;           /* show every frame (but goexit) */
 	struct hash_line {
 		char pc[24];
 		gomem_sym_frame f;
@@ -331,7 +332,7 @@ static int collect_frame(void *payload, size_t i, const gomem_sym_frame *f)
 	if (f->function[0] == '\0')
 		return 0; /* CallersFrames skips PCs in no function */
 	if (strcmp(f->function, "runtime.goexit") == 0 ||
-	    (!t->show && strncmp(f->function, "runtime.", 8) == 0))
+	    (!t->show && !t->all && strncmp(f->function, "runtime.", 8) == 0))
 		return 0;
 	t->show = true;
 	if (GOMEM_GROW(t->lines, t->cap, t->n + 1, (size_t)1 << 20) != GOMEM_OK)
@@ -458,9 +459,14 @@ int gomem_symbolize_debug1_text(gomem_symbolizer *s, const char *text, size_t le
 			rc = GOMEM_E_NOMEM;
 		/* A record already followed by `#` lines keeps them. */
 		if (rc == GOMEM_OK && rec == 1 && !(next < len && text[next] == '#')) {
-			struct text_out t = {&b, s->bias, false, NULL, 0, 0};
+			struct text_out t = {&b, s->bias, false, false, NULL, 0, 0};
 
 			rc = gomem_symbolize_walk(s, pcs, npcs, true, collect_frame, &t);
+			/* Nothing shown: the runtime prints the stack again, all of it. */
+			if (rc == GOMEM_OK && t.n == 0) {
+				t.all = true;
+				rc = gomem_symbolize_walk(s, pcs, npcs, true, collect_frame, &t);
+			}
 			if (rc > 0)
 				rc = GOMEM_E_NOMEM;
 			if (rc == GOMEM_OK)

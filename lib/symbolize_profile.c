@@ -14,6 +14,7 @@ struct prof_ctx {
 	gomem_profile *p;
 	const uint32_t *locs;     /* the sample's locations */
 	bool *needs;              /* per location: address-only, not yet filled */
+	bool *unnamed;            /* per location: address-only in the input */
 	gomem_strpool fkeys;      /* "name\0file" of every function -> index in fidx */
 	uint32_t *fidx;
 	size_t fidx_cap;
@@ -150,14 +151,12 @@ static int symbolize_sample(gomem_symbolizer *s, struct prof_ctx *c, struct gome
 	for (uint32_t i = 0; i < smp->nlocs; i++) {
 		pcs[i] = p->locations[locs[i]].address;
 		any |= c->needs[locs[i]];
-		all &= p->locations[locs[i]].nlines == 0;
+		all &= c->unnamed[locs[i]];
 	}
-	if (!any)
-		return GOMEM_OK;
 	c->nframes = 0;
-	if ((rc = gomem_symbolize_walk(s, pcs, smp->nlocs, false, on_frame, c)) != GOMEM_OK)
+	if (any && (rc = gomem_symbolize_walk(s, pcs, smp->nlocs, false, on_frame, c)) != GOMEM_OK)
 		return rc;
-	for (uint32_t i = 0; i < smp->nlocs; i++)
+	for (uint32_t i = 0; any && i < smp->nlocs; i++)
 		if (c->needs[locs[i]] && (rc = fill_location(c, locs[i], i)) != GOMEM_OK)
 			return rc;
 	/* A legacy record without `#` lines keeps only what they would show. */
@@ -166,6 +165,14 @@ static int symbolize_sample(gomem_symbolizer *s, struct prof_ctx *c, struct gome
 	for (uint32_t i = 0; i < smp->nlocs; i++)
 		if (!hidden(p, locs[i], &show))
 			locs[kept++] = locs[i];
+	/* Nothing shown: the runtime prints the whole stack (but goexit). */
+	if (!show) {
+		kept = 0;
+		show = true;
+		for (uint32_t i = 0; i < smp->nlocs; i++)
+			if (!hidden(p, locs[i], &show))
+				locs[kept++] = locs[i];
+	}
 	smp->nlocs = (uint32_t)kept;
 	return GOMEM_OK;
 }
@@ -184,8 +191,12 @@ int gomem_symbolize_profile(gomem_symbolizer *s, gomem_profile *p)
 		return GOMEM_E_INVALID; /* not resolved */
 	if ((c.needs = calloc(p->nlocations + 1, sizeof(*c.needs))) == NULL)
 		return GOMEM_E_NOMEM;
+	if ((c.unnamed = calloc(p->nlocations + 1, sizeof(*c.unnamed))) == NULL) {
+		free(c.needs);
+		return GOMEM_E_NOMEM;
+	}
 	for (size_t i = 0; i < p->nlocations; i++)
-		c.needs[i] = p->locations[i].nlines == 0 && p->locations[i].address != 0;
+		c.unnamed[i] = c.needs[i] = p->locations[i].nlines == 0 && p->locations[i].address != 0;
 	for (size_t i = 0; i < p->nfunctions; i++)
 		c.next_id = p->functions[i].id >= c.next_id ? p->functions[i].id + 1 : c.next_id;
 	if (c.next_id == 0)
@@ -206,6 +217,7 @@ int gomem_symbolize_profile(gomem_symbolizer *s, gomem_profile *p)
 		rc = symbolize_sample(s, &c, &p->samples[i], pcs);
 	free(pcs);
 	free(c.needs);
+	free(c.unnamed);
 	free(c.fidx);
 	free(c.frames);
 	gomem_strpool_free(&c.fkeys);
@@ -239,5 +251,21 @@ int gomem_symbolize_dump_read(gomem_dump **out, gomem_source *src, gomem_symboli
 				       gomem_strerror(rc));
 	rc = gomem_dump_from_buffer(out, text, outlen, gomem_source_name(src), err);
 	free(text);
+	return rc;
+}
+
+int gomem_symbolize_profile_with_binary(gomem_profile *p, const char *binary, gomem_error *err)
+{
+	gomem_binary *bin = NULL;
+	gomem_symbolizer *sym = NULL;
+	int rc = gomem_binary_open(binary, &bin, err);
+
+	if (rc == GOMEM_OK && (rc = gomem_symbolizer_new(&sym, bin, NULL)) == GOMEM_OK &&
+	    (rc = gomem_symbolize_profile(sym, p)) != GOMEM_OK)
+		gomem_error_set(&bin->err, rc, "symbolizing the profile: %s", gomem_strerror(rc));
+	if (bin != NULL)
+		gomem_error_copy(err, &bin->err);
+	gomem_symbolizer_free(sym);
+	gomem_binary_free(bin);
 	return rc;
 }

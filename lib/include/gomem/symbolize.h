@@ -102,6 +102,11 @@ GOMEM_API int gomem_symbolize_profile(gomem_symbolizer *s, gomem_profile *p);
 GOMEM_API int gomem_symbolize_debug1_text(gomem_symbolizer *s, const char *text, size_t len,
 					  char **out, size_t *outlen);
 
+/* gomem_symbolize_profile with the binary at path BINARY (opened and closed
+ * here); ERR gets the detail of a failure. */
+GOMEM_API int gomem_symbolize_profile_with_binary(gomem_profile *p, const char *binary,
+						  gomem_error *err);
+
 /* Reads a goroutine dump from SRC as gomem_dump_read does, after giving
  * its debug=1 records without `#` lines the lines the runtime prints. */
 GOMEM_API int gomem_symbolize_dump_read(gomem_dump **out, gomem_source *src, gomem_symbolizer *s,
