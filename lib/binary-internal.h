@@ -82,6 +82,11 @@ int gomem_pclntab_chain(const gomem_pclntab *t, uint64_t pc, gomem_pcln_frame *f
 			size_t *n, gomem_error *err);
 /* The entry of the function holding PC, 0 when none. */
 uint64_t gomem_pclntab_entry(const gomem_pclntab *t, uint64_t pc);
+/* The entry of the function named NAME (a linear search), 0 when none. */
+uint64_t gomem_pclntab_find_entry(const gomem_pclntab *t, const char *name);
+/* A PIE's load bias guessed from a stack of return addresses (its last is
+ * runtime.goexit+1 in goroutine and heap stacks): set on S when found. */
+void gomem_symbolizer_guess_bias(gomem_symbolizer *s, const uint64_t *pcs, size_t npcs);
 
 /* ---- DWARF (dwarfsym.c) ------------------------------------------------- */
 

@@ -168,6 +168,30 @@ uint64_t gomem_pclntab_entry(const gomem_pclntab *t, uint64_t pc)
 	return t->text_start + ftab_entry(t, i);
 }
 
+uint64_t gomem_pclntab_find_entry(const gomem_pclntab *t, const char *name)
+{
+	size_t hs = t->go120 ? 44 : 40;
+
+	for (uint64_t i = 0; i < t->nfunc; i++) {
+		uint32_t funcoff = rd32(t, t->data + t->pcln + 8 * i + 4);
+		uint64_t off = (uint64_t)t->pcln + funcoff;
+		const unsigned char *p, *nul;
+		uint32_t name_off;
+
+		if (off > t->size || t->size - off < hs)
+			continue;
+		p = t->data + off;
+		name_off = rd32(t, p + 4);
+		if (name_off >= t->size - t->funcnametab)
+			continue;
+		p = t->data + t->funcnametab + name_off;
+		nul = memchr(p, '\0', t->size - t->funcnametab - name_off);
+		if (nul != NULL && (size_t)(nul - p) == strlen(name) && memcmp(p, name, strlen(name)) == 0)
+			return t->text_start + rd32(t, t->data + off);
+	}
+	return 0;
+}
+
 /* A NUL-terminated string at OFF in the table at BASE; "?" when it runs off. */
 static const char *table_string(const gomem_pclntab *t, size_t base, uint64_t off)
 {

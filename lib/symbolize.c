@@ -22,6 +22,9 @@ struct gomem_symbolizer {
 	gomem_binary *bin;
 	gomem_symsrc source;
 	uint64_t bias;
+	bool bias_known;               /* given, or guessed from a stack */
+	uint64_t goexit;               /* entry of runtime.goexit, 0 if not looked up */
+	bool have_tab;
 	gomem_pclntab tab;
 	gomem_dwarfsym *dwarf;
 	gomem_strpool names;           /* names rewritten for print */
@@ -78,6 +81,7 @@ static int open_pclntab(gomem_symbolizer *s)
 				bin->text.addr, bin->gopclntab.offset, &bin->err);
 	if (rc == GOMEM_OK)
 		gomem_pclntab_find_gofunc(&s->tab, bin, bin->gopclntab.addr);
+	s->have_tab = rc == GOMEM_OK;
 	return rc;
 }
 
@@ -97,16 +101,27 @@ int gomem_symbolizer_new(gomem_symbolizer **out, gomem_binary *bin,
 		return gomem_error_set(&bin->err, GOMEM_E_NOMEM, "out of memory");
 	s->bin = bin;
 	s->bias = opts->load_bias;
+	s->bias_known = opts->load_bias != 0 || !bin->info.pie;
 	gomem_strpool_init(&s->names);
 	s->source = opts->source;
 	if (s->source == GOMEM_SYMSRC_AUTO)
 		s->source = bin->dwarf != NULL ? GOMEM_SYMSRC_DWARF : GOMEM_SYMSRC_PCLNTAB;
-	if (s->source == GOMEM_SYMSRC_DWARF)
+	if (s->source == GOMEM_SYMSRC_DWARF) {
 		rc = bin->dwarf == NULL ? gomem_error_set(&bin->err, GOMEM_E_NOTFOUND, "no DWARF "
 							  "(built with -ldflags=-w?)")
 					: gomem_dwarfsym_new(&s->dwarf, bin);
-	else
+		/* The runtime's table still helps to guess a PIE's load bias. */
+		if (rc == GOMEM_OK && bin->info.pie) {
+			gomem_error quiet = {0};
+
+			s->have_tab = bin->gopclntab.found && bin->gopclntab.data &&
+				      gomem_pclntab_init(&s->tab, bin->gopclntab.data, bin->gopclntab.size,
+							 bin->info.big_endian, bin->text.addr, 0,
+							 &quiet) == GOMEM_OK;
+		}
+	} else {
 		rc = open_pclntab(s);
+	}
 	if (rc != GOMEM_OK) {
 		gomem_symbolizer_free(s);
 		return rc;
@@ -129,6 +144,31 @@ void gomem_symbolizer_free(gomem_symbolizer *s)
 gomem_symsrc gomem_symbolizer_source(const gomem_symbolizer *s)
 {
 	return s->source;
+}
+
+void gomem_symbolizer_guess_bias(gomem_symbolizer *s, const uint64_t *pcs, size_t npcs)
+{
+	uint64_t bias, last;
+
+	if (s->bias_known || !s->have_tab || npcs == 0)
+		return;
+	if (s->goexit == 0 && (s->goexit = gomem_pclntab_find_entry(&s->tab, "runtime.goexit")) == 0) {
+		s->bias_known = true; /* nothing to go by */
+		return;
+	}
+	last = pcs[npcs - 1];
+	if (last < s->goexit + 1 || ((bias = last - 1 - s->goexit) & 0xfff) != 0)
+		return;
+	for (size_t i = 0; i < npcs; i++)
+		if (pcs[i] <= bias || gomem_pclntab_entry(&s->tab, pcs[i] - bias - 1) == 0)
+			return;
+	s->bias = bias;
+	s->bias_known = true;
+	/* Chains cached under the old bias are for other addresses. */
+	s->used = 0;
+	s->nframes = 0;
+	if (s->slots)
+		memset(s->slots, 0, s->nslots * sizeof(*s->slots));
 }
 
 /* ---- one PC --------------------------------------------------------------- */
@@ -216,6 +256,7 @@ int gomem_symbolize_pc(gomem_symbolizer *s, uint64_t pc, const gomem_sym_frame *
 	*n = count;
 	return GOMEM_OK;
 }
+
 
 /* ---- stacks (runtime.CallersFrames) -------------------------------------- */
 
@@ -446,6 +487,15 @@ int gomem_symbolize_debug1_text(gomem_symbolizer *s, const char *text, size_t le
 	*out = NULL;
 	*outlen = 0;
 	gomem_buf_init(&b, (size_t)1 << 32);
+	/* A PIE's load bias, from the first stack that tells it. */
+	for (size_t pos = 0; pos < len && !s->bias_known;) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t l = nl ? (size_t)(nl - text) - pos : len - pos;
+
+		if (parse_pcs(text + pos, l, &pcs, &npcs, &cap) == 1)
+			gomem_symbolizer_guess_bias(s, pcs, npcs);
+		pos += l + 1;
+	}
 	for (size_t pos = 0; pos < len && rc == GOMEM_OK;) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t l = nl ? (size_t)(nl - text) - pos : len - pos;

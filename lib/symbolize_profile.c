@@ -213,6 +213,15 @@ int gomem_symbolize_profile(gomem_symbolizer *s, gomem_profile *p)
 		maxlocs = p->samples[i].nlocs > maxlocs ? p->samples[i].nlocs : maxlocs;
 	if (rc == GOMEM_OK && (pcs = malloc((maxlocs + 1) * sizeof(*pcs))) == NULL)
 		rc = GOMEM_E_NOMEM;
+	/* A PIE's load bias, from the first stack that tells it (location
+	 * addresses are return addresses - 1). */
+	for (size_t i = 0; i < p->nsamples && rc == GOMEM_OK; i++) {
+		const struct gomem_sample *smp = &p->samples[i];
+
+		for (uint32_t k = 0; k < smp->nlocs; k++)
+			pcs[k] = p->locations[p->loc_index[smp->loc_off + k]].address + 1;
+		gomem_symbolizer_guess_bias(s, pcs, smp->nlocs);
+	}
 	for (size_t i = 0; i < p->nsamples && rc == GOMEM_OK; i++)
 		rc = symbolize_sample(s, &c, &p->samples[i], pcs);
 	free(pcs);
