@@ -27,6 +27,7 @@ struct gomem_binary {
 	gomem_error err;
 	char *path;
 	int fd;
+	unsigned char *image;  /* the inflated file when it was gzip (fixtures) */
 	Elf *elf;
 	Dwarf *dwarf;        /* NULL without DWARF */
 	gomem_section gopclntab, buildinfo, rodata, data, noptrdata, text, typelink;

@@ -104,12 +104,24 @@ int gomem_symbolizer_new(gomem_symbolizer **out, gomem_binary *bin,
 	s->bias_known = opts->load_bias != 0 || !bin->info.pie;
 	gomem_strpool_init(&s->names);
 	s->source = opts->source;
-	if (s->source == GOMEM_SYMSRC_AUTO)
-		s->source = bin->dwarf != NULL ? GOMEM_SYMSRC_DWARF : GOMEM_SYMSRC_PCLNTAB;
+	/* AUTO: DWARF when it is there and usable, else the runtime's table. */
+	if (s->source == GOMEM_SYMSRC_AUTO) {
+		gomem_dwarfsym *probe = NULL;
+		gomem_error keep = bin->err;
+
+		s->source = GOMEM_SYMSRC_PCLNTAB;
+		if (bin->dwarf != NULL && gomem_dwarfsym_new(&probe, bin) == GOMEM_OK) {
+			s->dwarf = probe;
+			s->source = GOMEM_SYMSRC_DWARF;
+		}
+		bin->err = keep; /* a DWARF we cannot use is not an error here */
+	}
 	if (s->source == GOMEM_SYMSRC_DWARF) {
-		rc = bin->dwarf == NULL ? gomem_error_set(&bin->err, GOMEM_E_NOTFOUND, "no DWARF "
-							  "(built with -ldflags=-w?)")
-					: gomem_dwarfsym_new(&s->dwarf, bin);
+		rc = GOMEM_OK;
+		if (s->dwarf == NULL)
+			rc = bin->dwarf == NULL ? gomem_error_set(&bin->err, GOMEM_E_NOTFOUND, "no DWARF "
+								  "(built with -ldflags=-w?)")
+						: gomem_dwarfsym_new(&s->dwarf, bin);
 		/* The runtime's table still helps to guess a PIE's load bias. */
 		if (rc == GOMEM_OK && bin->info.pie) {
 			gomem_error quiet = {0};
