@@ -13,12 +13,15 @@
 #include "common/opt.h"
 #include "gomem.h"
 
-enum { OPT_SOURCE = OPT_TOOL_BASE, OPT_BIAS, OPT_RETURN = 'r', OPT_ADDRESSES = 'a' };
+enum { OPT_SOURCE = OPT_TOOL_BASE, OPT_BIAS, OPT_ANNOTATE, OPT_RETURN = 'r', OPT_ADDRESSES = 'a' };
 
 static const cli_option options[] = {
 	{"return-addresses", 'r', NULL, OPT_RETURN, "the PCs are return addresses (a stack, as in profiles):\n"
 						    "look up pc-1 as the runtime does"},
 	{"addresses", 'a', NULL, OPT_ADDRESSES, "text: print each PC on a line of its own before its frames"},
+	{"annotate", 0, "FILE", OPT_ANNOTATE, "read a debug=1 goroutine or heap profile FILE ('-':\n"
+					      "standard input) and write it with the `#' lines the\n"
+					      "runtime prints, for records that carry only addresses"},
 	{"source", 0, "SRC", OPT_SOURCE, "auto (default: DWARF if present, else .gopclntab),\n"
 					 "dwarf or pclntab"},
 	{"load-bias", 0, "ADDR", OPT_BIAS, "subtract ADDR (hex) from every PC: where a PIE was loaded"},
@@ -40,6 +43,7 @@ static const cli_tool tool = {
 	"Exit status: 0 success (a PC in no function prints \"?? ?:0\"), 2 trouble (not a\n"
 	"Go binary, a PC that is not hex, bad usage).\n"
 	"Example: gomem addr2line -r ./server 0x4a1b2c 0x4a0f11\n"
+	"         gomem addr2line --annotate goroutines.txt ./server\n"
 	"See gomem-addr2line(1).\n"
 };
 
@@ -48,6 +52,7 @@ struct config {
 	gomem_format format;
 	gomem_symbolizer_options sym;
 	const char *output;
+	const char *annotate;
 };
 
 static int parse_hex(const char *s, uint64_t *out)
@@ -70,6 +75,7 @@ static int parse_option(void *ctx, int id, const char *arg)
 	switch (id) {
 	case OPT_RETURN: c->return_addresses = 1; break;
 	case OPT_ADDRESSES: c->addresses = 1; break;
+	case OPT_ANNOTATE: c->annotate = arg; break;
 	case OPT_SOURCE:
 		if (strcmp(arg, "auto") == 0)
 			c->sym.source = GOMEM_SYMSRC_AUTO;
@@ -185,6 +191,41 @@ static int symbolize_stdin(gomem_symbolizer *s, struct out *o)
 	return rc;
 }
 
+/* --annotate: a debug=1 text with the runtime's `#' lines added. */
+static int annotate(gomem_symbolizer *s, const char *spec, FILE *fp)
+{
+	gomem_source *src = NULL;
+	gomem_error err = {0};
+	const uint8_t *data;
+	size_t len, n = 0, cap = 0, outlen;
+	char *text = NULL, *out = NULL;
+	int rc = gomem_source_open(&src, spec, NULL, &err);
+
+	while (rc == GOMEM_OK && (rc = gomem_source_read(src, &data, &len)) == GOMEM_OK && len > 0) {
+		if (n + len > cap) {
+			char *t = realloc(text, cap = (n + len) * 2);
+
+			if (t == NULL) {
+				rc = GOMEM_E_NOMEM;
+				break;
+			}
+			text = t;
+		}
+		memcpy(text + n, data, len);
+		n += len;
+	}
+	if (rc != GOMEM_OK)
+		cli_error_detail(err.code ? &err : gomem_source_error(src));
+	else if ((rc = gomem_symbolize_debug1_text(s, text ? text : "", n, &out, &outlen)) != GOMEM_OK)
+		cli_errorf("%s: %s", spec, gomem_strerror(rc));
+	else
+		fwrite(out, 1, outlen, fp);
+	gomem_free(out);
+	free(text);
+	gomem_source_free(src);
+	return rc;
+}
+
 static int open_symbolizer(gomem_binary **bin, gomem_symbolizer **s, const char *path,
 			   const struct config *c)
 {
@@ -227,10 +268,15 @@ int main(int argc, char **argv)
 	to.format = c.format;
 	to.color = cli_use_color(o.fp, c.no_color);
 	to.schema = "gomem.addr2line/1";
-	if (!c.text && gomem_table_new(&o.t, columns, sizeof(columns) / sizeof(columns[0]), o.fp, &to) !=
+	if (!c.text && !c.annotate && gomem_table_new(&o.t, columns, sizeof(columns) / sizeof(columns[0]), o.fp, &to) !=
 			       GOMEM_OK)
 		rc = GOMEM_E_NOMEM;
-	if (rc == GOMEM_OK && optind + 1 < argc)
+	if (c.annotate && optind + 1 < argc) {
+		cli_usage_error(&tool, "%s", "--annotate takes no PC");
+		rc = GOMEM_E_INVALID;
+	} else if (c.annotate)
+		rc = annotate(s, c.annotate, o.fp) == GOMEM_OK ? GOMEM_OK : GOMEM_E_INVALID;
+	else if (rc == GOMEM_OK && optind + 1 < argc)
 		for (int i = optind + 1; i < argc && rc == GOMEM_OK; i++)
 			rc = symbolize_one(s, &o, argv[i]);
 	else if (rc == GOMEM_OK)

@@ -61,6 +61,8 @@ typedef struct gomem_pclntab {
 	 * of the section holding it; NULL when not found (no inline chains). */
 	const unsigned char *gofunc;
 	size_t gofunc_size;
+	/* FuncIDWrapper's value: 21 up to Go 1.21, 22 from 1.22 (corostart). */
+	int wrapper_id;
 } gomem_pclntab;
 
 /* One logical frame as the pclntab reader produces it; strings point into
@@ -70,6 +72,7 @@ typedef struct gomem_pcln_frame {
 	int64_t line;
 	uint64_t entry, pc;
 	bool inlined;
+	bool wrapper;                /* FuncIDWrapper: compiler-generated */
 } gomem_pcln_frame;
 
 int gomem_pclntab_init(gomem_pclntab *t, const unsigned char *data, size_t size, bool big_endian,

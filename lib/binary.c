@@ -107,6 +107,29 @@ static int read_header(gomem_binary *bin)
 	if (gelf_getehdr(bin->elf, &ehdr) == NULL)
 		return gomem_error_at_byte(&bin->err, GOMEM_E_FORMAT, 0, "bad ELF header: %s",
 					   elf_errmsg(-1));
+	/* libelf reads a cut-off file without a word: check the tables fit. */
+	if (elf_rawfile(bin->elf, &n) == NULL)
+		n = 0;
+	if (ehdr.e_shoff > n || (uint64_t)ehdr.e_shnum * ehdr.e_shentsize > n - ehdr.e_shoff)
+		return gomem_error_at_byte(&bin->err, GOMEM_E_TRUNCATED, n,
+					   "truncated ELF file: its section headers (at byte %llu) "
+					   "are past the end", (unsigned long long)ehdr.e_shoff);
+	if (ehdr.e_phoff > n || (uint64_t)ehdr.e_phnum * ehdr.e_phentsize > n - ehdr.e_phoff)
+		return gomem_error_at_byte(&bin->err, GOMEM_E_TRUNCATED, n,
+					   "truncated ELF file: its program headers (at byte %llu) "
+					   "are past the end", (unsigned long long)ehdr.e_phoff);
+	for (Elf_Scn *scn = NULL; (scn = elf_nextscn(bin->elf, scn)) != NULL;) {
+		GElf_Shdr shdr;
+
+		if (gelf_getshdr(scn, &shdr) == NULL || shdr.sh_type == SHT_NOBITS)
+			continue;
+		if (shdr.sh_offset > n || shdr.sh_size > n - shdr.sh_offset)
+			return gomem_error_at_byte(&bin->err, GOMEM_E_TRUNCATED, n,
+						   "truncated ELF file: section %zu (bytes %llu to "
+						   "%llu) is past the end", elf_ndxscn(scn),
+						   (unsigned long long)shdr.sh_offset,
+						   (unsigned long long)(shdr.sh_offset + shdr.sh_size));
+	}
 	bin->info.ptr_size = ident[EI_CLASS] == ELFCLASS64 ? 8 : 4;
 	bin->info.big_endian = ident[EI_DATA] == ELFDATA2MSB;
 	bin->info.pie = ehdr.e_type == ET_DYN;

@@ -206,6 +206,7 @@ int gomem_dwarfsym_chain(gomem_dwarfsym *d, uint64_t pc, gomem_pcln_frame *frame
 		fr->entry = fn->lo;
 		fr->pc = pc;
 		fr->inlined = i > 0;
+		fr->wrapper = false;
 		if (i + 1 < depth) {
 			call_site(&path[i + 1], &cu, fr);
 			continue;

@@ -23,7 +23,7 @@ struct pcln_func {
 	size_t off;           /* of the _func in data */
 	uint64_t entry;
 	uint32_t name_off, pcfile, pcln, npcdata, cu_off;
-	uint8_t nfuncdata;
+	uint8_t nfuncdata, func_id;
 	size_t header_size;   /* 40 (Go 1.18/1.19) or 44 (Go 1.20+) */
 };
 
@@ -84,6 +84,7 @@ int gomem_pclntab_init(gomem_pclntab *t, const unsigned char *data, size_t size,
 		return corrupt(t, err, 8, "header cut short");
 	t->ptr_size = ps;
 	t->go120 = magic == MAGIC_GO120;
+	t->wrapper_id = t->go120 ? 22 : 21;
 	t->nfunc = rdptr(t, data + 8);
 	t->text_start = rdptr(t, data + 8 + 2 * ps);
 	/* PIE: the header's textStart is relocated at load time and may read 0. */
@@ -152,6 +153,7 @@ static int read_func(const gomem_pclntab *t, uint64_t index, struct pcln_func *f
 	f->npcdata = rd32(t, p + 28);
 	f->cu_off = rd32(t, p + 32);
 	f->nfuncdata = p[hs - 1];
+	f->func_id = p[hs - 4];
 	f->header_size = hs;
 	if (f->npcdata > (t->size - f->off - hs) / 4 ||
 	    (t->size - f->off - hs) / 4 - f->npcdata < f->nfuncdata)
@@ -309,9 +311,9 @@ static const unsigned char *inline_tree(const gomem_pclntab *t, const struct pcl
 	return t->gofunc + off;
 }
 
-/* Entry IX of the tree: its name offset and parent PC offset. */
+/* Entry IX of the tree: its name offset, parent PC offset and funcID. */
 static bool inline_entry(const gomem_pclntab *t, const unsigned char *tree, size_t size, int32_t ix,
-			 uint32_t *name_off, uint32_t *parent_pc)
+			 uint32_t *name_off, uint32_t *parent_pc, uint8_t *func_id)
 {
 	size_t esize = t->go120 ? 16 : 20;
 
@@ -320,6 +322,7 @@ static bool inline_entry(const gomem_pclntab *t, const unsigned char *tree, size
 	tree += (size_t)ix * esize;
 	*name_off = rd32(t, tree + (t->go120 ? 4 : 12));
 	*parent_pc = rd32(t, tree + (t->go120 ? 8 : 16));
+	*func_id = tree[t->go120 ? 0 : 2];
 	return true;
 }
 
@@ -346,11 +349,12 @@ int gomem_pclntab_chain(const gomem_pclntab *t, uint64_t pc, gomem_pcln_frame *f
 	for (;;) {
 		gomem_pcln_frame *fr = &frames[*n];
 		uint32_t name_off = 0, parent_pc = 0;
+		uint8_t func_id = f.func_id;
 
 		ix = -1;
 		if (tree != NULL && (rc = pcdata_value(t, &f, PCDATA_INLTREEINDEX, pc, &ix, err)) != GOMEM_OK)
 			return rc;
-		if (ix >= 0 && !inline_entry(t, tree, tree_size, ix, &name_off, &parent_pc))
+		if (ix >= 0 && !inline_entry(t, tree, tree_size, ix, &name_off, &parent_pc, &func_id))
 			return corrupt(t, err, f.off, "inline tree index past the end");
 		if (ix < 0)
 			name_off = f.name_off;
@@ -361,6 +365,7 @@ int gomem_pclntab_chain(const gomem_pclntab *t, uint64_t pc, gomem_pcln_frame *f
 		fr->entry = f.entry;
 		fr->pc = pc;
 		fr->inlined = ix >= 0;
+		fr->wrapper = func_id == t->wrapper_id;
 		(*n)++;
 		if (ix < 0 || *n == max)
 			return GOMEM_OK;

@@ -32,7 +32,7 @@ struct gomem_symbolizer {
 	size_t nframes, frames_cap;
 	struct cache_slot *slots;      /* power of two */
 	size_t nslots, used;
-	gomem_pcln_frame raw[MAX_CHAIN];
+	gomem_pcln_frame raw[MAX_CHAIN], raw_pcln[MAX_CHAIN];
 	gomem_sym_frame uncached[MAX_CHAIN];
 	gomem_sym_frame cur[MAX_CHAIN], next[MAX_CHAIN];
 };
@@ -85,6 +85,21 @@ static int open_pclntab(gomem_symbolizer *s)
 	return rc;
 }
 
+/* FuncIDWrapper moved from 21 to 22 in Go 1.22 (FuncID_corostart came
+ * before it), within one pclntab layout: the build info tells. */
+static int wrapper_func_id(gomem_binary *bin, int fallback)
+{
+	gomem_buildinfo *bi = NULL;
+	gomem_error keep = bin->err;
+	int minor, id = fallback;
+
+	if (gomem_buildinfo_read(&bi, bin) == GOMEM_OK && sscanf(bi->go_version, "go1.%d", &minor) == 1)
+		id = minor >= 22 ? 22 : 21;
+	gomem_buildinfo_free(bi);
+	bin->err = keep;
+	return id;
+}
+
 int gomem_symbolizer_new(gomem_symbolizer **out, gomem_binary *bin,
 			 const gomem_symbolizer_options *opts)
 {
@@ -122,14 +137,16 @@ int gomem_symbolizer_new(gomem_symbolizer **out, gomem_binary *bin,
 			rc = bin->dwarf == NULL ? gomem_error_set(&bin->err, GOMEM_E_NOTFOUND, "no DWARF "
 								  "(built with -ldflags=-w?)")
 						: gomem_dwarfsym_new(&s->dwarf, bin);
-		/* The runtime's table still helps to guess a PIE's load bias. */
-		if (rc == GOMEM_OK && bin->info.pie) {
+		/* The runtime's table still tells wrappers and a PIE's bias. */
+		if (rc == GOMEM_OK) {
 			gomem_error quiet = {0};
 
 			s->have_tab = bin->gopclntab.found && bin->gopclntab.data &&
 				      gomem_pclntab_init(&s->tab, bin->gopclntab.data, bin->gopclntab.size,
 							 bin->info.big_endian, bin->text.addr, 0,
 							 &quiet) == GOMEM_OK;
+			if (s->have_tab)
+				gomem_pclntab_find_gofunc(&s->tab, bin, bin->gopclntab.addr);
 		}
 	} else {
 		rc = open_pclntab(s);
@@ -138,6 +155,8 @@ int gomem_symbolizer_new(gomem_symbolizer **out, gomem_binary *bin,
 		gomem_symbolizer_free(s);
 		return rc;
 	}
+	if (s->have_tab)
+		s->tab.wrapper_id = wrapper_func_id(bin, s->tab.wrapper_id);
 	*out = s;
 	return GOMEM_OK;
 }
@@ -225,7 +244,22 @@ static void convert(gomem_symbolizer *s, gomem_sym_frame *dst, size_t n)
 		dst[i].entry = s->raw[i].entry;
 		dst[i].pc = s->raw[i].pc;
 		dst[i].inlined = s->raw[i].inlined;
+		dst[i].wrapper = s->raw[i].wrapper;
 	}
+}
+
+/* DWARF does not tell compiler-generated wrappers: the runtime's table does. */
+static void mark_wrappers(gomem_symbolizer *s, uint64_t pc, size_t count)
+{
+	gomem_error quiet = {0};
+	size_t n = 0;
+
+	if (!s->have_tab || gomem_pclntab_chain(&s->tab, pc, s->raw_pcln, MAX_CHAIN, &n, &quiet) != GOMEM_OK)
+		return;
+	for (size_t i = 0; i < count; i++)
+		for (size_t k = 0; k < n; k++)
+			if (s->raw_pcln[k].wrapper && strcmp(s->raw_pcln[k].function, s->raw[i].function) == 0)
+				s->raw[i].wrapper = true;
 }
 
 int gomem_symbolize_pc(gomem_symbolizer *s, uint64_t pc, const gomem_sym_frame **frames, size_t *n)
@@ -242,9 +276,11 @@ int gomem_symbolize_pc(gomem_symbolizer *s, uint64_t pc, const gomem_sym_frame *
 		*n = slot->n;
 		return GOMEM_OK;
 	}
-	if (s->dwarf != NULL)
+	if (s->dwarf != NULL) {
 		rc = gomem_dwarfsym_chain(s->dwarf, pc, s->raw, MAX_CHAIN, &count, &s->bin->err);
-	else
+		if (rc == GOMEM_OK)
+			mark_wrappers(s, pc, count);
+	} else
 		rc = gomem_pclntab_chain(&s->tab, pc, s->raw, MAX_CHAIN, &count, &s->bin->err);
 	if (rc != GOMEM_OK)
 		return rc;
@@ -297,6 +333,13 @@ static int stack_chain(gomem_symbolizer *s, uint64_t pc, bool return_address, go
 	return GOMEM_OK;
 }
 
+/* runtime.elideWrapperCalling: a wrapper that called one of these shows. */
+static bool panic_function(const char *name)
+{
+	return strcmp(name, "runtime.gopanic") == 0 || strcmp(name, "runtime.sigpanic") == 0 ||
+	       strcmp(name, "runtime.panicwrap") == 0;
+}
+
 /* How many outer frames of CUR (after its innermost) the next PC, whose
  * chain is NEXT, does not stand for: Go 1.19 stacks carry a virtual PC per
  * inlined caller (then none are missing), Go 1.21+ frame-pointer stacks
@@ -320,7 +363,7 @@ static size_t missing_callers(const gomem_sym_frame *cur, size_t ncur, const gom
 int gomem_symbolize_walk(gomem_symbolizer *s, const uint64_t *pcs, size_t npcs, bool return_addresses,
 		      int (*on_frame)(void *, size_t, const gomem_sym_frame *), void *payload)
 {
-	static const gomem_sym_frame unknown = {"", "?", 0, 0, 0, false};
+	static const gomem_sym_frame unknown = {"", "?", 0, 0, 0, false, false};
 	size_t ncur = 0, nnext = 0;
 	int rc;
 
@@ -341,9 +384,14 @@ int gomem_symbolize_walk(gomem_symbolizer *s, const uint64_t *pcs, size_t npcs, 
 			continue;
 		}
 		emit = 1 + (i + 1 < npcs ? missing_callers(s->cur, ncur, s->next, nnext) : ncur - 1);
-		for (size_t k = 0; k < emit; k++)
+		for (size_t k = 0; k < emit; k++) {
+			/* The runtime leaves out the inlined callers that are
+			 * wrappers, unless they called a panic function. */
+			if (k > 0 && s->cur[k].wrapper && !panic_function(s->cur[k - 1].function))
+				continue;
 			if ((rc = on_frame(payload, i, &s->cur[k])) != 0)
 				return rc;
+		}
 	}
 	return GOMEM_OK;
 }

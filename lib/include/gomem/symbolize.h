@@ -57,6 +57,8 @@ typedef struct gomem_sym_frame {
 				* instruction standing for the call site when the
 				* tables tell it (pclntab), else the same PC */
 	bool inlined;          /* an inlined call (every frame but the last of a chain) */
+	bool wrapper;          /* compiler-generated (a method or go-statement wrapper):
+				* tracebacks leave it out */
 } gomem_sym_frame;
 
 typedef struct gomem_symbolizer gomem_symbolizer;
