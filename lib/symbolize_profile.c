@@ -5,6 +5,7 @@
  * and a legacy text record without `#` lines loses the frames the runtime
  * hides from them (leading runtime.* frames, runtime.goexit), so that the
  * result equals what the runtime's own symbolized output gives. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,8 +21,23 @@ struct prof_ctx {
 	size_t fidx_cap;
 	uint64_t next_id;
 	/* frames of the current sample, per PC index */
-	struct pframe { size_t pc; const char *function, *file; int64_t line; } *frames;
+	struct pframe {
+		size_t pc;
+		const char *function, *file;
+		int64_t line;
+		uint64_t entry;
+		bool inlined;
+	} *frames;
 	size_t nframes, frames_cap;
+	/* per location, once symbolized: its function's entry and whether its
+	 * outermost frame is inlined (for merging, as pprof's pcDeck does) */
+	uint64_t *entry;
+	bool *last_inlined;
+	/* merged locations: key "first:count" -> location index */
+	gomem_strpool merged;
+	uint64_t next_loc_id;
+	uint32_t *merged_loc;
+	size_t merged_cap;
 };
 
 /* The index of the function NAME in FILE, added to the profile if new;
@@ -78,7 +94,9 @@ static int on_frame(void *payload, size_t pc_index, const gomem_sym_frame *f)
 	c->frames[c->nframes].pc = pc_index;
 	c->frames[c->nframes].function = f->function;
 	c->frames[c->nframes].file = f->file;
-	c->frames[c->nframes++].line = f->line;
+	c->frames[c->nframes].line = f->line;
+	c->frames[c->nframes].entry = f->entry;
+	c->frames[c->nframes++].inlined = f->inlined;
 	return 0;
 }
 
@@ -113,6 +131,8 @@ static int fill_location(struct prof_ctx *c, uint32_t loc, size_t i)
 		ln->line = c->frames[k].line;
 		ln->column = 0;
 		l->nlines++;
+		c->entry[loc] = c->frames[k].entry;
+		c->last_inlined[loc] = c->frames[k].inlined;
 	}
 	return GOMEM_OK;
 }
@@ -137,6 +157,92 @@ static bool hidden(const gomem_profile *p, uint32_t loc, bool *show)
 		}
 	}
 	return all_hidden;
+}
+
+static const char *outer_name(const gomem_profile *p, uint32_t loc)
+{
+	const struct gomem_location *l = &p->locations[loc];
+
+	return gomem_strpool_get(&p->strings, p->functions[p->lines[l->line_off + l->nlines - 1].function].name);
+}
+
+static const char *inner_name(const gomem_profile *p, uint32_t loc)
+{
+	const struct gomem_location *l = &p->locations[loc];
+
+	return gomem_strpool_get(&p->strings, p->functions[p->lines[l->line_off].function].name);
+}
+
+/* Whether location B (the caller) joins the run ending in A, as
+ * runtime/pprof's pcDeck.tryAdd decides: A's last frame inlined, the same
+ * function entry, not the same function (recursion). */
+static bool joins(const struct prof_ctx *c, uint32_t a, uint32_t b)
+{
+	const gomem_profile *p = c->p;
+
+	return p->locations[a].nlines > 0 && p->locations[b].nlines > 0 && c->last_inlined[a] &&
+	       c->entry[a] != 0 && c->entry[a] == c->entry[b] &&
+	       strcmp(outer_name(p, a), inner_name(p, b)) != 0;
+}
+
+/* The location holding the lines of locations LOCS[0..N) in one (made once
+ * per run and reused), at the first one's address. */
+static int merged_location(struct prof_ctx *c, const uint32_t *locs, size_t n, uint32_t *out)
+{
+	gomem_profile *p = c->p;
+	char key[64];
+	uint32_t kid, total = 0;
+	size_t known = c->merged.count;
+	struct gomem_location *l;
+	int rc;
+
+	snprintf(key, sizeof(key), "%u:%zu", locs[0], n);
+	if ((rc = gomem_strpool_intern(&c->merged, key, strlen(key), &kid)) != GOMEM_OK)
+		return rc;
+	if (kid < known) {
+		*out = c->merged_loc[kid];
+		return GOMEM_OK;
+	}
+	for (size_t i = 0; i < n; i++)
+		total += p->locations[locs[i]].nlines;
+	if ((rc = GOMEM_GROW(c->merged_loc, c->merged_cap, (size_t)kid + 1, GOMEM_PROFILE_MAX_ITEMS)) ||
+	    (rc = GOMEM_GROW(p->locations, p->locations_cap, p->nlocations + 1, GOMEM_PROFILE_MAX_ITEMS)) ||
+	    (rc = GOMEM_GROW(p->lines, p->lines_cap, p->nlines + total, GOMEM_PROFILE_MAX_ITEMS)))
+		return rc;
+	l = &p->locations[p->nlocations];
+	*l = p->locations[locs[0]];
+	l->id = c->next_loc_id++;
+	l->line_off = (uint32_t)p->nlines;
+	l->nlines = total;
+	for (size_t i = 0; i < n; i++) {
+		const struct gomem_location *src = &p->locations[locs[i]];
+
+		memcpy(p->lines + p->nlines, p->lines + src->line_off, src->nlines * sizeof(*p->lines));
+		p->nlines += src->nlines;
+	}
+	*out = c->merged_loc[kid] = (uint32_t)p->nlocations++;
+	return GOMEM_OK;
+}
+
+/* Folds each run of locations of one physical call into one location. */
+static int merge_inlined(struct prof_ctx *c, uint32_t *locs, uint32_t *nlocs)
+{
+	size_t kept = 0;
+	int rc;
+
+	for (size_t i = 0; i < *nlocs;) {
+		size_t j = i + 1;
+		uint32_t loc = locs[i];
+
+		while (j < *nlocs && joins(c, locs[j - 1], locs[j]))
+			j++;
+		if (j - i > 1 && (rc = merged_location(c, locs + i, j - i, &loc)) != GOMEM_OK)
+			return rc;
+		locs[kept++] = loc;
+		i = j;
+	}
+	*nlocs = (uint32_t)kept;
+	return GOMEM_OK;
 }
 
 static int symbolize_sample(gomem_symbolizer *s, struct prof_ctx *c, struct gomem_sample *smp,
@@ -174,7 +280,7 @@ static int symbolize_sample(gomem_symbolizer *s, struct prof_ctx *c, struct gome
 				locs[kept++] = locs[i];
 	}
 	smp->nlocs = (uint32_t)kept;
-	return GOMEM_OK;
+	return merge_inlined(c, locs, &smp->nlocs);
 }
 
 int gomem_symbolize_profile(gomem_symbolizer *s, gomem_profile *p)
@@ -191,10 +297,16 @@ int gomem_symbolize_profile(gomem_symbolizer *s, gomem_profile *p)
 		return GOMEM_E_INVALID; /* not resolved */
 	if ((c.needs = calloc(p->nlocations + 1, sizeof(*c.needs))) == NULL)
 		return GOMEM_E_NOMEM;
-	if ((c.unnamed = calloc(p->nlocations + 1, sizeof(*c.unnamed))) == NULL) {
-		free(c.needs);
-		return GOMEM_E_NOMEM;
+	c.unnamed = calloc(p->nlocations + 1, sizeof(*c.unnamed));
+	c.entry = calloc(p->nlocations + 1, sizeof(*c.entry));
+	c.last_inlined = calloc(p->nlocations + 1, sizeof(*c.last_inlined));
+	gomem_strpool_init(&c.merged);
+	if (c.unnamed == NULL || c.entry == NULL || c.last_inlined == NULL) {
+		rc = GOMEM_E_NOMEM;
+		goto out;
 	}
+	for (size_t i = 0; i < p->nlocations; i++)
+		c.next_loc_id = p->locations[i].id >= c.next_loc_id ? p->locations[i].id + 1 : c.next_loc_id;
 	for (size_t i = 0; i < p->nlocations; i++)
 		c.unnamed[i] = c.needs[i] = p->locations[i].nlines == 0 && p->locations[i].address != 0;
 	for (size_t i = 0; i < p->nfunctions; i++)
@@ -224,9 +336,14 @@ int gomem_symbolize_profile(gomem_symbolizer *s, gomem_profile *p)
 	}
 	for (size_t i = 0; i < p->nsamples && rc == GOMEM_OK; i++)
 		rc = symbolize_sample(s, &c, &p->samples[i], pcs);
+out:
 	free(pcs);
 	free(c.needs);
 	free(c.unnamed);
+	free(c.entry);
+	free(c.last_inlined);
+	free(c.merged_loc);
+	gomem_strpool_free(&c.merged);
 	free(c.fidx);
 	free(c.frames);
 	gomem_strpool_free(&c.fkeys);
