@@ -245,6 +245,7 @@ static void convert(gomem_symbolizer *s, gomem_sym_frame *dst, size_t n)
 		dst[i].pc = s->raw[i].pc;
 		dst[i].inlined = s->raw[i].inlined;
 		dst[i].wrapper = s->raw[i].wrapper;
+		dst[i].symbol = s->raw[i].function;
 	}
 }
 
@@ -363,7 +364,7 @@ static size_t missing_callers(const gomem_sym_frame *cur, size_t ncur, const gom
 int gomem_symbolize_walk(gomem_symbolizer *s, const uint64_t *pcs, size_t npcs, bool return_addresses,
 		      int (*on_frame)(void *, size_t, const gomem_sym_frame *), void *payload)
 {
-	static const gomem_sym_frame unknown = {"", "?", 0, 0, 0, false, false};
+	static const gomem_sym_frame unknown = {"", "?", 0, 0, 0, false, false, ""};
 	size_t ncur = 0, nnext = 0;
 	int rc;
 

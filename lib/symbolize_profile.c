@@ -92,7 +92,11 @@ static int on_frame(void *payload, size_t pc_index, const gomem_sym_frame *f)
 	if (GOMEM_GROW(c->frames, c->frames_cap, c->nframes + 1, (size_t)1 << 24) != GOMEM_OK)
 		return GOMEM_E_NOMEM;
 	c->frames[c->nframes].pc = pc_index;
-	c->frames[c->nframes].function = f->function;
+	/* Text profiles name functions as the runtime prints them, protobuf
+	 * ones by their symbol (runtime_FrameSymbolName): "G[...]" vs
+	 * "G[go.shape.int]" from Go 1.21. */
+	c->frames[c->nframes].function = c->p->format == GOMEM_PROFILE_LEGACY || f->function[0] == '\0'
+						 ? f->function : f->symbol;
 	c->frames[c->nframes].file = f->file;
 	c->frames[c->nframes].line = f->line;
 	c->frames[c->nframes].entry = f->entry;

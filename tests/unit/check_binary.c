@@ -581,6 +581,51 @@ START_TEST(test_symbolize_heap_profile)
 }
 END_TEST
 
+/* A protobuf profile whose locations lost their lines gets them back: each
+ * location a physical PC, its Lines the whole inline chain. */
+START_TEST(test_symbolize_proto_profile)
+{
+	static const char *const dirs[] = {"go1.19", "go1.23"};
+	char path[256];
+	gomem_binary *bin;
+	gomem_symbolizer *s = NULL;
+	gomem_profile *want = NULL, *got = NULL;
+	gomem_error err = {0};
+	size_t len;
+	char *data;
+
+	snprintf(path, sizeof(path), "tests/data/binary/%s/heap.pb.gz", dirs[_i]);
+	data = slurp(test_path(path), &len);
+	ck_assert_int_eq(gomem_profile_from_buffer(&want, data, len, "want", &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_profile_from_buffer(&got, data, len, "got", &err), GOMEM_OK);
+	for (size_t i = 0; i < got->nlocations; i++)
+		got->locations[i].nlines = 0;
+	snprintf(path, sizeof(path), "tests/data/binary/%s/binsym.sections.elf.gz", dirs[_i]);
+	bin = open_ok(path);
+	ck_assert_int_eq(gomem_symbolizer_new(&s, bin, NULL), GOMEM_OK);
+	ck_assert_int_eq(gomem_symbolize_profile(s, got), GOMEM_OK);
+	for (size_t loc = 0; loc < want->nlocations; loc++) {
+		size_t k = gomem_profile_location_line_count(want, loc);
+
+		ck_assert_uint_eq(gomem_profile_location_line_count(got, loc), k);
+		for (size_t m = 0; m < k; m++) {
+			int64_t a, b;
+			int64_t fw = gomem_profile_location_line(want, loc, m, &a);
+			int64_t fg = gomem_profile_location_line(got, loc, m, &b);
+
+			ck_assert_int_eq(a, b);
+			ck_assert_str_eq(gomem_profile_function_name(want, (size_t)fw),
+					 gomem_profile_function_name(got, (size_t)fg));
+		}
+	}
+	gomem_profile_free(want);
+	gomem_profile_free(got);
+	free(data);
+	gomem_symbolizer_free(s);
+	gomem_binary_free(bin);
+}
+END_TEST
+
 START_TEST(test_symbolize_guessed_bias)
 {
 	gomem_binary *bin = open_ok("tests/data/binary/go1.19/binsym.sections.elf.gz");
@@ -671,6 +716,7 @@ Suite *suite_binary(void)
 	tcase_add_test(tc, test_symbolize_stack_physical_and_logical);
 	tcase_add_loop_test(tc, test_symbolize_debug1_text, 0, 2);
 	tcase_add_test(tc, test_symbolize_heap_profile);
+	tcase_add_loop_test(tc, test_symbolize_proto_profile, 0, 2);
 	tcase_add_test(tc, test_symbolize_guessed_bias);
 	tcase_add_test(tc, test_symbolizer_sources);
 	suite_add_tcase(s, tc);

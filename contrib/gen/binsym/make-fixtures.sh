@@ -11,6 +11,7 @@
 #                           moduledata), gzipped: ~350 KB instead of 1.3 MB
 #   goroutine.debug1        what that binary wrote: the runtime's own `#' lines
 #   heap.debug1             are the ground truth of the symbolization
+#   heap.pb.gz              the same heap profile as protobuf (functions and lines)
 #   version-m.txt           `go version -m binsym.stripped` by that toolchain
 #
 # Usage: sh contrib/gen/binsym/make-fixtures.sh
@@ -46,7 +47,8 @@ for v in 1.19 1.21 1.22 1.23; do
 	objcopy --only-section=.go.buildinfo --only-section=.gopclntab --only-section=.rodata \
 		--only-section=.noptrdata "$built/binsym.stripped" "$tmp/sections.elf" 2>/dev/null
 	gzip -9n <"$tmp/sections.elf" >"$out/binsym.sections.elf.gz"
-	cp "$built/stripped.out/goroutine.debug1" "$built/stripped.out/heap.debug1" "$out/"
+	cp "$built/stripped.out/goroutine.debug1" "$built/stripped.out/heap.debug1" \
+		"$built/stripped.out/heap.pb.gz" "$out/"
 	(cd "$built" && "$go" version -m binsym.stripped) >"$out/version-m.txt"
 	echo "go$v: $(head -1 "$out/version-m.txt")"
 done

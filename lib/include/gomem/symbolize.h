@@ -59,6 +59,9 @@ typedef struct gomem_sym_frame {
 	bool inlined;          /* an inlined call (every frame but the last of a chain) */
 	bool wrapper;          /* compiler-generated (a method or go-statement wrapper):
 				* tracebacks leave it out */
+	const char *symbol;    /* the name in the binary's tables: "main.G[go.shape.int]"
+				* from Go 1.21 where FUNCTION says "main.G[...]"; what
+				* profile.proto files carry */
 } gomem_sym_frame;
 
 typedef struct gomem_symbolizer gomem_symbolizer;
