@@ -323,9 +323,17 @@ static int stack_chain(gomem_symbolizer *s, uint64_t pc, bool return_address, go
 	int rc;
 
 	if (return_address && pc > 0) {
-		if ((rc = gomem_symbolize_pc(s, pc, &f, n)) != GOMEM_OK)
-			return rc;
-		if (*n == 0 || f[*n - 1].entry != pc - s->bias)
+		uint64_t entry;
+
+		/* The function table answers without filling the cache. */
+		if (s->have_tab) {
+			entry = gomem_pclntab_entry(&s->tab, pc - s->bias);
+		} else {
+			if ((rc = gomem_symbolize_pc(s, pc, &f, n)) != GOMEM_OK)
+				return rc;
+			entry = *n ? f[*n - 1].entry : 0;
+		}
+		if (entry != pc - s->bias)
 			pc--;
 	}
 	if ((rc = gomem_symbolize_pc(s, pc, &f, n)) != GOMEM_OK)
