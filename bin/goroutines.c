@@ -45,8 +45,8 @@ static const cli_option options[] = {
 					       "(default: no limit; a dump is streamed)"},
 	{"header", 0, "LINE", OPT_HEADER, "send 'Name: value' with HTTP requests (repeatable)"},
 	{"timeout", 0, "DURATION", OPT_TIMEOUT, "HTTP timeout (default 60s)"},
-	{"binary", 0, "BIN", OPT_BINARY, "symbolize debug=1 records that carry only addresses\n"
-					 "with the Go binary BIN that wrote the dump"},
+	{"binary", 0, "BIN", OPT_BINARY, "symbolize a dump that carries only addresses with the\n"
+					 "Go binary BIN that wrote it"},
 	{"help", 'h', NULL, OPT_HELP, "show this help and exit"},
 	{"version", 'V', NULL, OPT_VERSION, "show the version and exit"},
 	CLI_OPTIONS_END

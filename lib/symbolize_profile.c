@@ -354,6 +354,46 @@ out:
 	return rc;
 }
 
+/* A debug=0 goroutine profile: its address-only locations symbolized, then
+ * written back as profile.proto for the dump reader. */
+static int symbolize_proto_dump(gomem_dump **out, const char *data, size_t len, const char *name,
+				gomem_symbolizer *s, gomem_error *err)
+{
+	gomem_profile *prof = NULL;
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *mem;
+	int rc = gomem_profile_from_buffer(&prof, data, len, name, err);
+
+	if (rc == GOMEM_OK && (rc = gomem_symbolize_profile(s, prof)) != GOMEM_OK)
+		gomem_error_set(err, rc, "%s: symbolizing: %s", name, gomem_strerror(rc));
+	if (rc == GOMEM_OK && (mem = open_memstream(&buf, &size)) == NULL)
+		rc = gomem_error_set(err, GOMEM_E_NOMEM, "out of memory");
+	if (rc == GOMEM_OK) {
+		rc = gomem_pprof_write(prof, mem, 0, err);
+		if (fclose(mem) != 0 && rc == GOMEM_OK)
+			rc = gomem_error_set(err, GOMEM_E_NOMEM, "out of memory");
+	}
+	if (rc == GOMEM_OK)
+		rc = gomem_dump_from_buffer(out, buf, size, name, err);
+	free(buf);
+	gomem_profile_free(prof);
+	return rc;
+}
+
+/* Text dumps hold no control bytes but tab and newlines; profile.proto does
+ * in its first bytes (field tags, lengths). */
+static bool looks_binary(const char *data, size_t len)
+{
+	for (size_t i = 0; i < len && i < 64; i++) {
+		unsigned char c = (unsigned char)data[i];
+
+		if (c < 0x09 || (c > 0x0d && c < 0x20))
+			return true;
+	}
+	return false;
+}
+
 int gomem_symbolize_dump_read(gomem_dump **out, gomem_source *src, gomem_symbolizer *s,
 			      gomem_error *err)
 {
@@ -371,6 +411,11 @@ int gomem_symbolize_dump_read(gomem_dump **out, gomem_source *src, gomem_symboli
 	if (rc != GOMEM_OK) {
 		gomem_error_copy(err, gomem_source_error(src));
 		gomem_error_set(err, rc, "%s", gomem_strerror(rc));
+		gomem_buf_free(&in);
+		return rc;
+	}
+	if (in.len > 0 && looks_binary(in.data, in.len)) {
+		rc = symbolize_proto_dump(out, in.data, in.len, gomem_source_name(src), s, err);
 		gomem_buf_free(&in);
 		return rc;
 	}

@@ -624,6 +624,50 @@ START_TEST(test_symbolize_proto_profile)
 }
 END_TEST
 
+/* gomem goroutines --binary on a debug=0 profile without lines: the same
+ * stacks as with them. */
+START_TEST(test_symbolize_proto_dump)
+{
+	gomem_binary *bin = open_ok("tests/data/binary/go1.23/binsym.sections.elf.gz");
+	gomem_symbolizer *s = NULL;
+	gomem_profile *p = NULL;
+	gomem_dump *want = NULL, *got = NULL;
+	gomem_source *src = NULL;
+	gomem_error err = {0};
+	char *buf = NULL;
+	size_t len, size = 0;
+	char *data = slurp(test_path("tests/data/binary/go1.23/heap.pb.gz"), &len);
+	FILE *mem;
+
+	ck_assert_int_eq(gomem_dump_from_buffer(&want, data, len, "want", &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_profile_from_buffer(&p, data, len, "p", &err), GOMEM_OK);
+	for (size_t i = 0; i < p->nlocations; i++)
+		p->locations[i].nlines = 0;
+	ck_assert_ptr_nonnull(mem = open_memstream(&buf, &size));
+	ck_assert_int_eq(gomem_pprof_write(p, mem, 1, &err), GOMEM_OK);
+	fclose(mem);
+	ck_assert_int_eq(gomem_source_open_memory(&src, buf, size, "got", NULL, &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_symbolizer_new(&s, bin, NULL), GOMEM_OK);
+	ck_assert_int_eq(gomem_symbolize_dump_read(&got, src, s, &err), GOMEM_OK);
+	ck_assert_uint_eq(gomem_dump_stack_count(got), gomem_dump_stack_count(want));
+	for (size_t i = 0; i < gomem_dump_stack_count(want); i++) {
+		gomem_goroutine_stack a, b;
+
+		ck_assert_int_eq(gomem_dump_stack(&a, want, (uint32_t)i), GOMEM_OK);
+		ck_assert_int_eq(gomem_dump_stack(&b, got, (uint32_t)i), GOMEM_OK);
+		ck_assert_str_eq(a.folded, b.folded);
+	}
+	gomem_dump_free(want);
+	gomem_dump_free(got);
+	gomem_source_free(src);
+	gomem_profile_free(p);
+	free(buf);
+	free(data);
+	gomem_symbolizer_free(s);
+	gomem_binary_free(bin);
+}
+END_TEST
+
 START_TEST(test_symbolize_guessed_bias)
 {
 	gomem_binary *bin = open_ok("tests/data/binary/go1.19/binsym.sections.elf.gz");
@@ -715,6 +759,7 @@ Suite *suite_binary(void)
 	tcase_add_loop_test(tc, test_symbolize_debug1_text, 0, 2);
 	tcase_add_test(tc, test_symbolize_heap_profile);
 	tcase_add_loop_test(tc, test_symbolize_proto_profile, 0, 2);
+	tcase_add_test(tc, test_symbolize_proto_dump);
 	tcase_add_test(tc, test_symbolize_guessed_bias);
 	tcase_add_test(tc, test_symbolizer_sources);
 	suite_add_tcase(s, tc);

@@ -113,7 +113,8 @@ GOMEM_API int gomem_symbolize_profile_with_binary(gomem_profile *p, const char *
 						  gomem_error *err);
 
 /* Reads a goroutine dump from SRC as gomem_dump_read does, after giving
- * its debug=1 records without `#` lines the lines the runtime prints. */
+ * its debug=1 records without `#` lines the lines the runtime prints, or
+ * the address-only locations of a debug=0 profile their lines. */
 GOMEM_API int gomem_symbolize_dump_read(gomem_dump **out, gomem_source *src, gomem_symbolizer *s,
 					gomem_error *err);
 
