@@ -30,7 +30,8 @@ extern "C" {
 
 /* Where the answers come from. */
 typedef enum {
-	GOMEM_SYMSRC_AUTO = 0,   /* DWARF when the binary has it, else .gopclntab */
+	GOMEM_SYMSRC_AUTO = 0,   /* DWARF when the binary has usable DWARF, else .gopclntab
+				  * (both give the same answers on Go's binaries) */
 	GOMEM_SYMSRC_DWARF = 1,
 	GOMEM_SYMSRC_PCLNTAB = 2
 } gomem_symsrc;
@@ -39,7 +40,9 @@ typedef struct gomem_symbolizer_options {
 	unsigned int version;    /* GOMEM_SYMBOLIZER_OPTIONS_VERSION */
 	gomem_symsrc source;
 	/* Subtracted from every PC given: where a PIE binary was loaded minus
-	 * its link address (0 for addresses already in the binary's terms). */
+	 * its link address (0 for addresses already in the binary's terms).
+	 * 0 for a PIE: guessed from the first stack that tells it (a stack of
+	 * a dump or profile ends at runtime.goexit+1). */
 	uint64_t load_bias;
 } gomem_symbolizer_options;
 
