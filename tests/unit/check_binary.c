@@ -290,6 +290,23 @@ START_TEST(test_buildinfo_blob_shapes)
 }
 END_TEST
 
+/* Before Go 1.18 the blob points at Go string headers elsewhere. */
+START_TEST(test_buildinfo_pointers)
+{
+	gomem_binary *bin = open_ok("tests/data/binary/malformed/go117-buildinfo.elf");
+	gomem_buildinfo *bi = NULL;
+
+	ck_assert_int_eq(gomem_buildinfo_read(&bi, bin), GOMEM_OK);
+	ck_assert_str_eq(bi->go_version, "go1.17.13");
+	ck_assert_str_eq(bi->path, "example.com/x");
+	ck_assert_uint_eq(bi->ndeps, 2);
+	ck_assert_str_eq(bi->deps[1].replace->path, "example.com/new");
+	ck_assert_str_eq(gomem_buildinfo_setting_value(bi, "odd key"), "v");
+	gomem_buildinfo_free(bi);
+	gomem_binary_free(bin);
+}
+END_TEST
+
 START_TEST(test_buildinfo_bad_file)
 {
 	gomem_binary *bin = open_ok("tests/data/binary/malformed/bad-buildinfo.elf");
@@ -745,6 +762,7 @@ Suite *suite_binary(void)
 	tcase_add_test(tc, test_buildinfo_modules_and_quoting);
 	tcase_add_test(tc, test_buildinfo_errors);
 	tcase_add_test(tc, test_buildinfo_blob_shapes);
+	tcase_add_test(tc, test_buildinfo_pointers);
 	tcase_add_test(tc, test_buildinfo_bad_file);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("pclntab");

@@ -62,6 +62,15 @@ blobs = {
 for name, data in blobs.items():
     open(os.path.join(seeds, "buildinfo", name), "wb").write(data)
 open(os.path.join(tmp, "buildinfo.good"), "wb").write(blobs["good"])
+# Before Go 1.18: the header's two pointers lead to Go string headers
+# (pointer, length), here in the same section, loaded at 0x600000.
+BASE = 0x600000
+vers, mod = b"go1.17.13", SENT_START + good + SENT_END
+old = bytearray(b"\xff Go buildinf:" + bytes([8, 0]))
+old += struct.pack("<QQ", BASE + 32, BASE + 48)
+old += struct.pack("<QQ", BASE + 64, len(vers)) + struct.pack("<QQ", BASE + 64 + len(vers), len(mod))
+old += vers + mod
+open(os.path.join(tmp, "buildinfo.go117"), "wb").write(bytes(old))
 open(os.path.join(tmp, "buildinfo.bad"), "wb").write(blobs["bad-line"])
 
 # A Go 1.20+ pclntab: main.outer at text+0 (0x20 bytes) with main.inner
@@ -137,6 +146,9 @@ add go-synthetic.elf .go.buildinfo="$tmp/buildinfo.good" .gopclntab="$tmp/pclnta
 add bad-buildinfo.elf .go.buildinfo="$tmp/buildinfo.bad" .gopclntab="$tmp/pclntab.good"
 add bad-pclntab.elf .go.buildinfo="$tmp/buildinfo.good" .gopclntab="$tmp/pclntab.bad"
 add old-pclntab.elf .go.buildinfo="$tmp/buildinfo.good" .gopclntab="$tmp/pclntab.old"
+objcopy --add-section .go.buildinfo="$tmp/buildinfo.go117" \
+	--set-section-flags .go.buildinfo=alloc,load,readonly,data,contents \
+	--change-section-address .go.buildinfo=0x600000 "$tmp/c" "$out/go117-buildinfo.elf" 2>/dev/null
 head -c 4096 /dev/zero | tr '\0' '\377' >"$tmp/garbage"
 objcopy --add-section .debug_info="$tmp/garbage" --add-section .debug_abbrev="$tmp/garbage" \
 	"$out/go-synthetic.elf" "$out/bad-dwarf.elf" 2>/dev/null
