@@ -69,16 +69,17 @@ static const char *print_name(gomem_symbolizer *s, const char *name)
 
 /* ---- lifetime ------------------------------------------------------------- */
 
-static int open_pclntab(gomem_symbolizer *s)
+/* The runtime's table; with ERR NULL a failure is quiet (DWARF is the
+ * source and the table only tells wrappers and a PIE's bias). */
+static int open_pclntab(gomem_symbolizer *s, gomem_error *err)
 {
 	gomem_binary *bin = s->bin;
 	int rc;
 
 	if (!bin->gopclntab.found || bin->gopclntab.data == NULL)
-		return gomem_error_set(&bin->err, GOMEM_E_NOTFOUND,
-				       "no .gopclntab section: not a Go binary");
+		return gomem_error_set(err, GOMEM_E_NOTFOUND, "no .gopclntab section: not a Go binary");
 	rc = gomem_pclntab_init(&s->tab, bin->gopclntab.data, bin->gopclntab.size, bin->info.big_endian,
-				bin->text.addr, bin->gopclntab.offset, &bin->err);
+				bin->text.addr, bin->gopclntab.offset, err);
 	if (rc == GOMEM_OK)
 		gomem_pclntab_find_gofunc(&s->tab, bin, bin->gopclntab.addr);
 	s->have_tab = rc == GOMEM_OK;
@@ -100,6 +101,34 @@ static int wrapper_func_id(gomem_binary *bin, int fallback)
 	return id;
 }
 
+/* AUTO: DWARF when it is there and usable, else the runtime's table. A
+ * DWARF we cannot use is not an error then. */
+static gomem_symsrc pick_source(gomem_symbolizer *s)
+{
+	gomem_binary *bin = s->bin;
+	gomem_error keep = bin->err;
+
+	if (bin->dwarf != NULL && gomem_dwarfsym_new(&s->dwarf, bin) == GOMEM_OK)
+		return GOMEM_SYMSRC_DWARF;
+	bin->err = keep;
+	return GOMEM_SYMSRC_PCLNTAB;
+}
+
+static int open_dwarf(gomem_symbolizer *s)
+{
+	gomem_binary *bin = s->bin;
+	int rc;
+
+	if (s->dwarf == NULL) {
+		if (bin->dwarf == NULL)
+			return gomem_error_set(&bin->err, GOMEM_E_NOTFOUND, "no DWARF (built with -ldflags=-w?)");
+		if ((rc = gomem_dwarfsym_new(&s->dwarf, bin)) != GOMEM_OK)
+			return rc;
+	}
+	open_pclntab(s, NULL);
+	return GOMEM_OK;
+}
+
 int gomem_symbolizer_new(gomem_symbolizer **out, gomem_binary *bin,
 			 const gomem_symbolizer_options *opts)
 {
@@ -118,39 +147,8 @@ int gomem_symbolizer_new(gomem_symbolizer **out, gomem_binary *bin,
 	s->bias = opts->load_bias;
 	s->bias_known = opts->load_bias != 0 || !bin->info.pie;
 	gomem_strpool_init(&s->names);
-	s->source = opts->source;
-	/* AUTO: DWARF when it is there and usable, else the runtime's table. */
-	if (s->source == GOMEM_SYMSRC_AUTO) {
-		gomem_dwarfsym *probe = NULL;
-		gomem_error keep = bin->err;
-
-		s->source = GOMEM_SYMSRC_PCLNTAB;
-		if (bin->dwarf != NULL && gomem_dwarfsym_new(&probe, bin) == GOMEM_OK) {
-			s->dwarf = probe;
-			s->source = GOMEM_SYMSRC_DWARF;
-		}
-		bin->err = keep; /* a DWARF we cannot use is not an error here */
-	}
-	if (s->source == GOMEM_SYMSRC_DWARF) {
-		rc = GOMEM_OK;
-		if (s->dwarf == NULL)
-			rc = bin->dwarf == NULL ? gomem_error_set(&bin->err, GOMEM_E_NOTFOUND, "no DWARF "
-								  "(built with -ldflags=-w?)")
-						: gomem_dwarfsym_new(&s->dwarf, bin);
-		/* The runtime's table still tells wrappers and a PIE's bias. */
-		if (rc == GOMEM_OK) {
-			gomem_error quiet = {0};
-
-			s->have_tab = bin->gopclntab.found && bin->gopclntab.data &&
-				      gomem_pclntab_init(&s->tab, bin->gopclntab.data, bin->gopclntab.size,
-							 bin->info.big_endian, bin->text.addr, 0,
-							 &quiet) == GOMEM_OK;
-			if (s->have_tab)
-				gomem_pclntab_find_gofunc(&s->tab, bin, bin->gopclntab.addr);
-		}
-	} else {
-		rc = open_pclntab(s);
-	}
+	s->source = opts->source == GOMEM_SYMSRC_AUTO ? pick_source(s) : opts->source;
+	rc = s->source == GOMEM_SYMSRC_DWARF ? open_dwarf(s) : open_pclntab(s, &bin->err);
 	if (rc != GOMEM_OK) {
 		gomem_symbolizer_free(s);
 		return rc;
