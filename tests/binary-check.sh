@@ -23,7 +23,9 @@
 #      and the program are unchanged), run them, and check the same as (a)
 #      on each, with every symbol source (auto, dwarf, pclntab), plus
 #      buildinfo against that toolchain's `go version -m`, and that DWARF
-#      and .gopclntab give the same chain for every PC of the dumps.
+#      and .gopclntab give the same chain for every PC of the dumps; and
+#      buildinfo equals that toolchain's `go version -m` on each of its own
+#      programs (bin/ and pkg/tool/: go, gofmt, compile, link, vet, ...).
 #
 # Environment: top_srcdir, top_builddir, GO. Exit 0 all passed, 1 a check
 # failed.
@@ -159,6 +161,17 @@ for vg in $gos; do
 	sed -n 's/.* @ //p' "$out/default.out/goroutine.debug1" "$out/default.out/heap.debug1" |
 		tr ' ' '\n' | grep '^0x' | sort -u >"$tmp/pcs"
 	same_chains "$v default" "$out/binsym.default" "$tmp/pcs" -r
+	root=$("$g" env GOROOT 2>/dev/null) || continue
+	n=0 bad=0
+	for b in "$root"/bin/* "$root"/pkg/tool/*/*; do
+		[ -f "$b" ] && [ -x "$b" ] || continue
+		n=$((n + 1))
+		"$g" version -m "$b" >"$tmp/vm" 2>&1
+		"$bin/gomem-buildinfo" "$b" >"$tmp/bi.got" 2>&1
+		cmp -s "$tmp/vm" "$tmp/bi.got" || { bad=$((bad + 1)); echo "    differs: $b"; }
+	done
+	if [ $bad -eq 0 ]; then ok "$v: buildinfo is go version -m on the toolchain's $n programs"
+	else not_ok "$v: buildinfo differs from go version -m on $bad of $n toolchain programs"; fi
 done
 
 echo "binary-check: $pass passed, $fail failed"
