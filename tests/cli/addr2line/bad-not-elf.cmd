@@ -1,0 +1,1 @@
+gomem addr2line tests/data/binary/malformed/not-elf.txt 0x1

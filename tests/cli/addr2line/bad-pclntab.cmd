@@ -1,0 +1,1 @@
+gomem addr2line tests/data/binary/malformed/bad-pclntab.elf 0x401000

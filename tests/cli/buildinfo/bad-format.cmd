@@ -1,0 +1,1 @@
+gomem buildinfo --format xml tests/data/binary/go1.19/binsym.sections.elf.gz

@@ -1,0 +1,1 @@
+gomem buildinfo tests/data/binary/go1.19/binsym.sections.elf.gz

@@ -1,0 +1,1 @@
+grep -v '^#	0x' tests/data/binary/go1.21/heap.debug1 | gomem heapdiff --binary tests/data/binary/go1.21/binsym.sections.elf.gz --sample alloc_space --by line --format csv contrib/examples/before.txt -
