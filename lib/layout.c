@@ -6,6 +6,7 @@
  * DW_AT_go_runtime_type points at, when the binary has one. Pointer bytes
  * (the prefix the GC scans) are computed the same way. The field order
  * fieldalignment would choose is layout_order.c's. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,13 +59,13 @@ struct reader {
 
 static int dwarf_fail(struct reader *r, Dwarf_Off off, const char *what)
 {
-	return gomem_error_set(r->err, GOMEM_E_FORMAT, "corrupt DWARF: DIE 0x%llx: %s (%s)",
+	return gomem_error_set(r->err, GOMEM_E_FORMAT, "corrupt DWARF: DIE at .debug_info+0x%llx: %s (%s)",
 			       (unsigned long long)off, what, dwarf_errmsg(-1));
 }
 
 static int bad_type(struct reader *r, Dwarf_Off off, const char *what)
 {
-	return gomem_error_set(r->err, GOMEM_E_FORMAT, "corrupt DWARF: type DIE 0x%llx: %s",
+	return gomem_error_set(r->err, GOMEM_E_FORMAT, "corrupt DWARF: DIE at .debug_info+0x%llx: %s",
 			       (unsigned long long)off, what);
 }
 
@@ -255,7 +256,7 @@ static int member_info(struct reader *r, Dwarf_Die *member, int depth, uint64_t 
 	if (!attr_udata(member, DW_AT_data_member_location, offset))
 		return bad_type(r, dwarf_dieoffset(member), "member without a constant offset");
 	if (!attr_type(member, &type))
-		return bad_type(r, dwarf_dieoffset(member), "member without a type");
+		return bad_type(r, dwarf_dieoffset(member), "member without a usable type");
 	return type_info(r, &type, depth + 1, t);
 }
 
@@ -638,6 +639,100 @@ static int finish(struct reader *r)
 	return GOMEM_OK;
 }
 
+/* ---- what the binary must have ------------------------------------------------------ */
+
+/* A section that lies past the end of the file: the file was cut short
+ * (libelf maps what is there and would hand out short or no data). */
+static int check_not_truncated(struct reader *r)
+{
+	Elf_Scn *scn = NULL;
+	size_t file_size = 0;
+
+	GElf_Ehdr ehdr;
+	size_t shstrndx = 0;
+
+	if (elf_rawfile(r->bin->elf, &file_size) == NULL || gelf_getehdr(r->bin->elf, &ehdr) == NULL)
+		return GOMEM_OK;
+	if (ehdr.e_shoff > file_size ||
+	    (uint64_t)ehdr.e_shnum * ehdr.e_shentsize > file_size - ehdr.e_shoff ||
+	    ehdr.e_phoff > file_size ||
+	    (uint64_t)ehdr.e_phnum * ehdr.e_phentsize > file_size - ehdr.e_phoff)
+		return gomem_error_at_byte(r->err, GOMEM_E_TRUNCATED, file_size,
+					   "truncated: the ELF header's tables end past the end of "
+					   "the file");
+	elf_getshdrstrndx(r->bin->elf, &shstrndx);
+	while ((scn = elf_nextscn(r->bin->elf, scn)) != NULL) {
+		GElf_Shdr shdr;
+
+		if (gelf_getshdr(scn, &shdr) == NULL)
+			return gomem_error_set(r->err, GOMEM_E_FORMAT, "bad section header: %s",
+					       elf_errmsg(-1));
+		if (shdr.sh_type == SHT_NOBITS)
+			continue;
+		if (shdr.sh_offset > file_size || shdr.sh_size > file_size - shdr.sh_offset)
+		{
+			const char *name = elf_strptr(r->bin->elf, shstrndx, shdr.sh_name);
+			char number[32];
+
+			if (name == NULL) {
+				snprintf(number, sizeof(number), "%zu", elf_ndxscn(scn));
+				name = number;
+			}
+			return gomem_error_at_byte(r->err, GOMEM_E_TRUNCATED, file_size,
+						   "truncated: section %s ends at byte %llu, past the "
+						   "end of the file", name,
+						   (unsigned long long)shdr.sh_offset + shdr.sh_size);
+		}
+	}
+	return GOMEM_OK;
+}
+
+static bool has_section(struct reader *r, const char *name)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (elf_getshdrstrndx(r->bin->elf, &shstrndx) != 0)
+		return false;
+	while ((scn = elf_nextscn(r->bin->elf, scn)) != NULL) {
+		GElf_Shdr shdr;
+		const char *sname;
+
+		if (gelf_getshdr(scn, &shdr) != NULL &&
+		    (sname = elf_strptr(r->bin->elf, shstrndx, shdr.sh_name)) != NULL &&
+		    strcmp(sname, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Layouts need Go DWARF: say precisely what is missing. */
+static int check_usable(struct reader *r)
+{
+	const gomem_binary_info *info = gomem_binary_get_info(r->bin);
+	int rc;
+
+	if ((rc = check_not_truncated(r)) != GOMEM_OK)
+		return rc;
+	if (r->bin->dwarf != NULL)
+		return GOMEM_OK;
+	if (has_section(r, ".debug_info") || has_section(r, ".zdebug_info")) {
+		Dwarf *d = dwarf_begin_elf(r->bin->elf, DWARF_C_READ, NULL);
+		const char *why = dwarf_errmsg(-1);
+
+		if (d)
+			dwarf_end(d);
+		return gomem_error_set(r->err, GOMEM_E_FORMAT, "corrupt DWARF: %s",
+				       why ? why : "libdw cannot open it");
+	}
+	if (!info->has_pclntab && !info->has_buildinfo)
+		return gomem_error_set(r->err, GOMEM_E_NOTFOUND,
+				       "not a Go binary (no .gopclntab, no .go.buildinfo, no DWARF)");
+	return gomem_error_set(r->err, GOMEM_E_NOTFOUND,
+			       "a Go binary without DWARF (built with -ldflags=-w or -s, or "
+			       "stripped): struct layouts need DWARF");
+}
+
 /* ---- the API ---------------------------------------------------------------------- */
 
 int gomem_layout_read(gomem_layout **out, gomem_binary *bin, const gomem_layout_options *opts,
@@ -655,12 +750,8 @@ int gomem_layout_read(gomem_layout **out, gomem_binary *bin, const gomem_layout_
 	r.bin = bin;
 	r.err = &local;
 	r.word = (uint64_t)gomem_binary_get_info(bin)->ptr_size;
-	if (bin->dwarf == NULL) {
-		rc = gomem_error_set(&local, GOMEM_E_NOTFOUND,
-				     "no DWARF (built with -ldflags=-w or -s, or stripped): struct "
-				     "layouts need it");
+	if ((rc = check_usable(&r)) != GOMEM_OK)
 		goto done;
-	}
 	if ((r.layout = calloc(1, sizeof(*r.layout))) == NULL) {
 		rc = gomem_error_set(&local, GOMEM_E_NOMEM, "out of memory");
 		goto done;
