@@ -16,6 +16,7 @@
 
 /* Go's own DWARF attributes (cmd/internal/dwarf). */
 #define DW_AT_go_kind 0x2900
+#define DW_AT_go_embedded_field 0x2903
 #define DW_AT_go_runtime_type 0x2904
 #define GO_KIND_STRUCT 25 /* reflect.Struct */
 #define GO_KIND_MASK 0x1f /* runtime kindMask */
@@ -128,6 +129,20 @@ static bool attr_udata(Dwarf_Die *die, unsigned int name, uint64_t *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+/* A DW_FORM_flag (Go's DW_AT_go_embedded_field), or a constant. */
+static bool attr_flag(Dwarf_Die *die, unsigned int name)
+{
+	Dwarf_Attribute attr;
+	bool flag = false;
+	uint64_t v;
+
+	if (dwarf_attr(die, name, &attr) == NULL)
+		return false;
+	if (dwarf_formflag(&attr, &flag) == 0)
+		return flag;
+	return attr_udata(die, name, &v) && v != 0;
 }
 
 /* DW_AT_go_runtime_type is a DW_FORM_addr holding an offset into
@@ -413,7 +428,7 @@ static int add_field(struct reader *r, Dwarf_Die *member, size_t first)
 	gomem_layout_field *f;
 	Dwarf_Die type;
 	struct tinfo t;
-	uint64_t offset, embedded = 0;
+	uint64_t offset;
 	const char *name = dwarf_diename(member), *type_name;
 	int rc;
 
@@ -428,8 +443,7 @@ static int add_field(struct reader *r, Dwarf_Die *member, size_t first)
 	if ((rc = intern(r, name ? name : "_", &f->name)) != GOMEM_OK ||
 	    (rc = intern(r, type_name ? type_name : "?", &f->type_name)) != GOMEM_OK)
 		return rc;
-	attr_udata(member, 0x2903 /* DW_AT_go_embedded_field */, &embedded);
-	f->embedded = embedded != 0;
+	f->embedded = attr_flag(member, DW_AT_go_embedded_field);
 	f->offset = offset;
 	f->size = t.size;
 	f->align = t.align;
