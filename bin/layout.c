@@ -267,10 +267,32 @@ static const gomem_column rank_columns[] = {
 	{"optimal_ptr_bytes", "opt.ptr", GOMEM_COL_COUNT, 0},
 };
 
-static int rank_row(gomem_table *t, const gomem_layout_struct *s, const gomem_layout *l)
+/* The text table shows at most this many bytes of a name: anonymous
+ * structs are named by their whole definition. */
+#define TEXT_NAME_MAX 60
+
+/* NAME, cut to TEXT_NAME_MAX bytes (on a UTF-8 boundary) with "..." when it
+ * is longer and the output is the text table. */
+static const char *shown_name(char *buf, size_t size, const char *name, gomem_format format)
 {
+	size_t n = strlen(name);
+
+	if (format != GOMEM_FORMAT_TABLE || n <= TEXT_NAME_MAX || size < TEXT_NAME_MAX + 4)
+		return name;
+	n = TEXT_NAME_MAX - 3;
+	while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(buf, name, n);
+	memcpy(buf + n, "...", 4);
+	return buf;
+}
+
+static int rank_row(gomem_table *t, const gomem_layout_struct *s, const gomem_layout *l,
+		    gomem_format format)
+{
+	char buf[TEXT_NAME_MAX + 4];
 	gomem_cell cells[] = {
-		text_cell(s->name), count_cell(s->size), count_cell(s->align),
+		text_cell(shown_name(buf, sizeof(buf), s->name, format)), count_cell(s->size), count_cell(s->align),
 		count_cell(s->nfields), count_cell(s->optimal_size),
 		count_cell(saved(s)), class_cell(s->class_size, l),
 		class_cell(s->optimal_class_size, l), class_cell(class_saved(s), l),
@@ -390,7 +412,7 @@ static int print_tables(FILE *fp, const gomem_layout_struct **v, size_t n, const
 	else
 		rc = gomem_table_new(&t, field_columns, NCOLS(field_columns), fp, &to);
 	for (size_t i = 0; i < n && rc == GOMEM_OK; i++)
-		rc = c->all ? rank_row(t, v[i], l) : field_rows(t, v[i]);
+		rc = c->all ? rank_row(t, v[i], l, c->format) : field_rows(t, v[i]);
 	if (rc == GOMEM_OK)
 		rc = gomem_table_end(t);
 	if (rc != GOMEM_OK) {
