@@ -644,9 +644,14 @@ static int finish(struct reader *r)
 					   &s->optimal_size, NULL, &s->optimal_ptrdata);
 		if (rc != GOMEM_OK)
 			return gomem_error_set(r->err, rc, "%s: cannot reorder its fields", s->name);
-		/* Never propose something worse than what is there. */
-		if (s->optimal_size > s->size)
+		/* fieldalignment says nothing when its order is neither smaller
+		 * nor scanned less: the struct stays as it is. */
+		if (s->optimal_size >= s->size && s->optimal_ptrdata >= s->ptrdata) {
+			for (size_t k = 0; k < s->nfields; k++)
+				l->order[first + k] = k;
 			s->optimal_size = s->size;
+			s->optimal_ptrdata = s->ptrdata;
+		}
 		s->class_size = class_size(l, s->size, s->ptrdata);
 		s->optimal_class_size = class_size(l, s->optimal_size, s->optimal_ptrdata);
 	}

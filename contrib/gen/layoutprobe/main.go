@@ -356,6 +356,10 @@ func main() {
 	w := os.Stdout
 	for _, t := range types {
 		osz, optr := optimal(t)
+		if osz >= t.Size() && optr >= ptrData(t) {
+			// fieldalignment reports nothing: the order stays.
+			osz, optr = t.Size(), ptrData(t)
+		}
 		fmt.Fprintf(w, "S\t%s\t%d\t%d\t%d\t%d\t%d\t%d\n", t.String(), t.Size(), t.Align(),
 			ptrData(t), osz, optr, t.NumField())
 		for i := 0; i < t.NumField(); i++ {

@@ -46,7 +46,9 @@ typedef struct gomem_layout_struct {
 	const gomem_layout_field *fields;
 	/* fieldalignment's order: zero-size fields first, then alignment
 	 * descending, pointerful before pointer-free, fewer trailing
-	 * pointer-free bytes first, then size descending. */
+	 * pointer-free bytes first, then size descending. When that order is
+	 * neither smaller nor scanned less, the fields' own order (as
+	 * fieldalignment, which then reports nothing). */
 	const size_t *optimal_order;   /* nfields indices into fields */
 	uint64_t optimal_size, optimal_ptrdata, optimal_class_size;
 	/* The runtime type record (DW_AT_go_runtime_type) was found and agrees
