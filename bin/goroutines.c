@@ -16,7 +16,8 @@
 
 enum {
 	OPT_DIFF = OPT_TOOL_BASE, OPT_FULL, OPT_STATE, OPT_MATCH, OPT_EXCLUDE, OPT_MIN_COUNT,
-	OPT_MIN_WAIT, OPT_SIMILARITY, OPT_TOP, OPT_FAIL_ABOVE, OPT_HEADER, OPT_TIMEOUT
+	OPT_MIN_WAIT, OPT_SIMILARITY, OPT_TOP, OPT_FAIL_ABOVE, OPT_HEADER, OPT_TIMEOUT,
+	OPT_BINARY
 };
 
 static const cli_option options[] = {
@@ -44,6 +45,8 @@ static const cli_option options[] = {
 					       "(default: no limit; a dump is streamed)"},
 	{"header", 0, "LINE", OPT_HEADER, "send 'Name: value' with HTTP requests (repeatable)"},
 	{"timeout", 0, "DURATION", OPT_TIMEOUT, "HTTP timeout (default 60s)"},
+	{"binary", 0, "BIN", OPT_BINARY, "symbolize debug=1 records that carry only addresses\n"
+					 "with the Go binary BIN that wrote the dump"},
 	{"help", 'h', NULL, OPT_HELP, "show this help and exit"},
 	{"version", 'V', NULL, OPT_VERSION, "show the version and exit"},
 	CLI_OPTIONS_END
@@ -71,6 +74,7 @@ struct config {
 	size_t top;
 	const char *format;
 	const char *output;
+	const char *binary;
 	const char *states[MAX_STATES];
 	gomem_goroutine_filter filter;
 	gomem_similarity similarity;
@@ -168,6 +172,7 @@ static int parse_option(void *ctx, int id, const char *arg)
 		c->format = arg;
 		break;
 	}
+	case OPT_BINARY: c->binary = arg; break;
 	case OPT_OUTPUT: c->output = arg; break;
 	case OPT_NO_COLOR: c->no_color = 1; break;
 	case OPT_FAIL_ABOVE:
@@ -225,6 +230,22 @@ static int parse_args(struct config *c, int argc, char **argv)
 
 /* ---- reading ------------------------------------------------------------- */
 
+/* --binary: the dump's addresses symbolized with the binary that wrote it. */
+static int read_symbolized(gomem_dump **out, gomem_source *src, const char *path, gomem_error *err)
+{
+	gomem_binary *bin = NULL;
+	gomem_symbolizer *sym = NULL;
+	int rc = gomem_binary_open(path, &bin, err);
+
+	if (rc == GOMEM_OK && (rc = gomem_symbolizer_new(&sym, bin, NULL)) != GOMEM_OK)
+		*err = *gomem_binary_error(bin);
+	if (rc == GOMEM_OK)
+		rc = gomem_symbolize_dump_read(out, src, sym, err);
+	gomem_symbolizer_free(sym);
+	gomem_binary_free(bin);
+	return rc;
+}
+
 static int load(gomem_dump **out, const char *spec, const struct config *c)
 {
 	gomem_source *src = NULL;
@@ -233,7 +254,9 @@ static int load(gomem_dump **out, const char *spec, const struct config *c)
 	int rc;
 
 	rc = gomem_source_open(&src, spec, &c->source, &err);
-	if (rc == GOMEM_OK)
+	if (rc == GOMEM_OK && c->binary)
+		rc = read_symbolized(out, src, c->binary, &err);
+	else if (rc == GOMEM_OK)
 		rc = gomem_dump_read(out, src, &err);
 	gomem_source_free(src);
 	if (rc != GOMEM_OK) {

@@ -15,7 +15,8 @@
 
 enum {
 	OPT_SAMPLE = OPT_TOOL_BASE, OPT_BY, OPT_CUM, OPT_TOP, OPT_SORT, OPT_FOCUS, OPT_IGNORE,
-	OPT_MIN_DELTA, OPT_NORMALIZE, OPT_FAIL_ABOVE, OPT_HEADER, OPT_TIMEOUT, OPT_INTERVAL
+	OPT_MIN_DELTA, OPT_NORMALIZE, OPT_FAIL_ABOVE, OPT_HEADER, OPT_TIMEOUT, OPT_INTERVAL,
+	OPT_BINARY
 };
 
 static const cli_option options[] = {
@@ -40,6 +41,8 @@ static const cli_option options[] = {
 	{"header", 0, "LINE", OPT_HEADER, "send 'Name: value' with HTTP requests (repeatable)"},
 	{"timeout", 0, "DURATION", OPT_TIMEOUT, "HTTP timeout (default 60s, plus any seconds=N)"},
 	{"interval", 0, "DURATION", OPT_INTERVAL, "with one URL: take BASE, wait DURATION, take NEW"},
+	{"binary", 0, "BIN", OPT_BINARY, "symbolize profiles that carry only addresses with the\n"
+					 "Go binary BIN that wrote them"},
 	{"help", 'h', NULL, OPT_HELP, "show this help and exit"},
 	{"version", 'V', NULL, OPT_VERSION, "show the version and exit"},
 	CLI_OPTIONS_END
@@ -70,6 +73,7 @@ struct config {
 	gomem_source_options source;
 	const char *headers[MAX_HEADERS];
 	double interval;
+	const char *binary;    /* --binary: symbolize address-only profiles */
 	const char *base, *newp;
 };
 
@@ -176,6 +180,7 @@ static int parse_option(void *ctx, int id, const char *arg)
 			return usage_error("--interval: '%s' is not a duration", arg);
 		c->interval = secs;
 		break;
+	case OPT_BINARY: c->binary = arg; break;
 	default: return EXIT_TROUBLE;
 	}
 	return EXIT_OK;
@@ -233,6 +238,8 @@ static int load(gomem_profile **out, const char *spec, const struct config *c)
 	rc = gomem_source_open(&src, url ? url : spec, &so, &err);
 	if (rc == GOMEM_OK)
 		rc = gomem_profile_read(out, src, &err);
+	if (rc == GOMEM_OK && c->binary)
+		rc = gomem_symbolize_profile_with_binary(*out, c->binary, &err);
 	gomem_source_free(src);
 	gomem_free(url);
 	if (rc != GOMEM_OK) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "binary-internal.h"
 
@@ -137,15 +138,71 @@ static int find_sections(gomem_binary *bin)
 		if (rc != GOMEM_OK && rc != GOMEM_E_NOTFOUND)
 			return rc;
 	}
+	/* PIE binaries keep the table in .data.rel.ro.gopclntab (relocated). */
+	if (!bin->gopclntab.found) {
+		int rc = gomem_binary_section(bin, ".data.rel.ro.gopclntab", &bin->gopclntab);
+
+		if (rc != GOMEM_OK && rc != GOMEM_E_NOTFOUND)
+			return rc;
+	}
 	bin->info.has_pclntab = bin->gopclntab.found;
 	bin->info.has_buildinfo = bin->buildinfo.found;
 	bin->info.has_symtab = gomem_binary_section(bin, ".symtab", &symtab) == GOMEM_OK;
 	return GOMEM_OK;
 }
 
+#define MAX_GZIP_IMAGE ((size_t)1 << 30)
+
+/* A gzip-compressed binary (how the test fixtures are kept) is inflated
+ * into memory for libelf. Returns 0 when the file is not gzip. */
+static int inflate_image(gomem_binary *bin, size_t *size)
+{
+	unsigned char magic[2], chunk[65536];
+	z_stream z;
+	size_t cap = 0;
+	int zrc = Z_OK;
+
+	*size = 0;
+	if (pread(bin->fd, magic, 2, 0) != 2 || magic[0] != 0x1f || magic[1] != 0x8b)
+		return 0;
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return gomem_error_set(&bin->err, GOMEM_E_NOMEM, "out of memory");
+	while (zrc != Z_STREAM_END) {
+		ssize_t n = read(bin->fd, chunk, sizeof(chunk));
+
+		if (n <= 0) {
+			inflateEnd(&z);
+			return n < 0 ? gomem_error_set(&bin->err, GOMEM_E_IO, "%s", strerror(errno))
+				     : gomem_error_at_byte(&bin->err, GOMEM_E_TRUNCATED, z.total_in,
+							   "gzip: the file ends early");
+		}
+		z.next_in = chunk;
+		z.avail_in = (uInt)n;
+		while (z.avail_in > 0 && zrc != Z_STREAM_END) {
+			if (GOMEM_GROW(bin->image, cap, *size + 65536, MAX_GZIP_IMAGE) != GOMEM_OK) {
+				inflateEnd(&z);
+				return gomem_error_set(&bin->err, GOMEM_E_LIMIT, "gzip: over 1 GiB inflated");
+			}
+			z.next_out = bin->image + *size;
+			z.avail_out = 65536;
+			zrc = inflate(&z, Z_NO_FLUSH);
+			if (zrc != Z_OK && zrc != Z_STREAM_END) {
+				inflateEnd(&z);
+				return gomem_error_at_byte(&bin->err, GOMEM_E_FORMAT, z.total_in,
+							   "gzip: corrupt data");
+			}
+			*size += 65536 - z.avail_out;
+		}
+	}
+	inflateEnd(&z);
+	return 0;
+}
+
 int gomem_binary_open(const char *path, gomem_binary **out, gomem_error *err)
 {
 	gomem_binary *bin;
+	size_t image_size = 0;
 	int rc;
 
 	*out = NULL;
@@ -163,7 +220,13 @@ int gomem_binary_open(const char *path, gomem_binary **out, gomem_error *err)
 		rc = gomem_error_set(&bin->err, GOMEM_E_IO, "%s", strerror(errno));
 		goto fail;
 	}
-	if ((bin->elf = elf_begin(bin->fd, ELF_C_READ_MMAP, NULL)) == NULL) {
+	if ((rc = inflate_image(bin, &image_size)) != 0)
+		goto fail;
+	if (bin->image != NULL)
+		bin->elf = elf_memory((char *)bin->image, image_size);
+	else
+		bin->elf = elf_begin(bin->fd, ELF_C_READ_MMAP, NULL);
+	if (bin->elf == NULL) {
 		rc = gomem_error_at_byte(&bin->err, GOMEM_E_FORMAT, 0, "not an ELF file (%s)",
 					 elf_errmsg(-1));
 		goto fail;
@@ -191,6 +254,7 @@ void gomem_binary_free(gomem_binary *bin)
 		elf_end(bin->elf);
 	if (bin->fd >= 0)
 		close(bin->fd);
+	free(bin->image);
 	gomem_error_clear(&bin->err);
 	free(bin->path);
 	free(bin);
