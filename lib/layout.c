@@ -55,6 +55,7 @@ struct reader {
 	struct tinfo *cache;        /* open addressing by DIE offset */
 	size_t cache_cap, cache_used;
 	uint32_t *struct_of_name;   /* string id -> struct index + 1 (0: none) */
+	size_t go_units;            /* compilation units the Go compiler produced */
 	size_t struct_of_name_cap;
 };
 
@@ -537,6 +538,19 @@ static bool is_go_struct(Dwarf_Die *die)
 	       kind == GO_KIND_STRUCT;
 }
 
+/* The Go release from the build info (.go.buildinfo), which says what the
+ * whole binary was linked with; without it (a DWARF-only file) the
+ * compiler's producer string serves. */
+static void note_buildinfo_version(struct reader *r)
+{
+	gomem_buildinfo *bi = NULL;
+
+	if (gomem_buildinfo_read(&bi, r->bin) == GOMEM_OK && bi->go_version[0] &&
+	    strlen(bi->go_version) < sizeof(r->layout->go_version))
+		strcpy(r->layout->go_version, bi->go_version);
+	gomem_buildinfo_free(bi);
+}
+
 /* "Go cmd/compile go1.19.8; regabi" -> "go1.19.8". */
 static void note_go_version(struct reader *r, Dwarf_Die *cu)
 {
@@ -544,9 +558,12 @@ static void note_go_version(struct reader *r, Dwarf_Die *cu)
 	const char *producer, *v;
 	size_t n;
 
-	if (r->layout->go_version[0] || dwarf_attr(cu, DW_AT_producer, &attr) == NULL ||
+	if (dwarf_attr(cu, DW_AT_producer, &attr) == NULL ||
 	    (producer = dwarf_formstring(&attr)) == NULL ||
 	    strncmp(producer, "Go cmd/compile ", 15) != 0)
+		return;
+	r->go_units++;
+	if (r->layout->go_version[0])
 		return;
 	v = producer + 15;
 	n = strcspn(v, "; ");
@@ -593,7 +610,7 @@ static int read_dwarf(struct reader *r)
 	}
 	if (rc < 0)
 		return dwarf_fail(r, off, "compilation units");
-	if (r->layout->go_version[0] == '\0')
+	if (r->go_units == 0)
 		return gomem_error_set(r->err, GOMEM_E_NOTFOUND,
 				       "no Go DWARF (no unit from the Go compiler): not a Go binary?");
 	return GOMEM_OK;
@@ -790,6 +807,7 @@ int gomem_layout_read(gomem_layout **out, gomem_binary *bin, const gomem_layout_
 	}
 	gomem_strpool_init(&r.layout->strings);
 	find_types_range(&r);
+	note_buildinfo_version(&r);
 	if ((rc = read_dwarf(&r)) != GOMEM_OK ||
 	    (rc = choose_classes(&r, opts ? opts->go_version : NULL)) != GOMEM_OK ||
 	    (rc = finish(&r)) != GOMEM_OK)
