@@ -274,8 +274,9 @@ static int finish(struct reader *r)
 					   &s->optimal_size, NULL, &s->optimal_ptrdata);
 		if (rc != GOMEM_OK)
 			return gomem_error_set(r->err, rc, "%s: cannot reorder its fields", s->name);
-		/* fieldalignment says nothing when its order is neither smaller
-		 * nor scanned less: the struct stays as it is. */
+		/* An order neither smaller nor scanned less is no advice: the
+		 * struct stays as it is (fieldalignment would propose it when
+		 * only the pointer bytes differ, even upward). */
 		if (s->optimal_size >= s->size && s->optimal_ptrdata >= s->ptrdata) {
 			for (size_t k = 0; k < s->nfields; k++)
 				l->order[first + k] = k;

@@ -310,8 +310,11 @@ func alignUp(o, a uintptr) uintptr {
 	return (o + a - 1) &^ (a - 1)
 }
 
-// optimal applies fieldalignment's optimalOrder and lays the fields out as
-// cmd/compile does (a final zero-size field takes a byte).
+// optimal applies fieldalignment's optimalOrder rules to the compiler's own
+// sizes and alignments (reflect's, not fieldalignment's gcSizes table, which
+// calls complex64 8-aligned on 64-bit targets and knows no align64) and
+// lays the fields out as cmd/compile does (a final zero-size field takes a
+// byte).
 func optimal(t reflect.Type) (size, ptrdata uintptr) {
 	es := make([]elem, t.NumField())
 	for i := range es {
@@ -357,7 +360,8 @@ func main() {
 	for _, t := range types {
 		osz, optr := optimal(t)
 		if osz >= t.Size() && optr >= ptrData(t) {
-			// fieldalignment reports nothing: the order stays.
+			// Neither smaller nor scanned less: no advice, the
+			// order stays (as gomem layout keeps it).
 			osz, optr = t.Size(), ptrData(t)
 		}
 		fmt.Fprintf(w, "S\t%s\t%d\t%d\t%d\t%d\t%d\t%d\n", t.String(), t.Size(), t.Align(),

@@ -46,9 +46,12 @@ typedef struct gomem_layout_struct {
 	const gomem_layout_field *fields;
 	/* fieldalignment's order: zero-size fields first, then alignment
 	 * descending, pointerful before pointer-free, fewer trailing
-	 * pointer-free bytes first, then size descending. When that order is
-	 * neither smaller nor scanned less, the fields' own order (as
-	 * fieldalignment, which then reports nothing). */
+	 * pointer-free bytes first, then size descending — applied to the
+	 * compiler's own alignments (fieldalignment's table says complex64 is
+	 * 8-aligned on 64-bit targets and knows no atomic.Int64 rule). When
+	 * that order is neither smaller nor scanned less, the fields' own order
+	 * is kept (fieldalignment would still propose its order when only the
+	 * pointer bytes differ, even when they grow). */
 	const size_t *optimal_order;   /* nfields indices into fields */
 	uint64_t optimal_size, optimal_ptrdata, optimal_class_size;
 	/* The runtime type record (DW_AT_go_runtime_type) was found and agrees
