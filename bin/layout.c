@@ -188,6 +188,7 @@ static void json_struct(FILE *fp, const gomem_layout_struct *s, const gomem_layo
 		(unsigned long long)s->size, (unsigned long long)s->align,
 		(unsigned long long)s->padding, (unsigned long long)s->ptrdata);
 	json_class(fp, "class_size", s->class_size, l);
+	fprintf(fp, ",\"waste\":%llu", (unsigned long long)s->waste);
 	fprintf(fp, ",\"optimal_size\":%llu,\"optimal_ptr_bytes\":%llu",
 		(unsigned long long)s->optimal_size, (unsigned long long)s->optimal_ptrdata);
 	json_class(fp, "optimal_class_size", s->optimal_class_size, l);
@@ -361,7 +362,8 @@ static int print_struct_text(FILE *fp, const gomem_layout_struct *s, const gomem
 		(unsigned long long)s->size, (unsigned long long)s->align,
 		(unsigned long long)s->padding);
 	print_class(fp, s->class_size, l, s->ptrdata > 0);
-	fprintf(fp, ", pointer bytes %llu\n", (unsigned long long)s->ptrdata);
+	fprintf(fp, ", waste %llu, pointer bytes %llu\n", (unsigned long long)s->waste,
+		(unsigned long long)s->ptrdata);
 	if (s->nfields > 0) {
 		if ((rc = gomem_table_new(&t, field_columns, NCOLS(field_columns), fp, to)) !=
 			    GOMEM_OK ||

@@ -284,6 +284,7 @@ static int finish(struct reader *r)
 			s->optimal_ptrdata = s->ptrdata;
 		}
 		s->class_size = class_size(l, s->size, s->ptrdata);
+		s->waste = s->padding + (s->class_size > s->size ? s->class_size - s->size : 0);
 		s->optimal_class_size = class_size(l, s->optimal_size, s->optimal_ptrdata);
 	}
 	return GOMEM_OK;

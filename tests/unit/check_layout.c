@@ -159,7 +159,11 @@ START_TEST(test_probe_padded)
 	ck_assert_uint_eq(s->optimal_size, 16);
 	ck_assert_str_eq(s->fields[s->optimal_order[0]].name, "B");
 	ck_assert_uint_eq(s->class_size, 32);
+	ck_assert_uint_eq(s->waste, 17);
 	ck_assert_uint_eq(s->optimal_class_size, 16);
+	/* 40024 bytes are a large object of 5 pages: 936 more, and 14 of padding. */
+	ck_assert_uint_eq(must_find(l, "main.Big")->class_size, 40960);
+	ck_assert_uint_eq(must_find(l, "main.Big")->waste, 950);
 	/* The .debug fixture keeps no runtime type records. */
 	ck_assert(!s->runtime_checked);
 	ck_assert_ptr_null(gomem_layout_find(l, "main.NoSuchType"));

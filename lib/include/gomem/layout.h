@@ -42,6 +42,9 @@ typedef struct gomem_layout_struct {
 	uint64_t ptrdata;      /* GC pointer bytes: the prefix the collector scans */
 	uint64_t class_size;   /* bytes one heap object costs (gomem_sizeclass_cost's
 				* rounded); 0 when the Go release has no table */
+	uint64_t waste;        /* bytes of each heap object that hold no field:
+				* padding + class_size - size (padding alone
+				* without a class table) */
 	size_t nfields;
 	const gomem_layout_field *fields;
 	/* fieldalignment's order: zero-size fields first, then alignment
