@@ -57,6 +57,10 @@ st=0; sh "$srcdir/contrib/bench/escape-bench.sh" "$builddir" || st=$?
 case $st in 0) ;; 1) echo "bench: gomem escape target missed"; exit 1 ;; *) exit 2 ;; esac
 st=0; sh "$srcdir/contrib/bench/allocsim-bench.sh" "$builddir" || st=$?; case $st in 0) ;; 1) echo "bench: gomem allocsim target missed"; exit 1 ;; *) exit 2 ;; esac
 
+# gomem layout --all on a ~10 MB net/http program.
+st=0; sh "$srcdir/contrib/bench/layout-bench.sh" "$builddir" || st=$?
+case $st in 0) ;; 1) echo "bench: gomem layout target missed"; exit 1 ;; *) exit 2 ;; esac
+
 # GNU time, for peak RSS (the shell's `time` has none).
 timebin=/usr/bin/time
 if ! "$timebin" -f '%U' true >/dev/null 2>&1; then

@@ -1,0 +1,1 @@
+gomem layout --all --format json tests/data/layout/malformed/good.elf

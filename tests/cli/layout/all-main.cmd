@@ -1,0 +1,1 @@
+gomem layout --all tests/data/layout/go1.23-amd64.debug '^main\.'

@@ -1,0 +1,1 @@
+gomem layout tests/data/layout/go1.21-amd64.debug '^main\.(Embedding|ZeroTail|Empty)$'

@@ -1,0 +1,1 @@
+gomem layout --all --format ndjson tests/data/layout/malformed/dwarf-zlib-good.elf 'main'
