@@ -45,6 +45,10 @@ typedef struct gomem_alloc_cost {
 	uint64_t span_bytes;       /* the span one object of this class lives in (large: its pages) */
 	uint32_t objects_per_span; /* 1 for large */
 	uint64_t tail_waste;       /* span_bytes - objects_per_span * element size */
+	uint32_t tiny_per_block;   /* tiny: objects of SIZE one 16-byte block holds when they are
+				    * allocated back to back (the runtime aligns each to 8, 4 or 2
+				    * bytes by SIZE), so each costs 16 / tiny_per_block bytes of
+				    * HeapAlloc in a long run; 0 for the other paths */
 } gomem_alloc_cost;
 
 /* The tables of Go 1.MINOR (minor >= 19; newer than the newest known gets
@@ -64,6 +68,11 @@ GOMEM_API int gomem_sizeclass_cost(const gomem_sizeclass_table *t, uint64_t size
 				   gomem_alloc_cost *out);
 /* Number of size classes including class 0 (68 for Go 1.19..1.23). */
 GOMEM_API int gomem_sizeclass_count(const gomem_sizeclass_table *t);
+/* The largest request a size class serves: 32768 up to Go 1.21, 32760 from
+ * 1.22 on (pointerful or not); anything larger gets a span of its own. */
+GOMEM_API uint64_t gomem_sizeclass_max_small(const gomem_sizeclass_table *t);
+/* The release's minor number (22 for go1.22). */
+GOMEM_API int gomem_sizeclass_minor(const gomem_sizeclass_table *t);
 /* Class CLS (1..count-1): its element size, span pages and objects per span. */
 GOMEM_API int gomem_sizeclass_class(const gomem_sizeclass_table *t, int cls, uint32_t *elem_size,
 				    uint32_t *span_pages, uint32_t *objects);
