@@ -114,9 +114,12 @@ static int size_site(gomem_heapexplain *x, gomem_heapexplain_site *s, int64_t sp
 		s->charged = scale(space, c.rounded, s->recorded_size);
 		s->requested_low = s->requested_high = space;
 	}
-	/* the class of the charged size (a recorded request's own class otherwise) */
-	if (gomem_sizeclass_cost(x->table, s->charged_size, x->scan != 0, &c) == GOMEM_OK)
-		s->size_class = c.path == GOMEM_ALLOC_LARGE ? 0 : c.size_class;
+	/* The class of the charged size: the element size is the class's own,
+	 * so a malloc header must not be added to it again. */
+	if (gomem_sizeclass_cost(x->table, s->charged_size, x->scan != 0, &c) == GOMEM_OK && c.header &&
+	    s->recorded_charged)
+		gomem_sizeclass_cost(x->table, s->charged_size, false, &c);
+	s->size_class = c.path == GOMEM_ALLOC_LARGE ? 0 : c.size_class;
 	s->requested = (s->requested_low + s->requested_high) / 2;
 	s->roundup = s->charged - s->requested;
 	s->roundup_low = s->charged - s->requested_high;
