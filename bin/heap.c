@@ -298,17 +298,18 @@ static int print_machine(const gomem_heapexplain *x, const gomem_profile *p, con
 	if ((rc = gomem_table_new(&t, machine_columns, NMACHINE, fp, &to)) != GOMEM_OK)
 		return rc;
 	machine_meta(t, x, p, ms, c);
+	/* the heap is a row, not totals: CSV, TSV and NDJSON have no totals */
 	for (size_t i = 0; i < NSHOWN && rc == GOMEM_OK; i++) {
 		part_machine_cells(cells, gomem_heapexplain_row_at(x, shown_parts[i]));
 		rc = gomem_table_row(t, cells);
 	}
+	part_machine_cells(cells, heap);
+	if (rc == GOMEM_OK)
+		rc = gomem_table_row(t, cells);
 	for (size_t i = 0; i < sites_shown(x, c) && rc == GOMEM_OK; i++) {
 		site_machine_cells(cells, gomem_heapexplain_site_at(x, i), heap->known ? (double)heap->bytes : 0);
 		rc = gomem_table_row(t, cells);
 	}
-	part_machine_cells(cells, heap);
-	if (rc == GOMEM_OK)
-		rc = gomem_table_totals(t, cells);
 	if (rc == GOMEM_OK)
 		rc = gomem_table_end(t);
 	if (rc != GOMEM_OK)

@@ -364,6 +364,15 @@ static void check_near(const char *what, int64_t got, int64_t want, int64_t tol)
 		      (long long)got, (long long)want, (long long)tol);
 }
 
+/* Go 1.19 sets MemProfileRate in the runtime's own package init, after
+ * GODEBUG=memprofilerate=1 was read (1.21 made it a constant): the other
+ * packages' init allocations (net/http's tables) are sampled at 512 KiB and
+ * mostly missing from the profile. They show as "not in the profile". */
+static int64_t profiled_tolerance(const char *truth)
+{
+	return strstr(truth, "\"go1.19") ? 192 * 1024 : HEAP_TOLERANCE;
+}
+
 static void check_metrics(const gomem_heapexplain *x, const char *truth)
 {
 	int64_t objects = json_num(truth, "/memory/classes/heap/objects:bytes");
@@ -371,7 +380,8 @@ static void check_metrics(const gomem_heapexplain *x, const char *truth)
 	int64_t free_ = json_num(truth, "/memory/classes/heap/free:bytes");
 	int64_t released = json_num(truth, "/memory/classes/heap/released:bytes");
 
-	check_near("profiled vs heap/objects", part(x, GOMEM_HEAPEXPLAIN_PROFILED), objects, HEAP_TOLERANCE);
+	check_near("profiled vs heap/objects", part(x, GOMEM_HEAPEXPLAIN_PROFILED), objects,
+		   profiled_tolerance(truth));
 	check_near("profiled + unprofiled vs heap/objects",
 		   part(x, GOMEM_HEAPEXPLAIN_PROFILED) + part(x, GOMEM_HEAPEXPLAIN_UNPROFILED), objects,
 		   HEAP_TOLERANCE);

@@ -15,17 +15,27 @@
 // allocation from its start (setting runtime.MemProfileRate in main misses
 // the runtime's own early allocations).
 //
-// Usage: wasteheap OUTDIR   (writes heap.pb.gz, heap.txt, truth.json)
+// With -serve it then serves net/http/pprof on a loopback port (its address
+// on standard output) for -lifetime, with the heap kept as it was, so that
+// tests can read the same heap from a live /debug/pprof/heap.
+//
+// Usage: wasteheap [-serve] [-lifetime 60s] OUTDIR
+// (writes heap.pb.gz, heap.txt, truth.json)
 package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
+	"net"
+	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
+	"time"
 )
 
 type site struct {
@@ -134,13 +144,34 @@ func writeProfile(path string, debug int) error {
 	return f.Close()
 }
 
+// serve answers /debug/pprof/ on a loopback port until the lifetime ends.
+func serve(lifetime time.Duration) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Println(ln.Addr().String())
+	go func() {
+		time.Sleep(lifetime)
+		os.Exit(0)
+	}()
+	if err := http.Serve(ln, nil); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
 func main() {
 	runtime.MemProfileRate = 1
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: wasteheap OUTDIR")
+	serveFlag := flag.Bool("serve", false, "serve net/http/pprof on 127.0.0.1 afterwards")
+	lifetime := flag.Duration("lifetime", 60*time.Second, "how long to serve")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: wasteheap [-serve] [-lifetime 60s] OUTDIR")
 		os.Exit(2)
 	}
-	dir := os.Args[1]
+	dir := flag.Arg(0)
 	readMetrics() // its first call sets up the metrics: not in the snapshot below
 	sites := build()
 	runtime.GC()
@@ -177,6 +208,9 @@ func main() {
 	if err := os.WriteFile(filepath.Join(dir, "truth.json"), append(enc, '\n'), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
+	}
+	if *serveFlag {
+		serve(*lifetime)
 	}
 	runtime.KeepAlive(keep33)
 	runtime.KeepAlive(keep4100)
