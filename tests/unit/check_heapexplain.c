@@ -74,8 +74,8 @@ static const struct range_case {
 	{21, 1, 640, 577, 640, 640, 1, 28},       /* no headers before 1.22 */
 	{23, 1, 512, 481, 512, 512, 1, 26},       /* headers only above 512 B */
 	{23, 0, 106496, 98305, 106496, 106496, 1, 0}, /* 13 pages: a large object */
-	{19, 0, 8, 8, 8, 8, 1, 2},                /* Go 1.19 records tiny asks as asked */
-	{23, 0, 16, 16, 16, 16, 1, 2},            /* Go 1.23 records the 16-byte block */
+	{19, 0, 8, 8, 8, 8, 1, 2},                /* a tiny request is charged as asked */
+	{23, 0, 16, 16, 16, 16, 1, 2},            /* 16 B: the tiny block's class */
 	{23, 0, 33, 33, 33, 48, 0, 5},            /* not a charged size: a request */
 	{23, 0, 40000, 40000, 40000, 40960, 0, 0},/* a large request: 5 pages */
 };

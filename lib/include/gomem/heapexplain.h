@@ -20,7 +20,7 @@
  *
  * which add up to HeapSys. The runtime records each object in the profile at
  * the size it charges (the size-class element size, whole pages for large
- * objects; Go 1.19 records a tiny allocation at its requested size), so what
+ * objects), so what
  * the program asked for is known only to a range: every request that the
  * size classes round to the recorded size. A recorded size that is not a
  * charged size is taken as a request and rounded up by the size classes.
