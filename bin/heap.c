@@ -408,8 +408,9 @@ static void print_heading(const gomem_heapexplain *x, const struct config *c, FI
 {
 	int64_t period = gomem_heapexplain_sample_period(x);
 
-	fprintf(fp, "Heap of %s (size classes of %s, objects taken as %s)\n", c->profile,
-		gomem_heapexplain_release(x), c->explain.scan ? "pointerful" : "pointer-free");
+	fprintf(fp, "Heap of %s\n", strcmp(c->profile, "-") == 0 ? "standard input" : c->profile);
+	fprintf(fp, "Size classes of %s; objects taken as %s.\n", gomem_heapexplain_release(x),
+		c->explain.scan ? "pointerful (--scan)" : "pointer-free (--scan: pointerful)");
 	if (period > 1)
 		fprintf(fp, "The profile samples one allocation per %lld bytes: its numbers are estimates.\n",
 			(long long)period);
@@ -420,7 +421,7 @@ static void print_heading(const gomem_heapexplain *x, const struct config *c, FI
 
 /* What the reader needs to trust the rows: the profile is as of the last
  * GC, MemStats are now, and which rows are ranges. */
-static void print_footer(const gomem_heapexplain *x, const struct config *c, FILE *fp)
+static void print_footer(const gomem_heapexplain *x, FILE *fp)
 {
 	const gomem_heapexplain_row *un = gomem_heapexplain_row_at(x, GOMEM_HEAPEXPLAIN_UNPROFILED);
 	const gomem_heapexplain_row *pe = gomem_heapexplain_row_at(x, GOMEM_HEAPEXPLAIN_PARTLY_EMPTY);
@@ -428,15 +429,15 @@ static void print_footer(const gomem_heapexplain *x, const struct config *c, FIL
 	fputs("\nThe runtime records each object at the size it charges: requested bytes are a\n"
 	      "range (low..high), every request that rounds to the recorded size.\n", fp);
 	if (!gomem_heapexplain_has_memstats(x)) {
-		fprintf(fp, "%s has no MemStats: the rest of the heap needs a debug=1 profile, a URL\n"
-			    "or --memstats FILE.\n", c->profile);
+		fputs("The profile has no MemStats: the rest of the heap needs a debug=1 profile,\n"
+		      "a URL or --memstats FILE.\n", fp);
 		return;
 	}
 	fputs("'not in the profile' is HeapAlloc (now) minus the profile (as of the last GC):\n"
-	      "what was allocated since, and the sampling error.", fp);
+	      "what was allocated since, and the sampling error.\n", fp);
 	if (un->bytes < 0)
-		fputs(" It is negative: more was freed than\nallocated since the last GC.", fp);
-	fputc('\n', fp);
+		fputs("It is negative: more was freed since the last GC than allocated, or the\n"
+		      "profile's estimate is high.\n", fp);
 	if (pe->bytes < 0)
 		fputs("'partly empty spans' is negative: the profile holds objects MemStats no longer\n"
 		      "count, so the span tails estimated from it are too large.\n", fp);
@@ -449,7 +450,7 @@ static int print_text(const gomem_heapexplain *x, const struct config *c, FILE *
 	print_heading(x, c, fp);
 	if ((rc = print_parts(x, c, fp)) != GOMEM_OK)
 		return rc;
-	print_footer(x, c, fp);
+	print_footer(x, fp);
 	return print_sites(x, c, fp);
 }
 

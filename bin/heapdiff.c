@@ -432,8 +432,8 @@ static int print_waste(const gomem_profile *base, const gomem_profile *newp, con
 	to.color = text && cli_use_color(fp, c->no_color);
 	to.schema = "gomem.heapdiff/1";
 	if (text)
-		fprintf(fp, "\nWaste (size classes of %s, objects taken as pointer-free): %s -> %s\n",
-			gomem_heapexplain_release(xn), c->base, c->newp);
+		fprintf(fp, "\nWaste: %s -> %s\n(size classes of %s, objects taken as pointer-free; "
+			    "see gomem-heap(1))\n", c->base, c->newp, gomem_heapexplain_release(xn));
 	rc = gomem_table_new(&t, waste_columns, 5, fp, &to);
 	gomem_table_meta_string(t, "base", c->base);
 	gomem_table_meta_string(t, "new", c->newp);
@@ -452,7 +452,12 @@ static int print_waste(const gomem_profile *base, const gomem_profile *newp, con
 		cells[3].null = !b->known || !n->known;
 		cells[4].d = b->bytes ? 100.0 * (double)(n->bytes - b->bytes) / fabs((double)b->bytes) : NAN;
 		cells[4].null = cells[3].null || isnan(cells[4].d);
-		rc = i == GOMEM_HEAPEXPLAIN_HEAP ? gomem_table_totals(t, cells) : gomem_table_row(t, cells);
+		/* the heap: under the rule in the text table; a row elsewhere,
+		 * since CSV, TSV and NDJSON have no totals */
+		if (i == GOMEM_HEAPEXPLAIN_HEAP && text)
+			rc = gomem_table_totals(t, cells);
+		else
+			rc = gomem_table_row(t, cells);
 	}
 	if (rc == GOMEM_OK)
 		rc = gomem_table_end(t);
