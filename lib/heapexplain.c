@@ -39,6 +39,43 @@ static const struct {
 	{"heap", "heap (HeapSys)", "HeapInuse + HeapIdle"},
 };
 
+/* ---- arithmetic that cannot overflow ------------------------------------- */
+
+/* A profile is untrusted: its values may be anything an int64 holds. The
+ * sums and products saturate rather than overflow (which is undefined). */
+static int64_t sat_add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (!__builtin_add_overflow(a, b, &r))
+		return r;
+	return b > 0 ? INT64_MAX : INT64_MIN;
+}
+
+static int64_t sat_sub(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (!__builtin_sub_overflow(a, b, &r))
+		return r;
+	return b < 0 ? INT64_MAX : INT64_MIN;
+}
+
+static int64_t sat_mul(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (!__builtin_mul_overflow(a, b, &r))
+		return r;
+	return (a < 0) != (b < 0) ? INT64_MIN : INT64_MAX;
+}
+
+/* MemStats are uint64: past INT64_MAX they are not a real heap anyway. */
+static int64_t stat(uint64_t v)
+{
+	return v > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)v;
+}
+
 /* ---- the size of one site's objects -------------------------------------- */
 
 static uint64_t charged_of(const gomem_sizeclass_table *t, uint64_t size, int scan)
@@ -86,7 +123,11 @@ static int request_range(const gomem_sizeclass_table *t, uint64_t e, int scan, u
  * in-use bytes, which at a sampling rate above 1 are an estimate anyway. */
 static int64_t scale(int64_t bytes, uint64_t num, uint64_t den)
 {
-	return den ? (int64_t)llround((double)bytes * (double)num / (double)den) : 0;
+	double v = den ? (double)bytes * (double)num / (double)den : 0;
+
+	if (v >= 9.2e18)
+		return INT64_MAX;
+	return (int64_t)llround(v);
 }
 
 /* Fills the size fields of S from its recorded size and in-use bytes. */
@@ -120,10 +161,10 @@ static int size_site(gomem_heapexplain *x, gomem_heapexplain_site *s, int64_t sp
 	    s->recorded_charged)
 		gomem_sizeclass_cost(x->table, s->charged_size, false, &c);
 	s->size_class = c.path == GOMEM_ALLOC_LARGE ? 0 : c.size_class;
-	s->requested = (s->requested_low + s->requested_high) / 2;
-	s->roundup = s->charged - s->requested;
-	s->roundup_low = s->charged - s->requested_high;
-	s->roundup_high = s->charged - s->requested_low;
+	s->requested = s->requested_low / 2 + s->requested_high / 2 + (s->requested_low % 2 + s->requested_high % 2) / 2;
+	s->roundup = sat_sub(s->charged, s->requested);
+	s->roundup_low = sat_sub(s->charged, s->requested_high);
+	s->roundup_high = sat_sub(s->charged, s->requested_low);
 	return GOMEM_OK;
 }
 
@@ -208,8 +249,8 @@ static int add_sample(gomem_heapexplain *x, const gomem_profile *p, size_t i, co
 		s->recorded_size = size;
 		space_of_site[x->nsites++] = 0;
 	}
-	s->objects += objects;
-	space_of_site[s - x->sites] += space;
+	s->objects = sat_add(s->objects, objects);
+	space_of_site[s - x->sites] = sat_add(space_of_site[s - x->sites], space);
 	return GOMEM_OK;
 }
 
@@ -244,7 +285,7 @@ static int collect_sites(gomem_heapexplain *x, const gomem_profile *p, const str
 
 		if ((rc = size_site(x, s, space[k], err)) == GOMEM_OK && s->size_class > 0 &&
 		    (size_t)s->size_class < GOMEM_ARRAY_SIZE(x->class_objects))
-			x->class_objects[s->size_class] += s->objects;
+			x->class_objects[s->size_class] = sat_add(x->class_objects[s->size_class], s->objects);
 	}
 	free(space);
 	if (rc == GOMEM_OK && x->nsites > 1 &&
@@ -280,8 +321,9 @@ static int64_t span_tails(const gomem_heapexplain *x)
 
 		if (objects <= 0 || gomem_sizeclass_class(x->table, cls, &elem, &pages, &per_span) != GOMEM_OK)
 			continue;
-		int64_t spans = (objects + per_span - 1) / per_span;
-		total += spans * (int64_t)((uint64_t)pages * GOMEM_PAGE_SIZE - (uint64_t)per_span * elem);
+		int64_t spans = objects / per_span + (objects % per_span != 0);
+		total = sat_add(total, sat_mul(spans, (int64_t)((uint64_t)pages * GOMEM_PAGE_SIZE -
+								 (uint64_t)per_span * elem)));
 	}
 	return total;
 }
@@ -291,31 +333,33 @@ static void profile_rows(gomem_heapexplain *x)
 	int64_t charged = 0, req = 0, req_lo = 0, req_hi = 0;
 
 	for (size_t k = 0; k < x->nsites; k++) {
-		charged += x->sites[k].charged;
-		req += x->sites[k].requested;
-		req_lo += x->sites[k].requested_low;
-		req_hi += x->sites[k].requested_high;
+		charged = sat_add(charged, x->sites[k].charged);
+		req = sat_add(req, x->sites[k].requested);
+		req_lo = sat_add(req_lo, x->sites[k].requested_low);
+		req_hi = sat_add(req_hi, x->sites[k].requested_high);
 	}
 	set_row(x, GOMEM_HEAPEXPLAIN_PROFILED, charged, charged, charged);
 	set_row(x, GOMEM_HEAPEXPLAIN_REQUESTED, req_lo, req, req_hi);
-	set_row(x, GOMEM_HEAPEXPLAIN_ROUNDUP, charged - req_hi, charged - req, charged - req_lo);
+	set_row(x, GOMEM_HEAPEXPLAIN_ROUNDUP, sat_sub(charged, req_hi), sat_sub(charged, req),
+		sat_sub(charged, req_lo));
 	int64_t tails = span_tails(x);
 	set_row(x, GOMEM_HEAPEXPLAIN_SPAN_TAILS, tails, tails, tails);
 }
 
 static void memstats_rows(gomem_heapexplain *x, const gomem_memstats *ms)
 {
-	int64_t alloc = (int64_t)ms->heap_alloc, inuse = (int64_t)ms->heap_inuse;
-	int64_t idle = (int64_t)ms->heap_idle, released = (int64_t)ms->heap_released;
+	int64_t alloc = stat(ms->heap_alloc), inuse = stat(ms->heap_inuse);
+	int64_t idle = stat(ms->heap_idle), released = stat(ms->heap_released);
 	int64_t profiled = x->rows[GOMEM_HEAPEXPLAIN_PROFILED].bytes;
 	int64_t tails = x->rows[GOMEM_HEAPEXPLAIN_SPAN_TAILS].bytes;
-	int64_t unprof = alloc - profiled, partly = inuse - alloc - tails;
+	int64_t unprof = sat_sub(alloc, profiled), partly = sat_sub(sat_sub(inuse, alloc), tails);
+	int64_t free_ = sat_sub(idle, released), heap = sat_add(inuse, idle);
 
 	set_row(x, GOMEM_HEAPEXPLAIN_UNPROFILED, unprof, unprof, unprof);
 	set_row(x, GOMEM_HEAPEXPLAIN_PARTLY_EMPTY, partly, partly, partly);
-	set_row(x, GOMEM_HEAPEXPLAIN_FREE, idle - released, idle - released, idle - released);
+	set_row(x, GOMEM_HEAPEXPLAIN_FREE, free_, free_, free_);
 	set_row(x, GOMEM_HEAPEXPLAIN_RELEASED, released, released, released);
-	set_row(x, GOMEM_HEAPEXPLAIN_HEAP, inuse + idle, inuse + idle, inuse + idle);
+	set_row(x, GOMEM_HEAPEXPLAIN_HEAP, heap, heap, heap);
 }
 
 static void percents(gomem_heapexplain *x)
