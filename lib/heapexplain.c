@@ -71,7 +71,7 @@ static int64_t sat_mul(int64_t a, int64_t b)
 }
 
 /* MemStats are uint64: past INT64_MAX they are not a real heap anyway. */
-static int64_t stat(uint64_t v)
+static int64_t memstat_bytes(uint64_t v)
 {
 	return v > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)v;
 }
@@ -348,8 +348,8 @@ static void profile_rows(gomem_heapexplain *x)
 
 static void memstats_rows(gomem_heapexplain *x, const gomem_memstats *ms)
 {
-	int64_t alloc = stat(ms->heap_alloc), inuse = stat(ms->heap_inuse);
-	int64_t idle = stat(ms->heap_idle), released = stat(ms->heap_released);
+	int64_t alloc = memstat_bytes(ms->heap_alloc), inuse = memstat_bytes(ms->heap_inuse);
+	int64_t idle = memstat_bytes(ms->heap_idle), released = memstat_bytes(ms->heap_released);
 	int64_t profiled = x->rows[GOMEM_HEAPEXPLAIN_PROFILED].bytes;
 	int64_t tails = x->rows[GOMEM_HEAPEXPLAIN_SPAN_TAILS].bytes;
 	int64_t unprof = sat_sub(alloc, profiled), partly = sat_sub(sat_sub(inuse, alloc), tails);
