@@ -187,6 +187,69 @@ START_TEST(test_version)
 }
 END_TEST
 
+/* Every row of tests/data/sizeclass/go1.XX.csv.gz: the HeapAlloc growth the
+ * runtime measured for OBJECTS objects of SIZE must be OBJECTS * rounded,
+ * or for tiny sizes one 16-byte block per tiny_per_block objects. */
+static const int measured_minors[] = { 19, 21, 22, 23 };
+
+static void check_measured_row(const gomem_sizeclass_table *t, const char *line, size_t len,
+			       uint64_t lineno, size_t *rows)
+{
+	char buf[128], kind[16];
+	unsigned long long size, objects, bytes;
+	gomem_alloc_cost c;
+
+	if (len == 0 || line[0] == '#' || line[0] == 's' || len >= sizeof(buf))
+		return;
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+	ck_assert_msg(sscanf(buf, "%llu,%15[a-z],%llu,%llu", &size, kind, &objects, &bytes) == 4,
+		      "line %llu: %s", (unsigned long long)lineno, buf);
+	ck_assert_int_eq(gomem_sizeclass_cost(t, size, strcmp(kind, "scan") == 0, &c), GOMEM_OK);
+	uint64_t want = c.path == GOMEM_ALLOC_TINY ? objects / c.tiny_per_block * GOMEM_TINY_SIZE
+						   : objects * c.rounded;
+	ck_assert_msg(objects % (c.tiny_per_block ? c.tiny_per_block : 1) == 0, "line %llu",
+		      (unsigned long long)lineno);
+	ck_assert_msg(want == bytes, "%s size %llu %s: runtime charged %llu for %llu objects, we say %llu",
+		      gomem_sizeclass_release(t), size, kind, bytes, objects, (unsigned long long)want);
+	(*rows)++;
+}
+
+START_TEST(test_measured)
+{
+	char rel[64];
+	int minor = measured_minors[_i];
+	const gomem_sizeclass_table *t = gomem_sizeclass_for(minor);
+	gomem_source *src;
+	gomem_error err = { 0 };
+	gomem_linebuf lb;
+	size_t rows = 0;
+
+	snprintf(rel, sizeof(rel), "tests/data/sizeclass/go1.%d.csv.gz", minor);
+	ck_assert_int_eq(gomem_source_open_path(&src, test_path(rel), NULL, &err), GOMEM_OK);
+	gomem_linebuf_init(&lb, 4096);
+	for (;;) {
+		const uint8_t *chunk;
+		size_t n;
+		const char *line;
+		size_t len;
+		ck_assert_int_eq(gomem_source_read(src, &chunk, &n), GOMEM_OK);
+		if (n == 0)
+			gomem_linebuf_finish(&lb);
+		else
+			gomem_linebuf_feed(&lb, (const char *)chunk, n);
+		while (gomem_linebuf_next(&lb, &line, &len) == 1)
+			check_measured_row(t, line, len, lb.lineno, &rows);
+		if (n == 0)
+			break;
+	}
+	gomem_linebuf_free(&lb);
+	gomem_source_free(src);
+	/* 34000 pointer-free sizes and 4250 pointerful ones. */
+	ck_assert_uint_eq(rows, 34000 + 4250);
+}
+END_TEST
+
 Suite *suite_sizeclass(void)
 {
 	Suite *s = suite_create("sizeclass");
@@ -200,6 +263,9 @@ Suite *suite_sizeclass(void)
 	tcase_add_test(tc, test_large);
 	tcase_add_test(tc, test_tiny_and_zero);
 	tcase_add_test(tc, test_version);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("measured");
+	tcase_add_loop_test(tc, test_measured, 0, (int)GOMEM_ARRAY_SIZE(measured_minors));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,1 @@
+printf 'alloc 1 8 scan\n' | gomem allocsim -

@@ -1,0 +1,1 @@
+gomem allocsim tests/data/alloc/cli/no-such.stream

@@ -1,0 +1,1 @@
+gomem sizeclass --format xml 8

@@ -1,0 +1,1 @@
+gomem sizeclass --go 2.0 8

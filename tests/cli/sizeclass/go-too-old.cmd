@@ -1,0 +1,1 @@
+gomem sizeclass --go 1.18 8

@@ -1,0 +1,1 @@
+gomem sizeclass --table --go 1.19

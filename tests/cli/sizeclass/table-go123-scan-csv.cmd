@@ -1,0 +1,1 @@
+gomem sizeclass --table --go 1.23 --scan --format csv

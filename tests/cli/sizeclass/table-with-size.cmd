@@ -1,0 +1,1 @@
+gomem sizeclass --table 8
