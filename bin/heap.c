@@ -74,7 +74,8 @@ static int parse_option(void *ctx, int id, const char *arg)
 	switch (id) {
 	case OPT_MEMSTATS: c->memstats = arg; break;
 	case OPT_GO:
-		if (gomem_go_version_minor(arg, &c->explain.go_minor) != GOMEM_OK || !gomem_sizeclass_for(c->explain.go_minor))
+		if (gomem_go_version_minor(arg, &c->explain.go_minor) != GOMEM_OK ||
+		    !gomem_sizeclass_for(c->explain.go_minor))
 			return usage_error("--go: '%s' is not a Go release from 1.19 on", arg);
 		break;
 	case OPT_SCAN: c->explain.scan = 1; break;

@@ -30,7 +30,8 @@ static const struct {
 } part_text[GOMEM_HEAPEXPLAIN_PART_COUNT] = {
 	{"profiled", "profiled (in use)", "the profile's inuse_space, as the runtime charges it"},
 	{"requested", "  requested (est.)", "what the program asked for: each recorded size's range of requests"},
-	{"round_up", "  size-class round-up (est.)", "charged - requested: size classes, whole pages, malloc headers"},
+	{"round_up", "  size-class round-up (est.)",
+	 "charged - requested: size classes, whole pages, malloc headers"},
 	{"unprofiled", "not in the profile", "HeapAlloc - profiled: allocated since the last GC, sampling error"},
 	{"span_tails", "span tails (est.)", "per class, the span end too short for an object (spans counted full)"},
 	{"partly_empty", "partly empty spans", "HeapInuse - HeapAlloc - span tails: free slots in spans in use"},
@@ -161,7 +162,9 @@ static int size_site(gomem_heapexplain *x, gomem_heapexplain_site *s, int64_t sp
 	    s->recorded_charged)
 		gomem_sizeclass_cost(x->table, s->charged_size, false, &c);
 	s->size_class = c.path == GOMEM_ALLOC_LARGE ? 0 : c.size_class;
-	s->requested = s->requested_low / 2 + s->requested_high / 2 + (s->requested_low % 2 + s->requested_high % 2) / 2;
+	/* the middle of the range, without the overflow of low + high */
+	s->requested = s->requested_low / 2 + s->requested_high / 2 +
+		       (s->requested_low % 2 + s->requested_high % 2) / 2;
 	s->roundup = sat_sub(s->charged, s->requested);
 	s->roundup_low = sat_sub(s->charged, s->requested_high);
 	s->roundup_high = sat_sub(s->charged, s->requested_low);
