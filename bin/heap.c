@@ -265,8 +265,8 @@ static void site_machine_cells(gomem_cell *cells, const gomem_heapexplain_site *
 	cells[14].s = s->recorded_charged ? "size recorded as charged" : "size recorded as requested";
 }
 
-static void machine_meta(gomem_table *t, const gomem_heapexplain *x, const gomem_profile *p,
-			 const gomem_memstats *ms, const struct config *c)
+static void machine_meta(gomem_table *t, const gomem_heapexplain *x, const gomem_memstats *ms,
+			 const struct config *c)
 {
 	gomem_table_meta_string(t, "profile", c->profile);
 	gomem_table_meta_string(t, "memstats_from", ms ? (c->memstats ? c->memstats : c->profile) : NULL);
@@ -274,7 +274,6 @@ static void machine_meta(gomem_table *t, const gomem_heapexplain *x, const gomem
 	gomem_table_meta_int(t, "scan", c->explain.scan);
 	gomem_table_meta_int(t, "sample_period", gomem_heapexplain_sample_period(x));
 	gomem_table_meta_int(t, "sites_total", (int64_t)gomem_heapexplain_site_count(x));
-	(void)p;
 	if (ms) {
 		gomem_table_meta_int(t, "heap_alloc", (int64_t)ms->heap_alloc);
 		gomem_table_meta_int(t, "heap_inuse", (int64_t)ms->heap_inuse);
@@ -285,7 +284,7 @@ static void machine_meta(gomem_table *t, const gomem_heapexplain *x, const gomem
 	}
 }
 
-static int print_machine(const gomem_heapexplain *x, const gomem_profile *p, const gomem_memstats *ms,
+static int print_machine(const gomem_heapexplain *x, const gomem_memstats *ms,
 			 const struct config *c, FILE *fp)
 {
 	gomem_table_options to = GOMEM_TABLE_OPTIONS_INIT;
@@ -298,7 +297,7 @@ static int print_machine(const gomem_heapexplain *x, const gomem_profile *p, con
 	to.schema = "gomem.heapexplain/1";
 	if ((rc = gomem_table_new(&t, machine_columns, NMACHINE, fp, &to)) != GOMEM_OK)
 		return rc;
-	machine_meta(t, x, p, ms, c);
+	machine_meta(t, x, ms, c);
 	/* the heap is a row, not totals: CSV, TSV and NDJSON have no totals */
 	for (size_t i = 0; i < NSHOWN && rc == GOMEM_OK; i++) {
 		part_machine_cells(cells, gomem_heapexplain_row_at(x, shown_parts[i]));
@@ -478,7 +477,7 @@ int main(int argc, char **argv)
 	gomem_heapexplain *x = NULL;
 	const gomem_memstats *ms = NULL;
 	gomem_error err = {0};
-	int status;
+	int status, rc;
 	FILE *fp;
 
 	cli_set_name("gomem heap");
@@ -505,7 +504,8 @@ int main(int argc, char **argv)
 	}
 	if (status == EXIT_OK) {
 		fp = cli_open_output(c.output);
-		if ((c.format == GOMEM_FORMAT_TABLE ? print_text(x, &c, fp) : print_machine(x, p, ms, &c, fp)) != GOMEM_OK)
+		rc = c.format == GOMEM_FORMAT_TABLE ? print_text(x, &c, fp) : print_machine(x, ms, &c, fp);
+		if (rc != GOMEM_OK)
 			status = EXIT_TROUBLE;
 		if (cli_close_output(fp, c.output) != 0)
 			status = EXIT_TROUBLE;
