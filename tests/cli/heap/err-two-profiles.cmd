@@ -1,0 +1,1 @@
+gomem heap explain a b

@@ -1,0 +1,1 @@
+gomem heap explain --format csv --top 1 -o "${TMPDIR:-/tmp}/gomem-cli-explain.csv" tests/data/heapexplain/go1.23/heap.txt && cat "${TMPDIR:-/tmp}/gomem-cli-explain.csv" && rm -f "${TMPDIR:-/tmp}/gomem-cli-explain.csv"
