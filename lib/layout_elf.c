@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* layout_elf.c — what the file must hold for struct layouts: the whole of
- * every section (a truncated file is named as such), DWARF from the Go
+ * every section (gomem_binary_open refuses a truncated file), DWARF from the Go
  * compiler, and, to check alignments, the bounds of the runtime's type
  * records (runtime.types .. runtime.etypes from the symbol table). */
 #include <stdio.h>
@@ -42,65 +42,6 @@ void layout_find_types_range(struct reader *r)
 }
 
 
-/* The file's own section header I (offset, size, type, name index), read
- * from the raw image: libelf rewrites the headers of the sections libdw
- * decompresses, so its view no longer says where the bytes lie in the file. */
-static void raw_shdr(const struct reader *r, const unsigned char *sh, uint64_t *off, uint64_t *size,
-		     uint32_t *type, uint32_t *name)
-{
-	const gomem_binary *bin = r->bin;
-
-	*name = gomem_binary_u32(bin, sh);
-	*type = gomem_binary_u32(bin, sh + 4);
-	if (gomem_binary_get_info(bin)->ptr_size == 8) {
-		*off = gomem_binary_u64(bin, sh + 24);
-		*size = gomem_binary_u64(bin, sh + 32);
-	} else {
-		*off = gomem_binary_u32(bin, sh + 16);
-		*size = gomem_binary_u32(bin, sh + 20);
-	}
-}
-
-/* A section that lies past the end of the file: the file was cut short
- * (libelf maps what is there and would hand out short or no data). */
-static int check_not_truncated(struct reader *r)
-{
-	const unsigned char *image;
-	size_t file_size = 0, shnum = 0, shstrndx = 0;
-	uint64_t entsize;
-	GElf_Ehdr ehdr;
-
-	if ((image = (const unsigned char *)elf_rawfile(r->bin->elf, &file_size)) == NULL ||
-	    gelf_getehdr(r->bin->elf, &ehdr) == NULL || elf_getshdrnum(r->bin->elf, &shnum) != 0)
-		return GOMEM_OK;
-	entsize = gomem_binary_get_info(r->bin)->ptr_size == 8 ? 64 : 40;
-	if (ehdr.e_shoff > file_size || (shnum && ehdr.e_shentsize != entsize) ||
-	    shnum > (file_size - ehdr.e_shoff) / entsize || ehdr.e_phoff > file_size ||
-	    (uint64_t)ehdr.e_phnum * ehdr.e_phentsize > file_size - ehdr.e_phoff)
-		return gomem_error_at_byte(r->err, GOMEM_E_TRUNCATED, file_size,
-					   "truncated: the ELF header's tables end past the end of "
-					   "the file");
-	elf_getshdrstrndx(r->bin->elf, &shstrndx);
-	for (size_t i = 1; i < shnum; i++) {
-		uint64_t off, size;
-		uint32_t type, name_index;
-		const char *name;
-		char number[32];
-
-		raw_shdr(r, image + ehdr.e_shoff + i * entsize, &off, &size, &type, &name_index);
-		if (type == SHT_NOBITS || (off <= file_size && size <= file_size - off))
-			continue;
-		if ((name = elf_strptr(r->bin->elf, shstrndx, name_index)) == NULL) {
-			snprintf(number, sizeof(number), "%zu", i);
-			name = number;
-		}
-		return gomem_error_at_byte(r->err, GOMEM_E_TRUNCATED, file_size,
-					   "truncated: section %s ends at byte %llu, past the end "
-					   "of the file", name, (unsigned long long)(off + size));
-	}
-	return GOMEM_OK;
-}
-
 static bool has_section(struct reader *r, const char *name)
 {
 	Elf_Scn *scn = NULL;
@@ -124,10 +65,7 @@ static bool has_section(struct reader *r, const char *name)
 int layout_check_usable(struct reader *r)
 {
 	const gomem_binary_info *info = gomem_binary_get_info(r->bin);
-	int rc;
-
-	if ((rc = check_not_truncated(r)) != GOMEM_OK)
-		return rc;
+	/* a truncated file was refused by gomem_binary_open already */
 	if (r->bin->dwarf != NULL)
 		return GOMEM_OK;
 	if (has_section(r, ".debug_info") || has_section(r, ".zdebug_info")) {

@@ -17,6 +17,7 @@ int escape_fuzz_one(const uint8_t *data, size_t size);
 int allocsim_fuzz_one(const uint8_t *data, size_t size);
 int buildinfo_fuzz_one(const uint8_t *data, size_t size);
 int pclntab_fuzz_one(const uint8_t *data, size_t size);
+int layout_fuzz_one(const uint8_t *data, size_t size);
 
 static const struct {
 	const char *name;
@@ -30,6 +31,7 @@ static const struct {
 	{"allocsim", allocsim_fuzz_one},
 	{"buildinfo", buildinfo_fuzz_one},
 	{"pclntab", pclntab_fuzz_one},
+	{"layout", layout_fuzz_one},
 };
 
 static int run_file(int (*run)(const uint8_t *, size_t), const char *path)

@@ -266,7 +266,7 @@ static const struct {
 	const char *message;
 } bad[] = {
 	{"not-elf.txt", GOMEM_E_FORMAT, GOMEM_OK, "not an ELF file"},
-	{"truncated.elf", GOMEM_OK, GOMEM_E_TRUNCATED, "truncated"},
+	{"truncated.elf", GOMEM_E_TRUNCATED, GOMEM_OK, "truncated"},
 	{"no-go.elf", GOMEM_OK, GOMEM_E_NOTFOUND, "not a Go binary"},
 	{"c-dwarf.elf", GOMEM_OK, GOMEM_E_NOTFOUND, "no Go DWARF"},
 	{"dwarf-garbage.elf", GOMEM_OK, GOMEM_E_FORMAT, "corrupt DWARF"},
