@@ -132,11 +132,22 @@ static void curve_add(struct curve *cv, double t, double v)
 	cv->n++;
 }
 
-/* The last point at or before T (0 when T is before the first). */
-static size_t curve_find(const struct curve *cv, double t)
+/* The last point at or before T (0 when T is before the first). HINT (may
+ * be NULL) is where the last lookup landed: a simulation moves forward in
+ * time, so most lookups are a step or two from there. */
+static size_t curve_find(const struct curve *cv, double t, size_t *hint)
 {
 	size_t lo = 0, hi = cv->n;
 
+	if (hint && *hint < cv->n && cv->t[*hint] <= t) {
+		size_t i = *hint;
+
+		while (i + 1 < cv->n && cv->t[i + 1] <= t && i - *hint < 8)
+			i++;
+		if (i + 1 >= cv->n || cv->t[i + 1] > t)
+			return *hint = i;
+		lo = i;
+	}
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -145,10 +156,12 @@ static size_t curve_find(const struct curve *cv, double t)
 		else
 			hi = mid;
 	}
+	if (hint)
+		*hint = lo;
 	return lo;
 }
 
-static double curve_at(const struct curve *cv, double t)
+static double curve_at(const struct curve *cv, double t, size_t *hint)
 {
 	size_t i;
 	double dt;
@@ -159,29 +172,35 @@ static double curve_at(const struct curve *cv, double t)
 		return cv->v[0];
 	if (t >= cv->t[cv->n - 1])
 		return cv->v[cv->n - 1] + cv->tail_slope * (t - cv->t[cv->n - 1]);
-	i = curve_find(cv, t);
+	i = curve_find(cv, t, hint);
 	dt = cv->t[i + 1] - cv->t[i];
 	if (dt <= 0)
 		return cv->v[i + 1];
 	return cv->v[i] + (cv->v[i + 1] - cv->v[i]) * (t - cv->t[i]) / dt;
 }
 
-/* The first time the non-decreasing curve reaches V, at or after FROM. */
-static double curve_when(const struct curve *cv, double v, double from)
+/* The first time the non-decreasing curve reaches V, at or after FROM:
+ * galloping forward from FROM's point, then halving. */
+static double curve_when(const struct curve *cv, double v, double from, size_t *hint)
 {
-	size_t lo, hi;
+	size_t lo, hi, step = 1;
 
-	if (curve_at(cv, from) >= v)
+	if (curve_at(cv, from, hint) >= v)
 		return from;
 	if (v >= cv->v[cv->n - 1]) {
-		double t0 = cv->t[cv->n - 1];
+		double t0 = cv->t[cv->n - 1] > from ? cv->t[cv->n - 1] : from;
 
 		if (cv->tail_slope <= 0)
 			return INFINITY;
-		return (t0 > from ? t0 : from) + (v - curve_at(cv, t0 > from ? t0 : from)) / cv->tail_slope;
+		return t0 + (v - curve_at(cv, t0, NULL)) / cv->tail_slope;
 	}
-	lo = curve_find(cv, from);
-	hi = cv->n - 1;
+	lo = curve_find(cv, from, NULL);
+	hi = lo + 1;
+	while (hi < cv->n - 1 && cv->v[hi] < v) {
+		lo = hi;
+		hi = lo + step < cv->n - 1 ? lo + step : cv->n - 1;
+		step *= 2;
+	}
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -266,7 +285,7 @@ static int build_curves(gomem_pacer_model *m)
 	/* Past the last cycle: the allocation rate of the last fifth. */
 	tail = n - n / 5 - 1;
 	if (m->c[n - 1].end > m->c[tail].t)
-		m->alloc.tail_slope = (a - curve_at(&m->alloc, m->c[tail].t)) /
+		m->alloc.tail_slope = (a - curve_at(&m->alloc, m->c[tail].t, NULL)) /
 				      (m->c[n - 1].end - m->c[tail].t);
 	return GOMEM_OK;
 }
@@ -562,7 +581,8 @@ static int fit_all(gomem_pacer_model *m, const gomem_pacer_config *cfg)
 	fit_costs(m, scratch);
 	free(scratch);
 	m->period_cv = period_cv(m);
-	m->fit.alloc_rate = (curve_at(&m->alloc, m->t_end) - curve_at(&m->alloc, m->c[0].t)) / m->fit.span;
+	m->fit.alloc_rate = (curve_at(&m->alloc, m->t_end, NULL) - curve_at(&m->alloc, m->c[0].t, NULL)) /
+			    m->fit.span;
 	m->fit.live_start = m->c[0].live;
 	m->fit.live_end = m->c[m->n - 1].live;
 	m->fit.nonheap_ratio = nonheap_ratio(m->config.go_minor);
@@ -652,6 +672,7 @@ struct sim {
 	const struct knobs *k;
 	double t;                 /* end of the last mark */
 	double last_start, next_start; /* the last cycle's start in the span, the first past it */
+	size_t h_alloc, h_live, h_stacks, h_globals, h_cover; /* lookup hints */
 	double marked, last_h1;
 	double count, peak, cpu;
 	size_t limited, cycles;
@@ -663,10 +684,14 @@ struct sim {
 /* Mark wall time per live byte at T: that of the observed cycle whose mark
  * ends first at or after T (a mark that absorbed a program's start-up or a
  * busy spell of the host covers that time only). */
-static const struct cycle *cycle_covering(const gomem_pacer_model *m, double t)
+static const struct cycle *cycle_covering(const gomem_pacer_model *m, double t, size_t *hint)
 {
-	size_t lo = 0, hi = m->n - 1;
+	size_t lo = *hint < m->n ? *hint : 0, hi = m->n - 1;
 
+	if (m->c[lo].end >= t && (lo == 0 || m->c[lo - 1].end < t))
+		return &m->c[lo];
+	if (m->c[lo].end >= t)
+		lo = 0;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -675,6 +700,7 @@ static const struct cycle *cycle_covering(const gomem_pacer_model *m, double t)
 		else
 			hi = mid;
 	}
+	*hint = lo;
 	return &m->c[lo];
 }
 
@@ -682,7 +708,8 @@ static const struct cycle *cycle_covering(const gomem_pacer_model *m, double t)
 static void sim_cycle(struct sim *s)
 {
 	const gomem_pacer_model *m = s->m;
-	double stacks = curve_at(&m->stacks, s->t), globals = curve_at(&m->globals, s->t);
+	double stacks = curve_at(&m->stacks, s->t, &s->h_stacks);
+	double globals = curve_at(&m->globals, s->t, &s->h_globals);
 	double nonheap = nonheap_of(s->cfg, s->last_h1, stacks, s->k);
 	int limited;
 	uint64_t marked = (uint64_t)s->marked;
@@ -692,8 +719,8 @@ static void sim_cycle(struct sim *s)
 	double runway = m->fit.runway_ratio * s->k->runway * s->marked;
 	double trigger = (double)gomem_pacer_trigger((uint64_t)goal, marked, (uint64_t)runway,
 						     limited ? 0 : marked + (uint64_t)MIB);
-	double a_end = curve_at(&m->alloc, s->t);
-	double t0 = curve_when(&m->alloc, a_end + (trigger - s->marked), s->t);
+	double a_end = curve_at(&m->alloc, s->t, &s->h_alloc);
+	double t0 = curve_when(&m->alloc, a_end + (trigger - s->marked), s->t, &s->h_alloc);
 	double live, mark, a0, h1, cap, t1, cpu;
 	const struct cycle *covering;
 
@@ -702,13 +729,13 @@ static void sim_cycle(struct sim *s)
 		s->t = INFINITY;
 		return;
 	}
-	live = curve_at(&m->live, t0);
+	live = curve_at(&m->live, t0, &s->h_live);
 	/* The mark speed of the log at that moment: a host's load and a
 	 * program's start-up slow the mark as much as the heap's size. */
-	covering = cycle_covering(m, t0);
+	covering = cycle_covering(m, t0, &s->h_cover);
 	mark = covering->mark / covering->live * s->k->mark * live;
-	a0 = curve_at(&m->alloc, t0);
-	h1 = trigger + (curve_at(&m->alloc, t0 + mark) - a0);
+	a0 = curve_at(&m->alloc, t0, &s->h_alloc);
+	h1 = trigger + (curve_at(&m->alloc, t0 + mark, &s->h_alloc) - a0);
 	t1 = t0 + mark;
 	cpu = m->fit.cpu_s_per_byte * live;
 	/* Assists hold the heap near the goal as closely as they did in the
@@ -720,14 +747,14 @@ static void sim_cycle(struct sim *s)
 	if (s->limiter.limiting)
 		s->limiter_on = 1;
 	if (h1 > cap && !s->limiter.limiting) {
-		t1 = curve_when(&m->alloc, a0 + (cap - trigger), t0);
+		t1 = curve_when(&m->alloc, a0 + (cap - trigger), t0, &s->h_alloc);
 		h1 = cap;
 	}
 	s->count += 1;
 	s->cycles++;
 	s->last_start = t0;
 	s->limited += limited;
-	s->back_to_back += trigger <= s->marked + MIB;
+	s->back_to_back += limited && goal <= s->marked * 1.02 + MIB;
 	if (h1 > s->peak)
 		s->peak = h1;
 	s->cpu += cpu;
