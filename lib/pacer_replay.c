@@ -71,12 +71,12 @@ struct gomem_pacer_model {
 	gomem_pacer_outcome observed;
 	double period_cv;         /* spread of the cycle periods, relative */
 	int runway_bound;         /* the trigger sat on a bound: the runway is only a bound */
+	double runway_alt;        /* then the runway ratio that bound gave */
 };
 
 /* Knobs the error estimate turns: each parameter's multiplier. */
 struct knobs {
 	double runway, mark, nonheap;
-	int cap;
 };
 
 /* ---- small statistics ----------------------------------------------------------- */
@@ -424,7 +424,7 @@ static int64_t limit_of_goal(const gomem_pacer_model *m, double g)
 
 static int64_t infer_limit(gomem_pacer_model *m, double *v)
 {
-	const struct knobs k = {1, 1, 1, 0};
+	const struct knobs k = {1, 1, 1};
 	size_t limited = 0, steady_n = 0;
 
 	if (m->config.gogc == GOMEM_PACER_GOGC_OFF) {
@@ -483,12 +483,17 @@ static void fit_costs(gomem_pacer_model *m, double *v)
 	m->fit.runway_ratio = k ? quantile(v, k, 0.5) : 0.3;
 	if (m->fit.runway_ratio < 0)
 		m->fit.runway_ratio = 0;
-	m->runway_bound = bound * 2 > k;
-	/* Triggers on the upper bound only say the runway was at most that:
-	 * take half of it (the sensitivity covers the rest). */
-	if (high * 2 > k)
-		m->fit.runway_ratio /= 2;
-	m->runway_bound |= high * 2 > k;
+	/* A trigger on a bound in most cycles only says the runway was at
+	 * least (low bound) or at most (high bound) that. On the high bound
+	 * (little to scan, a mark far faster than the allocation) the
+	 * trigger stays there under other settings: no runway. On the low
+	 * bound the runway is taken as the bound gave it, per marked byte
+	 * (keeping the trigger on the low bound at any GOGC came out worse
+	 * on the recorded runs). The error estimate tries the other choice. */
+	m->runway_alt = m->fit.runway_ratio;
+	m->runway_bound = bound * 2 > k || high * 2 > k;
+	if (high * 2 > k && bound * 2 <= k)
+		m->fit.runway_ratio = 0;
 	k = 0;
 	for (size_t i = 1; i < m->n; i++)
 		if (steady(m, i) && m->c[i].goal > 0)
@@ -557,7 +562,7 @@ static int simulate(const gomem_pacer_model *m, const gomem_pacer_config *cfg,
 static int fit_all(gomem_pacer_model *m, const gomem_pacer_config *cfg)
 {
 	double *scratch = calloc(m->n, sizeof(double));
-	const struct knobs k = {1, 1, 1, 0};
+	const struct knobs k = {1, 1, 1};
 	gomem_pacer_outcome self;
 	int rc;
 
@@ -704,25 +709,61 @@ static const struct cycle *cycle_covering(const gomem_pacer_model *m, double t, 
 	return &m->c[lo];
 }
 
-/* One cycle from the end of the last: trigger, mark, mark termination. */
-static void sim_cycle(struct sim *s)
+/* The goal and the trigger of the next cycle, from the state after the last. */
+static double sim_trigger(struct sim *s, double *goal, int *limited)
 {
 	const gomem_pacer_model *m = s->m;
 	double stacks = curve_at(&m->stacks, s->t, &s->h_stacks);
 	double globals = curve_at(&m->globals, s->t, &s->h_globals);
 	double nonheap = nonheap_of(s->cfg, s->last_h1, stacks, s->k);
-	int limited;
 	uint64_t marked = (uint64_t)s->marked;
-	double goal = (double)gomem_pacer_goal(s->cfg, marked, (uint64_t)stacks, (uint64_t)globals,
-					       (uint64_t)nonheap, marked + (uint64_t)MIB, UINT64_MAX,
-					       &limited);
-	double runway = m->fit.runway_ratio * s->k->runway * s->marked;
-	double trigger = (double)gomem_pacer_trigger((uint64_t)goal, marked, (uint64_t)runway,
-						     limited ? 0 : marked + (uint64_t)MIB);
+	double ratio = s->k->runway == 1 ? m->fit.runway_ratio
+			: m->runway_bound ? m->runway_alt : m->fit.runway_ratio * s->k->runway;
+
+	*goal = (double)gomem_pacer_goal(s->cfg, marked, (uint64_t)stacks, (uint64_t)globals,
+					 (uint64_t)nonheap, marked + (uint64_t)MIB, UINT64_MAX, limited);
+	return (double)gomem_pacer_trigger((uint64_t)*goal, marked, (uint64_t)(ratio * s->marked),
+					   *limited ? 0 : marked + (uint64_t)MIB);
+}
+
+/* The mark from T0 at TRIGGER towards GOAL: the heap at its end (*H1) and
+ * when it ends (*T1). */
+static void sim_mark(struct sim *s, double t0, double trigger, double goal, double live, double *h1,
+		     double *t1)
+{
+	const gomem_pacer_model *m = s->m;
+	/* The mark speed of the log at that moment: a host's load and a
+	 * program's start-up slow the mark as much as the heap's size. */
+	const struct cycle *covering = cycle_covering(m, t0, &s->h_cover);
+	double mark = covering->mark / covering->live * s->k->mark * live;
+	double a0 = curve_at(&m->alloc, t0, &s->h_alloc);
+	double cpu = m->fit.cpu_s_per_byte * live;
+	/* Assists hold the heap near the goal as closely as they did in the
+	 * log at that moment (not at all while a program builds its heap),
+	 * unless the CPU limiter is on. */
+	double overshoot = covering->goal > 0 && covering->h1 > covering->goal ? covering->h1 / covering->goal : 1;
+	double cap = goal * overshoot + MIB;
+
+	*h1 = trigger + (curve_at(&m->alloc, t0 + mark, &s->h_alloc) - a0);
+	*t1 = t0 + mark;
+	if (gomem_pacer_limiter_update(&s->limiter, cpu, (*t1 - s->t) * s->cfg->procs - cpu))
+		s->limiter_on = 1;
+	if (*h1 > cap && !s->limiter.limiting) {
+		*t1 = curve_when(&m->alloc, a0 + (cap - trigger), t0, &s->h_alloc);
+		*h1 = cap;
+	}
+	s->cpu += cpu;
+}
+
+/* One cycle from the end of the last: trigger, mark, mark termination. */
+static void sim_cycle(struct sim *s)
+{
+	const gomem_pacer_model *m = s->m;
+	double goal, h1, t1, live;
+	int limited;
+	double trigger = sim_trigger(s, &goal, &limited);
 	double a_end = curve_at(&m->alloc, s->t, &s->h_alloc);
 	double t0 = curve_when(&m->alloc, a_end + (trigger - s->marked), s->t, &s->h_alloc);
-	double live, mark, a0, h1, cap, t1, cpu;
-	const struct cycle *covering;
 
 	if (!isfinite(t0) || t0 > m->t_end) {
 		s->next_start = t0;
@@ -730,26 +771,7 @@ static void sim_cycle(struct sim *s)
 		return;
 	}
 	live = curve_at(&m->live, t0, &s->h_live);
-	/* The mark speed of the log at that moment: a host's load and a
-	 * program's start-up slow the mark as much as the heap's size. */
-	covering = cycle_covering(m, t0, &s->h_cover);
-	mark = covering->mark / covering->live * s->k->mark * live;
-	a0 = curve_at(&m->alloc, t0, &s->h_alloc);
-	h1 = trigger + (curve_at(&m->alloc, t0 + mark, &s->h_alloc) - a0);
-	t1 = t0 + mark;
-	cpu = m->fit.cpu_s_per_byte * live;
-	/* Assists hold the heap near the goal as closely as they did in the
-	 * log at that moment (not at all while a program builds its heap). */
-	cap = goal * (covering->goal > 0 && covering->h1 > covering->goal ? covering->h1 / covering->goal : 1) +
-	      MIB;
-	gomem_pacer_limiter_update(&s->limiter, cpu, mark * s->cfg->procs - cpu +
-				   (t0 - s->t) * s->cfg->procs);
-	if (s->limiter.limiting)
-		s->limiter_on = 1;
-	if (h1 > cap && !s->limiter.limiting) {
-		t1 = curve_when(&m->alloc, a0 + (cap - trigger), t0, &s->h_alloc);
-		h1 = cap;
-	}
+	sim_mark(s, t0, trigger, goal, live, &h1, &t1);
 	s->count += 1;
 	s->cycles++;
 	s->last_start = t0;
@@ -757,8 +779,8 @@ static void sim_cycle(struct sim *s)
 	s->back_to_back += limited && goal <= s->marked * 1.02 + MIB;
 	if (h1 > s->peak)
 		s->peak = h1;
-	s->cpu += cpu;
 	s->last_h1 = h1;
+	/* What was allocated during the mark is marked (allocated black). */
 	s->marked = live + (h1 - trigger);
 	/* Continuous GC cannot go faster than one mark after another. */
 	s->t = t1 > s->t ? t1 : s->t + 1e-4;
@@ -810,9 +832,9 @@ static void sensitivity(const gomem_pacer_model *m, const gomem_pacer_config *cf
 			const gomem_pacer_outcome *base, double *count, double *peak)
 {
 	struct knobs turns[] = {
-		{m->runway_bound ? 2 : 1.25, 1, 1, 0}, {m->runway_bound ? 0.5 : 0.8, 1, 1, 0},
-		{1, 2, 1, 0}, {1, 0.5, 1, 0},
-		{1, 1, 1.3, 0}, {1, 1, 0.7, 0},
+		{1.25, 1, 1}, {0.8, 1, 1},
+		{1, 2, 1}, {1, 0.5, 1},
+		{1, 1, 1.3}, {1, 1, 0.7},
 	};
 	size_t nturns = cfg->memory_limit == GOMEM_PACER_NO_LIMIT ? 4 : GOMEM_ARRAY_SIZE(turns);
 
@@ -836,7 +858,7 @@ static void sensitivity(const gomem_pacer_model *m, const gomem_pacer_config *cf
 int gomem_pacer_model_predict(const gomem_pacer_model *m, const gomem_pacer_config *cfg,
 			      gomem_pacer_outcome *out)
 {
-	const struct knobs k = {1, 1, 1, 0};
+	const struct knobs k = {1, 1, 1};
 	gomem_pacer_config c = *cfg;
 	double sens_count, sens_peak, self = m->fit.self_error_pct / 100;
 	double n, regular;
