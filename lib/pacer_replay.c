@@ -50,6 +50,7 @@ struct cycle {
 	double cpu;               /* non-idle GC CPU: STW phases, assists, background */
 	double live;              /* live heap at the start: h2 less what was allocated black */
 	int forced;
+	int64_t gc;               /* its number: 1 is the first of the process */
 };
 
 /* A piecewise-linear curve over time, non-decreasing times. */
@@ -248,6 +249,7 @@ static void cycle_from_event(struct cycle *c, const gomem_gctrace_event *ev)
 	if (c->live < 0.5 * c->h2)
 		c->live = 0.5 * c->h2;
 	c->forced = ev->forced;
+	c->gc = ev->gc;
 }
 
 /* The curves of the workload: allocation, live heap, stacks, globals. */
@@ -797,15 +799,18 @@ static int simulate(const gomem_pacer_model *m, const gomem_pacer_config *cfg,
 	s.cfg = cfg;
 	s.k = k;
 	gomem_pacer_limiter_init(&s.limiter, cfg->procs);
-	/* The first cycle of the log is taken as it was: a log may start in
-	 * the middle of a program's life, its state before is not known. */
-	s.t = m->c[0].end;
-	s.marked = m->c[0].h2;
-	s.last_h1 = s.peak = m->c[0].h1;
-	s.count = 1;
-	s.cpu = m->c[0].cpu;
-	s.last_start = m->c[0].t;
 	s.next_start = INFINITY;
+	if (m->c[0].gc != 1) {
+		/* A log that starts in the middle of a program's life: its
+		 * first cycle is taken as it was, the state before it is not
+		 * known. */
+		s.t = m->c[0].end;
+		s.marked = m->c[0].h2;
+		s.last_h1 = s.peak = m->c[0].h1;
+		s.count = 1;
+		s.cpu = m->c[0].cpu;
+		s.last_start = m->c[0].t;
+	}
 	while (s.t < m->t_end && guard++ < max_cycles)
 		sim_cycle(&s);
 	memset(out, 0, sizeof(*out));
@@ -814,7 +819,7 @@ static int simulate(const gomem_pacer_model *m, const gomem_pacer_config *cfg,
 	 * the period, which the whole number of simulated cycles is not. */
 	if (isfinite(s.next_start) && s.next_start > s.last_start)
 		s.count += (m->t_end - s.last_start) / (s.next_start - s.last_start) - 0.5;
-	out->gc_count = s.count + (double)m->fit.forced - (m->c[0].forced != 0);
+	out->gc_count = s.count + (double)m->fit.forced - (m->c[0].gc != 1 && m->c[0].forced);
 	out->peak_heap = s.peak > 0 ? s.peak - TRUNC_BIAS : m->observed.peak_heap;
 	out->gc_cpu_pct = 100 * s.cpu / (m->fit.span * cfg->procs);
 	out->limit_binds = s.limited * 2 > s.cycles;

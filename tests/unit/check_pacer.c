@@ -221,7 +221,8 @@ END_TEST
 /* ---- the model -------------------------------------------------------------------------- */
 
 /* A steady Go 1.19 trace: live LIVE MiB, RATE MiB/s, the pacer at GOGC=100
- * with no runway (the trigger on its upper bound), a 10 ms mark. */
+ * with no runway (the trigger on its upper bound), a 10 ms mark. It starts
+ * at gc 100, as a service's log taken in the middle of its life does. */
 static gomem_gctrace_event *steady_trace(size_t *n, double live, double rate, double secs)
 {
 	gomem_gctrace_event *ev = calloc(1024, sizeof(*ev));
@@ -236,7 +237,7 @@ static gomem_gctrace_event *steady_trace(size_t *n, double live, double rate, do
 		snprintf(line, sizeof(line),
 			 "gc %zu @%.3fs 1%%: 0.05+10+0.05 ms clock, 0.1+0.5/5/5+0.1 ms cpu, %d->%d->%d MB, "
 			 "%d MB goal, 0 MB stacks, 0 MB globals, 2 P",
-			 k + 1, t, (int)trig, (int)h1, (int)(live + rate * 0.010), (int)goal);
+			 k + 100, t, (int)trig, (int)h1, (int)(live + rate * 0.010), (int)goal);
 		ck_assert_int_eq(gomem_gctrace_parse_line(&ev[k], line, strlen(line)), 1);
 		marked = live + rate * 0.010;
 		t += 0.0101;
