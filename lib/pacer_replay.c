@@ -217,6 +217,15 @@ static double curve_when(const struct curve *cv, double v, double from, size_t *
 
 /* ---- the fit ------------------------------------------------------------------------ */
 
+/* A byte count for the formulas: doubles past 2^62 (what no heap reaches,
+ * but a wild log or an infinite goal may give) are held there. */
+static uint64_t as_bytes(double v)
+{
+	if (!(v > 0))
+		return 0;
+	return v < 4.6e18 ? (uint64_t)v : (uint64_t)1 << 62;
+}
+
 static double mb(int64_t v)
 {
 	return v < 0 ? 0 : (double)v + TRUNC_BIAS;
@@ -421,7 +430,7 @@ static int64_t limit_of_goal(const gomem_pacer_model *m, double g)
 {
 	double headroom = m->config.go_minor >= 21 ? g * 3 / 97 : MIB;
 
-	return (int64_t)(g + (headroom > MIB ? headroom : MIB));
+	return (int64_t)as_bytes(g + (headroom > MIB ? headroom : MIB));
 }
 
 static int64_t infer_limit(gomem_pacer_model *m, double *v)
@@ -440,8 +449,8 @@ static int64_t infer_limit(gomem_pacer_model *m, double *v)
 
 	for (size_t i = 1; i < m->n; i++) {
 		const struct cycle *p = &m->c[i - 1];
-		double want = (double)gomem_pacer_gogc_goal(&m->config, (uint64_t)p->h2,
-							     (uint64_t)p->stacks, (uint64_t)p->globals);
+		double want = (double)gomem_pacer_gogc_goal(&m->config, as_bytes(p->h2), as_bytes(p->stacks),
+							     as_bytes(p->globals));
 
 		if (!steady(m, i))
 			continue;
@@ -480,7 +489,7 @@ static void fit_costs(gomem_pacer_model *m, double *v)
 			continue;
 		v[k++] = (c->goal - c->h0) / p->h2;
 		bound += c->h0 <= low + MIB;
-		high += c->h0 + MIB >= (double)gomem_pacer_trigger((uint64_t)c->goal, (uint64_t)p->h2, 0, 0);
+		high += c->h0 + MIB >= (double)gomem_pacer_trigger(as_bytes(c->goal), as_bytes(p->h2), 0, 0);
 	}
 	m->fit.runway_ratio = k ? quantile(v, k, 0.5) : 0.3;
 	if (m->fit.runway_ratio < 0)
@@ -718,13 +727,18 @@ static double sim_trigger(struct sim *s, double *goal, int *limited)
 	double stacks = curve_at(&m->stacks, s->t, &s->h_stacks);
 	double globals = curve_at(&m->globals, s->t, &s->h_globals);
 	double nonheap = nonheap_of(s->cfg, s->last_h1, stacks, s->k);
-	uint64_t marked = (uint64_t)s->marked;
+	uint64_t marked = as_bytes(s->marked);
 	double ratio = s->k->runway == 1 ? m->fit.runway_ratio
 			: m->runway_bound ? m->runway_alt : m->fit.runway_ratio * s->k->runway;
 
-	*goal = (double)gomem_pacer_goal(s->cfg, marked, (uint64_t)stacks, (uint64_t)globals,
-					 (uint64_t)nonheap, marked + (uint64_t)MIB, UINT64_MAX, limited);
-	return (double)gomem_pacer_trigger((uint64_t)*goal, marked, (uint64_t)(ratio * s->marked),
+	uint64_t g = gomem_pacer_goal(s->cfg, marked, as_bytes(stacks), as_bytes(globals),
+				      as_bytes(nonheap), marked + (uint64_t)MIB, UINT64_MAX, limited);
+
+	/* GOGC=off and no limit: no goal, no more collections */
+	*goal = g == UINT64_MAX ? INFINITY : (double)g;
+	if (g == UINT64_MAX)
+		return INFINITY;
+	return (double)gomem_pacer_trigger(g, marked, as_bytes(ratio * s->marked),
 					   *limited ? 0 : marked + (uint64_t)MIB);
 }
 
@@ -765,7 +779,8 @@ static void sim_cycle(struct sim *s)
 	int limited;
 	double trigger = sim_trigger(s, &goal, &limited);
 	double a_end = curve_at(&m->alloc, s->t, &s->h_alloc);
-	double t0 = curve_when(&m->alloc, a_end + (trigger - s->marked), s->t, &s->h_alloc);
+	double t0 = isfinite(trigger) ? curve_when(&m->alloc, a_end + (trigger - s->marked), s->t, &s->h_alloc)
+				      : INFINITY;
 
 	if (!isfinite(t0) || t0 > m->t_end) {
 		s->next_start = t0;
@@ -820,7 +835,10 @@ static int simulate(const gomem_pacer_model *m, const gomem_pacer_config *cfg,
 	if (isfinite(s.next_start) && s.next_start > s.last_start)
 		s.count += (m->t_end - s.last_start) / (s.next_start - s.last_start) - 0.5;
 	out->gc_count = s.count + (double)m->fit.forced - (m->c[0].gc != 1 && m->c[0].forced);
-	out->peak_heap = s.peak > 0 ? s.peak - TRUNC_BIAS : m->observed.peak_heap;
+	/* No collection at all (GOGC=off, no limit): the heap holds all
+	 * that was allocated. */
+	out->peak_heap = s.cycles > 0 || m->c[0].gc != 1 ? s.peak - TRUNC_BIAS
+			 : curve_at(&m->alloc, m->t_end, NULL) - TRUNC_BIAS;
 	out->gc_cpu_pct = 100 * s.cpu / (m->fit.span * cfg->procs);
 	out->limit_binds = s.limited * 2 > s.cycles;
 	out->limiter_on = s.limiter_on;
@@ -873,6 +891,12 @@ int gomem_pacer_model_predict(const gomem_pacer_model *m, const gomem_pacer_conf
 		c.procs = m->config.procs;
 	if ((rc = simulate(m, &c, &k, out)) != GOMEM_OK)
 		return rc;
+	if (c.gogc < 0 && c.memory_limit == GOMEM_PACER_NO_LIMIT) {
+		/* nothing to pace: no GC but the forced ones, exactly */
+		out->error_pct = out->cpu_error_pct = 0;
+		out->peak_error_pct = 100 * sqrt(self * self + 0.03 * 0.03);
+		return GOMEM_OK;
+	}
 	sensitivity(m, &c, out, &sens_count, &sens_peak);
 	n = out->gc_count > 1 ? out->gc_count : 1;
 	/* A count over N cycles whose periods vary by CV is uncertain by about

@@ -27,6 +27,14 @@ static const gomem_column columns[W_COUNT] = {
 	{"cpu_limiter", NULL, GOMEM_COL_TEXT, GOMEM_COL_MACHINE_ONLY},
 };
 
+/* Whole bytes; a wild log's figure past int64 is held there. */
+static int64_t whole_bytes(double v)
+{
+	if (!(v > 0))
+		return 0;
+	return v < 9.2e18 ? (int64_t)(v + 0.5) : INT64_MAX;
+}
+
 static double tenths(double v)
 {
 	return isfinite(v) ? floor(v * 10 + 0.5) / 10 : NAN;
@@ -52,7 +60,7 @@ static void outcome_cells(gomem_cell *c, const char *label, const gomem_pacer_ou
 	c[W_SETTING].s = label;
 	c[W_GC].d = tenths(o->gc_count);
 	c[W_GC_ERR].d = tenths(o->error_pct);
-	c[W_PEAK].i = (int64_t)(o->peak_heap + 0.5);
+	c[W_PEAK].i = whole_bytes(o->peak_heap);
 	c[W_PEAK_ERR].d = tenths(o->peak_error_pct);
 	c[W_CPU].d = tenths(o->gc_cpu_pct);
 	c[W_CPU_ERR].d = tenths(o->cpu_error_pct);
@@ -118,7 +126,7 @@ static void json_outcome(FILE *fp, const char *label, const gomem_pacer_outcome 
 	json_key(fp, "gc_count");
 	json_tenths(fp, o->gc_count);
 	json_key(fp, "peak_heap_bytes");
-	fprintf(fp, "%" PRId64, (int64_t)(o->peak_heap + 0.5));
+	fprintf(fp, "%" PRId64, whole_bytes(o->peak_heap));
 	json_key(fp, "gc_cpu_pct");
 	json_tenths(fp, o->gc_cpu_pct);
 	if (predicted) {

@@ -21,7 +21,7 @@ top_builddir=$(cd "${top_builddir:-.}" && pwd)
 tool="$top_builddir/bin/gomem-gctrace"
 data="$top_srcdir/tests/data/gctrace/whatif"
 shared=${GOMEM_SHARED_DIR:-"$top_srcdir/../shared"}
-corpus="$shared/corpus/gctrace/go1.19-runs"
+corpus="$shared/corpus/gctrace"
 [ -x "$tool" ] || { echo "no $tool: build first"; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gomem-whatif.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -81,21 +81,27 @@ fi
 # ---- targets: one table of (go, workload, setting, whatif, mean count, mean peak)
 
 sed 1d "$manifest" | awk -F '\t' '{ print $1, $2, $3, $11, $5, $8 }' >"$tmp/targets"
-if [ -d "$corpus" ]; then
-	# The corpus's workload (gen -rate 120 -live 64 -leak 2) and its leaking
-	# variant; names as in RUN_TABLE.md.
-	while read -r w s wi pattern; do
-		set -- $(truth "$corpus"/$pattern.r*.log | awk '{ n += $1; p += $2; k++ } END { printf "%.2f %.2f", n / k, p / k }')
-		echo "corpus $w $s $wi $1 $2" >>"$tmp/targets"
-	done <<-'EOF'
-		corpus gogc100 GOGC=100 gogc100
-		corpus gogc50 GOGC=50 gogc50
-		corpus gogc200 GOGC=200 gogc200
-		corpus off GOGC=off,GOMEMLIMIT=256MiB off_lim256
-		corpus tight GOGC=100,GOMEMLIMIT=160MiB gogc100_lim160
-		corpus-leak5 gogc100 GOGC=100 gogc100_leak5
-		corpus-leak5 tight GOGC=100,GOMEMLIMIT=140MiB gogc100_lim140_leak5
+# The shared corpus: its go1.19 workload (gen -rate 120 -live 64 -leak 2),
+# its leaking variant, and single runs under Go 1.21 and 1.23. Lines: GO
+# WORKLOAD SETTING WHATIF TARGET-LOGS BASELINE-LOGS (globs under $corpus).
+corpus_sets() {
+	cat <<-'EOF'
+		corpus corpus gogc100 GOGC=100 go1.19-runs/gogc100.r*.log go1.19-runs/gogc100.r*.log
+		corpus corpus gogc50 GOGC=50 go1.19-runs/gogc50.r*.log go1.19-runs/gogc100.r*.log
+		corpus corpus gogc200 GOGC=200 go1.19-runs/gogc200.r*.log go1.19-runs/gogc100.r*.log
+		corpus corpus off GOGC=off,GOMEMLIMIT=256MiB go1.19-runs/off_lim256.r*.log go1.19-runs/gogc100.r*.log
+		corpus corpus tight GOGC=100,GOMEMLIMIT=160MiB go1.19-runs/gogc100_lim160.r*.log go1.19-runs/gogc100.r*.log
+		corpus corpus-leak5 gogc100 GOGC=100 go1.19-runs/gogc100_leak5.r*.log go1.19-runs/gogc100_leak5.r*.log
+		corpus corpus-leak5 tight GOGC=100,GOMEMLIMIT=140MiB go1.19-runs/gogc100_lim140_leak5.r*.log go1.19-runs/gogc100_leak5.r*.log
+		corpus1.21 corpus tight GOGC=100,GOMEMLIMIT=160MiB go1.2x-runs/go1.21-lim160.log go1.2x-runs/go1.21-gogc100.log
+		corpus1.23 corpus tight GOGC=100,GOMEMLIMIT=160MiB go1.2x-runs/go1.23-lim160.log go1.2x-runs/go1.23-gogc100.log
 	EOF
+}
+if [ -d "$corpus/go1.19-runs" ]; then
+	corpus_sets | while read -r go w s wi targets base; do
+		set -- $(cd "$corpus" && truth $targets | awk '{ n += $1; p += $2; k++ } END { printf "%.2f %.2f", n / k, p / k }')
+		echo "$go $w $s $wi $1 $2" >>"$tmp/targets"
+	done
 else
 	echo "no shared corpus at $corpus: recorded runs only"
 fi
@@ -103,7 +109,8 @@ fi
 # baselines GO WORKLOAD: the GOGC=100 logs of the workload
 baselines() {
 	case $1 in
-	corpus) ls "$corpus"/$(echo "$2" | sed 's/^corpus-leak5$/gogc100_leak5/; s/^corpus$/gogc100/').r*.log ;;
+	corpus*) corpus_sets | awk -v g="$1" -v w="$2" '$1 == g && $2 == w { print $6; exit }' |
+		while read -r glob; do (cd "$corpus" && ls $glob | sed "s|^|$corpus/|"); done ;;
 	*) ls "$data/$1/$2".gogc100.r*.log.gz ;;
 	esac
 }
@@ -113,7 +120,7 @@ baselines() {
 table=$tmp/table
 : >"$table"
 awk '{ print $1, $2 }' "$tmp/targets" | sort -u | while read -r go w; do
-	minor=$(echo "$go" | sed 's/^go1\.//; s/^corpus$/19/')
+	minor=$(echo "$go" | sed 's/^go1\.//; s/^corpus$/19/; s/^corpus1\.//')
 	settings=$(awk -v g="$go" -v w="$w" '$1 == g && $2 == w { printf "%s%s", sep, $4; sep = ";" }' "$tmp/targets")
 	for base in $(baselines "$go" "$w"); do
 		"$tool" --go "1.$minor" --format tsv --whatif "$settings" "$base" >"$tmp/pred.tsv" 2>"$tmp/pred.err" || {
