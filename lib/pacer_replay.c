@@ -832,14 +832,15 @@ static int simulate(const gomem_pacer_model *m, const gomem_pacer_config *cfg,
 	/* Where the span ends between two cycles counts: a real run's count
 	 * over a span, averaged over the phase of its cycles, is the span over
 	 * the period, which the whole number of simulated cycles is not. */
-	if (isfinite(s.next_start) && s.next_start > s.last_start)
+	if (s.count >= 1 && isfinite(s.next_start) && s.next_start > s.last_start)
 		s.count += (m->t_end - s.last_start) / (s.next_start - s.last_start) - 0.5;
 	out->gc_count = s.count + (double)m->fit.forced - (m->c[0].gc != 1 && m->c[0].forced);
 	/* No collection at all (GOGC=off, no limit): the heap holds all
 	 * that was allocated. */
 	out->peak_heap = s.cycles > 0 || m->c[0].gc != 1 ? s.peak - TRUNC_BIAS
 			 : curve_at(&m->alloc, m->t_end, NULL) - TRUNC_BIAS;
-	out->gc_cpu_pct = 100 * s.cpu / (m->fit.span * cfg->procs);
+	/* The CPU limiter holds GC to about half the CPU (Go 1.19+). */
+	out->gc_cpu_pct = fmin(100 * s.cpu / (m->fit.span * cfg->procs), 50);
 	out->limit_binds = s.limited * 2 > s.cycles;
 	out->limiter_on = s.limiter_on;
 	/* The live heap reached the limit's goal: the GC runs back to back and
