@@ -71,6 +71,7 @@ struct gomem_pacer_model {
 	gomem_pacer_config config; /* inferred settings of the log */
 	gomem_pacer_outcome observed;
 	double period_cv;         /* spread of the cycle periods, relative */
+	double mark_alloc_share;  /* allocation during marks over the average rate's */
 	int runway_bound;         /* the trigger sat on a bound: the runway is only a bound */
 	double runway_alt;        /* then the runway ratio that bound gave */
 };
@@ -281,7 +282,6 @@ static int build_curves(gomem_pacer_model *m)
 		a += c->h0 > prev_h2 ? c->h0 - prev_h2 : 0;
 		curve_add(&m->alloc, c->t > prev_end ? c->t : prev_end, a);
 		a += c->h1 - c->h0;
-		curve_add(&m->alloc, c->end, a);
 		curve_add(&m->live, c->t, c->live);
 		/* At the end of the mark the live heap is at most what was
 		 * marked and about what the next cycle finds live: a program
@@ -293,6 +293,7 @@ static int build_curves(gomem_pacer_model *m)
 		prev_h2 = c->h2;
 		prev_end = c->end;
 	}
+	curve_add(&m->alloc, m->c[n - 1].end, a);
 	/* Past the last cycle: the allocation rate of the last fifth. */
 	tail = n - n / 5 - 1;
 	if (m->c[n - 1].end > m->c[tail].t)
@@ -514,6 +515,26 @@ static void fit_costs(gomem_pacer_model *m, double *v)
 		m->fit.overshoot = 0;
 }
 
+/* Allocation during the marks over what the average rate would give in
+ * their time: about 1 with idle Ps, less when the GC takes the only P.
+ * Held to [0.1, 1.5]. */
+static double mark_alloc_share(const gomem_pacer_model *m)
+{
+	double during = 0, average = 0;
+
+	for (size_t i = 1; i < m->n; i++) {
+		const struct cycle *c = &m->c[i];
+
+		if (!steady(m, i))
+			continue;
+		during += c->h1 - c->h0;
+		average += curve_at(&m->alloc, c->end, NULL) - curve_at(&m->alloc, c->t, NULL);
+	}
+	if (average <= 0)
+		return 1;
+	return fmin(fmax(during / average, 0.1), 1.5);
+}
+
 /* The spread of the steady cycles' periods, relative to their mean. */
 static double period_cv(const gomem_pacer_model *m)
 {
@@ -596,6 +617,8 @@ static int fit_all(gomem_pacer_model *m, const gomem_pacer_config *cfg)
 	m->fit.memory_limit = m->config.memory_limit;
 	fit_costs(m, scratch);
 	free(scratch);
+	m->mark_alloc_share = mark_alloc_share(m);
+	m->fit.mark_alloc_share = m->mark_alloc_share;
 	m->period_cv = period_cv(m);
 	m->fit.alloc_rate = (curve_at(&m->alloc, m->t_end, NULL) - curve_at(&m->alloc, m->c[0].t, NULL)) /
 			    m->fit.span;
@@ -689,6 +712,7 @@ struct sim {
 	double t;                 /* end of the last mark */
 	double last_start, next_start; /* the last cycle's start in the span, the first past it */
 	size_t h_alloc, h_live, h_stacks, h_globals, h_cover; /* lookup hints */
+	double deferred;          /* allocation of the last mark's time that comes after it */
 	double marked, last_h1;
 	double count, peak, cpu;
 	size_t limited, cycles;
@@ -760,13 +784,20 @@ static void sim_mark(struct sim *s, double t0, double trigger, double goal, doub
 	double overshoot = covering->goal > 0 && covering->h1 > covering->goal ? covering->h1 / covering->goal : 1;
 	double cap = goal * overshoot + MIB;
 
-	*h1 = trigger + (curve_at(&m->alloc, t0 + mark, &s->h_alloc) - a0);
+	/* The mutator allocates during a mark as it did during the log's
+	 * (little when the GC takes the only P); the rest comes after it. */
+	double share = m->mark_alloc_share;
+	double da = curve_at(&m->alloc, t0 + mark, &s->h_alloc) - a0;
+
+	*h1 = trigger + share * da;
 	*t1 = t0 + mark;
+	s->deferred = (1 - share) * da;
 	if (gomem_pacer_limiter_update(&s->limiter, cpu, (*t1 - s->t) * s->cfg->procs - cpu))
 		s->limiter_on = 1;
 	if (*h1 > cap && !s->limiter.limiting) {
-		*t1 = curve_when(&m->alloc, a0 + (cap - trigger), t0, &s->h_alloc);
+		*t1 = curve_when(&m->alloc, a0 + (cap - trigger) / share, t0, &s->h_alloc);
 		*h1 = cap;
+		s->deferred = (1 - share) * (cap - trigger) / share;
 	}
 	s->cpu += cpu;
 }
@@ -778,7 +809,7 @@ static void sim_cycle(struct sim *s)
 	double goal, h1, t1, live;
 	int limited;
 	double trigger = sim_trigger(s, &goal, &limited);
-	double a_end = curve_at(&m->alloc, s->t, &s->h_alloc);
+	double a_end = curve_at(&m->alloc, s->t, &s->h_alloc) - s->deferred;
 	double t0 = isfinite(trigger) ? curve_when(&m->alloc, a_end + (trigger - s->marked), s->t, &s->h_alloc)
 				      : INFINITY;
 

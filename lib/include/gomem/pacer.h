@@ -141,6 +141,8 @@ typedef struct gomem_pacer_fit {
 	double cpu_s_per_byte;  /* non-idle GC CPU seconds per marked byte */
 	double runway_ratio;    /* runway / marked heap the pacer gave */
 	double overshoot;       /* H1 / goal - 1, median */
+	double mark_alloc_share; /* allocation during marks over the average rate's (about 1
+				  * with idle Ps, less when the GC takes the only P) */
 	double nonheap_ratio;   /* assumed non-heap memory / heap (GOMEMLIMIT) */
 	double self_error_pct;  /* |replay of the log's own settings - log| / log, GC count */
 } gomem_pacer_fit;
