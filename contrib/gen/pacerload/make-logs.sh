@@ -3,14 +3,17 @@
 #
 # make-logs.sh — the ground truth of gomem's pacer model (gomem gctrace
 # --whatif): every workload below under every GC setting below, REPS times
-# each, under Go 1.19 and 1.22 (those installed), GOMAXPROCS=2. Each run
+# each, under Go 1.19 and 1.22 (those installed), GOMAXPROCS=2 (1 for
+# workload F). Each run
 # leaves tests/data/gctrace/whatif/goV/WORKLOAD.SETTING.rN.log.gz (its gc
 # lines; pacerload writes nothing else to stderr) and a line in
 # goV/TRUTH.ndjson (pacerload's stdout: runtime.MemStats at exit). The runs
 # go round-robin (repetition, then workload, then setting), so the load of a
 # shared host spreads over all settings instead of biasing one.
 # Then tests/whatif-measure.sh turns the logs into MANIFEST.
-# Usage: sh contrib/gen/pacerload/make-logs.sh [OUTDIR [REPS [SECONDS]]]
+# Usage: sh contrib/gen/pacerload/make-logs.sh [OUTDIR [REPS [SECONDS [FIRST]]]]
+# FIRST > 1 adds repetitions FIRST..REPS to what OUTDIR holds.
+# WORKLOADS="A F" runs only those (and adds to what OUTDIR holds).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,6 +21,7 @@ top=$(cd "$here/../../.." && pwd)
 out=${1:-$top/tests/data/gctrace/whatif}
 reps=${2:-3}
 secs=${3:-10}
+first=${4:-1}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pacerload.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
@@ -35,6 +39,7 @@ B -rate 150 -live 24 -ptr 0 -g 2
 C -rate 80 -live 100 -ptr 50 -g 4
 D -rate 100 -live 32 -leak 6 -ptr 30 -g 4
 E -rate 60 -live 48 -ptr 100 -g 8
+F -rate 100 -live 40 -ptr 60 -g 4
 W
 }
 settings() {
@@ -44,6 +49,7 @@ settings() {
 	C) tight=200MiB off=320MiB loose=1GiB ;;
 	D) tight=128MiB off=256MiB loose=1GiB ;;
 	E) tight=90MiB off=160MiB loose=512MiB ;;
+	F) tight=80MiB off=128MiB loose=512MiB ;;
 	esac
 	echo "gogc100 100 -"
 	echo "gogc50 50 -"
@@ -63,15 +69,20 @@ for v in 1.19 1.22; do
 	fi
 	(cd "$here" && "$go" build -trimpath -buildvcs=false -o "$tmp/pacerload-$v" .)
 	mkdir -p "$out/go$v"
-	echo "Made by contrib/gen/pacerload/make-logs.sh with $("$go" version), GOMAXPROCS=2, ${secs}s runs." \
-		>"$out/go$v/NOTE"
-	: >"$out/go$v/TRUTH.ndjson"
+	if [ "$first" -le 1 ] && [ -z "${WORKLOADS:-}" ]; then
+		echo "Made by contrib/gen/pacerload/make-logs.sh with $("$go" version), GOMAXPROCS=2, ${secs}s runs." \
+			>"$out/go$v/NOTE"
+		: >"$out/go$v/TRUTH.ndjson"
+	fi
 	vers="$vers $v"
 done
 
-r=1
+r=$first
 while [ "$r" -le "$reps" ]; do
 	workloads | while read -r w args; do
+		case " ${WORKLOADS:-$w} " in *" $w "*) ;; *) continue ;; esac
+		procs=2
+		[ "$w" = F ] && procs=1
 		settings "$w" | while read -r s gogc lim; do
 			for v in $vers; do
 				name=$w.$s.r$r
@@ -81,12 +92,12 @@ while [ "$r" -le "$reps" ]; do
 					set -- GOGC="$gogc" GOMEMLIMIT="$lim"
 				fi
 				# shellcheck disable=SC2086 # ARGS split on purpose
-				env GODEBUG=gctrace=1 GOMAXPROCS=2 "$@" "$tmp/pacerload-$v" -secs "$secs" $args \
+				env GODEBUG=gctrace=1 GOMAXPROCS=$procs "$@" "$tmp/pacerload-$v" -secs "$secs" $args \
 					>"$tmp/truth" 2>"$tmp/log"
 				grep '^gc ' "$tmp/log" | gzip -n9 >"$out/go$v/$name.log.gz"
 				sed "s/^{/{\"name\":\"$name\",\"args\":\"$args\",/" "$tmp/truth" \
 					>>"$out/go$v/TRUTH.ndjson"
-				echo "$(date -u +%T) go$v $name: $* $args"
+				echo "$(date -u +%T) go$v $name: GOMAXPROCS=$procs $* $args"
 			done
 		done
 	done
