@@ -33,8 +33,8 @@
 /* Non-heap memory the memory limit counts and no trace shows (fragmentation
  * of partly free spans, heap metadata, the runtime's own structures): a
  * share of the heap plus a fixed part, calibrated once on the limit - goal
- * of the recorded runs of tests/data/gctrace/whatif (8 workloads x limits
- * per Go version). Go 1.22 put the heap bitmap of larger objects in
+ * of the first recorded runs of tests/data/gctrace/whatif (workloads A-D,
+ * tight and off limits, per Go version; 1.23 agreed with 1.22). Go 1.22 put the heap bitmap of larger objects in
  * headers, which shows as less overhead. */
 #define NONHEAP_RATIO_119 0.05
 #define NONHEAP_FIXED_119 (11 * MIB)
@@ -938,8 +938,8 @@ int gomem_pacer_model_predict(const gomem_pacer_model *m, const gomem_pacer_conf
 				    sens_count * sens_count);
 	out->peak_error_pct = 100 * sqrt(0.03 * 0.03 + sens_peak * sens_peak + regular * regular / 4);
 	/* GC CPU depends on the host's load as much as on the workload: on
-	 * the recorded runs half the predictions were off by 31 to 54 %, a
-	 * few by 90 to 140 % (more where a limit binds: assists). */
+	 * the recorded runs the predictions were off by 35 to 50 % on
+	 * average, a few by up to 170 % (more where a limit binds: assists). */
 	floor = out->limit_binds ? 0.75 : 0.5;
 	out->cpu_error_pct = 100 * sqrt(floor * floor + self * self + sens_count * sens_count);
 	if (out->thrash) {

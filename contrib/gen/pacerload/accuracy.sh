@@ -21,11 +21,12 @@ awk '
 	}
 	function range(a, b, fmt) { return a == b ? sprintf(fmt, a) : sprintf(fmt "..." fmt, a, b) }
 	END {
-		print ".Bl -column \"corpus-leak5\" \"go1.19\" \"nobind\" \"GCs real\" \"predicted\" \"+00..+00%\" \"peak real\" \"predicted\" \"+00..+00%\" -compact"
-		print ".It Sy workload Ta Sy Go Ta Sy setting Ta Sy GCs Ta Sy predicted Ta Sy error % Ta Sy peak MiB Ta Sy predicted Ta Sy error %"
+		print ".Bl -column \"corpus-leak5\" \"1.19\" \"gogc100\" \"000.0\" \"000.0...000.0\" \"+000...+000\" \"peak\" \"000...000\" \"+00...+00\" -compact"
+		print ".It Sy work Ta Sy Go Ta Sy setting Ta Sy GCs Ta Sy predicted Ta Sy err % Ta Sy peak Ta Sy predicted Ta Sy err %"
 		for (i = 1; i <= m; i++) {
 			k = order[i]; split(k, f, " ")
-			printf ".It %s Ta %s Ta %s Ta %.1f Ta %s Ta %s Ta %.0f Ta %s Ta %s\n", f[2], f[1], f[3], real[k],
+			go = f[1]; sub(/^go/, "", go); sub(/^corpus$/, "1.19", go); sub(/^corpus/, "", go)
+			printf ".It %s Ta %s Ta %s Ta %.1f Ta %s Ta %s Ta %.0f Ta %s Ta %s\n", f[2], go, f[3], real[k],
 				range(min_p[k], max_p[k], "%.1f"), range(min_e[k], max_e[k], "%+.0f"), realp[k],
 				range(min_pp[k], max_pp[k], "%.0f"), range(min_pe[k], max_pe[k], "%+.0f")
 		}
