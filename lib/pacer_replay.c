@@ -34,8 +34,9 @@
  * of partly free spans, heap metadata, the runtime's own structures): a
  * share of the heap plus a fixed part, calibrated once on the limit - goal
  * of the first recorded runs of tests/data/gctrace/whatif (workloads A-D,
- * tight and off limits, per Go version; 1.23 agreed with 1.22). Go 1.22 put the heap bitmap of larger objects in
- * headers, which shows as less overhead. */
+ * tight and off limits, per Go version; 1.23 agreed with 1.22). Go 1.22
+ * put the heap bitmap of larger objects in headers, which shows as less
+ * overhead. */
 #define NONHEAP_RATIO_119 0.05
 #define NONHEAP_FIXED_119 (11 * MIB)
 #define NONHEAP_RATIO_122 0.03
