@@ -21,7 +21,7 @@
 
 enum {
 	OPT_EVENTS = OPT_TOOL_BASE, OPT_SCAV, OPT_FOLLOW, OPT_FROM_END, OPT_EVERY, OPT_WINDOW,
-	OPT_OPENMETRICS
+	OPT_OPENMETRICS, OPT_WHATIF, OPT_GO
 };
 
 static const cli_option options[] = {
@@ -36,6 +36,10 @@ static const cli_option options[] = {
 	{"every", 0, "DURATION", OPT_EVERY, "with --follow: print the summary every DURATION"},
 	{"window", 0, "DURATION", OPT_WINDOW, "with --follow: summarise the last DURATION of each run\n"
 					      "(default 10m)"},
+	{"whatif", 0, "SETTINGS", OPT_WHATIF, "predict GC count, peak heap and GC CPU under other\n"
+					      "settings: 'GOGC=50;GOGC=200;GOMEMLIMIT=1GiB' (one FILE)"},
+	{"go", 0, "VERSION", OPT_GO, "with --whatif: the pacer of Go VERSION (1.19 ... ;\n"
+				     "default 1.21, the memory-limit headroom changed there)"},
 	{"output", 'o', "FILE", OPT_OUTPUT, "write to FILE instead of standard output (standard\n"
 					    "error with -- COMMAND)"},
 	{"no-color", 0, NULL, OPT_NO_COLOR, "no colour even on a terminal (so does NO_COLOR)"},
@@ -65,6 +69,8 @@ struct config {
 	gomem_format format;
 	double every, window;
 	const char *output;
+	const char *whatif;
+	int go_minor;
 	gomem_source_options source;
 	char **files;
 	int nfiles;
@@ -109,6 +115,11 @@ static int parse_option(void *ctx, int id, const char *arg)
 		*(id == OPT_EVERY ? &c->every : &c->window) = secs;
 		break;
 	}
+	case OPT_WHATIF: c->whatif = arg; break;
+	case OPT_GO:
+		if (sscanf(arg, "1.%d", &c->go_minor) != 1 || c->go_minor < 5 || c->go_minor > 99)
+			return usage_error("--go: '%s' is not a Go version such as 1.22", arg);
+		break;
 	case OPT_OUTPUT: c->output = arg; break;
 	case OPT_NO_COLOR: c->no_color = 1; break;
 	case OPT_MAX_INPUT:
@@ -126,6 +137,11 @@ static int check_modes(struct config *c)
 	int streams = c->format == GOMEM_FORMAT_CSV || c->format == GOMEM_FORMAT_TSV ||
 		      c->format == GOMEM_FORMAT_NDJSON;
 
+	if (c->go_minor && !c->whatif)
+		return usage_error("%s", "--go goes with --whatif");
+	if (c->whatif && (c->events || c->follow || c->openmetrics || c->command || c->nfiles > 1))
+		return usage_error("%s", "--whatif reads one FILE: not with --events, --follow, "
+					 "--openmetrics or a COMMAND");
 	if (c->scav && !c->events)
 		return usage_error("%s", "--scav goes with --events");
 	if (c->openmetrics && (c->events || c->format_set))
@@ -1040,6 +1056,31 @@ static int run_child(const struct config *c, FILE *fp)
 	return child_status;
 }
 
+/* --whatif: the pacer model of libgomem fitted to one log, its report. */
+static int run_whatif(const struct config *c, FILE *fp)
+{
+	gomem_pacer_config cfg = GOMEM_PACER_CONFIG_INIT;
+	gomem_pacer_setting *s = NULL;
+	gomem_pacer_model *m = NULL;
+	gomem_error err = {0};
+	size_t n = 0;
+	int rc;
+
+	if (gomem_pacer_settings_parse(&s, &n, c->whatif, &err) != GOMEM_OK)
+		return usage_error("--whatif: %s", err.message);
+	if (c->go_minor)
+		cfg.go_minor = c->go_minor;
+	rc = gomem_pacer_model_read(&m, c->nfiles ? c->files[0] : "-", &c->source, &cfg, &err);
+	if (rc == GOMEM_OK)
+		rc = gomem_whatif_write(fp, c->nfiles ? c->files[0] : "<stdin>", m, s, n, c->format, &err);
+	if (rc != GOMEM_OK && !(rc == GOMEM_E_IO && errno == EPIPE))
+		cli_error_detail(&err);
+	output_gone |= rc == GOMEM_E_IO && errno == EPIPE;
+	gomem_pacer_model_free(m);
+	gomem_free(s);
+	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
+}
+
 int main(int argc, char **argv)
 {
 	gomem_source_options sdefaults = GOMEM_SOURCE_OPTIONS_INIT;
@@ -1066,6 +1107,8 @@ int main(int argc, char **argv)
 		status = run_child(&c, fp);
 	else if (c.follow)
 		status = run_follow(&c, fp);
+	else if (c.whatif)
+		status = run_whatif(&c, fp);
 	else
 		status = run_files(&c, fp);
 	if (output_gone)

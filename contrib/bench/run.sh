@@ -142,6 +142,7 @@ for f in before.pb.gz after.pb.gz before.txt after.txt heapsnap; do
 done
 
 sh "$srcdir/contrib/bench/gctrace-bench.sh" "$builddir" || exit $?
+sh "$srcdir/contrib/bench/whatif-bench.sh" "$builddir" || exit $?
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gomem-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

@@ -18,6 +18,7 @@ int allocsim_fuzz_one(const uint8_t *data, size_t size);
 int buildinfo_fuzz_one(const uint8_t *data, size_t size);
 int pclntab_fuzz_one(const uint8_t *data, size_t size);
 int layout_fuzz_one(const uint8_t *data, size_t size);
+int whatif_fuzz_one(const uint8_t *data, size_t size);
 
 static const struct {
 	const char *name;
@@ -32,6 +33,7 @@ static const struct {
 	{"buildinfo", buildinfo_fuzz_one},
 	{"pclntab", pclntab_fuzz_one},
 	{"layout", layout_fuzz_one},
+	{"whatif", whatif_fuzz_one},
 };
 
 static int run_file(int (*run)(const uint8_t *, size_t), const char *path)

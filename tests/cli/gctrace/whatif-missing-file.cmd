@@ -1,0 +1,1 @@
+gomem gctrace --whatif GOGC=50 tests/data/gctrace/whatif/no-such.log

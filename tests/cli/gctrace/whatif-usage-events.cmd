@@ -1,0 +1,1 @@
+gomem gctrace --whatif GOGC=50 --events tests/data/gctrace/whatif/go1.19/A.gogc100.r1.log.gz
