@@ -16,7 +16,7 @@
 
 enum {
 	OPT_DIFF = OPT_TOOL_BASE, OPT_FULL, OPT_STATE, OPT_MATCH, OPT_EXCLUDE, OPT_MIN_COUNT,
-	OPT_MIN_WAIT, OPT_SIMILARITY, OPT_TOP, OPT_FAIL_ABOVE, OPT_HEADER, OPT_TIMEOUT,
+	OPT_MIN_WAIT, OPT_SIMILARITY, OPT_TOP, OPT_FAIL_ABOVE,
 	OPT_BINARY
 };
 
@@ -67,7 +67,6 @@ static const cli_tool tool = {
 };
 
 #define MAX_STATES 64
-#define MAX_HEADERS 32
 
 struct config {
 	int diff, full, no_color, top_set;
@@ -81,7 +80,7 @@ struct config {
 	int fail_set;
 	uint64_t fail_above;
 	gomem_source_options source;
-	const char *headers[MAX_HEADERS];
+	const char *headers[CLI_MAX_HEADERS];
 	const char *inputs[2];
 	int ninputs;
 };
@@ -181,24 +180,11 @@ static int parse_option(void *ctx, int id, const char *arg)
 		c->fail_above = n;
 		c->fail_set = 1;
 		break;
-	case OPT_MAX_INPUT:
-		if (gomem_parse_size(&n, arg) != GOMEM_OK || n == 0)
-			return usage_error("--max-input: '%s' is not a size", arg);
-		c->source.max_input = n;
-		break;
-	case OPT_HEADER:
-		if (c->source.nheaders == MAX_HEADERS)
-			return usage_error("--header: at most %d (got '%s')", MAX_HEADERS, arg);
-		if (strchr(arg, ':') == NULL)
-			return usage_error("--header: '%s' is not 'Name: value'", arg);
-		c->headers[c->source.nheaders++] = arg;
-		break;
-	case OPT_TIMEOUT:
-		if (gomem_parse_duration(&secs, arg) != GOMEM_OK || secs > 1e9)
-			return usage_error("--timeout: '%s' is not a duration", arg);
-		c->source.timeout_ms = (long)(secs * 1000);
-		break;
-	default: return EXIT_TROUBLE;
+	default: {
+		int st = cli_input_option(&tool, &c->source, c->headers, id, arg);
+
+		return st == CLI_NOT_INPUT_OPTION ? EXIT_TROUBLE : st;
+	}
 	}
 	return EXIT_OK;
 }

@@ -15,7 +15,7 @@
 #include "gomem.h"
 
 enum {
-	OPT_MEMSTATS = OPT_TOOL_BASE, OPT_GO, OPT_SCAN, OPT_TOP, OPT_HEADER, OPT_TIMEOUT
+	OPT_MEMSTATS = OPT_TOOL_BASE, OPT_GO, OPT_SCAN, OPT_TOP
 };
 
 static const cli_option options[] = {
@@ -48,7 +48,6 @@ static const cli_tool tool = {
 	"See gomem-heap(1) for the model, its assumptions and the columns.\n"
 };
 
-#define MAX_HEADERS 32
 #define DEFAULT_TOP 10
 
 struct config {
@@ -59,7 +58,7 @@ struct config {
 	long top;
 	const char *memstats;
 	gomem_source_options source;
-	const char *headers[MAX_HEADERS];
+	const char *headers[CLI_MAX_HEADERS];
 	const char *profile;
 };
 
@@ -68,8 +67,6 @@ struct config {
 static int parse_option(void *ctx, int id, const char *arg)
 {
 	struct config *c = ctx;
-	uint64_t size;
-	double secs;
 
 	switch (id) {
 	case OPT_MEMSTATS: c->memstats = arg; break;
@@ -94,24 +91,11 @@ static int parse_option(void *ctx, int id, const char *arg)
 		break;
 	case OPT_OUTPUT: c->output = arg; break;
 	case OPT_NO_COLOR: c->no_color = 1; break;
-	case OPT_MAX_INPUT:
-		if (gomem_parse_size(&size, arg) || size == 0)
-			return usage_error("--max-input: '%s' is not a size", arg);
-		c->source.max_input = size;
-		break;
-	case OPT_HEADER:
-		if (c->source.nheaders == MAX_HEADERS)
-			return usage_error("--header: at most 32 (got '%s')", arg);
-		if (strchr(arg, ':') == NULL)
-			return usage_error("--header: '%s' is not 'Name: value'", arg);
-		c->headers[c->source.nheaders++] = arg;
-		break;
-	case OPT_TIMEOUT:
-		if (gomem_parse_duration(&secs, arg) || secs < 0)
-			return usage_error("--timeout: '%s' is not a duration", arg);
-		c->source.timeout_ms = (long)(secs * 1000);
-		break;
-	default: return EXIT_TROUBLE;
+	default: {
+		int st = cli_input_option(&tool, &c->source, c->headers, id, arg);
+
+		return st == CLI_NOT_INPUT_OPTION ? EXIT_TROUBLE : st;
+	}
 	}
 	return EXIT_OK;
 }

@@ -15,7 +15,7 @@
 
 enum {
 	OPT_SAMPLE = OPT_TOOL_BASE, OPT_BY, OPT_CUM, OPT_TOP, OPT_SORT, OPT_FOCUS, OPT_IGNORE,
-	OPT_MIN_DELTA, OPT_NORMALIZE, OPT_FAIL_ABOVE, OPT_HEADER, OPT_TIMEOUT, OPT_INTERVAL,
+	OPT_MIN_DELTA, OPT_NORMALIZE, OPT_FAIL_ABOVE, OPT_INTERVAL,
 	OPT_BINARY
 };
 
@@ -65,7 +65,6 @@ static const cli_tool tool = {
 	"See gomem-heapdiff(1) for the columns, formats and the sampling uncertainty.\n"
 };
 
-#define MAX_HEADERS 32
 
 struct config {
 	gomem_heapdiff_options diff;
@@ -78,7 +77,7 @@ struct config {
 	double limit;          /* --fail-above: bytes or objects, or a percent */
 	int limit_is_percent;
 	gomem_source_options source;
-	const char *headers[MAX_HEADERS];
+	const char *headers[CLI_MAX_HEADERS];
 	double interval;
 	const char *binary;    /* --binary: symbolize address-only profiles */
 	const char *base, *newp;
@@ -166,30 +165,17 @@ static int parse_option(void *ctx, int id, const char *arg)
 			return usage_error("--fail-above: '%s' is not a size, a count or a percent", arg);
 		c->fail_above = arg;
 		break;
-	case OPT_MAX_INPUT:
-		if (gomem_parse_size(&size, arg) || size == 0)
-			return usage_error("--max-input: '%s' is not a size", arg);
-		c->source.max_input = size;
-		break;
-	case OPT_HEADER:
-		if (c->source.nheaders == MAX_HEADERS)
-			return usage_error("--header: at most 32 (got '%s')", arg);
-		if (strchr(arg, ':') == NULL)
-			return usage_error("--header: '%s' is not 'Name: value'", arg);
-		c->headers[c->source.nheaders++] = arg;
-		break;
-	case OPT_TIMEOUT:
-		if (gomem_parse_duration(&secs, arg) || secs < 0)
-			return usage_error("--timeout: '%s' is not a duration", arg);
-		c->source.timeout_ms = (long)(secs * 1000);
-		break;
 	case OPT_INTERVAL:
 		if (gomem_parse_duration(&secs, arg) || secs <= 0)
 			return usage_error("--interval: '%s' is not a duration", arg);
 		c->interval = secs;
 		break;
 	case OPT_BINARY: c->binary = arg; break;
-	default: return EXIT_TROUBLE;
+	default: {
+		int st = cli_input_option(&tool, &c->source, c->headers, id, arg);
+
+		return st == CLI_NOT_INPUT_OPTION ? EXIT_TROUBLE : st;
+	}
 	}
 	return EXIT_OK;
 }

@@ -139,3 +139,32 @@ int cli_usage_error(const cli_tool *tool, const char *fmt, ...)
 	cli_hintf("try 'gomem %s --help'", tool->name);
 	return EXIT_TROUBLE;
 }
+
+int cli_input_option(const cli_tool *tool, gomem_source_options *so, const char **headers, int id,
+		     const char *arg)
+{
+	uint64_t size;
+	double secs;
+
+	switch (id) {
+	case OPT_MAX_INPUT:
+		if (gomem_parse_size(&size, arg) != GOMEM_OK || size == 0)
+			return cli_usage_error(tool, "--max-input: '%s' is not a size", arg);
+		so->max_input = size;
+		return EXIT_OK;
+	case OPT_HEADER:
+		if (so->nheaders == CLI_MAX_HEADERS)
+			return cli_usage_error(tool, "--header: at most %d (got '%s')", CLI_MAX_HEADERS, arg);
+		if (strchr(arg, ':') == NULL)
+			return cli_usage_error(tool, "--header: '%s' is not 'Name: value'", arg);
+		headers[so->nheaders++] = arg;
+		return EXIT_OK;
+	case OPT_TIMEOUT:
+		if (gomem_parse_duration(&secs, arg) != GOMEM_OK || secs < 0 || secs > 1e9)
+			return cli_usage_error(tool, "--timeout: '%s' is not a duration", arg);
+		so->timeout_ms = (long)(secs * 1000);
+		return EXIT_OK;
+	default:
+		return CLI_NOT_INPUT_OPTION;
+	}
+}

@@ -7,6 +7,8 @@
 
 #include <stdio.h>
 
+#include "gomem/source.h"
+
 typedef struct cli_option {
 	const char *long_name;
 	int short_name;       /* 0 when the option has no short form */
@@ -31,6 +33,8 @@ enum {
 	OPT_FORMAT = 256,
 	OPT_NO_COLOR,
 	OPT_MAX_INPUT,
+	OPT_HEADER,
+	OPT_TIMEOUT,
 	OPT_TOOL_BASE = 300   /* first id for a tool's own long-only options */
 };
 
@@ -53,6 +57,15 @@ int cli_parse(const cli_tool *tool, int argc, char **argv,
  * without "--") and *argc is cut at "--", so that COMMAND's own options stay
  * its own. EXIT_TROUBLE (reported) when "--" ends the line. */
 int cli_split_command(const cli_tool *tool, int *argc, char **argv, char ***command);
+/* The input options of the tools that read profiles and dumps, maybe over
+ * HTTP: --max-input, --header (repeatable; kept in HEADERS, which has
+ * CLI_MAX_HEADERS slots, and counted in SO->nheaders) and --timeout.
+ * Returns EXIT_OK, the status of a usage error (reported), or
+ * CLI_NOT_INPUT_OPTION when ID is none of them. */
+#define CLI_MAX_HEADERS 32
+#define CLI_NOT_INPUT_OPTION (-1)
+int cli_input_option(const cli_tool *tool, gomem_source_options *so, const char **headers, int id,
+		     const char *arg);
 /* Reports a usage error and the "try --help" hint; returns EXIT_TROUBLE. */
 int cli_usage_error(const cli_tool *tool, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
