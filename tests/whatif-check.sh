@@ -39,7 +39,7 @@ not_ok() { fail=$((fail + 1)); echo "FAIL $*"; }
 # and why).
 EXCEPTIONS='
 corpus corpus gogc50 gc 16
-corpus corpus-leak5 tight gc 95
+corpus corpus-leak5 tight gc 56
 go1.19 A gogc50 gc 13
 go1.19 A gogc50 peak 15
 go1.19 A loose gc 13
