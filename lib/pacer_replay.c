@@ -51,6 +51,7 @@ struct cycle {
 	double cpu;               /* non-idle GC CPU: STW phases, assists, background */
 	double idle;              /* idle mark workers' CPU */
 	double live;              /* live heap at the start: h2 less what was allocated black */
+	double runway;            /* (goal - h0) over the marked heap before; NAN when not steady */
 	int forced;
 	int64_t gc;               /* its number: 1 is the first of the process */
 };
@@ -490,13 +491,16 @@ static void fit_costs(gomem_pacer_model *m, double *v)
 			cpu += m->c[i].idle;
 	m->work_s_per_byte = live > 0 ? cpu / live : 0;
 	k = 0;
+	m->c[0].runway = NAN;
 	for (size_t i = 1; i < m->n; i++) {
 		const struct cycle *c = &m->c[i], *p = &m->c[i - 1];
 		double low = p->h2 + (c->goal - p->h2) * 45 / 64;
 
+		m->c[i].runway = NAN;
 		if (!steady(m, i) || c->goal <= p->h2)
 			continue;
 		v[k++] = (c->goal - c->h0) / p->h2;
+		m->c[i].runway = v[k - 1] > 0 ? v[k - 1] : 0;
 		bound += c->h0 <= low + MIB;
 		high += c->h0 + MIB >= (double)gomem_pacer_trigger(as_bytes(c->goal), as_bytes(p->h2), 0, 0);
 	}
@@ -719,7 +723,7 @@ struct sim {
 	const struct knobs *k;
 	double t;                 /* end of the last mark */
 	double last_start, next_start; /* the last cycle's start in the span, the first past it */
-	size_t h_alloc, h_live, h_stacks, h_globals, h_cover; /* lookup hints */
+	size_t h_alloc, h_live, h_stacks, h_globals, h_cover, h_runway; /* lookup hints */
 	double deferred;          /* allocation of the last mark's time that comes after it */
 	double marked, last_h1;
 	double count, peak, cpu;
@@ -762,6 +766,17 @@ static double sim_trigger(struct sim *s, double *goal, int *limited)
 	uint64_t marked = as_bytes(s->marked);
 	double ratio = s->k->runway == 1 ? m->fit.runway_ratio
 			: m->runway_bound ? m->runway_alt : m->fit.runway_ratio * s->k->runway;
+
+	/* The runway the log's pacer gave at that moment, as the mark speed
+	 * (sim_mark): its cons/mark estimate moves from cycle to cycle with
+	 * the host's load and the program's phase, and the peak heap is the
+	 * largest of the cycles, not the median one's. */
+	if (m->fit.runway_ratio > 0 && s->k->runway == 1) {
+		const struct cycle *c = cycle_covering(m, s->t, &s->h_runway);
+
+		if (isfinite(c->runway))
+			ratio = c->runway;
+	}
 
 	uint64_t g = gomem_pacer_goal(s->cfg, marked, as_bytes(stacks), as_bytes(globals),
 				      as_bytes(nonheap), marked + (uint64_t)MIB, UINT64_MAX, limited);
