@@ -16,8 +16,8 @@
 enum { OPT_GO = OPT_TOOL_BASE };
 
 static const cli_option options[] = {
-	{"go", 0, "VERSION", OPT_GO, "the Go release to model (1.19 or later; default: the\n"
-				     "newest known)"},
+	{"go", 0, "VERSION", OPT_GO, "the Go release to model (1.19 or later), or a Go binary\n"
+				     "built with it (default: the newest known)"},
 	{"format", 0, "FMT", OPT_FORMAT, "table (default), csv, tsv, json or ndjson"},
 	{"output", 'o', "FILE", OPT_OUTPUT, "write to FILE instead of standard output"},
 	{"no-color", 0, NULL, OPT_NO_COLOR, "no colour even on a terminal (so does NO_COLOR)"},
@@ -56,13 +56,13 @@ struct config {
 static int parse_option(void *ctx, int id, const char *arg)
 {
 	struct config *c = ctx;
-	int minor;
+	int minor, st;
 	uint64_t size;
 
 	switch (id) {
 	case OPT_GO:
-		if (gomem_go_version_minor(arg, &minor) != GOMEM_OK)
-			return usage_error("--go: '%s' is not a Go version like 1.22", arg);
+		if ((st = cli_go_option(&tool, arg, &minor)) != EXIT_OK)
+			return st;
 		c->t = gomem_sizeclass_for(minor);
 		if (!c->t)
 			return usage_error("--go: %s is older than Go 1.19, which the tables start at", arg);

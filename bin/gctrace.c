@@ -38,7 +38,8 @@ static const cli_option options[] = {
 					      "(default 10m)"},
 	{"whatif", 0, "SETTINGS", OPT_WHATIF, "predict GC count, peak heap and GC CPU under other\n"
 					      "settings: 'GOGC=50;GOGC=200;GOMEMLIMIT=1GiB' (one FILE)"},
-	{"go", 0, "VERSION", OPT_GO, "with --whatif: the pacer of Go VERSION (1.19 ... ;\n"
+	{"go", 0, "VERSION", OPT_GO, "with --whatif: the pacer of Go VERSION (1.19 ..., or a Go\n"
+				     "binary built with it;\n"
 				     "default 1.21, the memory-limit headroom changed there)"},
 	{"output", 'o', "FILE", OPT_OUTPUT, "write to FILE instead of standard output (standard\n"
 					    "error with -- COMMAND)"},
@@ -116,10 +117,15 @@ static int parse_option(void *ctx, int id, const char *arg)
 		break;
 	}
 	case OPT_WHATIF: c->whatif = arg; break;
-	case OPT_GO:
-		if (sscanf(arg, "1.%d", &c->go_minor) != 1 || c->go_minor < 5 || c->go_minor > 99)
+	case OPT_GO: {
+		int st = cli_go_option(&tool, arg, &c->go_minor);
+
+		if (st != EXIT_OK)
+			return st;
+		if (c->go_minor < 5 || c->go_minor > 99)
 			return usage_error("--go: '%s' is not a Go version such as 1.22", arg);
 		break;
+	}
 	case OPT_OUTPUT: c->output = arg; break;
 	case OPT_NO_COLOR: c->no_color = 1; break;
 	case OPT_MAX_INPUT:

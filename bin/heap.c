@@ -21,7 +21,8 @@ enum {
 static const cli_option options[] = {
 	{"memstats", 0, "FILE", OPT_MEMSTATS, "take MemStats from FILE, a legacy (debug=1) profile or a\n"
 					      "URL (for a .pb.gz PROFILE, which has none)"},
-	{"go", 0, "VERSION", OPT_GO, "size classes of Go VERSION (default: the newest known)"},
+	{"go", 0, "VERSION", OPT_GO, "size classes of Go VERSION, or of the release that built a\n"
+					  "Go binary (default: the newest known)"},
 	{"scan", 0, NULL, OPT_SCAN, "assume objects hold pointers (Go 1.22+ malloc headers);\n"
 				    "by default they are taken as pointer-free"},
 	{"top", 0, "N", OPT_TOP, "sites by round-up shown (default 10); 0 shows all"},
@@ -70,11 +71,15 @@ static int parse_option(void *ctx, int id, const char *arg)
 
 	switch (id) {
 	case OPT_MEMSTATS: c->memstats = arg; break;
-	case OPT_GO:
-		if (gomem_go_version_minor(arg, &c->explain.go_minor) != GOMEM_OK ||
-		    !gomem_sizeclass_for(c->explain.go_minor))
+	case OPT_GO: {
+		int st = cli_go_option(&tool, arg, &c->explain.go_minor);
+
+		if (st != EXIT_OK)
+			return st;
+		if (!gomem_sizeclass_for(c->explain.go_minor))
 			return usage_error("--go: '%s' is not a Go release from 1.19 on", arg);
 		break;
+	}
 	case OPT_SCAN: c->explain.scan = 1; break;
 	case OPT_TOP: {
 		char *end;

@@ -15,7 +15,8 @@
 enum { OPT_GO = OPT_TOOL_BASE, OPT_SCAN, OPT_TABLE };
 
 static const cli_option options[] = {
-	{"go", 0, "VERSION", OPT_GO, "the Go release (1.19 or later; default: the newest known)"},
+	{"go", 0, "VERSION", OPT_GO, "the Go release (1.19 or later), or a Go binary built with it\n"
+					     "(default: the newest known)"},
 	{"scan", 0, NULL, OPT_SCAN, "pointerful objects (the GC scans them; Go 1.22+ adds an\n"
 				    "8-byte malloc header over 512 B); default: pointer-free"},
 	{"table", 0, NULL, OPT_TABLE, "print the release's size-class table instead"},
@@ -51,12 +52,12 @@ struct config {
 static int parse_option(void *ctx, int id, const char *arg)
 {
 	struct config *c = ctx;
-	int minor;
+	int minor, st;
 
 	switch (id) {
 	case OPT_GO:
-		if (gomem_go_version_minor(arg, &minor) != GOMEM_OK)
-			return usage_error("--go: '%s' is not a Go version like 1.22", arg);
+		if ((st = cli_go_option(&tool, arg, &minor)) != EXIT_OK)
+			return st;
 		c->t = gomem_sizeclass_for(minor);
 		if (!c->t)
 			return usage_error("--go: %s is older than Go 1.19, which the tables start at", arg);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gomem.h"
 #include "msg.h"
@@ -167,4 +168,29 @@ int cli_input_option(const cli_tool *tool, gomem_source_options *so, const char 
 	default:
 		return CLI_NOT_INPUT_OPTION;
 	}
+}
+
+int cli_go_option(const cli_tool *tool, const char *arg, int *minor)
+{
+	gomem_binary *bin = NULL;
+	gomem_buildinfo *bi = NULL;
+	gomem_error err = {0};
+	int status = EXIT_TROUBLE;
+
+	if (gomem_go_version_minor(arg, minor) == GOMEM_OK)
+		return EXIT_OK;
+	if (access(arg, F_OK) != 0)
+		return cli_usage_error(tool, "--go: '%s' is not a Go version like 1.22, nor a Go binary",
+				       arg);
+	if (gomem_binary_open(arg, &bin, &err) != GOMEM_OK)
+		cli_error_detail(&err);
+	else if (gomem_buildinfo_read(&bi, bin) != GOMEM_OK)
+		cli_error_detail(gomem_binary_error(bin));
+	else if (gomem_go_version_minor(bi->go_version, minor) != GOMEM_OK)
+		cli_errorf("--go: %s: its build info names no Go 1.x release ('%s')", arg, bi->go_version);
+	else
+		status = EXIT_OK;
+	gomem_buildinfo_free(bi);
+	gomem_binary_free(bin);
+	return status;
 }

@@ -66,6 +66,10 @@ int cli_split_command(const cli_tool *tool, int *argc, char **argv, char ***comm
 #define CLI_NOT_INPUT_OPTION (-1)
 int cli_input_option(const cli_tool *tool, gomem_source_options *so, const char **headers, int id,
 		     const char *arg);
+/* --go: a Go release ("1.22", "go1.22.3") or the path of a Go binary, whose
+ * build info names the release it was built with. *MINOR gets 22 for Go
+ * 1.22. Returns EXIT_OK or the status of a usage error (reported). */
+int cli_go_option(const cli_tool *tool, const char *arg, int *minor);
 /* Reports a usage error and the "try --help" hint; returns EXIT_TROUBLE. */
 int cli_usage_error(const cli_tool *tool, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
