@@ -228,17 +228,18 @@ static int load(gomem_escape_set **out, const char *path, const struct config *c
  * the parser then reads. */
 static int run_compiler(gomem_escape_set **out, const struct config *c)
 {
-	char tmpl[] = "/tmp/gomem-escape.XXXXXX";
+	char tmpl[PATH_MAX];
 	char cache[PATH_MAX], log[PATH_MAX], cmd[PATH_MAX + 16];
-	const char *go = getenv("GO");
+	const char *go = getenv("GO"), *tmpdir = getenv("TMPDIR");
 	char *argv[256];
 	size_t n = 0;
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
 	int status = 0, rc, fd;
-	char *dir = mkdtemp(tmpl);
+	char *dir;
 
-	if (!dir) {
+	snprintf(tmpl, sizeof(tmpl), "%s/gomem-escape.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!(dir = mkdtemp(tmpl))) {
 		cli_errorf("cannot make a temporary directory: %s", strerror(errno));
 		return EXIT_TROUBLE;
 	}
