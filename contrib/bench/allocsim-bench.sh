@@ -33,9 +33,8 @@ die() {
 	exit 2
 }
 [ -x "$gomem" ] || die "$gomem is not built (make all)"
-timebin=/usr/bin/time
-"$timebin" -f '%U' true >/dev/null 2>&1 ||
-	die "GNU time is needed at $timebin (Debian/Ubuntu: apt-get install time)"
+. "$(dirname "$0")/measure.sh"
+bench_need_time
 
 in=$data/bench.stream
 stamp="v1 $events"
@@ -71,7 +70,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/allocsim-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 2' HUP INT TERM
 
-. "$(dirname "$0")/measure.sh"
 
 measure "$gomem" "$in"
 lines=$(grep -c . "$in")

@@ -32,14 +32,10 @@ die() {
 	exit 2
 }
 [ -x "$gomem" ] || die "$gomem is not built (make all)"
-timebin=/usr/bin/time
-"$timebin" -f '%U' true >/dev/null 2>&1 ||
-	die "GNU time is needed at $timebin (Debian/Ubuntu: apt-get install time)"
+. "$(dirname "$0")/measure.sh"
+bench_need_time
 
-go=${BENCH_GO:-}
-[ -n "$go" ] || go=$(command -v go 2>/dev/null || true)
-[ -n "$go" ] || go=$(ls -d /usr/lib/go-1.*/bin/go 2>/dev/null | sort -V | tail -n 1)
-[ -n "$go" ] && [ -x "$go" ] || die "no Go toolchain (set BENCH_GO)"
+bench_go
 
 GOPROXY=off GOTOOLCHAIN=local GOFLAGS= GOWORK=off
 export GOPROXY GOTOOLCHAIN GOFLAGS GOWORK
@@ -104,7 +100,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/layout-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 2' HUP INT TERM
 
-. "$(dirname "$0")/measure.sh"
 
 size=$(wc -c <"$bin" | tr -d ' ')
 structs=$("$gomem" --all --format csv "$bin" | tail -n +2 | wc -l | tr -d ' ')

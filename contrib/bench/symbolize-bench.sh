@@ -33,9 +33,8 @@ die() {
 	exit 2
 }
 [ -x "$gomem" ] || die "$gomem is not built (make all)"
-timebin=/usr/bin/time
-"$timebin" -f '%U' true >/dev/null 2>&1 ||
-	die "GNU time is needed at $timebin (Debian/Ubuntu: apt-get install time)"
+. "$(dirname "$0")/measure.sh"
+bench_need_time
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/symbolize-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -43,10 +42,7 @@ trap 'exit 2' HUP INT TERM
 
 bin=${BENCH_BINARY:-}
 if [ -z "$bin" ]; then
-	go=${BENCH_GO:-}
-	[ -n "$go" ] || go=$(command -v go 2>/dev/null || true)
-	[ -n "$go" ] || go=$(ls -d /usr/lib/go-1.*/bin/go 2>/dev/null | sort -V | tail -n 1)
-	[ -n "$go" ] && [ -x "$go" ] || die "no Go toolchain (set BENCH_GO or BENCH_BINARY)"
+	bench_go BENCH_BINARY
 	stamp=$("$go" version)
 	if [ "$(cat "$data/STAMP" 2>/dev/null || true)" != "$stamp" ] || [ ! -x "$data/binsym.default" ]; then
 		echo "symbolize-bench: building contrib/gen/binsym with $stamp"
@@ -64,7 +60,6 @@ set -- $(LC_ALL=C readelf -SW "$bin" | awk '{ for (i = 1; i < NF; i++) if ($i ==
 awk -v s="$((0x$1))" -v n="$((0x$2))" -v k="$npcs" \
 	'BEGIN { srand(7); for (i = 0; i < k; i++) printf "0x%x\n", s + int(rand() * n) }' >"$tmp/pcs"
 
-. "$(dirname "$0")/measure.sh"
 
 missed=0
 sources=pclntab

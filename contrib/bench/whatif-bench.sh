@@ -32,9 +32,9 @@ die() {
 	exit 2
 }
 [ -x "$gomem" ] || die "$gomem is not built (make all)"
-timebin=/usr/bin/time
-"$timebin" -f '%U' true >/dev/null 2>&1 ||
-	die "GNU time is needed at $timebin (Debian/Ubuntu: apt-get install time)"
+# shellcheck source=contrib/bench/measure.sh
+. "$srcdir/contrib/bench/measure.sh"
+bench_need_time
 
 log=$data/day.log
 if [ ! -s "$log" ]; then
@@ -58,8 +58,6 @@ n=$(grep -c '^gc ' "$log")
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/whatif-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 2' HUP INT TERM
-# shellcheck source=contrib/bench/measure.sh
-. "$srcdir/contrib/bench/measure.sh"
 
 measure "$gomem" --go 1.19 --whatif 'GOGC=50;GOGC=200;GOMEMLIMIT=1GiB' "$log"
 echo "whatif-bench: $n GCs ($(wc -c <"$log" | tr -d ' ') B), 3 scenarios: ${cpu}s CPU, $((rss / 1024)) MiB peak RSS (median of $runs)"
