@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "binary-internal.h"
+#include "binary/binary-internal.h"
 
 int pclntab_fuzz_one(const uint8_t *data, size_t size);
 

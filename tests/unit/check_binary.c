@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "binary-internal.h"
+#include "binary/binary-internal.h"
 #include "suites.h"
 
 /* ---- helpers -------------------------------------------------------------- */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "gomem-internal.h"
-#include "heapdiff-internal.h"
+#include "pprof/heapdiff-internal.h"
 #include "suites.h"
 
 static const char base_txt[] =

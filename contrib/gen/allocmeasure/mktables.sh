@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# mktables.sh — prints the C arrays of lib/sizeclass_tables.c from one Go
+# mktables.sh — prints the C arrays of lib/runtime/sizeclass_tables.c from one Go
 # release's runtime/sizeclasses.go (class_to_size, class_to_allocnpages).
 # Usage: sh mktables.sh /usr/share/go-1.23/src/runtime/sizeclasses.go
 # Run it for every release; when the arrays are equal (they are for 1.19,

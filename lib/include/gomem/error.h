@@ -13,7 +13,7 @@ extern "C" {
 #endif
 
 /* Error codes. Never renumber: scripts and bindings see these values.
- * When you add one, update gomem_strerror() in lib/error.c with it. */
+ * When you add one, update gomem_strerror() in lib/core/error.c with it. */
 typedef enum {
 	GOMEM_OK = 0,
 	GOMEM_E_NOMEM = -1,    /* out of memory */

@@ -333,7 +333,7 @@ GOMEM_API int gomem_escape_sarif_end(gomem_escape_sarif *w);
 
 /* Prints each source file holding records of S passing F, every line
  * numbered, with its escapes beside it as "// kind: message" (yellow with
- * COLOR), as an editor would. Files are found as lib/escape.c finds them for
+ * COLOR), as an editor would. Files are found as lib/escape/escape.c finds them for
  * function names: as printed, under SOURCE_DIR (NULL: "."), or by the tail
  * of the path under it. A file that cannot be read is listed without its
  * source, and MISSING (may be NULL) is told its path. */
