@@ -97,3 +97,12 @@ int allocsim_fuzz_one(const uint8_t *data, size_t size)
 	gomem_alloc_model_free(b);
 	return 0;
 }
+
+#ifdef GOMEM_LIBFUZZER
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return allocsim_fuzz_one(data, size);
+}
+#endif

@@ -36,3 +36,12 @@ int buildinfo_fuzz_one(const uint8_t *data, size_t size)
 	gomem_buildinfo_free(bi);
 	return 0;
 }
+
+#ifdef GOMEM_LIBFUZZER
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return buildinfo_fuzz_one(data, size);
+}
+#endif

@@ -73,3 +73,12 @@ int layout_fuzz_one(const uint8_t *data, size_t size)
 	gomem_binary_free(bin);
 	return 0;
 }
+
+#ifdef GOMEM_LIBFUZZER
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return layout_fuzz_one(data, size);
+}
+#endif

@@ -43,3 +43,12 @@ int pclntab_fuzz_one(const uint8_t *data, size_t size)
 	gomem_pclntab_find_entry(&t, "main.main");
 	return 0;
 }
+
+#ifdef GOMEM_LIBFUZZER
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return pclntab_fuzz_one(data, size);
+}
+#endif

@@ -108,3 +108,12 @@ int whatif_fuzz_one(const uint8_t *data, size_t size)
 	gomem_free(s);
 	return 0;
 }
+
+#ifdef GOMEM_LIBFUZZER
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return whatif_fuzz_one(data, size);
+}
+#endif
