@@ -108,7 +108,7 @@ static gomem_symsrc pick_source(gomem_symbolizer *s)
 	gomem_binary *bin = s->bin;
 	gomem_error keep = bin->err;
 
-	if (bin->dwarf != NULL && gomem_dwarfsym_new(&s->dwarf, bin) == GOMEM_OK)
+	if (gomem_dwarfsym_new(&s->dwarf, bin) == GOMEM_OK)
 		return GOMEM_SYMSRC_DWARF;
 	bin->err = keep;
 	return GOMEM_SYMSRC_PCLNTAB;
@@ -119,12 +119,8 @@ static int open_dwarf(gomem_symbolizer *s)
 	gomem_binary *bin = s->bin;
 	int rc;
 
-	if (s->dwarf == NULL) {
-		if (bin->dwarf == NULL)
-			return gomem_error_set(&bin->err, GOMEM_E_NOTFOUND, "no DWARF (built with -ldflags=-w?)");
-		if ((rc = gomem_dwarfsym_new(&s->dwarf, bin)) != GOMEM_OK)
-			return rc;
-	}
+	if (s->dwarf == NULL && (rc = gomem_dwarfsym_new(&s->dwarf, bin)) != GOMEM_OK)
+		return rc;
 	open_pclntab(s, NULL);
 	return GOMEM_OK;
 }

@@ -30,8 +30,9 @@ extern "C" {
 
 /* Where the answers come from. */
 typedef enum {
-	GOMEM_SYMSRC_AUTO = 0,   /* DWARF when the binary has usable DWARF, else .gopclntab
-				  * (both give the same answers on Go's binaries) */
+	GOMEM_SYMSRC_AUTO = 0,   /* DWARF when the binary has usable DWARF (its own or a
+				  * separate debug file's), else .gopclntab (both give the
+				  * same answers on Go's binaries) */
 	GOMEM_SYMSRC_DWARF = 1,
 	GOMEM_SYMSRC_PCLNTAB = 2
 } gomem_symsrc;
