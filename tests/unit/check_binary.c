@@ -9,7 +9,7 @@
  * profiles, a PIE-like load bias guessed; what opening holds in memory (a
  * cap on gzip'd and piped files and on inflated sections, DWARF read only
  * when asked for), sections whose ranges wrap, separate debug files found
- * by build ID. */
+ * by build ID, and the per-PC fallback from DWARF without lines. */
 #define _POSIX_C_SOURCE 200809L
 #include <fcntl.h>
 #include <stdio.h>
@@ -965,6 +965,42 @@ START_TEST(test_debug_file_by_build_id)
 }
 END_TEST
 
+/* A .debug_line that cannot be inflated: libdw opens the DWARF and has no
+ * line for any PC; AUTO answers from .gopclntab for those PCs, PC by PC. */
+START_TEST(test_symbolize_falls_back_per_pc)
+{
+	gomem_binary *bin = open_ok("tests/data/binary/malformed/dwarf-bad-line.elf");
+	gomem_symbolizer_options o = GOMEM_SYMBOLIZER_OPTIONS_INIT;
+	gomem_symbolizer *s = NULL;
+	const gomem_sym_frame *f;
+	size_t n;
+
+	ck_assert_int_eq(gomem_symbolizer_new(&s, bin, NULL), GOMEM_OK);
+	ck_assert_int_eq(gomem_symbolizer_source(s), GOMEM_SYMSRC_DWARF);
+	ck_assert_int_eq(gomem_symbolize_pc(s, 0x401009, &f, &n), GOMEM_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(f[0].function, "main.outer");
+	ck_assert_str_eq(f[0].file, "/src/b.go");
+	ck_assert_int_eq(f[0].line, 20);
+	/* A function DWARF does not know at all. */
+	ck_assert_int_eq(gomem_symbolize_pc(s, 0x401020, &f, &n), GOMEM_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(f[0].function, "main.G[...]");
+	gomem_symbolizer_free(s);
+	/* Asked for DWARF alone, DWARF's answer stands. */
+	o.source = GOMEM_SYMSRC_DWARF;
+	ck_assert_int_eq(gomem_symbolizer_new(&s, bin, &o), GOMEM_OK);
+	ck_assert_int_eq(gomem_symbolize_pc(s, 0x401009, &f, &n), GOMEM_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(f[0].file, "?");
+	ck_assert_int_eq(f[0].line, 0);
+	ck_assert_int_eq(gomem_symbolize_pc(s, 0x401020, &f, &n), GOMEM_OK);
+	ck_assert_uint_eq(n, 0);
+	gomem_symbolizer_free(s);
+	gomem_binary_free(bin);
+}
+END_TEST
+
 Suite *suite_binary(void)
 {
 	Suite *s = suite_create("binary");
@@ -1001,6 +1037,7 @@ Suite *suite_binary(void)
 	tcase_add_test(tc, test_symbolize_proto_dump);
 	tcase_add_test(tc, test_symbolize_guessed_bias);
 	tcase_add_test(tc, test_symbolizer_sources);
+	tcase_add_test(tc, test_symbolize_falls_back_per_pc);
 	suite_add_tcase(s, tc);
 	return s;
 }
