@@ -285,6 +285,8 @@ static int hold(gomem_binary *bin, size_t *cap, size_t *size, const unsigned cha
 {
 	size_t old = *size;
 
+	if (n == 0)
+		return GOMEM_OK; /* an inflate step with no output: the image may still be NULL */
 	if (n > bin->max_input - bin->held)
 		return gomem_error_at_byte(&bin->err, GOMEM_E_LIMIT, old,
 					   "%s past the limit of %llu bytes held in memory "
