@@ -22,9 +22,12 @@ static const cli_option options[] = {
 	{"annotate", 0, "FILE", OPT_ANNOTATE, "read a debug=1 goroutine or heap profile FILE ('-':\n"
 					      "standard input) and write it with the `#' lines the\n"
 					      "runtime prints, for records that carry only addresses"},
-	{"source", 0, "SRC", OPT_SOURCE, "auto (default: DWARF if present, else .gopclntab),\n"
-					 "dwarf or pclntab"},
+	{"source", 0, "SRC", OPT_SOURCE, "auto (default: DWARF if present, else .gopclntab; and\n"
+					 ".gopclntab for a PC DWARF has no line for), dwarf\n"
+					 "or pclntab"},
 	{"load-bias", 0, "ADDR", OPT_BIAS, "subtract ADDR (hex) from every PC: where a PIE was loaded"},
+	CLI_OPTION_DEBUG_DIR,
+	CLI_OPTION_BINARY_MAX_INPUT,
 	{"format", 0, "FMT", OPT_FORMAT, "text (default), table, csv, tsv, json or ndjson"},
 	{"output", 'o', "FILE", OPT_OUTPUT, "write to FILE instead of standard output"},
 	{"no-color", 0, NULL, OPT_NO_COLOR, "no colour even on a terminal (so does NO_COLOR)"},
@@ -37,11 +40,13 @@ static const cli_tool tool = {
 	"addr2line", "[OPTION]... BINARY [PC...]",
 	"Print, for each PC (hex; read from standard input when none is given), the\n"
 	"chain of inlined calls at it, innermost first, one \"function file:line\" line\n"
-	"per frame as the Go runtime prints them. DWARF is used when the binary has it,\n"
-	"else the runtime's own table (.gopclntab), which stripped binaries keep.",
+	"per frame as the Go runtime prints them. DWARF is used when the binary has it\n"
+	"(or a separate debug file found by build ID or .gnu_debuglink), else the\n"
+	"runtime's own table (.gopclntab), which stripped binaries keep.",
 	options,
 	"Exit status: 0 success (a PC in no function prints \"?? ?:0\"), 2 trouble (not a\n"
-	"Go binary, a PC that is not hex, bad usage).\n"
+	"Go binary, no DWARF with --source dwarf, a section over --max-input, a PC\n"
+	"that is not hex, bad usage).\n"
 	"Example: gomem addr2line -r ./server 0x4a1b2c 0x4a0f11\n"
 	"         gomem addr2line --annotate goroutines.txt ./server\n"
 	"See gomem-addr2line(1).\n"
@@ -51,6 +56,7 @@ struct config {
 	int text, no_color, return_addresses, addresses;
 	gomem_format format;
 	gomem_symbolizer_options sym;
+	gomem_binary_options bin;
 	const char *output;
 	const char *annotate;
 };
@@ -98,7 +104,11 @@ static int parse_option(void *ctx, int id, const char *arg)
 		break;
 	case OPT_OUTPUT: c->output = arg; break;
 	case OPT_NO_COLOR: c->no_color = 1; break;
-	default: return EXIT_TROUBLE;
+	default: {
+		int st = cli_binary_option(&tool, &c->bin, id, arg);
+
+		return st == CLI_NOT_INPUT_OPTION ? EXIT_TROUBLE : st;
+	}
 	}
 	return EXIT_OK;
 }
@@ -231,12 +241,15 @@ static int open_symbolizer(gomem_binary **bin, gomem_symbolizer **s, const char 
 {
 	gomem_error err = {0};
 
-	if (gomem_binary_open(path, bin, &err) != GOMEM_OK) {
+	if (gomem_binary_open_ext(bin, path, &c->bin, &err) != GOMEM_OK) {
 		cli_error_detail(&err);
 		return EXIT_TROUBLE;
 	}
 	if (gomem_symbolizer_new(s, *bin, &c->sym) != GOMEM_OK) {
 		cli_error_detail(gomem_binary_error(*bin));
+		if (c->sym.source == GOMEM_SYMSRC_DWARF && gomem_binary_debug_places(*bin)[0] &&
+		    gomem_binary_error(*bin)->code == GOMEM_E_NOTFOUND)
+			cli_hintf("looked for a separate debug file at: %s", gomem_binary_debug_places(*bin));
 		return EXIT_TROUBLE;
 	}
 	return EXIT_OK;
@@ -245,6 +258,7 @@ static int open_symbolizer(gomem_binary **bin, gomem_symbolizer **s, const char 
 int main(int argc, char **argv)
 {
 	gomem_symbolizer_options sdefaults = GOMEM_SYMBOLIZER_OPTIONS_INIT;
+	gomem_binary_options bdefaults = GOMEM_BINARY_OPTIONS_INIT;
 	gomem_table_options to = GOMEM_TABLE_OPTIONS_INIT;
 	struct config c = {0};
 	gomem_binary *bin = NULL;
@@ -255,6 +269,7 @@ int main(int argc, char **argv)
 	cli_set_name("gomem addr2line");
 	c.text = 1;
 	c.sym = sdefaults;
+	c.bin = bdefaults;
 	if ((status = cli_parse(&tool, argc, argv, parse_option, &c)) != EXIT_OK)
 		return status;
 	if (optind >= argc)

@@ -14,6 +14,7 @@ static const cli_option options[] = {
 	{"format", 0, "FMT", OPT_FORMAT, "text (default: the layout of `go version -m`), table,\n"
 					 "csv, tsv, json or ndjson"},
 	{"output", 'o', "FILE", OPT_OUTPUT, "write to FILE instead of standard output"},
+	CLI_OPTION_BINARY_MAX_INPUT,
 	{"no-color", 0, NULL, OPT_NO_COLOR, "no colour even on a terminal (so does NO_COLOR)"},
 	{"help", 'h', NULL, OPT_HELP, "show this help and exit"},
 	{"version", 'V', NULL, OPT_VERSION, "show the version and exit"},
@@ -26,7 +27,8 @@ static const cli_tool tool = {
 	"package and module, the dependencies and the build settings, as `go version -m`\n"
 	"prints them, or as rows (kind, name, value, sum, replacement) or JSON.",
 	options,
-	"Exit status: 0 success, 2 trouble (a file that is not a Go binary, bad usage).\n"
+	"Exit status: 0 success, 2 trouble (a file that is not a Go binary, a file or\n"
+	"section over --max-input, bad usage).\n"
 	"Example: gomem buildinfo --format json ./server\n"
 	"See gomem-buildinfo(1).\n"
 };
@@ -35,6 +37,7 @@ struct config {
 	int text, no_color;
 	gomem_format format;
 	const char *output;
+	gomem_binary_options bin;
 };
 
 static int parse_option(void *ctx, int id, const char *arg)
@@ -50,7 +53,11 @@ static int parse_option(void *ctx, int id, const char *arg)
 		break;
 	case OPT_OUTPUT: c->output = arg; break;
 	case OPT_NO_COLOR: c->no_color = 1; break;
-	default: return EXIT_TROUBLE;
+	default: {
+		int st = cli_binary_option(&tool, &c->bin, id, arg);
+
+		return st == CLI_NOT_INPUT_OPTION ? EXIT_TROUBLE : st;
+	}
 	}
 	return EXIT_OK;
 }
@@ -151,12 +158,13 @@ static int write_rows(gomem_table *t, const char *file, const gomem_buildinfo *b
 
 /* ---- main ----------------------------------------------------------------- */
 
-static int load(gomem_buildinfo **bi, const char *path)
+/* Build info needs no DWARF: none is read, however big it is. */
+static int load(gomem_buildinfo **bi, const char *path, const gomem_binary_options *opts)
 {
 	gomem_binary *bin = NULL;
 	gomem_error err = {0};
 
-	if (gomem_binary_open(path, &bin, &err) != GOMEM_OK) {
+	if (gomem_binary_open_ext(&bin, path, opts, &err) != GOMEM_OK) {
 		cli_error_detail(&err);
 		return EXIT_TROUBLE;
 	}
@@ -171,7 +179,7 @@ static int load(gomem_buildinfo **bi, const char *path)
 
 int main(int argc, char **argv)
 {
-	struct config c = {1, 0, GOMEM_FORMAT_TABLE, NULL};
+	struct config c = {1, 0, GOMEM_FORMAT_TABLE, NULL, GOMEM_BINARY_OPTIONS_INIT};
 	gomem_table_options to = GOMEM_TABLE_OPTIONS_INIT;
 	gomem_table *t = NULL;
 	int status = EXIT_OK;
@@ -194,7 +202,7 @@ int main(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		gomem_buildinfo *bi = NULL;
 
-		if (load(&bi, argv[i]) != EXIT_OK) {
+		if (load(&bi, argv[i], &c.bin) != EXIT_OK) {
 			status = EXIT_TROUBLE;
 			continue;
 		}

@@ -23,6 +23,8 @@ static const cli_option options[] = {
 				    "bytes the better field order saves"},
 	{"go-version", 0, "VERSION", OPT_GO_VERSION, "size classes of this Go release (1.19 .. 1.23)\n"
 						     "instead of the binary's own"},
+	CLI_OPTION_DEBUG_DIR,
+	CLI_OPTION_BINARY_MAX_INPUT,
 	{"format", 0, "FMT", OPT_FORMAT, "table (default), csv, tsv, json or ndjson"},
 	{"output", 'o', "FILE", OPT_OUTPUT, "write to FILE instead of standard output"},
 	{"no-color", 0, NULL, OPT_NO_COLOR, "no colour even on a terminal (so does NO_COLOR)"},
@@ -37,11 +39,12 @@ static const cli_tool tool = {
 	"(no source, no Go toolchain): each field's offset, size, alignment and the\n"
 	"padding after it; the struct's size and the bytes its size class costs; and\n"
 	"a better field order (fieldalignment's) with its size, size class and GC\n"
-	"pointer bytes. TYPE-REGEX is a POSIX extended regular expression matched\n"
+	"pointer bytes. DWARF split off the binary is found by build ID or\n"
+	".gnu_debuglink. TYPE-REGEX is a POSIX extended regular expression matched\n"
 	"against package-qualified names (net/http.Request); anchor it with ^...$.",
 	options,
-	"Exit status: 0 success, 2 trouble (not ELF, no Go DWARF, corrupt DWARF, no\n"
-	"struct matches, bad usage).\n"
+	"Exit status: 0 success, 2 trouble (not ELF, no Go DWARF, corrupt DWARF, a\n"
+	"section over --max-input, no struct matches, bad usage).\n"
 	"Example: gomem layout ./server '^main\\.'\n"
 	"See gomem-layout(1) for the columns and the JSON schema.\n"
 };
@@ -49,6 +52,7 @@ static const cli_tool tool = {
 struct config {
 	int all, no_color;
 	gomem_format format;
+	gomem_binary_options bin;
 	const char *go_version, *output, *binary, *pattern;
 };
 
@@ -74,7 +78,11 @@ static int parse_option(void *ctx, int id, const char *arg)
 		break;
 	case OPT_OUTPUT: c->output = arg; break;
 	case OPT_NO_COLOR: c->no_color = 1; break;
-	default: return EXIT_TROUBLE;
+	default: {
+		int st = cli_binary_option(&tool, &c->bin, id, arg);
+
+		return st == CLI_NOT_INPUT_OPTION ? EXIT_TROUBLE : st;
+	}
 	}
 	return EXIT_OK;
 }
@@ -437,9 +445,11 @@ static int load(gomem_binary **bin, gomem_layout **l, const struct config *c)
 	gomem_error err = {0};
 
 	opts.go_version = c->go_version;
-	if (gomem_binary_open(c->binary, bin, &err) != GOMEM_OK ||
+	if (gomem_binary_open_ext(bin, c->binary, &c->bin, &err) != GOMEM_OK ||
 	    gomem_layout_read(l, *bin, &opts, &err) != GOMEM_OK) {
 		cli_error_detail(&err);
+		if (*bin != NULL && gomem_binary_debug_places(*bin)[0] && err.code == GOMEM_E_NOTFOUND)
+			cli_hintf("looked for a separate debug file at: %s", gomem_binary_debug_places(*bin));
 		return EXIT_TROUBLE;
 	}
 	return EXIT_OK;
@@ -454,10 +464,12 @@ int main(int argc, char **argv)
 	size_t n = 0;
 	int status;
 	FILE *fp;
+	gomem_binary_options bdefaults = GOMEM_BINARY_OPTIONS_INIT;
 
 	cli_set_name("gomem layout");
 	memset(&c, 0, sizeof(c));
 	c.format = GOMEM_FORMAT_TABLE;
+	c.bin = bdefaults;
 	if ((status = parse_args(&c, argc, argv)) != EXIT_OK)
 		return status;
 	if ((status = load(&bin, &l, &c)) != EXIT_OK ||

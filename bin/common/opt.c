@@ -170,6 +170,26 @@ int cli_input_option(const cli_tool *tool, gomem_source_options *so, const char 
 	}
 }
 
+int cli_binary_option(const cli_tool *tool, gomem_binary_options *bo, int id, const char *arg)
+{
+	gomem_source_options so = GOMEM_SOURCE_OPTIONS_INIT;
+	int status;
+
+	switch (id) {
+	case OPT_MAX_INPUT: /* parsed as every tool parses it */
+		if ((status = cli_input_option(tool, &so, NULL, id, arg)) == EXIT_OK)
+			bo->max_input = so.max_input;
+		return status;
+	case OPT_DEBUG_DIR:
+		if (arg[0] == '\0')
+			return cli_usage_error(tool, "%s", "--debug-dir: an empty directory name");
+		bo->debug_dir = arg;
+		return EXIT_OK;
+	default:
+		return CLI_NOT_INPUT_OPTION;
+	}
+}
+
 int cli_go_option(const cli_tool *tool, const char *arg, int *minor)
 {
 	gomem_binary *bin = NULL;

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "gomem/binary.h"
 #include "gomem/source.h"
 
 typedef struct cli_option {
@@ -66,6 +67,19 @@ int cli_split_command(const cli_tool *tool, int *argc, char **argv, char ***comm
 #define CLI_NOT_INPUT_OPTION (-1)
 int cli_input_option(const cli_tool *tool, gomem_source_options *so, const char **headers, int id,
 		     const char *arg);
+/* The options of the tools that open Go binaries (buildinfo, addr2line,
+ * layout): --max-input, the cap on what is held in memory (a gzip'd or piped
+ * binary, compressed sections inflated), and --debug-dir, where separate
+ * debug files are looked for. Returns EXIT_OK, the status of a usage error
+ * (reported), or CLI_NOT_INPUT_OPTION when ID is neither. */
+enum { OPT_DEBUG_DIR = OPT_TOOL_BASE - 1 };
+#define CLI_OPTION_BINARY_MAX_INPUT \
+	{"max-input", 0, "SIZE", OPT_MAX_INPUT, "hold at most SIZE in memory: a gzip'd or piped\n" \
+						"binary, compressed sections inflated (default 1GiB)"}
+#define CLI_OPTION_DEBUG_DIR \
+	{"debug-dir", 0, "DIR", OPT_DEBUG_DIR, "look for separate debug files under DIR (':' between\n" \
+					       "several; default $GOMEM_DEBUG_DIR, else /usr/lib/debug)"}
+int cli_binary_option(const cli_tool *tool, gomem_binary_options *bo, int id, const char *arg);
 /* --go: a Go release ("1.22", "go1.22.3") or the path of a Go binary, whose
  * build info names the release it was built with. *MINOR gets 22 for Go
  * 1.22. Returns EXIT_OK or the status of a usage error (reported). */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* binary-internal.h — the open binary, shared by binary.c, buildinfo.c,
- * pclntab.c, dwarfsym.c and layout.c. */
+/* binary-internal.h — the open binary, shared by binary.c, dwarfopen.c,
+ * buildinfo.c, pclntab.c, dwarfsym.c and layout.c. */
 #ifndef GOMEM_BINARY_INTERNAL_H
 #define GOMEM_BINARY_INTERNAL_H
 
@@ -27,14 +27,51 @@ struct gomem_binary {
 	gomem_error err;
 	char *path;
 	int fd;
-	unsigned char *image;  /* the inflated file when it was gzip (fixtures) */
+	unsigned char *image;  /* the file in memory when it was gzip'd or is not seekable */
+	bool gzip;
 	Elf *elf;
-	Dwarf *dwarf;        /* NULL without DWARF */
+	uint64_t max_input;    /* cap on the bytes held in memory (--max-input) */
+	uint64_t held;         /* the image and the sections inflated so far */
+	char *debug_dirs;      /* global debug directories, ':'-separated */
+	/* DWARF, opened on first use (gomem_binary_dwarf): in the file, or in a
+	 * separate debug file (then debug_elf, debug_fd and debug_path). */
+	bool dwarf_tried;
+	int dwarf_rc;
+	gomem_error dwarf_err;  /* why it cannot be had, given again on every ask */
+	Dwarf *dwarf;
+	Elf *debug_elf;
+	int debug_fd;
+	char *debug_path;
+	gomem_buf places;       /* where separate debug files were looked for */
 	gomem_section gopclntab, buildinfo, rodata, data, noptrdata, text, typelink;
 };
 
-/* Finds a section by name; its data is mapped by libelf (no copy). */
+/* Finds a section by name; its data is mapped by libelf (no copy), or
+ * inflated under the cap when it is compressed. */
 int gomem_binary_section(gomem_binary *bin, const char *name, gomem_section *out);
+/* The section of ELF named NAME and its header; NULL when there is none. */
+Elf_Scn *gomem_elf_section(Elf *elf, const char *name, GElf_Shdr *shdr);
+/* Checks ELF's header and that every table and section lies in the file;
+ * ERR gets the error, positioned. */
+int gomem_elf_check(Elf *elf, gomem_error *err);
+/* Counts BYTES (inflated from the file at byte AT) against the cap on what
+ * the handle holds; past it, GOMEM_E_LIMIT at AT: "WHAT N bytes, over the
+ * limit ...". */
+int gomem_binary_reserve(gomem_binary *bin, uint64_t bytes, uint64_t at, const char *what);
+
+/* ---- DWARF on demand (dwarfopen.c) --------------------------------------- */
+
+/* Whether ELF has DWARF sections (.debug_info or .zdebug_info). */
+bool gomem_elf_has_dwarf(Elf *elf);
+/* BIN's DWARF, opened the first time it is asked for: the file's own, or a
+ * separate debug file's found by build ID or .gnu_debuglink (the way gdb and
+ * elfutils look). The compressed sections libdw will inflate are counted
+ * against the cap first. GOMEM_E_NOTFOUND (there is none; the places looked
+ * in are in gomem_binary_debug_places), GOMEM_E_LIMIT or GOMEM_E_FORMAT,
+ * the error on BIN, the same every time. */
+int gomem_binary_dwarf(gomem_binary *bin, Dwarf **out);
+void gomem_binary_close_dwarf(gomem_binary *bin);
+
 /* Reads the file bytes at virtual address ADDR (LEN bytes) from whichever
  * PROGBITS section holds them; NULL when out of range. */
 const unsigned char *gomem_binary_at(gomem_binary *bin, uint64_t addr, size_t len);

@@ -20,6 +20,7 @@ struct dw_func {
 
 struct gomem_dwarfsym {
 	gomem_binary *bin;
+	Dwarf *dwarf;
 	struct dw_func *funcs;
 	size_t nfuncs, cap;
 };
@@ -56,7 +57,7 @@ static int add_ranges(gomem_dwarfsym *d, Dwarf_Die *die)
  * top level of their unit). */
 static int index_functions(gomem_dwarfsym *d)
 {
-	Dwarf *dw = d->bin->dwarf;
+	Dwarf *dw = d->dwarf;
 	Dwarf_Off off = 0, next;
 	size_t hsize;
 	int rc;
@@ -87,6 +88,10 @@ int gomem_dwarfsym_new(gomem_dwarfsym **out, gomem_binary *bin)
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return gomem_error_set(&bin->err, GOMEM_E_NOMEM, "out of memory");
 	d->bin = bin;
+	if ((rc = gomem_binary_dwarf(bin, &d->dwarf)) != GOMEM_OK) {
+		gomem_dwarfsym_free(d);
+		return rc;
+	}
 	if ((rc = index_functions(d)) != GOMEM_OK) {
 		gomem_dwarfsym_free(d);
 		return gomem_error_set(&bin->err, rc, "DWARF: cannot index the functions");
@@ -195,7 +200,7 @@ int gomem_dwarfsym_chain(gomem_dwarfsym *d, uint64_t pc, gomem_pcln_frame *frame
 	*n = 0;
 	if (fn == NULL || max == 0)
 		return GOMEM_OK;
-	if (dwarf_offdie(d->bin->dwarf, fn->die, &path[0]) == NULL ||
+	if (dwarf_offdie(d->dwarf, fn->die, &path[0]) == NULL ||
 	    dwarf_diecu(&path[0], &cu, NULL, NULL) == NULL)
 		return gomem_error_set(err, GOMEM_E_FORMAT, "DWARF: %s", dwarf_errmsg(-1));
 	scope = path[0];

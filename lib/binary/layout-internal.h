@@ -28,6 +28,7 @@ struct tinfo {
 /* The state of one read. */
 struct reader {
 	gomem_binary *bin;
+	Dwarf *dwarf;               /* the binary's, or its separate debug file's */
 	gomem_layout *layout;
 	gomem_error *err;
 	uint64_t word;              /* pointer size and the largest alignment (RegSize) */
@@ -54,8 +55,8 @@ int layout_type_info(struct reader *r, Dwarf_Die *die, int depth, struct tinfo *
 
 /* layout_elf.c */
 void layout_find_types_range(struct reader *r);
-/* GOMEM_OK when the file is whole and has DWARF; otherwise an error that
- * says what is missing. */
+/* GOMEM_OK when the DWARF can be had (R->dwarf set), in the file or in a
+ * separate debug file; otherwise an error that says what is missing. */
 int layout_check_usable(struct reader *r);
 
 #endif

@@ -212,10 +212,10 @@ static int read_dwarf(struct reader *r)
 	size_t header_size;
 	int rc;
 
-	while ((rc = dwarf_nextcu(r->bin->dwarf, off, &next, &header_size, NULL, NULL, NULL)) == 0) {
+	while ((rc = dwarf_nextcu(r->dwarf, off, &next, &header_size, NULL, NULL, NULL)) == 0) {
 		Dwarf_Die cu;
 
-		if (dwarf_offdie(r->bin->dwarf, off + header_size, &cu) == NULL)
+		if (dwarf_offdie(r->dwarf, off + header_size, &cu) == NULL)
 			return layout_dwarf_fail(r, off, "compilation unit header");
 		if ((rc = read_cu(r, &cu)) != GOMEM_OK)
 			return rc;

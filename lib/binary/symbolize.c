@@ -21,6 +21,7 @@ struct cache_slot {
 struct gomem_symbolizer {
 	gomem_binary *bin;
 	gomem_symsrc source;
+	bool per_pc_fallback;          /* AUTO on DWARF: .gopclntab where DWARF has no line */
 	uint64_t bias;
 	bool bias_known;               /* given, or guessed from a stack */
 	uint64_t goexit;               /* entry of runtime.goexit, 0 if not looked up */
@@ -108,7 +109,7 @@ static gomem_symsrc pick_source(gomem_symbolizer *s)
 	gomem_binary *bin = s->bin;
 	gomem_error keep = bin->err;
 
-	if (bin->dwarf != NULL && gomem_dwarfsym_new(&s->dwarf, bin) == GOMEM_OK)
+	if (gomem_dwarfsym_new(&s->dwarf, bin) == GOMEM_OK)
 		return GOMEM_SYMSRC_DWARF;
 	bin->err = keep;
 	return GOMEM_SYMSRC_PCLNTAB;
@@ -119,12 +120,8 @@ static int open_dwarf(gomem_symbolizer *s)
 	gomem_binary *bin = s->bin;
 	int rc;
 
-	if (s->dwarf == NULL) {
-		if (bin->dwarf == NULL)
-			return gomem_error_set(&bin->err, GOMEM_E_NOTFOUND, "no DWARF (built with -ldflags=-w?)");
-		if ((rc = gomem_dwarfsym_new(&s->dwarf, bin)) != GOMEM_OK)
-			return rc;
-	}
+	if (s->dwarf == NULL && (rc = gomem_dwarfsym_new(&s->dwarf, bin)) != GOMEM_OK)
+		return rc;
 	open_pclntab(s, NULL);
 	return GOMEM_OK;
 }
@@ -148,6 +145,7 @@ int gomem_symbolizer_new(gomem_symbolizer **out, gomem_binary *bin,
 	s->bias_known = opts->load_bias != 0 || !bin->info.pie;
 	gomem_strpool_init(&s->names);
 	s->source = opts->source == GOMEM_SYMSRC_AUTO ? pick_source(s) : opts->source;
+	s->per_pc_fallback = opts->source == GOMEM_SYMSRC_AUTO && s->source == GOMEM_SYMSRC_DWARF;
 	rc = s->source == GOMEM_SYMSRC_DWARF ? open_dwarf(s) : open_pclntab(s, &bin->err);
 	if (rc != GOMEM_OK) {
 		gomem_symbolizer_free(s);
@@ -261,6 +259,24 @@ static void mark_wrappers(gomem_symbolizer *s, uint64_t pc, size_t count)
 				s->raw[i].wrapper = true;
 }
 
+/* AUTO reading DWARF: where DWARF gives PC no line (a .debug_line libdw
+ * could not read or inflate, a function its units do not cover), the
+ * runtime's table answers for that PC. True when it did (the chain in raw,
+ * COUNT frames). */
+static bool pclntab_instead(gomem_symbolizer *s, uint64_t pc, size_t *count)
+{
+	gomem_error quiet = {0};
+	size_t n = 0;
+
+	if (!s->per_pc_fallback || !s->have_tab || (*count > 0 && s->raw[0].line > 0))
+		return false;
+	if (gomem_pclntab_chain(&s->tab, pc, s->raw_pcln, MAX_CHAIN, &n, &quiet) != GOMEM_OK || n == 0)
+		return false;
+	memcpy(s->raw, s->raw_pcln, n * sizeof(*s->raw));
+	*count = n;
+	return true;
+}
+
 int gomem_symbolize_pc(gomem_symbolizer *s, uint64_t pc, const gomem_sym_frame **frames, size_t *n)
 {
 	struct cache_slot *slot;
@@ -277,7 +293,7 @@ int gomem_symbolize_pc(gomem_symbolizer *s, uint64_t pc, const gomem_sym_frame *
 	}
 	if (s->dwarf != NULL) {
 		rc = gomem_dwarfsym_chain(s->dwarf, pc, s->raw, MAX_CHAIN, &count, &s->bin->err);
-		if (rc == GOMEM_OK)
+		if (rc == GOMEM_OK && !pclntab_instead(s, pc, &count))
 			mark_wrappers(s, pc, count);
 	} else
 		rc = gomem_pclntab_chain(&s->tab, pc, s->raw, MAX_CHAIN, &count, &s->bin->err);

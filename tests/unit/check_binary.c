@@ -6,11 +6,18 @@
  * table of the pclntab fuzz corpus (pc-value tables, inline tree, both
  * magics), and the symbolizer on the recorded Go 1.19 and 1.22 fixtures:
  * inline chains, debug=1 texts rebuilt byte for byte, address-only heap
- * profiles, a PIE-like load bias guessed. */
+ * profiles, a PIE-like load bias guessed; what opening holds in memory (a
+ * cap on gzip'd and piped files and on inflated sections, DWARF read only
+ * when asked for), sections whose ranges wrap, separate debug files found
+ * by build ID, and the per-PC fallback from DWARF without lines. */
 #define _POSIX_C_SOURCE 200809L
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "binary/binary-internal.h"
 #include "suites.h"
@@ -749,6 +756,251 @@ START_TEST(test_symbolizer_sources)
 }
 END_TEST
 
+/* ---- what opening holds, and refuses ------------------------------------------------ */
+
+static gomem_binary *open_with(const char *rel, uint64_t max_input, const char *debug_dir)
+{
+	gomem_binary_options o = GOMEM_BINARY_OPTIONS_INIT;
+	gomem_binary *bin = NULL;
+	gomem_error err = {0};
+
+	o.max_input = max_input;
+	o.debug_dir = debug_dir;
+	ck_assert_msg(gomem_binary_open_ext(&bin, test_path(rel), &o, &err) == GOMEM_OK, "%s: %s", rel,
+		      err.message);
+	return bin;
+}
+
+static int open_code(const char *path, uint64_t max_input, gomem_error *err)
+{
+	gomem_binary_options o = GOMEM_BINARY_OPTIONS_INIT;
+	gomem_binary *bin = (gomem_binary *)1;
+	int rc;
+
+	o.max_input = max_input;
+	memset(err, 0, sizeof(*err));
+	rc = gomem_binary_open_ext(&bin, path, &o, err);
+	ck_assert_int_eq(rc != GOMEM_OK, bin == NULL);
+	gomem_binary_free(bin);
+	return rc;
+}
+
+START_TEST(test_open_not_files)
+{
+	gomem_binary_options o = GOMEM_BINARY_OPTIONS_INIT;
+	gomem_binary *bin = NULL;
+	gomem_error err;
+
+	/* A directory says so; a character device is read as a stream, and
+	 * refused at its first bytes (never "invalid file descriptor"). */
+	ck_assert_int_eq(open_code(test_path("tests/data/binary"), 0, &err), GOMEM_E_IO);
+	ck_assert_str_eq(err.message, "Is a directory");
+	ck_assert_int_eq(open_code("/dev/zero", 0, &err), GOMEM_E_FORMAT);
+	ck_assert(err.has_offset && err.offset == 0);
+	ck_assert_str_eq(err.message, "not an ELF file");
+	ck_assert_int_eq(open_code("/dev/null", 0, &err), GOMEM_E_FORMAT);
+	o.version = 99;
+	ck_assert_int_eq(gomem_binary_open_ext(&bin, test_path("tests/data/binary/malformed/c-program.elf"),
+					       &o, &err), GOMEM_E_INVALID);
+	ck_assert_ptr_null(bin);
+}
+END_TEST
+
+/* A gzip file of N zero bytes at PATH. */
+static void write_gzip_zeros(const char *path, size_t n)
+{
+	static unsigned char zeros[65536];
+	gzFile gz = gzopen(path, "wb9");
+
+	ck_assert_ptr_nonnull(gz);
+	for (size_t done = 0; done < n; done += sizeof(zeros))
+		ck_assert_int_gt(gzwrite(gz, zeros, sizeof(zeros)), 0);
+	ck_assert_int_eq(gzclose(gz), Z_OK);
+}
+
+START_TEST(test_open_gzip_capped)
+{
+	char path[] = "/tmp/gomem-check-binary-XXXXXX";
+	int fd = mkstemp(path);
+	gomem_error err;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	/* 64 MiB of zeros under a 1 MiB cap: refused as not ELF at byte 0, not
+	 * as over the cap: the magic is checked before more is inflated. */
+	write_gzip_zeros(path, (size_t)64 << 20);
+	ck_assert_int_eq(open_code(path, (uint64_t)1 << 20, &err), GOMEM_E_FORMAT);
+	ck_assert(err.has_offset && err.offset == 0);
+	ck_assert_ptr_nonnull(strstr(err.message, "not an ELF file"));
+	unlink(path);
+	/* A gzip'd ELF inflating past the cap. */
+	ck_assert_int_eq(open_code(test_path("tests/data/binary/go1.19/binsym.sections.elf.gz"), 65536, &err),
+			 GOMEM_E_LIMIT);
+	ck_assert(err.has_offset);
+	ck_assert_ptr_nonnull(strstr(err.message, "--max-input"));
+}
+END_TEST
+
+START_TEST(test_open_wrapped_sections)
+{
+	static const struct {
+		const char *file, *says;
+		int code;
+	} cases[] = {
+		{"tests/data/binary/malformed/wrapped-offset.elf", "offset 0xffffffffffff0000, past the end",
+		 GOMEM_E_FORMAT},
+		{"tests/data/binary/malformed/wrapped-size.elf", "offset 0x3010 and size 0xffffffffffffe000",
+		 GOMEM_E_FORMAT},
+		{"tests/data/binary/malformed/truncated.elf", "its section headers", GOMEM_E_TRUNCATED},
+	};
+
+	for (size_t i = 0; i < GOMEM_ARRAY_SIZE(cases); i++) {
+		gomem_error err;
+
+		ck_assert_int_eq(open_code(test_path(cases[i].file), 0, &err), cases[i].code);
+		ck_assert_msg(strstr(err.message, cases[i].says) != NULL, "%s", err.message);
+		/* No offset+size that wrapped is ever printed. */
+		ck_assert_ptr_null(strstr(err.message, "18446744073709"));
+		ck_assert(err.has_offset);
+	}
+}
+END_TEST
+
+/* DWARF is read only when asked for, and its compressed sections are
+ * counted against the cap from their headers, before libdw inflates them. */
+START_TEST(test_dwarf_on_demand_and_capped)
+{
+	const char *good = "tests/data/layout/malformed/dwarf-zlib-good.elf";
+	gomem_binary *bin = open_with(good, 0, NULL);
+	gomem_buildinfo *bi = NULL;
+	Dwarf *dw;
+
+	ck_assert(gomem_binary_get_info(bin)->has_dwarf);
+	ck_assert(!bin->dwarf_tried);
+	ck_assert_uint_eq(bin->held, 0);
+	gomem_buildinfo_read(&bi, bin);
+	ck_assert(!bin->dwarf_tried);
+	ck_assert_int_eq(gomem_binary_dwarf(bin, &dw), GOMEM_OK);
+	ck_assert_ptr_nonnull(dw);
+	ck_assert_uint_eq(bin->held, 56 + 153); /* .debug_abbrev and .debug_info, inflated */
+	ck_assert_ptr_null(gomem_binary_debug_file(bin));
+	ck_assert_str_eq(gomem_binary_debug_places(bin), "");
+	gomem_binary_free(bin);
+
+	bin = open_with(good, 100, NULL);
+	ck_assert_int_eq(gomem_binary_dwarf(bin, &dw), GOMEM_E_LIMIT);
+	ck_assert_ptr_null(dw);
+	ck_assert(gomem_binary_error(bin)->has_offset);
+	ck_assert_uint_eq(gomem_binary_error(bin)->offset, 143); /* .debug_info's header */
+	ck_assert_ptr_nonnull(strstr(gomem_binary_error(bin)->message, ".debug_info inflates to 153 bytes"));
+	/* Asked again: the same answer, nothing more held. */
+	ck_assert_int_eq(gomem_binary_dwarf(bin, &dw), GOMEM_E_LIMIT);
+	ck_assert_uint_eq(bin->held, 56);
+	gomem_binary_free(bin);
+}
+END_TEST
+
+/* ---- separate debug files ----------------------------------------------------------- */
+
+static void copy_file(const char *from, const char *to)
+{
+	size_t len;
+	char *data = slurp(from, &len);
+	FILE *fp = fopen(to, "wb");
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite(data, 1, len, fp), len);
+	ck_assert_int_eq(fclose(fp), 0);
+	free(data);
+}
+
+/* go-synthetic.elf has no DWARF and the build ID of the C program it was
+ * made from; dwarf-bad-line.elf has the same build ID, and DWARF. */
+#define SYNTH_ID_DIR ".build-id/e3"
+#define SYNTH_ID_FILE SYNTH_ID_DIR "/ffbb5a4ab58c5001020666b67e5b2ba20736d0.debug"
+
+START_TEST(test_debug_file_by_build_id)
+{
+	char dir[] = "/tmp/gomem-debug-XXXXXX", path[256], both[600], want[300];
+	gomem_binary *bin;
+	Dwarf *dw;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/.build-id", dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/" SYNTH_ID_DIR, dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(both, sizeof(both), "/nonexistent-gomem:%s", dir);
+
+	/* Nothing there yet: NOTFOUND, and the places looked in, in order. */
+	bin = open_with("tests/data/binary/malformed/go-synthetic.elf", 0, both);
+	ck_assert(!gomem_binary_get_info(bin)->has_dwarf);
+	ck_assert_int_eq(gomem_binary_dwarf(bin, &dw), GOMEM_E_NOTFOUND);
+	snprintf(want, sizeof(want), "/nonexistent-gomem/" SYNTH_ID_FILE ", %s/" SYNTH_ID_FILE, dir);
+	ck_assert_str_eq(gomem_binary_debug_places(bin), want);
+	ck_assert_ptr_nonnull(strstr(gomem_binary_error(bin)->message, "no separate debug file found"));
+	gomem_binary_free(bin);
+
+	/* A file whose build ID differs is not taken. */
+	snprintf(path, sizeof(path), "%s/" SYNTH_ID_FILE, dir);
+	copy_file(test_path("tests/data/layout/malformed/good.elf"), path);
+	bin = open_with("tests/data/binary/malformed/go-synthetic.elf", 0, dir);
+	ck_assert_int_eq(gomem_binary_dwarf(bin, &dw), GOMEM_E_NOTFOUND);
+	snprintf(want, sizeof(want), "%s (build ID differs)", path);
+	ck_assert_str_eq(gomem_binary_debug_places(bin), want);
+	gomem_binary_free(bin);
+
+	/* The right one is, and symbolizing from DWARF reads it. */
+	copy_file(test_path("tests/data/binary/malformed/dwarf-bad-line.elf"), path);
+	bin = open_with("tests/data/binary/malformed/go-synthetic.elf", 0, both);
+	ck_assert_int_eq(gomem_binary_dwarf(bin, &dw), GOMEM_OK);
+	ck_assert_str_eq(gomem_binary_debug_file(bin), path);
+	gomem_binary_free(bin);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/" SYNTH_ID_DIR, dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/.build-id", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+END_TEST
+
+/* A .debug_line that cannot be inflated: libdw opens the DWARF and has no
+ * line for any PC; AUTO answers from .gopclntab for those PCs, PC by PC. */
+START_TEST(test_symbolize_falls_back_per_pc)
+{
+	gomem_binary *bin = open_ok("tests/data/binary/malformed/dwarf-bad-line.elf");
+	gomem_symbolizer_options o = GOMEM_SYMBOLIZER_OPTIONS_INIT;
+	gomem_symbolizer *s = NULL;
+	const gomem_sym_frame *f;
+	size_t n;
+
+	ck_assert_int_eq(gomem_symbolizer_new(&s, bin, NULL), GOMEM_OK);
+	ck_assert_int_eq(gomem_symbolizer_source(s), GOMEM_SYMSRC_DWARF);
+	ck_assert_int_eq(gomem_symbolize_pc(s, 0x401009, &f, &n), GOMEM_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(f[0].function, "main.outer");
+	ck_assert_str_eq(f[0].file, "/src/b.go");
+	ck_assert_int_eq(f[0].line, 20);
+	/* A function DWARF does not know at all. */
+	ck_assert_int_eq(gomem_symbolize_pc(s, 0x401020, &f, &n), GOMEM_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(f[0].function, "main.G[...]");
+	gomem_symbolizer_free(s);
+	/* Asked for DWARF alone, DWARF's answer stands. */
+	o.source = GOMEM_SYMSRC_DWARF;
+	ck_assert_int_eq(gomem_symbolizer_new(&s, bin, &o), GOMEM_OK);
+	ck_assert_int_eq(gomem_symbolize_pc(s, 0x401009, &f, &n), GOMEM_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(f[0].file, "?");
+	ck_assert_int_eq(f[0].line, 0);
+	ck_assert_int_eq(gomem_symbolize_pc(s, 0x401020, &f, &n), GOMEM_OK);
+	ck_assert_uint_eq(n, 0);
+	gomem_symbolizer_free(s);
+	gomem_binary_free(bin);
+}
+END_TEST
+
 Suite *suite_binary(void)
 {
 	Suite *s = suite_create("binary");
@@ -756,6 +1008,11 @@ Suite *suite_binary(void)
 
 	tcase_add_test(tc, test_open_errors);
 	tcase_add_test(tc, test_c_program_has_no_go);
+	tcase_add_test(tc, test_open_not_files);
+	tcase_add_test(tc, test_open_gzip_capped);
+	tcase_add_test(tc, test_open_wrapped_sections);
+	tcase_add_test(tc, test_dwarf_on_demand_and_capped);
+	tcase_add_test(tc, test_debug_file_by_build_id);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("buildinfo");
 	tcase_add_test(tc, test_buildinfo_fixture);
@@ -780,6 +1037,7 @@ Suite *suite_binary(void)
 	tcase_add_test(tc, test_symbolize_proto_dump);
 	tcase_add_test(tc, test_symbolize_guessed_bias);
 	tcase_add_test(tc, test_symbolizer_sources);
+	tcase_add_test(tc, test_symbolize_falls_back_per_pc);
 	suite_add_tcase(s, tc);
 	return s;
 }

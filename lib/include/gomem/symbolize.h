@@ -30,8 +30,11 @@ extern "C" {
 
 /* Where the answers come from. */
 typedef enum {
-	GOMEM_SYMSRC_AUTO = 0,   /* DWARF when the binary has usable DWARF, else .gopclntab
-				  * (both give the same answers on Go's binaries) */
+	GOMEM_SYMSRC_AUTO = 0,   /* DWARF when the binary has usable DWARF (its own or a
+				  * separate debug file's), else .gopclntab (both give the
+				  * same answers on Go's binaries); and where DWARF gives a
+				  * PC no line (a .debug_line that cannot be read), the
+				  * chain .gopclntab gives that PC */
 	GOMEM_SYMSRC_DWARF = 1,
 	GOMEM_SYMSRC_PCLNTAB = 2
 } gomem_symsrc;

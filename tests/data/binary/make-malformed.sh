@@ -7,7 +7,8 @@
 # synthesized by the Python below (a .go.buildinfo blob and a Go 1.20-layout
 # .gopclntab with two functions and an inline tree), then put into a tiny C
 # program with objcopy. Needs python3, a C compiler (CC, default cc) and
-# objcopy. Expected errors: README.md here; checked by tests/cli/*/bad-*.
+# objcopy (binutils 2.26 or newer). Expected errors: README.md here; checked
+# by tests/cli/*/bad-*.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -152,4 +153,54 @@ objcopy --add-section .go.buildinfo="$tmp/buildinfo.go117" \
 head -c 4096 /dev/zero | tr '\0' '\377' >"$tmp/garbage"
 objcopy --add-section .debug_info="$tmp/garbage" --add-section .debug_abbrev="$tmp/garbage" \
 	"$out/go-synthetic.elf" "$out/bad-dwarf.elf" 2>/dev/null
+# DWARF for main.outer alone (not main.G), its line table compressed as Go
+# compresses it and then made invalid: libdw opens the DWARF and has no line
+# for any PC (issue 11, item 11). Then section ranges that wrap around 2^64.
+python3 - "$tmp" <<'PY'
+import os, struct, sys
+tmp = sys.argv[1]
+abbrev = bytes([1, 0x11, 1, 0x03, 0x08, 0x25, 0x08, 0x10, 0x17, 0x1b, 0x08, 0, 0,
+                2, 0x2e, 0, 0x03, 0x08, 0x11, 0x01, 0x12, 0x01, 0, 0, 0])
+die = (b"\x01main\0Go cmd/compile go1.21.5; regabi\0" + struct.pack("<I", 0) + b".\0" +
+       b"\x02main.outer\0" + struct.pack("<QQ", 0x401000, 0x401020) + b"\0")
+info = struct.pack("<IHIB", 7 + len(die), 4, 0, 8) + die
+open(os.path.join(tmp, "abbrev"), "wb").write(abbrev)
+open(os.path.join(tmp, "info"), "wb").write(info)
+open(os.path.join(tmp, "line"), "wb").write(bytes(4096))
+PY
+objcopy --add-section .debug_abbrev="$tmp/abbrev" --add-section .debug_info="$tmp/info" \
+	--add-section .debug_line="$tmp/line" "$out/go-synthetic.elf" "$tmp/dwarf.elf" 2>/dev/null
+objcopy --compress-debug-sections=zlib-gabi "$tmp/dwarf.elf" "$out/dwarf-bad-line.elf" 2>/dev/null
+python3 - "$out" <<'PY'
+import os, struct, sys
+out = sys.argv[1]
+
+def sections(data):  # ELF64 little-endian: {name: (header offset, offset, size)}
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3a)
+    strtab_off, = struct.unpack_from("<Q", data, shoff + shstrndx * shentsize + 24)
+    found = {}
+    for i in range(shnum):
+        h = shoff + i * shentsize
+        name, = struct.unpack_from("<I", data, h)
+        off, size = struct.unpack_from("<QQ", data, h + 24)
+        end = data.index(b"\0", strtab_off + name)
+        found[data[strtab_off + name:end].decode()] = (h, off, size)
+    return found
+
+def patch(src, dst, edit):
+    data = bytearray(open(os.path.join(out, src), "rb").read())
+    edit(data, sections(data))
+    open(os.path.join(out, dst), "wb").write(bytes(data))
+
+def bad_line(data, s):  # after the 24-byte Elf64_Chdr and the 2-byte zlib header:
+    h, off, size = s[".debug_line"]  # BFINAL=1, BTYPE=11 (reserved)
+    assert struct.unpack_from("<I", data, off)[0] == 1, ".debug_line is not compressed"
+    data[off + 26:off + size] = b"\xff" * (size - 26)
+patch("dwarf-bad-line.elf", "dwarf-bad-line.elf", bad_line)
+patch("c-program.elf", "wrapped-offset.elf",
+      lambda d, s: struct.pack_into("<Q", d, s[".comment"][0] + 24, 0xffffffffffff0000))
+patch("c-program.elf", "wrapped-size.elf",
+      lambda d, s: struct.pack_into("<Q", d, s[".comment"][0] + 32, 0xffffffffffffe000))
+PY
 ls -l "$out"

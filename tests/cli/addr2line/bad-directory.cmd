@@ -1,0 +1,1 @@
+gomem addr2line tests/data/binary 0x401000

@@ -1,0 +1,1 @@
+gomem addr2line --max-input 64 tests/data/binary/malformed/dwarf-bad-line.elf 0x401009

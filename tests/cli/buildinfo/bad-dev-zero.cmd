@@ -1,0 +1,1 @@
+gomem buildinfo /dev/zero

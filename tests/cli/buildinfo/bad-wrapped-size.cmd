@@ -1,0 +1,1 @@
+gomem buildinfo tests/data/binary/malformed/wrapped-size.elf

@@ -1,0 +1,1 @@
+gomem layout --all tests/data/layout

@@ -1,0 +1,1 @@
+gomem layout --all --debug-dir tests/data/layout/no-such-dir tests/data/binary/malformed/go-synthetic.elf

@@ -1,0 +1,1 @@
+gomem layout --all tests/data/binary/go1.19/binsym.sections.elf.gz

@@ -1,0 +1,1 @@
+gomem layout --all --max-input 100 tests/data/layout/malformed/dwarf-zlib-good.elf
