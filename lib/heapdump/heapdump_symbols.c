@@ -3,8 +3,10 @@
  * roots: one per global variable, named from the ELF symbol table of the
  * binary that wrote the dump (its data objects, relocated by the difference
  * between runtime.data and the dump's data address, so a PIE works too);
- * without a binary, or for slots no symbol covers, one per run of adjacent
- * pointer words, "data+0x1a0". */
+ * without a binary, or for slots no symbol covers, one per pointer word,
+ * "data+0x1a0" (most globals that hold pointers are one word: a pointer,
+ * map, channel, slice or string header; adjacent words may be one array or
+ * struct or two variables, which only the symbols tell apart). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,16 +113,12 @@ static int group_segment(gomem_heapdump *d, struct hd_segment *seg, const char *
 		if (s)
 			while (j < seg->slots.n && sym_at(st, seg->addr + (uint64_t)seg->slots.word[j] * ps - bias) == s)
 				j++;
-		else
-			while (j < seg->slots.n && seg->slots.word[j] == seg->slots.word[j - 1] + 1 &&
-			       !(st && sym_at(st, seg->addr + (uint64_t)seg->slots.word[j] * ps - bias)))
-				j++;
 		char name[64];
 		if (!s)
 			snprintf(name, sizeof(name), "%s+0x%llx", what, (unsigned long long)(a - seg->addr));
 		struct hd_root *r;
 		uint64_t start = s ? s->addr + bias : a;
-		uint64_t size = s ? s->size : (uint64_t)(seg->slots.word[j - 1] - seg->slots.word[i] + 1) * ps;
+		uint64_t size = s ? s->size : ps;
 		int rc = hd_add_root(d, GOMEM_ROOT_GLOBAL, s ? s->name : name, strlen(s ? s->name : name), start, size,
 				     &r);
 		if (rc != GOMEM_OK)

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "gomem/binary.h"
 #include "gomem/common.h"
@@ -143,6 +144,30 @@ GOMEM_API const char *gomem_gc_object_type(const gomem_gc *g, uint32_t obj);
 /* The group key BY gives OBJ (borrowed, or in BUF). */
 GOMEM_API const char *gomem_gc_object_key(const gomem_gc *g, uint32_t obj, gomem_gc_by by, char *buf,
 					  size_t size);
+
+/* ---- two dumps ---------------------------------------------------------------- */
+typedef struct gomem_gc_diff_row {
+	const char *key;               /* borrowed from NEW's or OLD's gomem_gc */
+	int64_t old_bytes, new_bytes, delta_bytes;       /* retained */
+	int64_t old_objects, new_objects, delta_objects; /* retained */
+} gomem_gc_diff_row;
+
+/* The groups of BY in OLD and NEW joined by key (goroutine ids dropped from
+ * frame roots: "goroutine [chan receive]: main.worker"), largest growth
+ * first, in *OUT (malloc'd; gomem_free). */
+GOMEM_API int gomem_gc_diff(const gomem_gc *old, const gomem_gc *new_, gomem_gc_by by,
+			    gomem_gc_diff_row **out, size_t *n);
+
+/* ---- export --------------------------------------------------------------------- */
+/* The dominator tree as collapsed stacks for flame graphs: one line per
+ * distinct chain root;type;type... (object frames named by type, at most
+ * MAX_DEPTH frames, deeper ones counted in the last) and its shallow bytes,
+ * so a frame's total is its retained size. Sorted. */
+GOMEM_API int gomem_gc_write_folded(const gomem_gc *g, FILE *fp, uint32_t max_depth, gomem_error *err);
+/* The same chains as a gzipped profile.proto (sample types inuse_objects
+ * and inuse_space; a frame's cumulative value is its retained size), for
+ * pprof, Pyroscope and Parca. */
+GOMEM_API int gomem_gc_write_pprof(const gomem_gc *g, FILE *fp, uint32_t max_depth, gomem_error *err);
 
 #ifdef __cplusplus
 }
