@@ -12,6 +12,9 @@
 //	                                      and prints (JSON) what two more
 //	                                      runtime.GC() calls freed: that is the
 //	                                      root's retained size, by definition
+//	                                      (MemStats Frees and TotalAlloc-HeapAlloc
+//	                                      deltas: what the GC allocates for
+//	                                      itself meanwhile is not counted)
 //	heapdumpgen -random N -out FILE       a random graph of N objects (sharing,
 //	                                      cycles, a chain of N/10) for the bench
 //
@@ -199,12 +202,15 @@ func buildRandom(n int, seed int64) {
 type stats struct {
 	HeapAlloc   uint64 `json:"heap_alloc"`
 	HeapObjects uint64 `json:"heap_objects"`
+	// what the GC has freed so far: counts only frees, so objects the
+	// runtime itself allocates while collecting do not blur the answer
+	freed, freedBytes uint64
 }
 
 func readStats() stats {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return stats{m.HeapAlloc, m.HeapObjects}
+	return stats{m.HeapAlloc, m.HeapObjects, m.Frees, m.TotalAlloc - m.HeapAlloc}
 }
 
 func gc() {
@@ -261,8 +267,7 @@ func main() {
 		gc()
 		after := readStats()
 		fmt.Printf("{\"root\":%q,\"objects\":%d,\"bytes\":%d}\n", *dropRoot,
-			int64(before.HeapObjects)-int64(after.HeapObjects),
-			int64(before.HeapAlloc)-int64(after.HeapAlloc))
+			after.freed-before.freed, after.freedBytes-before.freedBytes)
 		runtime.KeepAlive(cache)
 		return
 	}
