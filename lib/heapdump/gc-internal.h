@@ -10,26 +10,14 @@
 
 #define GC_NONE GOMEM_GC_NONE
 
-/* One inferred type: a name and the field names of its pointer words. */
-struct gc_type {
-	uint32_t name;            /* string id in types.names */
-	uint64_t size;            /* bytes of one value (element of an array object) */
-	uint64_t first_field, nfields; /* into types.fields */
-};
-
-struct gc_field {
-	uint32_t word;            /* pointer word in the type */
-	uint32_t name;            /* string id */
-};
-
+/* Inferred types (gc_types.c): an object's type is an index into names
+ * (a DWARF type, or an array of it: "[]main.T"); obj_skip is the bytes
+ * before its first value (a Go 1.22+ malloc header). */
 struct gc_types {
 	gomem_strpool names;
-	struct gc_type *types;
-	size_t ntypes, types_cap;
-	struct gc_field *fields;
-	size_t nfields, fields_cap;
 	uint32_t *obj_type;       /* per object, GC_NONE when untyped */
-	uint32_t *obj_count;      /* per object: how many values of its type it holds (arrays) */
+	uint8_t *obj_skip;
+	void *impl;               /* the DWARF side, while inferring and for field names */
 };
 
 struct gomem_gc {

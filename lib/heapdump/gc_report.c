@@ -14,7 +14,7 @@ const char *gomem_gc_object_type(const gomem_gc *g, uint32_t obj)
 {
 	if (!g->types.obj_type || obj >= g->nnodes - g->obj_base || g->types.obj_type[obj] == GC_NONE)
 		return NULL;
-	return gomem_strpool_get(&g->types.names, g->types.types[g->types.obj_type[obj]].name);
+	return gomem_strpool_get(&g->types.names, g->types.obj_type[obj]);
 }
 
 const char *gomem_gc_object_key(const gomem_gc *g, uint32_t obj, gomem_gc_by by, char *buf, size_t size)

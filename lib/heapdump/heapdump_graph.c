@@ -179,7 +179,7 @@ static int resolve(gomem_heapdump *d, struct hd_slots *s, uint64_t *start, size_
 		if (start)
 			start[o] = w;
 		for (; i < end; i++) {
-			uint32_t t = hd_find(d, s->value[i]);
+			uint32_t t = s->word[i] & GOMEM_HEAPDUMP_AUX_WORD ? HD_NONE : hd_find(d, s->value[i]);
 			if (compact && t == HD_NONE) {
 				d->counts.dropped_slots++;
 				continue;
@@ -217,7 +217,7 @@ static int resolve_roots(gomem_heapdump *d, bool compact)
 		struct hd_root *r = &d->roots[i];
 		uint64_t first = out.n;
 		for (uint64_t k = r->first; k < r->first + r->n; k++) {
-			uint32_t t = hd_find(d, s->value[k]);
+			uint32_t t = s->word[k] & GOMEM_HEAPDUMP_AUX_WORD ? HD_NONE : hd_find(d, s->value[k]);
 			if (compact && t == HD_NONE) {
 				d->counts.dropped_slots++;
 				continue;

@@ -191,11 +191,29 @@ static uint64_t load_ptr(const gomem_heapdump *d, const uint8_t *p)
 	return v;
 }
 
+/* With keep_outside: the word before pointer slot WORD when it is no
+ * pointer slot itself and holds a value outside the arena — an interface's
+ * type word, which the pointer maps leave out. */
+static int aux_word(struct rd *r, struct hd_slots *slots, uint64_t word, uint64_t last_ptr)
+{
+	const gomem_heapdump *d = r->d;
+	if (!d->opts.keep_outside || word == 0 || last_ptr == word - 1)
+		return GOMEM_OK;
+	uint64_t v = load_ptr(d, (const uint8_t *)r->scratch.data + (word - 1) * d->params.ptr_size);
+	if (v == 0 || (v >= d->params.arena_start && v < d->params.arena_end))
+		return GOMEM_OK;
+	int rc = hd_slots_push(slots, v, (word - 1) | GOMEM_HEAPDUMP_AUX_WORD);
+	if (rc != GOMEM_OK)
+		return gomem_error_at_byte(r->err, rc, r->off, "pointer slots: %s", gomem_strerror(rc));
+	return GOMEM_OK;
+}
+
 /* The field list after the contents in the scratch buffer: every pointer
  * slot's value into SLOTS (nil ones dropped). */
 static int rd_fields(struct rd *r, struct hd_slots *slots)
 {
 	uint64_t ps = r->d->params.ptr_size, len = r->scratch.len;
+	uint64_t last_ptr = UINT64_MAX; /* word of the last pointer slot */
 	for (;;) {
 		uint64_t kind, off, at = r->off;
 		int rc = rd_uint(r, &kind);
@@ -217,9 +235,12 @@ static int rd_fields(struct rd *r, struct hd_slots *slots)
 			return gomem_error_at_byte(r->err, GOMEM_E_FORMAT, at,
 						   "pointer offset %llu is not word-aligned",
 						   (unsigned long long)off);
-		if (off / ps > UINT32_MAX)
+		if (off / ps >= GOMEM_HEAPDUMP_AUX_WORD / 2)
 			return gomem_error_at_byte(r->err, GOMEM_E_LIMIT, at, "pointer offset %llu too large",
 						   (unsigned long long)off);
+		if ((rc = aux_word(r, slots, off / ps, last_ptr)) != GOMEM_OK)
+			return rc;
+		last_ptr = off / ps + words - 1;
 		for (uint64_t w = 0; w < words; w++) {
 			uint64_t v = load_ptr(r->d, (const uint8_t *)r->scratch.data + off + w * ps);
 			r->d->counts.pointer_slots++;
@@ -415,6 +436,7 @@ static int read_frame(struct rd *r)
 		return gomem_error_at_byte(r->err, rc, r->rec, "roots: %s", gomem_strerror(rc));
 	root->pub.goroutine = g->pub.goid;
 	root->pub.depth = depth > UINT32_MAX ? UINT32_MAX : (uint32_t)depth;
+	root->pub.pc = pc;
 	root->first = d->root_slots.n;
 	d->counts.frames++;
 	if ((rc = rd_fields(r, &d->root_slots)) != GOMEM_OK)

@@ -107,12 +107,15 @@ static int group_segment(gomem_heapdump *d, struct hd_segment *seg, const char *
 	uint64_t ps = d->params.ptr_size;
 	size_t i = 0;
 	while (i < seg->slots.n) {
-		uint64_t a = seg->addr + (uint64_t)seg->slots.word[i] * ps;
+		uint64_t a = seg->addr + (uint64_t)(seg->slots.word[i] & ~GOMEM_HEAPDUMP_AUX_WORD) * ps;
 		const struct gsym *s = st ? sym_at(st, a - bias) : NULL;
 		size_t j = i + 1;
 		if (s)
-			while (j < seg->slots.n && sym_at(st, seg->addr + (uint64_t)seg->slots.word[j] * ps - bias) == s)
+			while (j < seg->slots.n &&
+			       sym_at(st, seg->addr + (uint64_t)(seg->slots.word[j] & ~GOMEM_HEAPDUMP_AUX_WORD) * ps - bias) == s)
 				j++;
+		else if (seg->slots.word[i] & GOMEM_HEAPDUMP_AUX_WORD)
+			j = i + 1 < seg->slots.n ? i + 2 : i + 1; /* the type word with its data word */
 		char name[64];
 		if (!s)
 			snprintf(name, sizeof(name), "%s+0x%llx", what, (unsigned long long)(a - seg->addr));
@@ -125,8 +128,9 @@ static int group_segment(gomem_heapdump *d, struct hd_segment *seg, const char *
 			return rc;
 		for (size_t k = i; k < j; k++) {
 			/* the word, now counted from the global's start */
-			uint64_t w = (seg->addr + (uint64_t)seg->slots.word[k] * ps - start) / ps;
-			if ((rc = hd_slots_push(&d->root_slots, seg->slots.value[k], w)) != GOMEM_OK)
+			uint32_t aux = seg->slots.word[k] & GOMEM_HEAPDUMP_AUX_WORD;
+			uint64_t w = (seg->addr + (uint64_t)(seg->slots.word[k] & ~aux) * ps - start) / ps;
+			if ((rc = hd_slots_push(&d->root_slots, seg->slots.value[k], w | aux)) != GOMEM_OK)
 				return rc;
 		}
 		r = &d->roots[d->nroots - 1];

@@ -30,6 +30,10 @@ extern "C" {
 
 /* No object, site, type or root: an index's "none". */
 #define GOMEM_HEAPDUMP_NONE UINT32_MAX
+/* Set in a slot's word: not a pointer slot but the non-pointer word before
+ * one, kept (keep_outside) because it may be an interface's type word (the
+ * GC's pointer maps leave type words out). Its target is always NONE. */
+#define GOMEM_HEAPDUMP_AUX_WORD 0x80000000u
 
 typedef struct gomem_heapdump gomem_heapdump;
 
@@ -42,9 +46,10 @@ typedef struct gomem_heapdump_options {
 	/* Ceilings for untrusted input: objects and pointer slots (0: 2^31
 	 * objects, 2^33 slots). GOMEM_E_LIMIT past them. */
 	uint64_t max_objects, max_edges;
-	/* Keep the value of every pointer slot that points outside the heap
-	 * (type words of interfaces, for type inference); otherwise they are
-	 * dropped once resolved. */
+	/* Keep the value of every pointer slot that points outside the heap,
+	 * and the non-pointer word before a pointer slot when it holds a value
+	 * outside the arena (an interface's type word), for type inference;
+	 * otherwise they are dropped once resolved. */
 	bool keep_outside;
 } gomem_heapdump_options;
 
@@ -105,6 +110,7 @@ typedef struct gomem_heapdump_root {
 	uint64_t addr;        /* the global's, frame's sp, or record's address */
 	uint64_t size;        /* bytes of the global or frame (0 for the others) */
 	uint64_t goroutine;   /* goid of a frame, defer or panic; 0 otherwise */
+	uint64_t pc;          /* a frame's PC (a return address but for the innermost) */
 	uint32_t depth;       /* a frame's depth on its stack (0: innermost) */
 	uint32_t type;        /* a global's type index (see gc types), GOMEM_HEAPDUMP_NONE */
 } gomem_heapdump_root;
