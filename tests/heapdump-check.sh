@@ -124,6 +124,16 @@ check_release() {
 		[ "$got_n" = "$want_n" ] && ok "go$want: $want_n objects of $t" ||
 			not_ok "go$want: $got_n objects of $t, the generator made $want_n"
 	done
+	# a path names its root as --by root does, and DWARF's field names
+	G --binary "$gen" --path-to '^main\.Entry$' --top 1 --format csv "$dump" >"$tmp/path.csv" 2>"$tmp/err"
+	first=$(sed -n 2p "$tmp/path.csv" | cut -d, -f3)
+	fields=$(awk -F, 'NR > 2 { printf "%s ", $5 }' "$tmp/path.csv")
+	case "$first|$fields" in
+	"main.cache| buckets "*)
+		ok "go$want: --path-to main.Entry starts at main.cache, through fields $fields" ;;
+	*)
+		not_ok "go$want: --path-to main.Entry: first step '$first', fields '$fields': $(cat "$tmp/path.csv" "$tmp/err")" ;;
+	esac
 	share=$(jq '100 * .typed_bytes / .reachable_bytes' "$tmp/type.json")
 	echo "typed go$want $share %" >>"$report"
 	awk -v s="$share" 'BEGIN { exit !(s >= 90) }' && ok "go$want: $share % of reachable bytes typed" ||

@@ -257,8 +257,7 @@ static int diff_side(gomem_strpool *keys, gomem_gc_diff_row **rows, size_t *cap,
 		if (rc != GOMEM_OK)
 			return rc;
 		gomem_gc_diff_row *r = &(*rows)[id];
-		int64_t b = (int64_t)(gr[i].retained_bytes ? gr[i].retained_bytes : gr[i].bytes);
-		int64_t o = (int64_t)(gr[i].retained_objects ? gr[i].retained_objects : gr[i].objects);
+		int64_t b = (int64_t)gr[i].retained_bytes, o = (int64_t)gr[i].retained_objects;
 		if (side == 0)
 			r->old_bytes += b, r->old_objects += o;
 		else

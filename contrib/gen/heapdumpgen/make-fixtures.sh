@@ -4,7 +4,8 @@
 # make-fixtures.sh — regenerates tests/data/heapdump/go1.23.dump.gz (and its
 # .json: the generator's counts and MemStats) with contrib/gen/heapdumpgen
 # -scale 1 built by Go 1.23, and the fuzz seeds tests/fuzz/corpus/heapdump
-# (the dump's first 4 KiB, and a dump cut after its objects). Addresses
+# (the dump's first 4 KiB, and the whole dump gzipped), and go1.23-scale2.dump.gz
+# (-scale 2 of the same program, for the --diff goldens). Addresses
 # differ on every run: review the goldens of tests/cli/heapdump after.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,3 +22,6 @@ gzip -9n <"$tmp/go1.23.dump" >"$top/tests/data/heapdump/go1.23.dump.gz"
 cp "$tmp/go1.23.dump.json" "$top/tests/data/heapdump/go1.23.dump.json"
 head -c 4096 "$tmp/go1.23.dump" >"$top/tests/fuzz/corpus/heapdump/head-4k"
 gzip -9n <"$tmp/go1.23.dump" >"$top/tests/fuzz/corpus/heapdump/whole.gz"
+# a second, larger heap of the same program: the --diff goldens
+"$tmp/gen" -scale 2 -out "$tmp/go1.23-scale2.dump"
+gzip -9n <"$tmp/go1.23-scale2.dump" >"$top/tests/data/heapdump/go1.23-scale2.dump.gz"
