@@ -17,7 +17,9 @@ struct dom {
 	uint32_t n;          /* reachable nodes */
 	uint32_t *num;       /* node -> preorder number, 0: unreached */
 	uint32_t *vertex;    /* number -> node */
-	uint32_t *par, *semi, *label, *anc, *idom;
+	uint32_t *par, *idom;
+	/* what path compression touches together, in one cache line */
+	struct sn { uint32_t semi, label, anc; } *sn;
 	uint64_t *pred_start;
 	uint32_t *preds;
 	uint32_t *stack;
@@ -119,49 +121,48 @@ static int predecessors(struct dom *m)
 /* Path compression from V up to the root of its linked forest. */
 static void compress(struct dom *m, uint32_t v)
 {
+	struct sn *sn = m->sn;
 	size_t sp = 0;
-	while (m->anc[m->anc[v]] != 0) {
+	while (sn[sn[v].anc].anc != 0) {
 		m->stack[sp++] = v;
-		v = m->anc[v];
+		v = sn[v].anc;
 	}
 	while (sp > 0) {
 		uint32_t u = m->stack[--sp];
-		uint32_t a = m->anc[u];
-		if (m->semi[m->label[a]] < m->semi[m->label[u]])
-			m->label[u] = m->label[a];
-		m->anc[u] = m->anc[a];
+		uint32_t a = sn[u].anc;
+		if (sn[sn[a].label].semi < sn[sn[u].label].semi)
+			sn[u].label = sn[a].label;
+		sn[u].anc = sn[a].anc;
 	}
 }
 
 static uint32_t eval(struct dom *m, uint32_t v)
 {
-	if (m->anc[v] == 0)
+	if (m->sn[v].anc == 0)
 		return v;
 	compress(m, v);
-	return m->label[v];
+	return m->sn[v].label;
 }
 
 static void semi_nca(struct dom *m)
 {
-	for (uint32_t i = 1; i <= m->n; i++) {
-		m->semi[i] = i;
-		m->label[i] = i;
-		m->anc[i] = 0;
-	}
+	struct sn *sn = m->sn;
+	for (uint32_t i = 1; i <= m->n; i++)
+		sn[i] = (struct sn){i, i, 0};
 	for (uint32_t w = m->n; w >= 2; w--) {
 		for (uint64_t k = m->pred_start[w]; k < m->pred_start[w + 1]; k++) {
 			uint32_t u = eval(m, m->preds[k]);
-			if (m->semi[u] < m->semi[w])
-				m->semi[w] = m->semi[u];
+			if (sn[u].semi < sn[w].semi)
+				sn[w].semi = sn[u].semi;
 		}
-		m->anc[w] = m->par[w];
+		sn[w].anc = m->par[w];
 	}
 	/* In place over the DFS parents: par[d] of every d < w already holds
 	 * d's immediate dominator when w is reached. */
 	m->par[1] = 0;
 	for (uint32_t w = 2; w <= m->n; w++) {
 		uint32_t d = m->par[w];
-		while (d > m->semi[w])
+		while (d > sn[w].semi)
 			d = m->par[d];
 		m->par[w] = d;
 	}
@@ -220,19 +221,18 @@ int gc_dominators(gomem_gc *g)
 	free(m.num);
 	m.num = NULL;
 	rc = GOMEM_E_NOMEM;
-	m.semi = malloc(((size_t)m.n + 1) * sizeof(*m.semi));
-	m.label = malloc(((size_t)m.n + 1) * sizeof(*m.label));
-	m.anc = malloc(((size_t)m.n + 1) * sizeof(*m.anc));
+	m.sn = malloc(((size_t)m.n + 1) * sizeof(*m.sn));
 	m.stack = malloc(((size_t)m.n + 1) * sizeof(*m.stack));
-	if (!m.semi || !m.label || !m.anc || !m.stack)
+	if (!m.sn || !m.stack)
 		goto out;
 	semi_nca(&m);
-	free(m.preds), free(m.pred_start), free(m.semi), free(m.label), free(m.anc), free(m.stack);
-	m.preds = m.stack = m.semi = m.label = m.anc = NULL;
+	free(m.preds), free(m.pred_start), free(m.sn), free(m.stack);
+	m.preds = m.stack = NULL;
+	m.sn = NULL;
 	m.pred_start = NULL;
 	rc = GOMEM_OK;
 out:
-	free(m.num), free(m.preds), free(m.pred_start), free(m.semi), free(m.label), free(m.anc), free(m.stack);
+	free(m.num), free(m.preds), free(m.pred_start), free(m.sn), free(m.stack);
 	if (rc != GOMEM_OK) {
 		free(m.vertex), free(m.par);
 		return rc;

@@ -9,7 +9,7 @@
 
 #include "heapdump-internal.h"
 
-#define PAGE_SHIFT 13
+#define PAGE_SHIFT 9 /* granules of the page index: a few objects each */
 
 struct run {
 	size_t first, n;
@@ -30,15 +30,16 @@ static int cmp_perm(const void *a, const void *b, void *ctx)
 	return x < y ? -1 : x > y;
 }
 
-/* The order of the objects by address: runs of ascending addresses sorted
- * by their first address, or, when runs interleave, every object sorted. */
+/* The order of the objects by address: runs of adjacent objects (each
+ * starting where the one before ends, as in a span) sorted by their first
+ * address, or, when runs interleave (only a broken dump), every object. */
 static int sort_order(gomem_heapdump *d, uint32_t *perm)
 {
 	struct run *runs = NULL;
 	size_t nruns = 0, cap = 0;
 	int rc = GOMEM_OK;
 	for (size_t i = 0; i < d->nobj; i++) {
-		if (i == 0 || d->addr[i] <= d->addr[i - 1]) {
+		if (i == 0 || d->addr[i] != d->addr[i - 1] + d->size[i - 1]) {
 			if ((rc = GOMEM_GROW(runs, cap, nruns + 1, SIZE_MAX / sizeof(*runs))) != GOMEM_OK)
 				goto out;
 			runs[nruns++] = (struct run){i, 0, d->addr[i]};
@@ -133,17 +134,18 @@ uint32_t hd_find(const gomem_heapdump *d, uint64_t addr)
 	if (!d->page_first)
 		return search(d, 0, d->nobj, addr);
 	size_t pg = (size_t)((addr - d->heap_lo) >> PAGE_SHIFT);
-	size_t lo = d->page_first[pg], hi = d->page_first[pg + 1] + 1;
-	if (hi > d->nobj)
-		hi = d->nobj;
-	/* objects starting in this page, and the one spanning into it */
-	uint32_t o = search(d, lo, hi, addr);
-	return o;
+	/* the candidates are few and adjacent: a forward scan reads two cache
+	 * lines where a binary search misses more */
+	size_t o = d->page_first[pg];
+	while (o < d->nobj && d->addr[o] + d->size[o] <= addr)
+		o++;
+	return o < d->nobj && d->addr[o] <= addr ? (uint32_t)o : HD_NONE;
 }
 
-/* page_first[p]: the first object that ends after page p starts; a page's
- * candidates are page_first[p] .. page_first[p+1] (inclusive). Only when
- * the heap's span of addresses is within a few pages per object. */
+/* page_first[p]: the first object that ends after granule p starts; a
+ * granule's candidates are page_first[p] .. page_first[p+1] (inclusive).
+ * Only when the heap's span of addresses is within a few granules per
+ * object (4 bytes each). */
 static int build_page_index(gomem_heapdump *d)
 {
 	d->heap_lo = d->addr[0] & ~(((uint64_t)1 << PAGE_SHIFT) - 1);

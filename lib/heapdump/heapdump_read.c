@@ -33,7 +33,13 @@ struct rd {
 	const uint8_t *p, *end;
 	uint64_t off;          /* offset of p in the input */
 	uint64_t rec;          /* offset of the record being read */
-	gomem_buf scratch;     /* the contents of the record being read */
+	gomem_buf scratch;     /* the contents of the record being read, when copied */
+	/* The contents of the record being read: borrowed from the current
+	 * chunk while they fit in it (copied into scratch before the chunk is
+	 * replaced), else scratch's. */
+	const uint8_t *data;
+	size_t dlen;
+	bool borrowed;
 	uint64_t cur_goroutine;/* goid of the last goroutine record; frames belong to it */
 	bool have_goroutine, have_params;
 	uint32_t cur_g;        /* its index */
@@ -51,7 +57,15 @@ static int refill(struct rd *r)
 {
 	const uint8_t *data;
 	size_t len;
-	int rc = gomem_source_read(r->src, &data, &len);
+	int rc;
+	if (r->borrowed) { /* the chunk goes: keep the record's contents */
+		r->scratch.len = 0;
+		if ((rc = gomem_buf_append(&r->scratch, r->data, r->dlen)) != GOMEM_OK)
+			return gomem_error_at_byte(r->err, rc, r->off, "record contents: %s", gomem_strerror(rc));
+		r->data = (const uint8_t *)r->scratch.data;
+		r->borrowed = false;
+	}
+	rc = gomem_source_read(r->src, &data, &len);
 	if (rc != GOMEM_OK) {
 		gomem_error_copy(r->err, gomem_source_error(r->src));
 		return rc;
@@ -74,7 +88,7 @@ static int rd_byte(struct rd *r, uint8_t *b)
 }
 
 /* encoding/binary's uvarint: at most ten bytes, the tenth at most 1. */
-static int rd_uint(struct rd *r, uint64_t *v)
+static int rd_uint_slow(struct rd *r, uint64_t *v)
 {
 	uint64_t x = 0;
 	uint64_t start = r->off;
@@ -95,6 +109,25 @@ static int rd_uint(struct rd *r, uint64_t *v)
 	}
 	*v = x;
 	return GOMEM_OK;
+}
+
+/* The same without a call per byte when ten bytes are in the chunk. */
+static inline int rd_uint(struct rd *r, uint64_t *v)
+{
+	if (r->end - r->p < 10)
+		return rd_uint_slow(r, v);
+	const uint8_t *p = r->p;
+	uint64_t x = 0;
+	for (unsigned i = 0; i < 9; i++) {
+		x |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+		if (p[i] < 0x80) {
+			r->p += i + 1;
+			r->off += i + 1;
+			*v = x;
+			return GOMEM_OK;
+		}
+	}
+	return rd_uint_slow(r, v); /* a tenth byte: the checks */
 }
 
 static int rd_bool(struct rd *r, bool *v)
@@ -120,6 +153,16 @@ static int rd_range(struct rd *r, uint64_t max)
 		return gomem_error_at_byte(r->err, GOMEM_E_LIMIT, at, "length %llu is past the limit of %llu bytes",
 					   (unsigned long long)len, (unsigned long long)max);
 	r->scratch.len = 0;
+	r->borrowed = false;
+	if ((uint64_t)(r->end - r->p) >= len) { /* in the chunk: no copy */
+		r->data = r->p;
+		r->dlen = (size_t)len;
+		r->borrowed = true;
+		r->p += len;
+		r->off += len;
+		return GOMEM_OK;
+	}
+	r->dlen = (size_t)len;
 	while (len > 0) {
 		if (r->p == r->end && (rc = refill(r)) != GOMEM_OK)
 			return rc;
@@ -131,14 +174,15 @@ static int rd_range(struct rd *r, uint64_t max)
 		r->off += n;
 		len -= n;
 	}
+	r->data = (const uint8_t *)r->scratch.data;
 	return GOMEM_OK;
 }
 
 static int rd_string(struct rd *r, uint32_t *id)
 {
 	int rc = rd_range(r, MAX_STRING);
-	if (rc == GOMEM_OK && (rc = gomem_strpool_intern(&r->d->strings, r->scratch.data ? r->scratch.data : "",
-							  r->scratch.len, id)) != GOMEM_OK)
+	if (rc == GOMEM_OK && (rc = gomem_strpool_intern(&r->d->strings, r->dlen ? (const char *)r->data : "",
+							  r->dlen, id)) != GOMEM_OK)
 		return gomem_error_set(r->err, rc, "%s", gomem_strerror(rc));
 	return rc;
 }
@@ -182,6 +226,12 @@ void hd_slots_free(struct hd_slots *s)
 
 static uint64_t load_ptr(const gomem_heapdump *d, const uint8_t *p)
 {
+	static const union { uint16_t u; uint8_t b[2]; } host = {1};
+	if (d->params.ptr_size == 8 && host.b[0] == 1 && !d->params.big_endian) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		return v;
+	}
 	uint64_t v = 0;
 	unsigned n = d->params.ptr_size;
 	for (unsigned i = 0; i < n; i++) {
@@ -199,7 +249,7 @@ static int aux_word(struct rd *r, struct hd_slots *slots, uint64_t word, uint64_
 	const gomem_heapdump *d = r->d;
 	if (!d->opts.keep_outside || word == 0 || last_ptr == word - 1)
 		return GOMEM_OK;
-	uint64_t v = load_ptr(d, (const uint8_t *)r->scratch.data + (word - 1) * d->params.ptr_size);
+	uint64_t v = load_ptr(d, r->data + (word - 1) * d->params.ptr_size);
 	if (v == 0 || (v >= d->params.arena_start && v < d->params.arena_end))
 		return GOMEM_OK;
 	int rc = hd_slots_push(slots, v, (word - 1) | GOMEM_HEAPDUMP_AUX_WORD);
@@ -212,7 +262,7 @@ static int aux_word(struct rd *r, struct hd_slots *slots, uint64_t word, uint64_
  * slot's value into SLOTS (nil ones dropped). */
 static int rd_fields(struct rd *r, struct hd_slots *slots)
 {
-	uint64_t ps = r->d->params.ptr_size, len = r->scratch.len;
+	uint64_t ps = r->d->params.ptr_size, len = r->dlen;
 	uint64_t last_ptr = UINT64_MAX; /* word of the last pointer slot */
 	for (;;) {
 		uint64_t kind, off, at = r->off;
@@ -242,7 +292,7 @@ static int rd_fields(struct rd *r, struct hd_slots *slots)
 			return rc;
 		last_ptr = off / ps + words - 1;
 		for (uint64_t w = 0; w < words; w++) {
-			uint64_t v = load_ptr(r->d, (const uint8_t *)r->scratch.data + off + w * ps);
+			uint64_t v = load_ptr(r->d, r->data + off + w * ps);
 			r->d->counts.pointer_slots++;
 			if (v == 0) {
 				r->d->counts.dropped_slots++;
@@ -311,15 +361,15 @@ static int read_object(struct rd *r)
 			return gomem_error_set(r->err, rc, "objects: %s", gomem_strerror(rc));
 		d->obj_cap = cap;
 	}
-	if (r->scratch.len == 0 || addr + r->scratch.len < addr)
+	if (r->dlen == 0 || addr + r->dlen < addr)
 		return gomem_error_at_byte(r->err, GOMEM_E_FORMAT, r->rec, "object at 0x%llx of %zu bytes",
-					   (unsigned long long)addr, r->scratch.len);
+					   (unsigned long long)addr, r->dlen);
 	d->addr[d->nobj] = addr;
-	d->size[d->nobj] = r->scratch.len;
+	d->size[d->nobj] = r->dlen;
 	d->edge_start[d->nobj] = d->slots.n;
 	r->rec_off[d->nobj] = r->rec;
 	d->counts.objects++;
-	d->counts.object_bytes += r->scratch.len;
+	d->counts.object_bytes += r->dlen;
 	if ((rc = rd_fields(r, &d->slots)) != GOMEM_OK)
 		return rc;
 	d->nobj++;
@@ -408,18 +458,23 @@ static int read_frame(struct rd *r)
 	if ((rc = rd_uint(r, &sp)) != GOMEM_OK || (rc = rd_uint(r, &depth)) != GOMEM_OK ||
 	    (rc = rd_uint(r, &childsp)) != GOMEM_OK || (rc = rd_range(r, UINT64_MAX)) != GOMEM_OK)
 		return rc;
-	uint64_t size = r->scratch.len;
+	uint64_t size = r->dlen;
 	if ((rc = rd_uint(r, &entry)) != GOMEM_OK || (rc = rd_uint(r, &pc)) != GOMEM_OK ||
 	    (rc = rd_uint(r, &contpc)) != GOMEM_OK)
 		return rc;
-	/* The name comes after the contents: keep them aside meanwhile. */
-	gomem_buf contents = r->scratch;
-	gomem_buf_init(&r->scratch, contents.max);
+	/* The name comes after the contents: keep a copy of them meanwhile. */
+	gomem_buf contents;
+	gomem_buf_init(&contents, SIZE_MAX / 2);
+	if ((rc = gomem_buf_append(&contents, r->data, r->dlen)) != GOMEM_OK)
+		return gomem_error_at_byte(r->err, rc, r->rec, "frame: %s", gomem_strerror(rc));
 	rc = rd_string(r, &fname);
-	gomem_buf_free(&r->scratch);
-	r->scratch = contents;
-	if (rc != GOMEM_OK)
+	r->data = (const uint8_t *)contents.data;
+	r->dlen = (size_t)size;
+	r->borrowed = false;
+	if (rc != GOMEM_OK) {
+		gomem_buf_free(&contents);
 		return rc;
+	}
 	struct hd_goroutine *g = &d->gs[r->cur_g];
 	if (g->top_function == HD_NONE)
 		g->top_function = fname;
@@ -432,14 +487,18 @@ static int read_frame(struct rd *r)
 	if (rc == GOMEM_OK)
 		rc = hd_add_root(d, GOMEM_ROOT_FRAME, name.data, name.len, sp, size, &root);
 	gomem_buf_free(&name);
-	if (rc != GOMEM_OK)
+	if (rc != GOMEM_OK) {
+		gomem_buf_free(&contents);
 		return gomem_error_at_byte(r->err, rc, r->rec, "roots: %s", gomem_strerror(rc));
+	}
 	root->pub.goroutine = g->pub.goid;
 	root->pub.depth = depth > UINT32_MAX ? UINT32_MAX : (uint32_t)depth;
 	root->pub.pc = pc;
 	root->first = d->root_slots.n;
 	d->counts.frames++;
-	if ((rc = rd_fields(r, &d->root_slots)) != GOMEM_OK)
+	rc = rd_fields(r, &d->root_slots);
+	gomem_buf_free(&contents);
+	if (rc != GOMEM_OK)
 		return rc;
 	root = &d->roots[d->nroots - 1];
 	root->n = d->root_slots.n - root->first;
@@ -546,7 +605,7 @@ static int read_segment(struct rd *r, struct hd_segment *seg, const char *what)
 		return gomem_error_at_byte(r->err, GOMEM_E_FORMAT, r->rec, "a second %s record", what);
 	if ((rc = rd_uint(r, &seg->addr)) != GOMEM_OK || (rc = rd_range(r, UINT64_MAX)) != GOMEM_OK)
 		return rc;
-	seg->size = r->scratch.len;
+	seg->size = r->dlen;
 	seg->present = true;
 	seg->slots.max = r->d->slots.max;
 	return rd_fields(r, &seg->slots);
