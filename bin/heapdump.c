@@ -173,6 +173,7 @@ static int load(const struct config *c, const char *spec, bool keep_values, stru
 	if (c->binary && !l->bin && gomem_binary_open(c->binary, &l->bin, &err) != GOMEM_OK)
 		goto fail;
 	ho.binary = go.binary = l->bin;
+	go.paths = keep_values; /* the parents cost 4 bytes an object */
 	ho.keep_outside = keep_values || l->bin;
 	if (gomem_source_open(&src, spec, &c->source, &err) != GOMEM_OK ||
 	    gomem_heapdump_read(&l->dump, src, &ho, &err) != GOMEM_OK ||

@@ -20,7 +20,7 @@ struct dom {
 	uint32_t *par, *idom;
 	/* what path compression touches together, in one cache line */
 	struct sn { uint32_t semi, label, anc; } *sn;
-	uint64_t *pred_start;
+	uint32_t *pred_start;     /* 4 bytes: GOMEM_E_LIMIT past 2^32 reachable edges */
 	uint32_t *preds;
 	uint32_t *stack;
 };
@@ -36,7 +36,7 @@ static uint32_t succ_node(const gomem_gc *g, uint32_t node, const uint32_t *t, s
 static int dfs(struct dom *m)
 {
 	gomem_gc *g = m->g;
-	struct frame { uint32_t node; size_t next; } *st;
+	struct frame { uint32_t node, next; } *st; /* 8 bytes: the stack can be as deep as the heap */
 	size_t cap = 1024, sp = 0;
 	if (!(st = malloc(cap * sizeof(*st))))
 		return GOMEM_E_NOMEM;
@@ -96,9 +96,13 @@ static int predecessors(struct dom *m)
 				m->pred_start[m->num[v] + 1]++;
 		}
 	}
-	for (uint32_t i = 1; i <= m->n + 1; i++)
-		m->pred_start[i] += m->pred_start[i - 1];
-	uint64_t total = m->pred_start[m->n + 1];
+	uint64_t total = 0;
+	for (uint32_t i = 1; i <= m->n + 1; i++) {
+		total += m->pred_start[i];
+		if (total >= UINT32_MAX)
+			return GOMEM_E_LIMIT;
+		m->pred_start[i] = (uint32_t)total;
+	}
 	if (!(m->preds = malloc((size_t)(total + 1) * sizeof(*m->preds))))
 		return GOMEM_E_NOMEM;
 	for (uint32_t i = 1; i <= m->n; i++) {
@@ -150,7 +154,7 @@ static void semi_nca(struct dom *m)
 	for (uint32_t i = 1; i <= m->n; i++)
 		sn[i] = (struct sn){i, i, 0};
 	for (uint32_t w = m->n; w >= 2; w--) {
-		for (uint64_t k = m->pred_start[w]; k < m->pred_start[w + 1]; k++) {
+		for (uint32_t k = m->pred_start[w]; k < m->pred_start[w + 1]; k++) {
 			uint32_t u = eval(m, m->preds[k]);
 			if (sn[u].semi < sn[w].semi)
 				sn[w].semi = sn[u].semi;
@@ -174,11 +178,12 @@ static int retained_and_children(struct dom *m)
 {
 	gomem_gc *g = m->g;
 	size_t nn = g->nnodes;
+	g->idom = malloc(nn * sizeof(*g->idom));
 	g->ret_bytes = calloc(nn, sizeof(*g->ret_bytes));
 	g->ret_objects = calloc(nn, sizeof(*g->ret_objects));
 	g->child_start = calloc(nn + 2, sizeof(*g->child_start));
 	g->children = malloc(((size_t)m->n + 1) * sizeof(*g->children));
-	if (!g->ret_bytes || !g->ret_objects || !g->child_start || !g->children)
+	if (!g->idom || !g->ret_bytes || !g->ret_objects || !g->child_start || !g->children)
 		return GOMEM_E_NOMEM;
 	for (size_t v = 0; v < nn; v++)
 		g->idom[v] = GC_NONE;
@@ -213,8 +218,7 @@ int gc_dominators(gomem_gc *g)
 	m.num = calloc(nn, sizeof(*m.num));
 	m.vertex = malloc((nn + 1) * sizeof(*m.vertex));
 	m.par = malloc((nn + 1) * sizeof(*m.par));
-	g->idom = malloc(nn * sizeof(*g->idom));
-	if (!m.num || !m.vertex || !m.par || !g->idom)
+	if (!m.num || !m.vertex || !m.par)
 		goto out;
 	if ((rc = dfs(&m)) != GOMEM_OK || (rc = predecessors(&m)) != GOMEM_OK)
 		goto out;

@@ -31,7 +31,8 @@ static inline void shade(gomem_gc *g, uint32_t *queue, size_t *tail, uint32_t t,
 	if (t == GC_NONE || g->color[t] != WHITE)
 		return;
 	g->color[t] = GREY;
-	g->parent[gc_obj_node(g, t)] = from;
+	if (g->parent)
+		g->parent[gc_obj_node(g, t)] = from;
 	queue[(*tail)++] = t;
 }
 
@@ -40,22 +41,23 @@ int gc_mark(gomem_gc *g)
 	const gomem_heapdump *d = g->d;
 	size_t nobj = gomem_heapdump_object_count(d), nroots = gomem_heapdump_root_count(d);
 	g->color = calloc(nobj + 1, 1);
-	g->parent = malloc(g->nnodes * sizeof(*g->parent));
+	g->parent = g->opts.paths ? malloc(g->nnodes * sizeof(*g->parent)) : NULL;
 	/* every object is queued at most once: the queue never wraps */
 	uint32_t *queue = malloc((nobj + 1) * sizeof(*queue));
 	uint32_t *depth = calloc(nobj + 1, sizeof(*depth));
-	if (!g->color || !g->parent || !queue || !depth) {
+	if (!g->color || (g->opts.paths && !g->parent) || !queue || !depth) {
 		free(queue);
 		free(depth);
 		return GOMEM_E_NOMEM;
 	}
-	for (size_t i = 0; i < g->nnodes; i++)
+	for (size_t i = 0; g->parent && i < g->nnodes; i++)
 		g->parent[i] = GC_NONE;
 	size_t head = 0, tail = 0;
 	for (uint32_t r = 0; r < nroots; r++) {
 		const uint32_t *t;
 		size_t n = gomem_heapdump_root_edges(d, r, &t, NULL, NULL);
-		g->parent[1 + r] = GOMEM_GC_SUPERROOT;
+		if (g->parent)
+			g->parent[1 + r] = GOMEM_GC_SUPERROOT;
 		g->sum.root_edges += n;
 		for (size_t k = 0; k < n; k++)
 			shade(g, queue, &tail, t[k], 1 + r);

@@ -35,6 +35,8 @@ int gomem_gc_path(const gomem_gc *g, uint32_t obj, gomem_gc_step **steps, size_t
 {
 	*steps = NULL;
 	*n = 0;
+	if (!g->parent)
+		return GOMEM_E_INVALID;
 	if (!gomem_gc_reachable(g, obj))
 		return GOMEM_E_NOTFOUND;
 	size_t len = 0;

@@ -69,7 +69,12 @@ struct gomem_heapdump {
 
 	/* objects: sorted by address once read */
 	uint64_t *addr, *size;
-	uint64_t *edge_start;        /* nobj + 1 entries into slots */
+	/* Slots stay in the order the objects were read: edge_start has an
+	 * entry per object in that order (nobj + 1), and read_index maps a
+	 * sorted object to it (NULL when the dump was already sorted), so
+	 * sorting never holds the slots twice. */
+	uint64_t *edge_start;
+	uint32_t *read_index;
 	size_t nobj, obj_cap;
 	struct hd_slots slots;
 	/* page index: first object ending past each 8 KiB page of the heap */
@@ -109,6 +114,13 @@ void hd_slots_free(struct hd_slots *s);
  * record offset REC_OFF gives the later object), resolves every slot,
  * groups the roots, attaches sites. */
 int hd_build_graph(gomem_heapdump *d, const uint64_t *rec_off, gomem_error *err);
+/* The slots of sorted object O: [*first, *end) of d->slots. */
+static inline void hd_object_range(const struct gomem_heapdump *d, uint32_t o, uint64_t *first, uint64_t *end)
+{
+	uint32_t r = d->read_index ? d->read_index[o] : o;
+	*first = d->edge_start[r];
+	*end = d->edge_start[r + 1];
+}
 /* The object holding ADDR, HD_NONE (binary search, or the page index). */
 uint32_t hd_find(const gomem_heapdump *d, uint64_t addr);
 

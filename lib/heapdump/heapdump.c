@@ -100,7 +100,7 @@ void gomem_heapdump_free(gomem_heapdump *d)
 		return;
 	free(d->name);
 	gomem_strpool_free(&d->strings);
-	free(d->addr), free(d->size), free(d->edge_start), free(d->page_first);
+	free(d->addr), free(d->size), free(d->edge_start), free(d->read_index), free(d->page_first);
 	hd_slots_free(&d->slots);
 	hd_slots_free(&d->data.slots);
 	hd_slots_free(&d->bss.slots);
@@ -142,13 +142,14 @@ size_t gomem_heapdump_object_edges(const gomem_heapdump *d, uint32_t obj, const 
 			*values = NULL;
 		return 0;
 	}
-	uint64_t b = d->edge_start[obj];
+	uint64_t b, e;
+	hd_object_range(d, obj, &b, &e);
 	*targets = d->slots.target + b;
 	if (words)
 		*words = d->slots.word + b;
 	if (values)
 		*values = d->slots.value ? d->slots.value + b : NULL;
-	return (size_t)(d->edge_start[obj + 1] - b);
+	return (size_t)(e - b);
 }
 
 size_t gomem_heapdump_root_edges(const gomem_heapdump *d, uint32_t root, const uint32_t **targets,

@@ -79,35 +79,32 @@ static int overlap_error(gomem_heapdump *d, const uint32_t *perm, size_t i, cons
 				   (unsigned long long)rec_off[other]);
 }
 
-/* Applies PERM to the objects and their slots (new arrays, the old freed). */
-static int permute(gomem_heapdump *d, const uint32_t *perm)
+/* Applies PERM to the objects' addresses and sizes (one array at a time)
+ * and keeps PERM as the map to the slots, which stay in read order. */
+static int permute(gomem_heapdump *d, uint32_t *perm)
 {
-	size_t n = d->nobj, ne = d->slots.n;
-	uint64_t *addr = malloc((n + 1) * sizeof(*addr)), *size = malloc((n + 1) * sizeof(*size));
-	uint64_t *start = malloc((n + 1) * sizeof(*start));
-	uint64_t *value = malloc((ne + 1) * sizeof(*value));
-	uint32_t *word = malloc((ne + 1) * sizeof(*word));
-	if (!addr || !size || !start || !value || !word) {
-		free(addr), free(size), free(start), free(value), free(word);
-		return GOMEM_E_NOMEM;
+	size_t n = d->nobj;
+	bool identity = true;
+	for (size_t i = 0; i < n && identity; i++)
+		identity = perm[i] == i;
+	if (identity) {
+		free(perm);
+		return GOMEM_OK;
 	}
-	uint64_t e = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t o = perm[i];
-		addr[i] = d->addr[o];
-		size[i] = d->size[o];
-		start[i] = e;
-		uint64_t b = d->edge_start[o], k = d->edge_start[o + 1] - b;
-		memcpy(value + e, d->slots.value + b, k * sizeof(*value));
-		memcpy(word + e, d->slots.word + b, k * sizeof(*word));
-		e += k;
+	uint64_t *arrays[2] = {d->addr, d->size};
+	for (int a = 0; a < 2; a++) {
+		uint64_t *to = malloc((n + 1) * sizeof(*to));
+		if (!to) {
+			free(perm);
+			return GOMEM_E_NOMEM;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[i] = arrays[a][perm[i]];
+		free(arrays[a]);
+		arrays[a] = to;
 	}
-	start[n] = e;
-	free(d->addr), free(d->size), free(d->edge_start), free(d->slots.value), free(d->slots.word);
-	d->addr = addr, d->size = size, d->edge_start = start;
-	d->slots.value = value, d->slots.word = word;
-	d->slots.cap = ne + 1;
-	d->obj_cap = n + 1;
+	d->addr = arrays[0], d->size = arrays[1];
+	d->read_index = perm;
 	return GOMEM_OK;
 }
 
@@ -258,7 +255,9 @@ static int finalizer_slots(gomem_heapdump *d)
 			if (rc != GOMEM_OK)
 				return rc;
 		}
-		for (uint64_t k = d->edge_start[o]; k < d->edge_start[o + 1]; k++) {
+		uint64_t first_slot, end_slot;
+		hd_object_range(d, o, &first_slot, &end_slot);
+		for (uint64_t k = first_slot; k < end_slot; k++) {
 			int rc = hd_slots_push(&d->root_slots, d->slots.value[k], d->slots.word[k]);
 			if (rc != GOMEM_OK)
 				return rc;
@@ -362,8 +361,7 @@ int hd_build_graph(gomem_heapdump *d, const uint64_t *rec_off, gomem_error *err)
 				free(perm);
 				return rc;
 			}
-		rc = permute(d, perm);
-		free(perm);
+		rc = permute(d, perm); /* takes PERM */
 		if (rc == GOMEM_OK)
 			rc = build_page_index(d);
 	}

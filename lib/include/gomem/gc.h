@@ -39,10 +39,13 @@ typedef struct gomem_gc_options {
 	/* Infers types from this binary's DWARF (borrowed; NULL: untyped).
 	 * The dump must have been read with keep_outside for interfaces. */
 	gomem_binary *binary;
+	/* keep every object's breadth-first parent for gomem_gc_path (4
+	 * bytes an object) */
+	bool paths;
 } gomem_gc_options;
 
 #define GOMEM_GC_OPTIONS_VERSION 1
-#define GOMEM_GC_OPTIONS_INIT {GOMEM_GC_OPTIONS_VERSION, true, NULL}
+#define GOMEM_GC_OPTIONS_INIT {GOMEM_GC_OPTIONS_VERSION, true, NULL, true}
 
 typedef struct gomem_gc_summary {
 	uint64_t objects, bytes;                     /* dumped */
@@ -111,7 +114,7 @@ typedef struct gomem_gc_step {
 
 /* The shortest path from a root to OBJ (breadth-first parents) into *STEPS
  * (malloc'd; free with gomem_free), *N steps. GOMEM_E_NOTFOUND when OBJ is
- * unreachable. */
+ * unreachable, GOMEM_E_INVALID without opts.paths. */
 GOMEM_API int gomem_gc_path(const gomem_gc *g, uint32_t obj, gomem_gc_step **steps, size_t *n);
 
 /* ---- groupings --------------------------------------------------------------- */
