@@ -16,7 +16,7 @@
 
 enum {
 	OPT_BY = OPT_TOOL_BASE, OPT_TOP, OPT_SORT, OPT_MIN_SIZE, OPT_PATH_TO, OPT_TREE, OPT_DEPTH,
-	OPT_DIFF, OPT_FAIL_ABOVE, OPT_BINARY
+	OPT_DIFF, OPT_FAIL_ABOVE, OPT_BINARY, OPT_RATE
 };
 
 static const cli_option options[] = {
@@ -33,6 +33,9 @@ static const cli_option options[] = {
 	{"diff", 0, NULL, OPT_DIFF, "two dumps, OLD NEW: growth by --by root, type or site"},
 	{"fail-above", 0, "LIMIT", OPT_FAIL_ABOVE, "--diff: exit 1 when the reachable heap grew by more\n"
 						   "than LIMIT (a size like 10MiB, or a percent like 5%)"},
+	{"memprofile-rate", 0, "BYTES", OPT_RATE, "the program's runtime.MemProfileRate, to scale sampled\n"
+						  "sites as pprof does (default: 1 when at least half\n"
+						  "the objects carry a site, else 512KiB)"},
 	{"binary", 0, "BIN", OPT_BINARY, "the program that wrote the dump: names globals from its\n"
 					 "symbols and infers types from its DWARF"},
 	{"format", 0, "FMT", OPT_FORMAT, "table, csv, tsv, json, ndjson, folded or pprof"},
@@ -68,6 +71,7 @@ struct config {
 	const char *path_to, *binary, *output, *format_name, *fail_above;
 	uint32_t depth;
 	bool depth_set;
+	uint64_t rate;
 	double limit;
 	int limit_is_percent;
 	gomem_format format;
@@ -141,6 +145,10 @@ static int parse_option(void *ctx, int id, const char *arg)
 		break;
 	}
 	case OPT_BINARY: c->binary = arg; break;
+	case OPT_RATE:
+		if (gomem_parse_size(&c->rate, arg) || c->rate == 0)
+			return usage_error("--memprofile-rate: '%s' is not a size above 0", arg);
+		break;
 	case OPT_FORMAT:
 		if (strcmp(arg, "folded") && strcmp(arg, "pprof") && gomem_format_parse(&c->format, arg))
 			return usage_error("--format: '%s' is not table, csv, tsv, json, ndjson, folded or pprof", arg);
@@ -174,6 +182,7 @@ static int load(const struct config *c, const char *spec, bool keep_values, stru
 		goto fail;
 	ho.binary = go.binary = l->bin;
 	go.paths = keep_values; /* the parents cost 4 bytes an object */
+	go.memprofile_rate = c->rate;
 	ho.keep_outside = keep_values || l->bin;
 	if (gomem_source_open(&src, spec, &c->source, &err) != GOMEM_OK ||
 	    gomem_heapdump_read(&l->dump, src, &ho, &err) != GOMEM_OK ||
@@ -273,6 +282,7 @@ static int print_groups(const struct config *c, const gomem_gc *g, gomem_gc_by b
 	gomem_gc_group *rows;
 	size_t n;
 	bool roots = by == GOMEM_GC_BY_ROOT || by == GOMEM_GC_BY_KIND;
+	bool scaled = by == GOMEM_GC_BY_SITE && (!gomem_heapdump_sites_exact(gomem_gc_dump(g)) || c->rate > 1);
 	gomem_column cols[] = {
 		{by_name(by), NULL, GOMEM_COL_TEXT, 0},
 		{"retained_objects", "ret objs", GOMEM_COL_COUNT, 0},
@@ -280,6 +290,9 @@ static int print_groups(const struct config *c, const gomem_gc *g, gomem_gc_by b
 		{"retained_pct", "ret%", GOMEM_COL_PERCENT, 0},
 		{roots ? "roots" : "objects", NULL, GOMEM_COL_COUNT, 0},
 		{roots ? "size" : "bytes", roots ? "size" : "shallow", GOMEM_COL_BYTES, 0},
+		/* sampled sites: what pprof would estimate */
+		{"est_objects", "est objs", GOMEM_COL_NUMBER, 0},
+		{"est_bytes", "est bytes", GOMEM_COL_BYTES, 0},
 	};
 	if (gomem_gc_group_by(g, by, &rows, &n) != GOMEM_OK) {
 		cli_errorf("grouping: %s", gomem_strerror(GOMEM_E_NOMEM));
@@ -287,7 +300,7 @@ static int print_groups(const struct config *c, const gomem_gc *g, gomem_gc_by b
 	}
 	sort_cfg = c;
 	qsort(rows, n, sizeof(*rows), cmp_rows);
-	gomem_table *t = new_table(c, cols, sizeof(cols) / sizeof(cols[0]), fp, g);
+	gomem_table *t = new_table(c, cols, sizeof(cols) / sizeof(cols[0]) - (scaled ? 0 : 2), fp, g);
 	if (!t) {
 		free(rows);
 		return EXIT_TROUBLE;
@@ -300,7 +313,8 @@ static int print_groups(const struct config *c, const gomem_gc *g, gomem_gc_by b
 			continue;
 		gomem_cell cells[] = {text(rows[i].key), num(rows[i].retained_objects), num(rows[i].retained_bytes),
 				      pct(rows[i].retained_bytes, reach), num(roots ? rows[i].roots : rows[i].objects),
-				      num(rows[i].bytes)};
+				      num(rows[i].bytes), {.d = rows[i].scaled_objects},
+				      {.i = (int64_t)(rows[i].scaled_bytes + 0.5)}};
 		rc = gomem_table_row(t, cells);
 		shown++;
 	}

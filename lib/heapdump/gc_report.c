@@ -5,6 +5,7 @@
  * walk of the dominator tree adds a member's retained size only when no
  * member of the same group is above it), and the dominator tree as a plain
  * weighted tree for printing and drawing. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +70,21 @@ static int group_of(struct grouping *gr, const char *key, uint32_t *out)
 	return GOMEM_OK;
 }
 
+/* How many objects a sampled object stands for: pprof's scaleHeapSample
+ * for one allocation of its site's size at the program's MemProfileRate; 1
+ * when every object has its site, or this one has none (not a sample). */
+static double sample_scale(const gomem_gc *g, uint32_t o)
+{
+	uint32_t s = gomem_heapdump_object_site(g->d, o);
+	if ((gomem_heapdump_sites_exact(g->d) && !g->opts.memprofile_rate) || s == GC_NONE)
+		return 1;
+	double rate = g->opts.memprofile_rate ? (double)g->opts.memprofile_rate : 512.0 * 1024;
+	double size = (double)gomem_heapdump_site_get(g->d, s)->size;
+	if (rate <= 1 || size <= 0)
+		return 1;
+	return 1 / (1 - exp(-size / rate));
+}
+
 /* Every member node's group, and the shallow sums. */
 static int assign(struct grouping *gr)
 {
@@ -94,8 +110,12 @@ static int assign(struct grouping *gr)
 			key = gomem_gc_object_key(g, o, gr->by, buf, sizeof(buf));
 			if ((rc = group_of(gr, key, &id)) != GOMEM_OK)
 				break;
+			uint64_t size = gomem_heapdump_object_size(g->d, o);
+			double scale = sample_scale(g, o);
 			gr->groups[id].objects++;
-			gr->groups[id].bytes += gomem_heapdump_object_size(g->d, o);
+			gr->groups[id].bytes += size;
+			gr->groups[id].scaled_objects += scale;
+			gr->groups[id].scaled_bytes += scale * (double)size;
 		}
 		gr->node_group[v] = id;
 		gomem_gc_group *grp = &gr->groups[id];

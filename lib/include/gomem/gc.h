@@ -42,10 +42,13 @@ typedef struct gomem_gc_options {
 	/* keep every object's breadth-first parent for gomem_gc_path (4
 	 * bytes an object) */
 	bool paths;
+	/* runtime.MemProfileRate of the program (0: 1 when the sites are
+	 * exact, else the default, 512 KiB); see gomem_gc_group. */
+	uint64_t memprofile_rate;
 } gomem_gc_options;
 
 #define GOMEM_GC_OPTIONS_VERSION 1
-#define GOMEM_GC_OPTIONS_INIT {GOMEM_GC_OPTIONS_VERSION, true, NULL, true}
+#define GOMEM_GC_OPTIONS_INIT {GOMEM_GC_OPTIONS_VERSION, true, NULL, true, 0}
 
 typedef struct gomem_gc_summary {
 	uint64_t objects, bytes;                     /* dumped */
@@ -133,6 +136,11 @@ typedef struct gomem_gc_group {
 	uint64_t retained_objects, retained_bytes; /* the union of what its members dominate */
 	uint64_t roots;                /* members that are roots (BY_ROOT, BY_KIND) */
 	uint32_t example;              /* the member retaining most (a node) */
+	/* BY_SITE: objects and bytes scaled as pprof scales a heap sample
+	 * (each sampled object of a site allocating SIZE bytes stands for
+	 * 1/(1-exp(-SIZE/rate)) objects); equal to objects and bytes when
+	 * every object has its site (gomem_heapdump_sites_exact). */
+	double scaled_objects, scaled_bytes;
 } gomem_gc_group;
 
 /* The groups of BY, largest retained first (ties by key), in *OUT

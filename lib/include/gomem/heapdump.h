@@ -193,8 +193,9 @@ GOMEM_API const gomem_heapdump_goroutine *gomem_heapdump_goroutine_get(const gom
 GOMEM_API size_t gomem_heapdump_site_count(const gomem_heapdump *d);
 GOMEM_API const gomem_heapdump_site *gomem_heapdump_site_get(const gomem_heapdump *d, uint32_t site);
 GOMEM_API uint32_t gomem_heapdump_object_site(const gomem_heapdump *d, uint32_t obj);
-/* Whether every object has an alloc sample (MemProfileRate was 1 when they
- * were allocated): then sites are exact, otherwise a sample. */
+/* Whether the sites are exact: at least half of the objects have an alloc
+ * sample, which only MemProfileRate = 1 gives (the rest were allocated
+ * before the program set it); otherwise they are a sample. */
 GOMEM_API bool gomem_heapdump_sites_exact(const gomem_heapdump *d);
 
 /* Type records (the dump has them only for itabs' types) and itabs. */
