@@ -346,7 +346,7 @@ static int read_object(struct rd *r)
 	if (d->nobj >= d->opts.max_objects)
 		return gomem_error_at_byte(r->err, GOMEM_E_LIMIT, r->rec, "more than %llu objects",
 					   (unsigned long long)d->opts.max_objects);
-	if (d->nobj == d->obj_cap) {
+	if (d->nobj + 2 > d->obj_cap) { /* edge_start takes nobj + 1 entries */
 		size_t cap = d->obj_cap;
 		if ((rc = GOMEM_GROW(d->addr, cap, d->nobj + 2, SIZE_MAX / 16)) != GOMEM_OK)
 			return gomem_error_set(r->err, rc, "objects: %s", gomem_strerror(rc));
