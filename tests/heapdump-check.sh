@@ -125,9 +125,9 @@ check_release() {
 			not_ok "go$want: $got_n objects of $t, the generator made $want_n"
 	done
 	# a path names its root as --by root does, and DWARF's field names
-	G --binary "$gen" --path-to '^main\.Entry$' --top 1 --format csv "$dump" >"$tmp/path.csv" 2>"$tmp/err"
-	first=$(sed -n 2p "$tmp/path.csv" | cut -d, -f3)
-	fields=$(awk -F, 'NR > 2 { printf "%s ", $5 }' "$tmp/path.csv")
+	G --binary "$gen" --path-to '^main\.Entry$' --top 1 --format tsv "$dump" >"$tmp/path.csv" 2>"$tmp/err"
+	first=$(sed -n 2p "$tmp/path.csv" | cut -f3)
+	fields=$(awk -F'\t' 'NR > 2 { printf "%s ", $5 }' "$tmp/path.csv")
 	case "$first|$fields" in
 	"main.cache| buckets "*)
 		ok "go$want: --path-to main.Entry starts at main.cache, through fields $fields" ;;
