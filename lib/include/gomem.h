@@ -26,5 +26,7 @@
 #include "gomem/buildinfo.h"
 #include "gomem/symbolize.h"
 #include "gomem/layout.h"
+#include "gomem/heapdump.h"
+#include "gomem/gc.h"
 
 #endif

@@ -19,6 +19,8 @@ Suite *suite_pacer(void);
 Suite *suite_heapexplain(void);
 Suite *suite_binary(void);
 Suite *suite_layout(void);
+Suite *suite_heapdump(void);
+Suite *suite_gc(void);
 Suite *suite_gctrace(void);
 Suite *suite_gcstats(void);
 Suite *suite_follow(void);
