@@ -493,6 +493,14 @@ static int write_list(const struct list *l, const struct config *c, FILE *fp, co
 
 /* ---- the report ---------------------------------------------------------- */
 
+static bool any_function(const gomem_escape_group *gr, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (*gr[i].function)
+			return true;
+	return false;
+}
+
 static int write_groups(const gomem_escape_set *s, const struct config *c, FILE *fp)
 {
 	static const struct {
@@ -542,6 +550,9 @@ static int write_groups(const gomem_escape_set *s, const struct config *c, FILE 
 		gomem_table_free(t);
 		if (rc == GOMEM_OK && shown < n)
 			fprintf(fp, "(%zu of %zu rows; --top 0 shows all)\n", shown, n);
+		if (rc == GOMEM_OK && groups[g].by == GOMEM_ESCAPE_BY_FUNCTION && n && !any_function(gr, n))
+			fputs("(no function names: the compiler does not print them; --source-dir reads them\n"
+			      "from the sources the input was built from)\n", fp);
 		gomem_escape_groups_free(gr);
 	}
 	return rc;
@@ -594,7 +605,7 @@ static int report(const gomem_escape_set *s, const struct config *c, FILE *fp)
 static void source_missing(const char *path, const char *why, void *ctx)
 {
 	(void)ctx;
-	cli_warnf("%s: source not read (%s): its escapes are listed without it", path, why);
+	cli_warnf("%s: source not read: %s (its escapes are listed without it)", path, why);
 }
 
 /* --annotate reads the sources: below --source-dir, or the current directory. */

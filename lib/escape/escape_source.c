@@ -108,7 +108,7 @@ static int try_candidate(struct esc_source_file *f, const gomem_escape_source_op
 	if (!realpath(candidate, resolved))
 		return 1;
 	if (!allowed(o, resolved)) {
-		*why = "outside the source directory (--source-root widens it)";
+		*why = "outside the source directory; --source-root widens it";
 		return GOMEM_E_INVALID;
 	}
 	if (snprintf(f->path, sizeof(f->path), "%s", resolved) >= (int)sizeof(f->path)) {
@@ -285,23 +285,42 @@ static int cmp_by_path(const void *a, const void *b, void *ctx)
 	return (x > y) - (x < y);
 }
 
-/* Why files were not read, for one warning per kind of trouble. */
-static int note_refusal(gomem_escape_set *s, const char *path, const char *why, int code, size_t *outside)
+/* A file not read for function names: a warning, but files outside the
+ * source directory (every standard-library file in a -m log, say) are
+ * counted into one at the end. Files that are not there say nothing. */
+static int note_refusal(gomem_escape_set *s, const char *path, const char *why, int code, size_t *outside,
+			uint32_t *first_outside)
 {
 	char msg[1024];
 	int n;
 
 	if (code == GOMEM_E_NOTFOUND || code == GOMEM_E_NOMEM)
 		return code == GOMEM_E_NOMEM ? code : GOMEM_OK;
-	if (code == GOMEM_E_INVALID && strncmp(why, "outside", 7) == 0 && (*outside)++ > 0)
-		return GOMEM_OK; /* the first says it; the count comes at the end */
-	n = snprintf(msg, sizeof(msg), "%s: source not read for function names: %s", path, why);
+	if (code == GOMEM_E_INVALID && strncmp(why, "outside", 7) == 0) {
+		if ((*outside)++ == 0)
+			return esc_intern(s, path, strlen(path), first_outside);
+		return GOMEM_OK;
+	}
+	n = snprintf(msg, sizeof(msg), "source not read for function names: %s", why);
 	return esc_add_diag(s, s->empty, path, msg, n < 0 ? 0 : (size_t)n, 0, 0, false);
+}
+
+static int note_outside(gomem_escape_set *s, size_t outside, uint32_t first)
+{
+	char msg[256];
+	int n;
+
+	if (outside == 0)
+		return GOMEM_OK;
+	n = snprintf(msg, sizeof(msg), "source not read for function names: outside the source directory"
+		     "%s%.0zu%s; --source-root widens it", outside > 1 ? " (with " : "", outside > 1 ? outside - 1 : 0,
+		     outside > 1 ? " more files)" : "");
+	return esc_add_diag(s, s->empty, esc_str(s, first), msg, n < 0 ? 0 : (size_t)n, 0, 0, false);
 }
 
 int esc_resolve_functions(gomem_escape_set *s, const gomem_escape_options *o)
 {
-	uint32_t *ix;
+	uint32_t *ix, first_outside = 0;
 	size_t i, j, outside = 0;
 	int rc = GOMEM_OK;
 
@@ -329,7 +348,7 @@ int esc_resolve_functions(gomem_escape_set *s, const gomem_escape_options *o)
 			rc = scan_funcs(s, f.data, f.len, &fd, &nf);
 			esc_source_free(&f);
 		} else if (path[0] != '<') {
-			rc = note_refusal(s, path, why, lrc, &outside);
+			rc = note_refusal(s, path, why, lrc, &outside, &first_outside);
 		}
 		for (size_t k = i; rc >= 0 && k < j; k++) {
 			struct esc_rec *r = &s->recs[ix[k]];
@@ -340,13 +359,7 @@ int esc_resolve_functions(gomem_escape_set *s, const gomem_escape_options *o)
 		if (rc < 0)
 			goto out;
 	}
-	if (outside > 1) {
-		char msg[256];
-		int n = snprintf(msg, sizeof(msg), "%zu source files outside the source directory were not read",
-				 outside);
-
-		rc = esc_add_diag(s, s->empty, "source", msg, (size_t)n, 0, 0, false);
-	}
+	rc = note_outside(s, outside, first_outside);
 out:
 	free(ix);
 	return rc;
