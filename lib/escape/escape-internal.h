@@ -109,6 +109,11 @@ struct gomem_escape_parser {
 	char last_path[512];
 	size_t last_path_len;
 	uint32_t last_path_id, last_file_id, last_pkg;
+	/* the position prefix ("path:line:col: ") of the last positioned line:
+	 * an -m=2 explanation repeats it on every line */
+	char prefix[512];
+	size_t prefix_len, prefix_plen;
+	uint32_t prefix_line, prefix_col;
 	/* the open explanation block (-m=2): index + 1, 0 none */
 	size_t block;
 	uint32_t block_line, block_col;

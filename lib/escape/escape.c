@@ -427,6 +427,13 @@ int esc_normalize_path(gomem_escape_set *s, const char *pkg, size_t pkglen, cons
 		n = snprintf(buf, sizeof(buf), "$WORK/%.*s", (int)(path + plen - base), base);
 		return esc_intern(s, buf, (size_t)n, id);
 	}
+	if (pkglen == 4 && memcmp(pkg, "main", 4) == 0 && path[0] == '/') {
+		/* -json names a command's package "main" and its files by
+		 * absolute path: without its go.mod (see escape_source.c) the
+		 * base name, so that two checkouts of it compare */
+		n = snprintf(buf, sizeof(buf), "main/%.*s", (int)(path + plen - base), base);
+		return esc_intern(s, buf, (size_t)n, id);
+	}
 	if (esc_has_prefix(path, plen, ESC_LIT("./"))) {
 		/* cmd/go rewrote the package dir to ".": the rest is package-relative,
 		 * and a stale cache replay keeps that meaning */
@@ -574,20 +581,22 @@ static void drop_unknown(gomem_escape_set *s)
 
 /* ---- identity --------------------------------------------------------------- */
 
+/* Records of one identity group together (package, file, kind, normalised
+ * expression: equal strings have equal ids, and the groups' order does not
+ * matter), in line and column order within. */
 static int cmp_identity_order(const void *a, const void *b, void *ctx)
 {
 	const gomem_escape_set *s = ctx;
 	const struct esc_rec *x = &s->recs[*(const uint32_t *)a], *y = &s->recs[*(const uint32_t *)b];
-	int c;
 
 	if (x->package != y->package)
-		return strcmp(esc_str(s, x->package), esc_str(s, y->package));
+		return x->package < y->package ? -1 : 1;
 	if (x->file != y->file)
-		return strcmp(esc_str(s, x->file), esc_str(s, y->file));
+		return x->file < y->file ? -1 : 1;
 	if (x->kind != y->kind)
 		return x->kind - y->kind;
-	if (x->normalized != y->normalized && (c = strcmp(esc_str(s, x->normalized), esc_str(s, y->normalized))))
-		return c;
+	if (x->normalized != y->normalized)
+		return x->normalized < y->normalized ? -1 : 1;
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
 	return (x->column > y->column) - (x->column < y->column);
@@ -614,14 +623,18 @@ static int put_escaped(gomem_buf *b, const char *t)
 
 static int make_identity(gomem_escape_set *s, struct esc_rec *r, gomem_buf *b)
 {
-	char occ[16];
-	int rc, n;
+	char occ[16], *d = occ + sizeof(occ);
+	uint32_t v = r->occurrence;
+	int rc;
 
 	b->len = 0;
-	n = snprintf(occ, sizeof(occ), "%u", (unsigned)r->occurrence);
+	do
+		*--d = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
 	if ((rc = put_escaped(b, esc_str(s, r->package))) < 0 || (rc = put_escaped(b, esc_str(s, r->file))) < 0 ||
 	    (rc = put_escaped(b, gomem_escape_kind_name(r->kind))) < 0 ||
-	    (rc = put_escaped(b, esc_str(s, r->normalized))) < 0 || (rc = gomem_buf_append(b, occ, (size_t)n)) < 0)
+	    (rc = put_escaped(b, esc_str(s, r->normalized))) < 0 ||
+	    (rc = gomem_buf_append(b, d, (size_t)(occ + sizeof(occ) - d))) < 0)
 		return rc;
 	r->hash = gomem_hash_bytes(b->data, b->len);
 	return esc_intern(s, b->data, b->len, &r->identity);

@@ -320,7 +320,7 @@ static int json_record(struct jfile *j, const char *l, const char *end)
 	p->test = j->test;
 	memset(&v, 0, sizeof(v));
 	if (esc_classify_leak(j->s1.data, j->s1.len, &v))
-		return json_leak(j, &ps, &v, rel, end);
+		return p->opts.heap_only && !p->opts.keep_non_escape ? GOMEM_OK : json_leak(j, &ps, &v, rel, end);
 	n = j->s1.len;
 	if (esc_has_suffix(j->s1.data, n, ESC_LIT(" escapes to heap")))
 		n -= 16;

@@ -55,26 +55,22 @@ struct gslot {
 	char *key;
 };
 
-static int group_key(char **out, gomem_escape_group_by by, const gomem_escape_record *r)
+/* The group key of R into B (NUL-terminated; B is reused record to record). */
+static int group_key(gomem_buf *b, gomem_escape_group_by by, const gomem_escape_record *r)
 {
-	gomem_buf b;
+	const char *k = by == GOMEM_ESCAPE_BY_PACKAGE || by == GOMEM_ESCAPE_BY_FUNCTION ? r->package
+		      : by == GOMEM_ESCAPE_BY_FILE ? r->file : gomem_escape_kind_name(r->kind);
 	int rc;
 
-	gomem_buf_init(&b, (size_t)1 << 20);
-	switch (by) {
-	case GOMEM_ESCAPE_BY_PACKAGE: rc = gomem_buf_printf(&b, "%s", r->package); break;
-	case GOMEM_ESCAPE_BY_FILE: rc = gomem_buf_printf(&b, "%s", r->file); break;
-	case GOMEM_ESCAPE_BY_FUNCTION:
-		rc = gomem_buf_printf(&b, "%s.%s", r->package, r->function[0] ? r->function : "?");
-		break;
-	default: rc = gomem_buf_printf(&b, "%s", gomem_escape_kind_name(r->kind)); break;
+	b->len = 0;
+	if ((rc = gomem_buf_append(b, k, strlen(k))) >= 0 && by == GOMEM_ESCAPE_BY_FUNCTION) {
+		k = r->function[0] ? r->function : "?";
+		if ((rc = gomem_buf_append(b, ".", 1)) >= 0)
+			rc = gomem_buf_append(b, k, strlen(k));
 	}
-	if (rc < 0) {
-		gomem_buf_free(&b);
-		return rc;
-	}
-	*out = b.data;
-	return GOMEM_OK;
+	if (rc >= 0 && (rc = gomem_buf_append(b, "", 1)) >= 0)
+		b->len--;
+	return rc;
 }
 
 static int cmp_group(const void *a, const void *b, void *ctx)
@@ -149,39 +145,43 @@ int gomem_escape_groups(gomem_escape_group **out, size_t *n, const gomem_escape_
 	size_t ns = 0, cap = 0, count = gomem_escape_set_count(s), tcap = 64;
 	uint32_t *table = calloc(tcap, sizeof(*table));
 	int rc = table ? GOMEM_OK : GOMEM_E_NOMEM;
+	gomem_buf kb;
 
 	*out = NULL;
 	*n = 0;
+	gomem_buf_init(&kb, (size_t)1 << 24);
 	for (size_t i = 0; rc >= 0 && i < count; i++) {
 		gomem_escape_record r;
-		char *key;
+		const char *key;
 		size_t h;
 
 		gomem_escape_set_get(&r, s, i);
-		if (!filter_record(f, &r) || (rc = group_key(&key, by, &r)) < 0)
+		if (!filter_record(f, &r) || (rc = group_key(&kb, by, &r)) < 0)
 			continue;
+		key = kb.data;
 		h = group_slot(table, tcap, sl, key);
 		if (!table[h]) {
 			if ((rc = GOMEM_GROW(sl, cap, ns + 1, (size_t)1 << 26)) < 0 ||
-			    (rc = group_table_grow(&table, &tcap, sl, ns + 1)) < 0) {
-				free(key);
+			    (rc = group_table_grow(&table, &tcap, sl, ns + 1)) < 0)
+				break;
+			h = group_slot(table, tcap, sl, key); /* the table may have grown */
+			memset(&sl[ns], 0, sizeof(sl[ns]));
+			if (!(sl[ns].key = strdup(key))) {
+				rc = GOMEM_E_NOMEM;
 				break;
 			}
-			memset(&sl[ns], 0, sizeof(sl[ns]));
-			sl[ns].key = key;
+			key = sl[ns].key;
 			sl[ns].g.package = by == GOMEM_ESCAPE_BY_KIND ? "" : r.package;
 			sl[ns].g.file = by == GOMEM_ESCAPE_BY_FILE ? r.file : "";
 			sl[ns].g.function = by == GOMEM_ESCAPE_BY_FUNCTION ? r.function : "";
 			sl[ns].g.kind = by == GOMEM_ESCAPE_BY_KIND ? r.kind : GOMEM_ESCAPE_UNKNOWN;
-			table[group_slot(table, tcap, sl, key)] = (uint32_t)++ns;
-			h = group_slot(table, tcap, sl, key);
-		} else {
-			free(key);
+			table[h] = (uint32_t)++ns;
 		}
 		sl[table[h] - 1].g.count++;
 		sl[table[h] - 1].g.heap += gomem_escape_kind_is_heap(r.kind);
 	}
 	free(table);
+	gomem_buf_free(&kb);
 	for (size_t i = 0; i < ns; i++)
 		sl[i].g.key = sl[i].key;
 	if (rc >= 0 && (rc = gomem_sort(sl, ns, sizeof(*sl), cmp_group, NULL)) >= 0 &&

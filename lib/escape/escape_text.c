@@ -242,6 +242,22 @@ static int path_ids(gomem_escape_parser *p, const struct esc_pos *ps, uint32_t *
 	return GOMEM_OK;
 }
 
+/* The normalised expression of V, whose expression has id EXPR: most are
+ * their own normal form (a name, "&T{...}"), and then no second lookup. */
+static int normalized_of(gomem_escape_parser *p, const struct esc_verdict *v, uint32_t expr, uint32_t *id)
+{
+	size_t n;
+
+	if (v->elen + 4 > p->norm_cap)
+		return esc_normalized_id(p, v->expr, v->elen, id);
+	n = gomem_escape_normalize(p->norm, p->norm_cap, v->expr, v->elen);
+	if (n == v->elen && memcmp(p->norm, v->expr, n) == 0) {
+		*id = expr;
+		return GOMEM_OK;
+	}
+	return esc_intern(p->set, p->norm, n, id);
+}
+
 int esc_add_verdict(gomem_escape_parser *p, const struct esc_pos *ps, const struct esc_verdict *v, size_t *idx)
 {
 	gomem_escape_set *s = p->set;
@@ -251,11 +267,12 @@ int esc_add_verdict(gomem_escape_parser *p, const struct esc_pos *ps, const stru
 	memset(&r, 0, sizeof(r));
 	r.package = p->pkg;
 	r.variant = p->variant;
+	r.detail = r.compiler_function = s->empty;
 	if ((rc = path_ids(p, ps, &r.path, &r.file)) < 0 || (rc = esc_intern(s, ps->msg, ps->mlen, &r.message)) < 0 ||
 	    (rc = esc_intern(s, v->expr, v->elen, &r.expression)) < 0 ||
-	    (rc = esc_normalized_id(p, v->expr, v->elen, &r.normalized)) < 0 ||
-	    (rc = esc_intern(s, v->detail ? v->detail : "", v->dlen, &r.detail)) < 0 ||
-	    (rc = esc_intern(s, v->func ? v->func : "", v->flen, &r.compiler_function)) < 0)
+	    (rc = normalized_of(p, v, r.expression, &r.normalized)) < 0 ||
+	    (v->dlen && (rc = esc_intern(s, v->detail, v->dlen, &r.detail)) < 0) ||
+	    (v->flen && (rc = esc_intern(s, v->func, v->flen, &r.compiler_function)) < 0))
 		return rc;
 	r.key_detail = r.detail;
 	if (v->kind == GOMEM_ESCAPE_LEAKING_RESULT && (rc = esc_intern(s, v->root, v->rlen, &r.key_detail)) < 0)
@@ -504,7 +521,8 @@ static int positioned_line(gomem_escape_parser *p, struct esc_pos *ps)
 	if (v.header)
 		return header_line(p, ps, &v);
 	p->block = 0;
-	if (v.kind && !gomem_escape_kind_is_escape(v.kind) && !p->opts.keep_non_escape)
+	if (v.kind && !p->opts.keep_non_escape &&
+	    (!gomem_escape_kind_is_escape(v.kind) || (p->opts.heap_only && !gomem_escape_kind_is_heap(v.kind))))
 		return GOMEM_OK;
 	if (!v.kind) {
 		classify_other(m, len, &v);
@@ -525,6 +543,23 @@ static int positioned_line(gomem_escape_parser *p, struct esc_pos *ps)
 	return GOMEM_OK;
 }
 
+/* Whether L is an explanation line of the last position (most of an -m=2
+ * log): then PS is that position, without parsing it again. */
+static bool same_position_explanation(gomem_escape_parser *p, const char *l, size_t len, struct esc_pos *ps)
+{
+	size_t n = p->prefix_len;
+
+	if (!n || len < n + 2 || l[n] != ' ' || l[n + 1] != ' ' || memcmp(l, p->prefix, n) != 0)
+		return false;
+	ps->path = l;
+	ps->plen = p->prefix_plen;
+	ps->line = p->prefix_line;
+	ps->col = p->prefix_col;
+	ps->msg = l + n;
+	ps->mlen = len - n;
+	return true;
+}
+
 static int handle_line(gomem_escape_parser *p, const char *l, size_t len)
 {
 	struct esc_pos ps;
@@ -533,8 +568,20 @@ static int handle_line(gomem_escape_parser *p, const char *l, size_t len)
 		return append_open(p, l, len);
 	if (len == 0)
 		return GOMEM_OK;
-	if (esc_parse_pos(l, len, &ps))
+	if (same_position_explanation(p, l, len, &ps))
+		return explanation_line(p, &ps);
+	if (esc_parse_pos(l, len, &ps)) {
+		size_t n = (size_t)(ps.msg - l);
+
+		p->prefix_len = n < sizeof(p->prefix) ? n : 0;
+		if (p->prefix_len) {
+			memcpy(p->prefix, l, n);
+			p->prefix_plen = ps.plen;
+			p->prefix_line = ps.line;
+			p->prefix_col = ps.col;
+		}
 		return positioned_line(p, &ps);
+	}
 	if (len > 2 && l[0] == '#' && l[1] == ' ')
 		return section_header(p, l + 2, len - 2);
 	return esc_add_diag(p->set, p->pkg, p->name, l, len, p->lb.lineno, 0, false);
