@@ -454,8 +454,11 @@ static int moved_index(struct jfile *j)
  * file below the parameter (then it is an inlined callee's result, a
  * variable of that callee), or the root is a variable moved to the heap
  * that the explanation reaches (declared between the parameter and the
- * last step). Measured on the standard library: 11 of 4,600 leak
- * verdicts differ from -m's. */
+ * last step). On Go 1.19's standard library, of -m's 12,600 leak
+ * verdicts 5 come out otherwise, 51 more are the log's alone (parameters
+ * without pointers, generic instances: -m is silent on them, and the log
+ * has no types) and 285 are missing (functions without a Go body, of
+ * which the log has nothing). */
 static int leak_to_result(struct jfile *j, const struct jleak *l, const struct esc_block *b, const char *root)
 {
 	uint32_t last = l->last_line;
