@@ -80,7 +80,11 @@ static const char *json_string(gomem_buf *b, const char *q, const char *end)
 			q++;
 		}
 	}
-	return q < end ? q + 1 : NULL;
+	/* NUL-terminated, and never a NULL data pointer, even when empty */
+	if (q >= end || gomem_buf_append(b, "", 1) < 0)
+		return NULL;
+	b->len--;
+	return q + 1;
 }
 
 /* The string value of "KEY": in [p, end) into B. */
