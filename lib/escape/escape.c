@@ -1041,7 +1041,7 @@ int gomem_escape_parser_new(gomem_escape_parser **out, const char *name,
 	if (!p->opts.max_line)
 		p->opts.max_line = DEFAULT_MAX_LINE;
 	gomem_linebuf_init(&p->lb, p->opts.max_line);
-	gomem_buf_init(&p->msg, p->opts.max_line * 4);
+	gomem_buf_init(&p->msg, gomem_size_mul(p->opts.max_line, 4));
 	p->name = strdup(name ? name : "<input>");
 	if (!p->name || (rc = set_new(&p->set)) < 0) {
 		gomem_escape_parser_free(p);

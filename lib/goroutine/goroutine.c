@@ -623,11 +623,11 @@ int gomem_goroutine_parser_new(gomem_goroutine_parser **out, const char *name,
 	p->max_goroutines = opts && opts->max_goroutines ? opts->max_goroutines : DEFAULT_MAX_GOROUTINES;
 	gomem_buf_init(&p->carry, p->max_line);
 	gomem_buf_init(&p->json, p->max_line);
-	gomem_buf_init(&p->args, p->max_line * 2 + 16);
+	gomem_buf_init(&p->args, gomem_size_add(gomem_size_mul(p->max_line, 2), 16));
 	gomem_buf_init(&p->pend, p->max_line);
 	gomem_error_clear(&p->err);
 	gomem_error_set_source(&p->err, name ? name : "<input>");
-	p->fr = malloc(p->max_frames * sizeof(*p->fr));
+	p->fr = p->max_frames > SIZE_MAX / sizeof(*p->fr) ? NULL : malloc(p->max_frames * sizeof(*p->fr));
 	if (p->fr == NULL || dump_new(&p->d, name ? name : "<input>") ||
 	    status_intern(p, "", 0, &p->empty_status)) {
 		gomem_goroutine_parser_free(p);
