@@ -78,14 +78,8 @@ struct config {
 	char **command;
 };
 
-static volatile sig_atomic_t got_signal;
 /* The reader of our output went away (head): nothing more to say. */
 static int output_gone;
-
-static void on_signal(int sig)
-{
-	got_signal = sig;
-}
 
 #define usage_error(...) cli_usage_error(&tool, __VA_ARGS__)
 
@@ -208,7 +202,6 @@ struct input {
 	gomem_gcstats *stats;
 	uint64_t run;
 	int have_run;
-	gomem_follow *follow;
 };
 
 /* Inputs that may never end keep bounded statistics: a followed log the
@@ -239,7 +232,6 @@ static void input_free(struct input *in)
 {
 	gomem_gctrace_parser_free(in->parser);
 	gomem_gcstats_free(in->stats);
-	gomem_follow_free(in->follow);
 	memset(in, 0, sizeof(*in));
 }
 
@@ -825,88 +817,18 @@ static int run_files(const struct config *c, FILE *fp)
 	return status;
 }
 
-/* ---- following -------------------------------------------------------------------------- */
+/* ---- following: the library's follow loop, fed to the parsers ---------------------- */
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL); /* a signal cuts it short: the loop looks at the flag */
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
-/* Waits for input on the pipes (files are polled by time) for up to MS. */
-static void wait_input(struct input *ins, int n, int ms)
-{
-	struct pollfd pf[64];
-	int np = 0;
-
-	for (int i = 0; i < n && np < 64; i++) {
-		int fd = gomem_follow_fd(ins[i].follow);
-
-		if (fd >= 0)
-			pf[np++] = (struct pollfd){fd, POLLIN, 0};
-	}
-	if (np > 0 && np == n)
-		poll(pf, (nfds_t)np, ms);
-	else if (np > 0)
-		poll(pf, (nfds_t)np, ms < 250 ? ms : 250);
-	else
-		sleep_ms(ms < 250 ? ms : 250);
-}
-
-/* Reads what arrived on one followed input, a bounded number of chunks so
- * one busy log cannot starve the others. 1 when it has ended (a pipe). */
-static int pump(struct input *in, struct sink *k, int *status)
-{
-	const uint8_t *data;
-	size_t len;
-	unsigned ev;
-
-	for (int round = 0; round < 64; round++) {
-		if (gomem_follow_read(in->follow, &data, &len) != GOMEM_OK) {
-			cli_error_detail(gomem_follow_error(in->follow));
-			*status = EXIT_TROUBLE;
-			return 1;
-		}
-		ev = gomem_follow_events(in->follow);
-		/* A truncated or replaced log starts over: end the line
-		 * the old content left unfinished. */
-		if (ev & (GOMEM_FOLLOW_TRUNCATED | GOMEM_FOLLOW_ROTATED))
-			feed(in, k, (const uint8_t *)"\n", 1);
-		if (len > 0 && feed(in, k, data, len) != GOMEM_OK) {
-			*status = read_failed(in, k, GOMEM_E_IO);
-			return 1;
-		}
-		if (ev & GOMEM_FOLLOW_EOF) {
-			if (finish(in, k) != GOMEM_OK)
-				*status = read_failed(in, k, GOMEM_E_IO);
-			return 1;
-		}
-		if (len == 0)
-			break;
-	}
-	return 0;
-}
+/* What the loop's callbacks work on: the inputs (the loop's in the same
+ * order) and where events and summaries go. */
+struct live {
+	struct sink *k;
+	struct input *ins;
+	int n;
+	FILE *fp;
+	int first, status;
+	gomem_follow_loop *loop;
+};
 
 /* --every: the current statistics of every input, with the runs that ended. */
 static int tick(struct sink *k, struct input *ins, int n, FILE *fp, int first)
@@ -939,127 +861,163 @@ static int tick(struct sink *k, struct input *ins, int n, FILE *fp, int first)
 	return status;
 }
 
-static int follow_loop(struct sink *k, struct input *ins, int n, FILE *fp)
+static int on_tick(void *payload, double now)
 {
-	double next_tick = now_s() + k->c->every;
-	int open_inputs = n, status = EXIT_OK, first = 1;
-	int *ended = calloc((size_t)n, sizeof(*ended));
+	struct live *v = payload;
 
-	if (ended == NULL)
-		return EXIT_TROUBLE;
-	while (!got_signal && open_inputs > 0 && status == EXIT_OK) {
-		for (int i = 0; i < n && status == EXIT_OK; i++)
-			if (!ended[i] && pump(&ins[i], k, &status))
-				ended[i] = 1, open_inputs--;
-		if (k->events && gomem_table_error(k->events)->code != GOMEM_OK)
-			status = table_failed(k->events);
-		if (status == EXIT_OK && k->c->every > 0 && now_s() >= next_tick) {
-			status = tick(k, ins, n, fp, first);
-			first = 0;
-			next_tick += k->c->every * ceil((now_s() - next_tick) / k->c->every + 1e-9);
-		}
-		if (status == EXIT_OK && open_inputs > 0 && !got_signal)
-			wait_input(ins, n, k->c->every > 0 ? (int)((next_tick - now_s()) * 1000) + 1
-							   : 250);
+	(void)now;
+	v->status = tick(v->k, v->ins, v->n, v->fp, v->first);
+	v->first = 0;
+	return v->status == EXIT_OK ? GOMEM_OK : GOMEM_E_IO;
+}
+
+/* Bytes of one input into its parser; its end, or why it could not be read. */
+static int on_input(void *payload, size_t i, const uint8_t *data, size_t len, unsigned events)
+{
+	struct live *v = payload;
+	struct input *in = &v->ins[i];
+	/* After a failure a child still runs to its end, its stderr passed
+	 * through unread; a followed log ends there. */
+	int go_on = v->k->c->command ? GOMEM_OK : GOMEM_E_IO;
+
+	if (v->status != EXIT_OK)
+		return go_on;
+	/* A truncated or replaced log starts over: end the line the old
+	 * content left unfinished. */
+	if (events & (GOMEM_FOLLOW_TRUNCATED | GOMEM_FOLLOW_ROTATED))
+		feed(in, v->k, (const uint8_t *)"\n", 1);
+	if (events & GOMEM_FOLLOW_ERROR) {
+		cli_error_detail(gomem_follow_error(gomem_follow_loop_input(v->loop, i)));
+		v->status = EXIT_TROUBLE;
+	} else if (len > 0 && feed(in, v->k, data, len) != GOMEM_OK) {
+		v->status = read_failed(in, v->k, GOMEM_E_IO);
+	} else if ((events & GOMEM_FOLLOW_EOF) && finish(in, v->k) != GOMEM_OK) {
+		v->status = read_failed(in, v->k, GOMEM_E_IO);
 	}
-	/* Interrupted or every pipe ended: a last summary. */
-	if (status == EXIT_OK && k->c->every > 0)
-		status = tick(k, ins, n, fp, first);
-	free(ended);
-	return status;
+	if (v->k->events && gomem_table_error(v->k->events)->code != GOMEM_OK)
+		v->status = table_failed(v->k->events);
+	return v->status == EXIT_OK || (events & GOMEM_FOLLOW_EOF) ? GOMEM_OK : go_on;
+}
+
+/* The loop and its inputs: N of them, named NAMES, opened by the caller
+ * into V->loop in the same order. */
+static int live_new(struct live *v, struct sink *k, FILE *fp, int n, char *const *names)
+{
+	gomem_follow_loop_options lo = GOMEM_FOLLOW_LOOP_OPTIONS_INIT;
+
+	memset(v, 0, sizeof(*v));
+	v->k = k;
+	v->fp = fp;
+	v->first = 1;
+	v->status = EXIT_OK;
+	lo.tick = k->c->every;
+	lo.on_input = on_input;
+	lo.on_tick = k->c->every > 0 ? on_tick : NULL;
+	lo.payload = v;
+	if ((v->ins = calloc((size_t)n, sizeof(*v->ins))) == NULL ||
+	    gomem_follow_loop_new(&v->loop, &lo) != GOMEM_OK)
+		return EXIT_TROUBLE;
+	for (; v->n < n; v->n++)
+		if (input_init(&v->ins[v->n], names[v->n], k->c) != GOMEM_OK)
+			return EXIT_TROUBLE;
+	return EXIT_OK;
+}
+
+static void live_free(struct live *v)
+{
+	gomem_follow_loop_free(v->loop); /* a child still running is stopped here */
+	for (int i = 0; i < v->n; i++)
+		input_free(&v->ins[i]);
+	free(v->ins);
 }
 
 static int run_follow(const struct config *c, FILE *fp)
 {
 	static char *stdin_only[] = {"-", NULL};
 	char **files = c->nfiles > 0 ? c->files : stdin_only;
-	int n = c->nfiles > 0 ? c->nfiles : 1, status = EXIT_OK;
+	int n = c->nfiles > 0 ? c->nfiles : 1, status;
 	struct sink k = {c, NULL, {NULL, 0, 0}};
-	struct input *ins = calloc((size_t)n, sizeof(*ins));
+	char **names = calloc((size_t)n, sizeof(*names));
 	gomem_error err = {0};
+	gomem_follow *f;
+	struct live v;
 
-	if (ins == NULL || (c->events && open_events(&k, fp, n == 1) != GOMEM_OK)) {
-		free(ins);
+	for (int i = 0; names && i < n; i++)
+		names[i] = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
+	status = names ? live_new(&v, &k, fp, n, names) : EXIT_TROUBLE;
+	if (status == EXIT_OK && c->events && open_events(&k, fp, n == 1) != GOMEM_OK)
+		status = EXIT_TROUBLE;
+	if (status != EXIT_OK)
 		cli_errorf("out of memory");
-		return EXIT_TROUBLE;
-	}
 	for (int i = 0; i < n && status == EXIT_OK; i++) {
-		if (input_init(&ins[i], strcmp(files[i], "-") == 0 ? "<stdin>" : files[i], c) != GOMEM_OK)
-			status = EXIT_TROUBLE;
-		else if (gomem_follow_open(&ins[i].follow, files[i], !c->from_end, &err) != GOMEM_OK) {
+		if (gomem_follow_open(&f, files[i], !c->from_end, &err) != GOMEM_OK) {
 			cli_error_detail(&err);
+			status = EXIT_TROUBLE;
+		} else if (gomem_follow_loop_add(v.loop, f, NULL) != GOMEM_OK) {
+			gomem_follow_free(f);
 			status = EXIT_TROUBLE;
 		}
 	}
-	catch_signals();
+	gomem_signals_catch();
 	if (status == EXIT_OK)
-		status = follow_loop(&k, ins, n, fp);
+		gomem_follow_loop_run(v.loop);
+	/* Interrupted or every pipe ended: a last summary. */
+	if (status == EXIT_OK && v.status == EXIT_OK && c->every > 0)
+		gomem_follow_loop_tick(v.loop);
+	if (status == EXIT_OK)
+		status = v.status;
 	if (k.events && end_events(&k) != EXIT_OK)
 		status = EXIT_TROUBLE;
-	for (int i = 0; i < n; i++)
-		input_free(&ins[i]);
-	free(ins);
+	live_free(&v);
+	free(names);
 	free(k.done.v);
 	return status;
 }
 
-/* ---- a child -------------------------------------------------------------------------------- */
+/* ---- a child ----------------------------------------------------------------------------- */
 
-/* Waits for the child's exit once its stderr has closed; SIGTERM on us is
- * passed on to it, SIGINT it gets from the terminal itself. */
-static int child_wait(gomem_follow *f)
-{
-	int st;
-
-	while ((st = gomem_follow_exit_status(f)) < 0) {
-		if (got_signal == SIGTERM || got_signal == SIGHUP) {
-			kill(gomem_follow_pid(f), got_signal);
-			got_signal = 0;
-		}
-		sleep_ms(10);
-	}
-	return st;
-}
-
+/* Runs the command with gctrace on, its stderr passed through, until it
+ * exits (not until its stderr closes); SIGTERM and SIGHUP on us are passed
+ * on to it. The exit status is the command's. */
 static int run_child(const struct config *c, FILE *fp)
 {
 	struct sink k = {c, NULL, {NULL, 0, 0}};
 	gomem_gctrace_counts n = {0};
 	gomem_error err = {0};
 	const char *slash = strrchr(c->command[0], '/');
-	struct input in;
-	int status = EXIT_OK, child_status, done = 0;
+	char *name = slash ? (char *)slash + 1 : c->command[0];
+	gomem_follow *f = NULL;
+	struct live v;
+	int status;
 
-	catch_signals();
-	if (input_init(&in, slash ? slash + 1 : c->command[0], c) != GOMEM_OK ||
+	gomem_signals_catch();
+	if (live_new(&v, &k, fp, 1, &name) != EXIT_OK ||
 	    (c->events && open_events(&k, fp, 1) != GOMEM_OK)) {
 		cli_errorf("out of memory");
-		input_free(&in);
+		live_free(&v);
 		return EXIT_TROUBLE;
 	}
-	if (gomem_follow_spawn(&in.follow, c->command, "gctrace=1", 1, 0, &err) != GOMEM_OK) {
+	if (gomem_follow_spawn(&f, c->command, "gctrace=1", 1, 0, &err) != GOMEM_OK ||
+	    gomem_follow_loop_add(v.loop, f, NULL) != GOMEM_OK) {
 		cli_error_detail(&err);
-		input_free(&in);
+		gomem_follow_free(f);
+		live_free(&v);
 		end_events(&k);
 		return err.code == GOMEM_E_NOTFOUND ? 127 : 126;
 	}
-	while (!done) {
-		if (got_signal == SIGTERM || got_signal == SIGHUP) {
-			kill(gomem_follow_pid(in.follow), got_signal);
-			got_signal = 0;
-		}
-		done = pump(&in, &k, &status);
-		if (!done)
-			wait_input(&in, 1, 250);
+	gomem_follow_loop_run(v.loop);
+	status = gomem_follow_exit_status(f);
+	if (status == GOMEM_FOLLOW_STATUS_LOST || status < 0) {
+		cli_errorf("%s: its exit status was lost (reaped by someone else)", name);
+		status = EXIT_TROUBLE;
 	}
-	child_status = child_wait(in.follow);
-	counts_add(&n, in.parser);
+	counts_add(&n, v.ins[0].parser);
 	/* Trouble writing the report is said on stderr; the status is the
 	 * child's, as the caller of the command expects. */
-	report(&k, &n, fp, status != EXIT_OK);
-	input_free(&in);
+	report(&k, &n, fp, v.status != EXIT_OK);
+	live_free(&v);
 	free(k.done.v);
-	return child_status;
+	return status;
 }
 
 /* --whatif: the pacer model of libgomem fitted to one log, its report. */
