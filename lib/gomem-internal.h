@@ -70,6 +70,12 @@ int gomem_buf_append(gomem_buf *b, const void *data, size_t len);
 int gomem_buf_printf(gomem_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void gomem_buf_free(gomem_buf *b);
 
+/* ---- the legacy heap profile (heapprof.c) ---------------------------------- */
+
+/* One record's pair (count, size) unsampled for MemProfileRate RATE, as
+ * pprof and the runtime do (scaleHeapSample). */
+void gomem_heapprof_unsample(int64_t *count, int64_t *size, int64_t rate);
+
 /* ---- HTTP GETs through libcurl's multi interface (http.c) ----------------- */
 
 struct pollfd;
