@@ -72,10 +72,14 @@ as_user="$tmp/as_user"
 gcline='gc 1 @0.010s 1%: 0.040+1.1+0.004 ms clock, 0.080+0.2/0.5/0.1+0.008 ms cpu, 3->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P'
 
 # A sentinel of the same user: a stray kill(-1, SIGTERM) would end it.
-"$as_user" sleep 300 &
-sentinel=$!
-sleep 0.2
+new_sentinel() {
+	[ -n "$sentinel" ] && kill "$sentinel" 2>/dev/null
+	"$as_user" sleep 300 &
+	sentinel=$!
+	sleep 0.2
+}
 alive() { kill -0 "$sentinel" 2>/dev/null; }
+new_sentinel
 
 # ---- SIGCHLD ignored ------------------------------------------------------------
 
@@ -109,6 +113,7 @@ alive && ok "gctrace, SIGCHLD ignored: no stray signal (the sentinel lives)" ||
 	not_ok "gctrace, SIGCHLD ignored: the sentinel was killed (kill of a pid not ours)"
 
 # top -- COMMAND: the row says how the command ended, and the run ends.
+new_sentinel
 timeout -k 2 20 "$as_user" "$tmp/sigign" "$top" --batch -d 50ms -- \
 	sh -c 'printf "%s\n" "$1" >&2; exit 3' sh "$gcline" >"$tmp/out" 2>"$tmp/err"
 st=$?
