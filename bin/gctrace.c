@@ -182,7 +182,7 @@ static int parse_args(struct config *c, int argc, char **argv)
 	return check_modes(c);
 }
 
-/* ---- one input's state ------------------------------------------------------------ */
+/* ---- runs ---------------------------------------------------------------------------- */
 
 /* A summary row: the statistics of one run of one input. */
 struct summary {
@@ -195,50 +195,8 @@ struct summaries {
 	size_t n, cap;
 };
 
-/* One input being read: its parser and the statistics of its current run. */
-struct input {
-	const char *name;
-	gomem_gctrace_parser *parser;
-	gomem_gcstats *stats;
-	uint64_t run;
-	int have_run;
-};
-
-/* Inputs that may never end keep bounded statistics: a followed log the
- * last --window (10 minutes by default), a child its last 262144 GCs (days
- * of a busy service; its report covers the whole run unless it collected
- * more). A file ends, and its statistics are exact. */
-static void bound_stats(gomem_gcstats *stats, const struct config *c)
+static int summaries_add(struct summaries *all, const char *name, const gomem_gcstats_summary *s)
 {
-	if (c->follow)
-		gomem_gcstats_set_window(stats, c->window > 0 ? c->window : 600, 1u << 20);
-	else if (c->command)
-		gomem_gcstats_set_window(stats, 0, 1u << 18);
-}
-
-static int input_init(struct input *in, const char *name, const struct config *c)
-{
-	memset(in, 0, sizeof(*in));
-	in->name = name;
-	if (gomem_gctrace_parser_new(&in->parser, name) != GOMEM_OK)
-		return GOMEM_E_NOMEM;
-	if (gomem_gcstats_new(&in->stats) != GOMEM_OK)
-		return GOMEM_E_NOMEM;
-	bound_stats(in->stats, c);
-	return GOMEM_OK;
-}
-
-static void input_free(struct input *in)
-{
-	gomem_gctrace_parser_free(in->parser);
-	gomem_gcstats_free(in->stats);
-	memset(in, 0, sizeof(*in));
-}
-
-static int summaries_add(struct summaries *all, const struct input *in)
-{
-	if (!in->have_run)
-		return GOMEM_OK;
 	if (all->n == all->cap) {
 		size_t cap = all->cap ? all->cap * 2 : 16;
 		struct summary *v = realloc(all->v, cap * sizeof(*v));
@@ -248,118 +206,69 @@ static int summaries_add(struct summaries *all, const struct input *in)
 		all->v = v;
 		all->cap = cap;
 	}
-	all->v[all->n].name = in->name;
-	gomem_gcstats_get(in->stats, &all->v[all->n].s);
+	all->v[all->n].name = name;
+	all->v[all->n].s = *s;
 	all->n++;
 	return GOMEM_OK;
 }
 
-/* A new run (the gc counter went back) closes the statistics of the last. */
-static int next_run(struct input *in, struct summaries *done, const gomem_gctrace_event *ev,
-		    const struct config *c)
-{
-	int rc;
+/* What happens to each event: a row (--events), and statistics always. */
+struct sink {
+	const struct config *c;
+	gomem_table *events;       /* NULL without --events */
+	struct summaries done;     /* runs that ended */
+};
 
-	if (in->have_run && ev->run == in->run)
+/* One input being read: its runs (libgomem's), and where they go. */
+struct input {
+	const char *name;
+	gomem_gcruns *runs;
+	struct sink *k;
+};
+
+static int on_event(void *payload, const gomem_gctrace_event *ev)
+{
+	struct input *in = payload;
+	gomem_cell cells[GOMEM_GCTRACE_EVENT_COLUMNS_MAX];
+
+	if (ev->kind != GOMEM_GCTRACE_GC && !in->k->c->scav)
 		return GOMEM_OK;
-	if (in->have_run) {
-		if (done && (rc = summaries_add(done, in)) != GOMEM_OK)
-			return rc;
-		gomem_gcstats_free(in->stats);
-		in->stats = NULL;
-		if ((rc = gomem_gcstats_new(&in->stats)) != GOMEM_OK)
-			return rc;
-		bound_stats(in->stats, c);
+	gomem_gctrace_event_cells(cells, ev, in->name, in->k->c->scav ? GOMEM_GCTRACE_ROWS_SCAV : 0);
+	return gomem_table_row(in->k->events, cells);
+}
+
+static int on_run(void *payload, const gomem_gcstats_summary *run)
+{
+	struct input *in = payload;
+
+	return summaries_add(&in->k->done, in->name, run);
+}
+
+/* Event rows need no statistics: without them memory stays constant
+ * whatever the input (--events, --follow streaming). Inputs that may never
+ * end keep bounded statistics: a followed log the last --window (10 minutes
+ * by default), a child its last 262144 GCs (days of a busy service). A file
+ * ends, and its statistics are exact. */
+static int input_init(struct input *in, const char *name, struct sink *k)
+{
+	gomem_gcruns_options o = GOMEM_GCRUNS_OPTIONS_INIT;
+
+	in->name = name;
+	in->k = k;
+	o.stats = k->events == NULL;
+	if (k->c->follow) {
+		o.window = k->c->window > 0 ? k->c->window : 600;
+		o.max_events = 1u << 20;
+	} else if (k->c->command) {
+		o.max_events = 1u << 18;
 	}
-	in->run = ev->run;
-	in->have_run = 1;
-	return GOMEM_OK;
+	o.on_event = k->events ? on_event : NULL;
+	o.on_run = on_run;
+	o.payload = in;
+	return gomem_gcruns_new(&in->runs, name, &o);
 }
 
 /* ---- events ------------------------------------------------------------------------- */
-
-/* The CSV header starts with the columns scripts key on (the issue's
- * contract), then where the event came from, then every other field. */
-enum {
-	EC_GC, EC_T, EC_HEAP_START, EC_HEAP_END, EC_HEAP_LIVE, EC_GOAL, EC_PROCS, EC_FORCED, EC_LINE,
-	EC_FILE, EC_RUN, EC_KIND, EC_LAYOUT, EC_CPU_PCT, EC_STW_SWEEP, EC_MARK, EC_STW_MARK_TERM,
-	EC_CPU_SWEEP, EC_CPU_ASSIST, EC_CPU_BG, EC_CPU_IDLE, EC_CPU_MARK_TERM, EC_STACKS,
-	EC_GLOBALS, EC_REASSEMBLED,
-	EC_SCVG_GEN, EC_RELEASED, EC_INUSE, EC_IDLE, EC_SYS, EC_CONSUMED, EC_WORK, EC_TOTAL,
-	EC_WORK_BG, EC_WORK_EAGER, EC_NOW, EC_UTIL, EC_SCAV_FORCED, EC_CONTROLLER_RESET,
-	EC_COUNT
-};
-
-#define MO GOMEM_COL_MACHINE_ONLY
-
-static const gomem_column event_columns[EC_COUNT] = {
-	{"gc", NULL, GOMEM_COL_COUNT, 0},
-	{"t_s", "t", GOMEM_COL_DURATION, 0},
-	{"heap_start_bytes", "heap0", GOMEM_COL_BYTES, 0},
-	{"heap_end_bytes", "heap1", GOMEM_COL_BYTES, 0},
-	{"heap_live_bytes", "live", GOMEM_COL_BYTES, 0},
-	{"goal_bytes", "goal", GOMEM_COL_BYTES, 0},
-	{"procs", "P", GOMEM_COL_COUNT, 0},
-	{"forced", NULL, GOMEM_COL_COUNT, 0},
-	{"line", NULL, GOMEM_COL_COUNT, 0},
-	{"file", NULL, GOMEM_COL_TEXT, 0},
-	{"run", NULL, GOMEM_COL_COUNT, 0},
-	{"kind", NULL, GOMEM_COL_TEXT, 0},
-	{"layout", NULL, GOMEM_COL_TEXT, MO},
-	{"cpu_pct", "cpu%", GOMEM_COL_COUNT, 0},
-	{"stw_sweep_term_s", "sweep-term", GOMEM_COL_DURATION, 0},
-	{"concurrent_mark_s", "mark", GOMEM_COL_DURATION, 0},
-	{"stw_mark_term_s", "mark-term", GOMEM_COL_DURATION, 0},
-	{"cpu_sweep_term_s", NULL, GOMEM_COL_DURATION, MO},
-	{"cpu_assist_s", NULL, GOMEM_COL_DURATION, MO},
-	{"cpu_background_s", NULL, GOMEM_COL_DURATION, MO},
-	{"cpu_idle_s", NULL, GOMEM_COL_DURATION, MO},
-	{"cpu_mark_term_s", NULL, GOMEM_COL_DURATION, MO},
-	{"stacks_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"globals_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"reassembled", NULL, GOMEM_COL_COUNT, MO},
-	{"scvg_gen", NULL, GOMEM_COL_COUNT, MO},
-	{"released_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"inuse_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"idle_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"sys_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"consumed_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"work_bytes", "scav-work", GOMEM_COL_BYTES, 0},
-	{"total_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"work_bg_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"work_eager_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"now_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"util_pct", NULL, GOMEM_COL_COUNT, MO},
-	{"scav_forced", NULL, GOMEM_COL_COUNT, MO},
-	{"controller_reset", NULL, GOMEM_COL_COUNT, MO},
-};
-
-/* Without --scav the kind and the scavenger fields would always be empty. */
-static size_t event_columns_for(gomem_column *cols, int scav, int one_file)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < EC_COUNT; i++) {
-		if (!scav && (i == EC_KIND || i >= EC_SCVG_GEN))
-			continue;
-		cols[n] = event_columns[i];
-		/* The text table names the file only when there are several. */
-		if (i == EC_FILE && one_file)
-			cols[n].flags |= MO;
-		n++;
-	}
-	return n;
-}
-
-static const char *layout_name(gomem_gctrace_layout l)
-{
-	static const char *const names[] = {
-		"", "go1.4", "go1.5", "go1.6", "go1.18", "scvg_released", "scvg_stats", "scav_gen",
-		"scav_total", "scav_eager"
-	};
-
-	return (size_t)l < sizeof(names) / sizeof(names[0]) ? names[l] : "";
-}
 
 static void cell_int(gomem_cell *c, int64_t v)
 {
@@ -373,70 +282,6 @@ static void cell_real(gomem_cell *c, double v)
 	c->null = isnan(v);
 }
 
-static void gc_cells(gomem_cell *c, const gomem_gctrace_event *ev)
-{
-	cell_int(&c[EC_GC], ev->gc);
-	cell_real(&c[EC_T], ev->t);
-	cell_int(&c[EC_HEAP_START], ev->heap_start);
-	cell_int(&c[EC_HEAP_END], ev->heap_end);
-	cell_int(&c[EC_HEAP_LIVE], ev->heap_live);
-	cell_int(&c[EC_GOAL], ev->goal);
-	cell_int(&c[EC_PROCS], ev->procs);
-	cell_int(&c[EC_FORCED], ev->forced);
-	cell_int(&c[EC_CPU_PCT], ev->cpu_pct);
-	cell_real(&c[EC_STW_SWEEP], ev->stw_sweep_term);
-	cell_real(&c[EC_MARK], ev->concurrent_mark);
-	cell_real(&c[EC_STW_MARK_TERM], ev->stw_mark_term);
-	cell_real(&c[EC_CPU_SWEEP], ev->cpu_sweep_term);
-	cell_real(&c[EC_CPU_ASSIST], ev->cpu_assist);
-	cell_real(&c[EC_CPU_BG], ev->cpu_background);
-	cell_real(&c[EC_CPU_IDLE], ev->cpu_idle);
-	cell_real(&c[EC_CPU_MARK_TERM], ev->cpu_mark_term);
-	cell_int(&c[EC_STACKS], ev->stacks);
-	cell_int(&c[EC_GLOBALS], ev->globals);
-}
-
-static void scav_cells(gomem_cell *c, const gomem_gctrace_event *ev)
-{
-	cell_int(&c[EC_SCVG_GEN], ev->scvg_gen);
-	cell_int(&c[EC_RELEASED], ev->released);
-	cell_int(&c[EC_INUSE], ev->inuse);
-	cell_int(&c[EC_IDLE], ev->idle);
-	cell_int(&c[EC_SYS], ev->sys);
-	cell_int(&c[EC_CONSUMED], ev->consumed);
-	cell_int(&c[EC_WORK], ev->work);
-	cell_int(&c[EC_TOTAL], ev->total);
-	cell_int(&c[EC_WORK_BG], ev->work_bg);
-	cell_int(&c[EC_WORK_EAGER], ev->work_eager);
-	cell_int(&c[EC_NOW], ev->now);
-	cell_int(&c[EC_UTIL], ev->util_pct);
-	cell_int(&c[EC_SCAV_FORCED], ev->scav_forced);
-	cell_int(&c[EC_CONTROLLER_RESET], ev->controller_reset);
-}
-
-static int write_event(gomem_table *t, const gomem_gctrace_event *ev, const char *name, int scav)
-{
-	gomem_cell all[EC_COUNT], cells[EC_COUNT];
-	size_t n = 0;
-
-	for (size_t i = 0; i < EC_COUNT; i++)
-		all[i] = (gomem_cell){1, 0, NAN, NULL};
-	if (ev->kind == GOMEM_GCTRACE_GC)
-		gc_cells(all, ev);
-	else
-		scav_cells(all, ev);
-	cell_int(&all[EC_LINE], (int64_t)ev->line);
-	all[EC_FILE] = (gomem_cell){0, 0, 0, name};
-	cell_int(&all[EC_RUN], (int64_t)ev->run);
-	all[EC_KIND] = (gomem_cell){0, 0, 0, ev->kind == GOMEM_GCTRACE_GC ? "gc" : "scav"};
-	all[EC_LAYOUT] = (gomem_cell){0, 0, 0, layout_name(ev->layout)};
-	cell_int(&all[EC_REASSEMBLED], ev->reassembled);
-	for (size_t i = 0; i < EC_COUNT; i++)
-		if (scav || (i != EC_KIND && i < EC_SCVG_GEN))
-			cells[n++] = all[i];
-	return gomem_table_row(t, cells);
-}
-
 /* ---- summaries ---------------------------------------------------------------------- */
 
 enum {
@@ -448,6 +293,7 @@ enum {
 	SC_COUNT
 };
 
+#define MO GOMEM_COL_MACHINE_ONLY
 #define TO GOMEM_COL_TEXT_ONLY
 
 static const gomem_column summary_columns[SC_COUNT] = {
@@ -654,43 +500,10 @@ static int print_openmetrics(const struct summaries *all, FILE *fp)
 
 /* ---- reading -------------------------------------------------------------------------- */
 
-/* What happens to each event: a row (--events), and statistics always. */
-struct sink {
-	const struct config *c;
-	gomem_table *events;       /* NULL without --events */
-	struct summaries done;     /* runs that ended */
-};
-
-static int take_events(struct input *in, struct sink *k)
-{
-	const gomem_gctrace_event *ev;
-	int rc;
-
-	while ((rc = gomem_gctrace_next(in->parser, &ev)) == 1) {
-		if ((rc = next_run(in, &k->done, ev, k->c)) != GOMEM_OK)
-			return rc;
-		/* Event rows need no statistics: without them memory stays
-		 * constant whatever the input (--events, --follow streaming). */
-		if (!k->events && (rc = gomem_gcstats_add(in->stats, ev)) != GOMEM_OK)
-			return rc;
-		if (k->events && (ev->kind == GOMEM_GCTRACE_GC || k->c->scav) &&
-		    (rc = write_event(k->events, ev, in->name, k->c->scav)) != GOMEM_OK)
-			return rc;
-	}
-	return rc;
-}
-
-static int feed(struct input *in, struct sink *k, const uint8_t *data, size_t len)
-{
-	int rc = gomem_gctrace_feed(in->parser, data, len);
-
-	return rc == GOMEM_OK ? take_events(in, k) : rc;
-}
-
 /* Reports what failed: the parser, the event table, or the statistics. */
 static int read_failed(struct input *in, struct sink *k, int rc)
 {
-	const gomem_error *e = gomem_gctrace_parser_error(in->parser);
+	const gomem_error *e = gomem_gctrace_parser_error(gomem_gcruns_parser(in->runs));
 
 	if (k->events && gomem_table_error(k->events)->code != GOMEM_OK)
 		return table_failed(k->events);
@@ -699,17 +512,6 @@ static int read_failed(struct input *in, struct sink *k, int rc)
 	else
 		cli_errorf("%s: %s", in->name, gomem_strerror(rc));
 	return EXIT_TROUBLE;
-}
-
-static int finish(struct input *in, struct sink *k)
-{
-	int rc = gomem_gctrace_finish(in->parser);
-
-	if (rc == GOMEM_OK)
-		rc = take_events(in, k);
-	if (rc == GOMEM_OK)
-		rc = summaries_add(&k->done, in);
-	return rc;
 }
 
 /* A whole file (or stdin, gzip or not), read in chunks. */
@@ -727,21 +529,20 @@ static int read_file(const char *spec, struct sink *k, gomem_gctrace_counts *n)
 		cli_error_detail(&err);
 		return EXIT_TROUBLE;
 	}
-	rc = input_init(&in, name, k->c);
+	rc = input_init(&in, name, k);
 	while (rc == GOMEM_OK && (rc = gomem_source_read(src, &data, &len)) == GOMEM_OK && len > 0)
-		rc = feed(&in, k, data, len);
+		rc = gomem_gcruns_feed(in.runs, data, len);
 	if (rc == GOMEM_OK)
-		rc = finish(&in, k);
+		rc = gomem_gcruns_finish(in.runs);
 	if (rc != GOMEM_OK && gomem_source_error(src)->code != GOMEM_OK) {
 		cli_error_detail(gomem_source_error(src));
 		rc = EXIT_TROUBLE;
 	} else if (rc != GOMEM_OK) {
 		rc = read_failed(&in, k, rc);
 	}
-	if (in.parser)
-		counts_add(n, in.parser);
-	/* The summary rows point at the name: keep it alive. */
-	input_free(&in);
+	if (in.runs)
+		counts_add(n, gomem_gcruns_parser(in.runs));
+	gomem_gcruns_free(in.runs);
 	gomem_source_free(src);
 	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
 }
@@ -749,8 +550,9 @@ static int read_file(const char *spec, struct sink *k, gomem_gctrace_counts *n)
 static int open_events(struct sink *k, FILE *fp, int one_file)
 {
 	/* The table points at its columns until it is freed: keep them here. */
-	static gomem_column cols[EC_COUNT];
-	size_t ncols = event_columns_for(cols, k->c->scav, one_file);
+	static gomem_column cols[GOMEM_GCTRACE_EVENT_COLUMNS_MAX];
+	size_t ncols = gomem_gctrace_event_columns(cols, (k->c->scav ? GOMEM_GCTRACE_ROWS_SCAV : 0) |
+							       (one_file ? GOMEM_GCTRACE_ROWS_ONE_FILE : 0));
 
 	return table_open(&k->events, cols, ncols, fp, k->c, 1);
 }
@@ -848,9 +650,12 @@ static int tick(struct sink *k, struct input *ins, int n, FILE *fp, int first)
 			now.v[now.n++] = k->done.v[i];
 	}
 	for (int i = 0; i < n && status == EXIT_OK; i++) {
-		if (summaries_add(&now, &ins[i]) != GOMEM_OK)
+		gomem_gcstats_summary run;
+
+		if (gomem_gcruns_current(ins[i].runs, &run) &&
+		    summaries_add(&now, ins[i].name, &run) != GOMEM_OK)
 			status = EXIT_TROUBLE;
-		counts_add(&counts, ins[i].parser);
+		counts_add(&counts, gomem_gcruns_parser(ins[i].runs));
 	}
 	if (status == EXIT_OK && k->c->openmetrics)
 		status = print_openmetrics(&now, fp);
@@ -885,13 +690,13 @@ static int on_input(void *payload, size_t i, const uint8_t *data, size_t len, un
 	/* A truncated or replaced log starts over: end the line the old
 	 * content left unfinished. */
 	if (events & (GOMEM_FOLLOW_TRUNCATED | GOMEM_FOLLOW_ROTATED))
-		feed(in, v->k, (const uint8_t *)"\n", 1);
+		gomem_gcruns_restart(in->runs);
 	if (events & GOMEM_FOLLOW_ERROR) {
 		cli_error_detail(gomem_follow_error(gomem_follow_loop_input(v->loop, i)));
 		v->status = EXIT_TROUBLE;
-	} else if (len > 0 && feed(in, v->k, data, len) != GOMEM_OK) {
+	} else if (len > 0 && gomem_gcruns_feed(in->runs, data, len) != GOMEM_OK) {
 		v->status = read_failed(in, v->k, GOMEM_E_IO);
-	} else if ((events & GOMEM_FOLLOW_EOF) && finish(in, v->k) != GOMEM_OK) {
+	} else if ((events & GOMEM_FOLLOW_EOF) && gomem_gcruns_finish(in->runs) != GOMEM_OK) {
 		v->status = read_failed(in, v->k, GOMEM_E_IO);
 	}
 	if (v->k->events && gomem_table_error(v->k->events)->code != GOMEM_OK)
@@ -900,12 +705,14 @@ static int on_input(void *payload, size_t i, const uint8_t *data, size_t len, un
 }
 
 /* The loop and its inputs: N of them, named NAMES, opened by the caller
- * into V->loop in the same order. */
+ * into V->loop in the same order; the event table first, with --events. */
 static int live_new(struct live *v, struct sink *k, FILE *fp, int n, char *const *names)
 {
 	gomem_follow_loop_options lo = GOMEM_FOLLOW_LOOP_OPTIONS_INIT;
 
 	memset(v, 0, sizeof(*v));
+	if (k->c->events && open_events(k, fp, n == 1) != GOMEM_OK)
+		return EXIT_TROUBLE;
 	v->k = k;
 	v->fp = fp;
 	v->first = 1;
@@ -918,7 +725,7 @@ static int live_new(struct live *v, struct sink *k, FILE *fp, int n, char *const
 	    gomem_follow_loop_new(&v->loop, &lo) != GOMEM_OK)
 		return EXIT_TROUBLE;
 	for (; v->n < n; v->n++)
-		if (input_init(&v->ins[v->n], names[v->n], k->c) != GOMEM_OK)
+		if (input_init(&v->ins[v->n], names[v->n], k) != GOMEM_OK)
 			return EXIT_TROUBLE;
 	return EXIT_OK;
 }
@@ -927,7 +734,7 @@ static void live_free(struct live *v)
 {
 	gomem_follow_loop_free(v->loop); /* a child still running is stopped here */
 	for (int i = 0; i < v->n; i++)
-		input_free(&v->ins[i]);
+		gomem_gcruns_free(v->ins[i].runs);
 	free(v->ins);
 }
 
@@ -945,8 +752,6 @@ static int run_follow(const struct config *c, FILE *fp)
 	for (int i = 0; names && i < n; i++)
 		names[i] = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
 	status = names ? live_new(&v, &k, fp, n, names) : EXIT_TROUBLE;
-	if (status == EXIT_OK && c->events && open_events(&k, fp, n == 1) != GOMEM_OK)
-		status = EXIT_TROUBLE;
 	if (status != EXIT_OK)
 		cli_errorf("out of memory");
 	for (int i = 0; i < n && status == EXIT_OK; i++) {
@@ -991,8 +796,7 @@ static int run_child(const struct config *c, FILE *fp)
 	int status;
 
 	gomem_signals_catch();
-	if (live_new(&v, &k, fp, 1, &name) != EXIT_OK ||
-	    (c->events && open_events(&k, fp, 1) != GOMEM_OK)) {
+	if (live_new(&v, &k, fp, 1, &name) != EXIT_OK) {
 		cli_errorf("out of memory");
 		live_free(&v);
 		return EXIT_TROUBLE;
@@ -1011,7 +815,7 @@ static int run_child(const struct config *c, FILE *fp)
 		cli_errorf("%s: its exit status was lost (reaped by someone else)", name);
 		status = EXIT_TROUBLE;
 	}
-	counts_add(&n, v.ins[0].parser);
+	counts_add(&n, gomem_gcruns_parser(v.ins[0].runs));
 	/* Trouble writing the report is said on stderr; the status is the
 	 * child's, as the caller of the command expects. */
 	report(&k, &n, fp, v.status != EXIT_OK);

@@ -17,9 +17,10 @@ struct source {
 
 	/* streams */
 	gomem_follow *follow;
-	gomem_gctrace_parser *parser;
-	gomem_gcstats *stats;
-	uint64_t run;
+	gomem_gcruns *runs;
+	gomem_gcstats_summary ended; /* the last run, once the input ended */
+	int have_ended;
+	double feed_now;       /* the time of the bytes being fed */
 	int eof;
 	uint8_t *buf;          /* add_buffer: the text, fed once */
 	size_t buflen;

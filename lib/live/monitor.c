@@ -97,8 +97,7 @@ static void source_free(struct source *s)
 	if (s == NULL)
 		return;
 	gomem_follow_free(s->follow);
-	gomem_gctrace_parser_free(s->parser);
-	gomem_gcstats_free(s->stats);
+	gomem_gcruns_free(s->runs);
 	free(s->buf);
 	gomem_monitor_poll_free(s->poll);
 	free(s->name);
@@ -149,15 +148,7 @@ static const char *base_name(const char *path)
 	return slash && slash[1] ? slash + 1 : path;
 }
 
-static int stats_reset(gomem_monitor *m, struct source *s)
-{
-	gomem_gcstats_free(s->stats);
-	s->stats = NULL;
-	if (gomem_gcstats_new(&s->stats) != GOMEM_OK)
-		return gomem_error_set(&m->err, GOMEM_E_NOMEM, "out of memory");
-	gomem_gcstats_set_window(s->stats, m->opts.window, MAX_WINDOW_EVENTS);
-	return GOMEM_OK;
-}
+static int stream_new(gomem_monitor *m, struct source *s, const char *label);
 
 /* A new source, its name and spec taken over; appended to the order. */
 static int source_new(gomem_monitor *m, struct source **out, gomem_monitor_kind kind,
@@ -202,8 +193,7 @@ static int source_new(gomem_monitor *m, struct source **out, gomem_monitor_kind 
 		char label[300];
 
 		snprintf(label, sizeof(label), "%s", spec);
-		if (gomem_gctrace_parser_new(&s->parser, label) != GOMEM_OK ||
-		    stats_reset(m, s) != GOMEM_OK) {
+		if (stream_new(m, s, label) != GOMEM_OK) {
 			source_free(s);
 			return gomem_error_set(&m->err, GOMEM_E_NOMEM, "out of memory");
 		}
@@ -351,23 +341,16 @@ static double stw_pause(const gomem_gctrace_event *ev)
 	return (isnan(a) ? 0 : a) + (isnan(b) ? 0 : b);
 }
 
-static int take_event(gomem_monitor *m, struct source *s, const gomem_gctrace_event *ev, double now)
+/* A gc line: a point of the history (the statistics are the runs'). */
+static int take_event(void *payload, const gomem_gctrace_event *ev)
 {
+	struct source *s = payload;
 	gomem_monitor_point p;
-	int rc;
 
-	if (ev->kind == GOMEM_GCTRACE_GC && ev->run != s->run) {
-		/* The program restarted: statistics start over, the chart goes on. */
-		if ((rc = stats_reset(m, s)) != GOMEM_OK)
-			return rc;
-		s->run = ev->run;
-	}
-	if ((rc = gomem_gcstats_add(s->stats, ev)) != GOMEM_OK && rc == GOMEM_E_NOMEM)
-		return gomem_error_set(&m->err, rc, "out of memory");
 	if (ev->kind != GOMEM_GCTRACE_GC)
 		return GOMEM_OK;
 	memset(&p, 0, sizeof(p));
-	p.when = now;
+	p.when = s->feed_now;
 	p.t = ev->t;
 	p.gc = ev->gc;
 	p.heap_start = ev->heap_start;
@@ -381,41 +364,53 @@ static int take_event(gomem_monitor *m, struct source *s, const gomem_gctrace_ev
 	p.procs = ev->procs;
 	p.forced = ev->forced;
 	gomem_monitor_push_point(s, &p);
-	s->last_event = now;
+	s->last_event = s->feed_now;
 	s->last_pause = p.pause;
 	if (s->row.state == GOMEM_MONITOR_WAITING)
 		s->row.state = GOMEM_MONITOR_RUNNING;
 	return GOMEM_OK;
 }
 
-static int drain(gomem_monitor *m, struct source *s, double now)
+/* A run ended: a new one began (the program restarted: statistics start
+ * over, the chart goes on), or the input did, and its row keeps showing it. */
+static int take_run(void *payload, const gomem_gcstats_summary *run)
 {
-	const gomem_gctrace_event *ev;
-	int rc;
+	struct source *s = payload;
 
-	while ((rc = gomem_gctrace_next(s->parser, &ev)) == 1)
-		if ((rc = take_event(m, s, ev, now)) != GOMEM_OK)
-			return rc;
-	if (rc < 0) {
-		s->row.state = GOMEM_MONITOR_ERROR;
-		gomem_monitor_set_message(s, gomem_gctrace_parser_error(s->parser), gomem_strerror(rc));
-		s->eof = 1;
-		return rc == GOMEM_E_NOMEM ? gomem_error_set(&m->err, rc, "out of memory") : GOMEM_OK;
-	}
+	s->ended = *run;
+	s->have_ended = 1;
 	return GOMEM_OK;
+}
+
+static int stream_new(gomem_monitor *m, struct source *s, const char *label)
+{
+	gomem_gcruns_options o = GOMEM_GCRUNS_OPTIONS_INIT;
+
+	o.window = m->opts.window;
+	o.max_events = MAX_WINDOW_EVENTS;
+	o.on_event = take_event;
+	o.on_run = take_run;
+	o.payload = s;
+	return gomem_gcruns_new(&s->runs, label, &o);
+}
+
+/* A feed that failed: the row says why, the source is read no more. */
+static int stream_failed(gomem_monitor *m, struct source *s, int rc)
+{
+	s->row.state = GOMEM_MONITOR_ERROR;
+	gomem_monitor_set_message(s, gomem_gctrace_parser_error(gomem_gcruns_parser(s->runs)),
+				  gomem_strerror(rc));
+	s->eof = 1;
+	return rc == GOMEM_E_NOMEM ? gomem_error_set(&m->err, rc, "out of memory") : GOMEM_OK;
 }
 
 static int feed(gomem_monitor *m, struct source *s, const void *data, size_t len, double now)
 {
-	int rc = gomem_gctrace_feed(s->parser, data, len);
+	int rc;
 
-	if (rc != GOMEM_OK) {
-		s->row.state = GOMEM_MONITOR_ERROR;
-		gomem_monitor_set_message(s, gomem_gctrace_parser_error(s->parser), gomem_strerror(rc));
-		s->eof = 1;
-		return rc == GOMEM_E_NOMEM ? gomem_error_set(&m->err, rc, "out of memory") : GOMEM_OK;
-	}
-	return drain(m, s, now);
+	s->feed_now = now;
+	rc = gomem_gcruns_feed(s->runs, data, len);
+	return rc == GOMEM_OK ? GOMEM_OK : stream_failed(m, s, rc);
 }
 
 static int finish(gomem_monitor *m, struct source *s, double now)
@@ -423,13 +418,13 @@ static int finish(gomem_monitor *m, struct source *s, double now)
 	int rc;
 
 	s->eof = 1;
-	if (gomem_gctrace_finish(s->parser) != GOMEM_OK)
-		return GOMEM_OK;
-	rc = drain(m, s, now);
+	s->feed_now = now;
+	if ((rc = gomem_gcruns_finish(s->runs)) != GOMEM_OK)
+		return stream_failed(m, s, rc);
 	if (s->row.state != GOMEM_MONITOR_ERROR)
 		s->row.state = s->kind == GOMEM_MONITOR_CHILD ? GOMEM_MONITOR_RUNNING
 							      : GOMEM_MONITOR_ENDED;
-	return rc;
+	return GOMEM_OK;
 }
 
 static int read_stream(gomem_monitor *m, struct source *s, double now)
@@ -594,18 +589,22 @@ static void update_stream_row(struct source *s, double now)
 	gomem_gctrace_counts counts;
 
 	memset(&sum, 0, sizeof(sum));
-	gomem_gctrace_get_counts(s->parser, &counts);
+	gomem_gctrace_get_counts(gomem_gcruns_parser(s->runs), &counts);
 	r->lines = counts.lines;
 	r->skipped = counts.skipped;
 	if (s->kind == GOMEM_MONITOR_CHILD && s->follow && r->state != GOMEM_MONITOR_ERROR) {
 		int st = gomem_follow_exit_status(s->follow);
 
+		if (st == GOMEM_FOLLOW_STATUS_LOST)
+			snprintf(s->message, sizeof(s->message), "its exit status was lost");
 		if (st >= 0) {
-			r->exit_status = st;
+			r->exit_status = st == GOMEM_FOLLOW_STATUS_LOST ? -1 : st;
 			r->state = GOMEM_MONITOR_EXITED;
 		}
 	}
-	if (s->ring_len == 0 || gomem_gcstats_get(s->stats, &sum) != GOMEM_OK || sum.gcs == 0) {
+	if (!gomem_gcruns_current(s->runs, &sum) && s->have_ended)
+		sum = s->ended;
+	if (s->ring_len == 0 || sum.gcs == 0) {
 		r->gcs = s->ring_len ? point_at(s, s->ring_len - 1)->gc : -1;
 		r->gc_per_s = r->pause_last = r->pause_p99 = r->gc_cpu_pct = r->heap_slope = NAN;
 		r->heap_live = r->heap_goal = -1;
