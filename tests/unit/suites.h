@@ -21,6 +21,7 @@ Suite *suite_binary(void);
 Suite *suite_layout(void);
 Suite *suite_gctrace(void);
 Suite *suite_gcstats(void);
+Suite *suite_gcruns(void);
 Suite *suite_follow(void);
 Suite *suite_monitor(void);
 Suite *suite_goroutine(void);
