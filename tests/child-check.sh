@@ -93,22 +93,29 @@ else
 	not_ok "gctrace, SIGCHLD ignored: exit $st (124: it hung)"; show "$tmp/err"
 fi
 
+# sigterm_after TOOL NAME: TOOL (with SIGCHLD ignored) gets SIGTERM after
+# 0.5 s; sets $st to its status, 124 when it is still running 10 s later.
+sigterm_after() {
+	"$as_user" "$tmp/sigign" "$@" >"$tmp/out" 2>"$tmp/err" &
+	spid=$!
+	sleep 0.5
+	kill -TERM "$spid"
+	n=0
+	while kill -0 "$spid" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+	if kill -0 "$spid" 2>/dev/null; then
+		kill -KILL "$spid" 2>/dev/null
+		wait "$spid"
+		st=124
+	else
+		wait "$spid"
+		st=$?
+	fi
+}
+
 # SIGTERM on gomem reaches the command and no one else.
-"$as_user" "$tmp/sigign" "$gctrace" -- sleep 30 >"$tmp/out" 2>"$tmp/err" &
-gpid=$!
-sleep 0.5
-kill -TERM "$gpid"
-n=0
-while kill -0 "$gpid" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
-if kill -0 "$gpid" 2>/dev/null; then
-	not_ok "gctrace, SIGCHLD ignored: still running 10 s after SIGTERM"
-	kill -KILL "$gpid" 2>/dev/null
-else
-	wait "$gpid"
-	st=$?
-	[ $st = 143 ] && ok "gctrace, SIGCHLD ignored: SIGTERM passed on, the command's 143" ||
-		{ not_ok "gctrace, SIGCHLD ignored: SIGTERM gave exit $st"; show "$tmp/err"; }
-fi
+sigterm_after "$gctrace" -- sleep 30
+[ $st = 143 ] && ok "gctrace, SIGCHLD ignored: SIGTERM passed on, the command's 143" ||
+	{ not_ok "gctrace, SIGCHLD ignored: SIGTERM gave exit $st (124: still running)"; show "$tmp/err"; }
 alive && ok "gctrace, SIGCHLD ignored: no stray signal (the sentinel lives)" ||
 	not_ok "gctrace, SIGCHLD ignored: the sentinel was killed (kill of a pid not ours)"
 
@@ -122,18 +129,9 @@ if [ $st = 0 ] && tail -n 1 "$tmp/out" | grep -q '^sh  *exited  *1 .* exit 3$'; 
 else
 	not_ok "top, SIGCHLD ignored: exit $st"; show "$tmp/out" "$tmp/err"
 fi
-"$as_user" "$tmp/sigign" "$top" --batch -d 100ms -- sleep 30 >"$tmp/out" 2>"$tmp/err" &
-tpid=$!
-sleep 0.5
-kill -TERM "$tpid"
-n=0
-while kill -0 "$tpid" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
-if kill -0 "$tpid" 2>/dev/null; then
+sigterm_after "$top" --batch -d 100ms -- sleep 30
+[ $st != 124 ] && ok "top, SIGCHLD ignored: ends on SIGTERM" ||
 	not_ok "top, SIGCHLD ignored: still running 10 s after SIGTERM"
-	kill -KILL "$tpid" 2>/dev/null
-else
-	ok "top, SIGCHLD ignored: ends on SIGTERM"
-fi
 alive && ok "top, SIGCHLD ignored: no stray signal (the sentinel lives)" ||
 	not_ok "top, SIGCHLD ignored: the sentinel was killed"
 
