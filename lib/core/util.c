@@ -43,9 +43,11 @@ int gomem_buf_append(gomem_buf *b, const void *data, size_t len)
 {
 	int rc;
 
-	if (len > b->max || b->len > b->max - len)
+	if (len > b->max || b->len > b->max - len || b->len + len == SIZE_MAX)
 		return GOMEM_E_LIMIT;
-	rc = gomem_grow((void **)&b->data, &b->cap, b->len + len + 1, 1, b->max + 1);
+	/* max + 1 for the NUL: saturating, so a max of SIZE_MAX (no limit)
+	 * does not wrap to a limit of 0. */
+	rc = gomem_grow((void **)&b->data, &b->cap, b->len + len + 1, 1, gomem_size_add(b->max, 1));
 	if (rc)
 		return rc;
 	if (len)

@@ -51,7 +51,7 @@ static void config_text(char *buf, size_t size, const gomem_pacer_config *c)
 		n = snprintf(buf, size, "GOGC=%d", c->gogc);
 	if (n > 0 && (size_t)n < size && c->memory_limit != GOMEM_PACER_NO_LIMIT)
 		snprintf(buf + n, size - (size_t)n, " GOMEMLIMIT=%" PRId64 "MiB",
-			 (c->memory_limit + (1 << 19)) >> 20);
+			 (c->memory_limit >> 20) + ((c->memory_limit >> 19) & 1)); /* rounded, no overflow */
 }
 
 static void outcome_cells(gomem_cell *c, const char *label, const gomem_pacer_outcome *o, int predicted)

@@ -14,6 +14,7 @@
 #include "gomem/heapdiff.h"
 #include "gomem/gctrace.h"
 #include "gomem/gcstats.h"
+#include "gomem/gcruns.h"
 #include "gomem/follow.h"
 #include "gomem/monitor.h"
 #include "gomem/goroutine.h"

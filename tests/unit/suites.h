@@ -23,6 +23,7 @@ Suite *suite_heapdump(void);
 Suite *suite_gc(void);
 Suite *suite_gctrace(void);
 Suite *suite_gcstats(void);
+Suite *suite_gcruns(void);
 Suite *suite_follow(void);
 Suite *suite_monitor(void);
 Suite *suite_goroutine(void);
