@@ -8,6 +8,7 @@
 #include "gomem/error.h"
 #include "gomem/source.h"
 #include "gomem/table.h"
+#include "gomem/sketch.h"
 #include "gomem/profile.h"
 #include "gomem/pprof.h"
 #include "gomem/heapprof.h"
