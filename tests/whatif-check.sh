@@ -104,6 +104,45 @@ else
 	ok
 fi
 
+# ---- the settings read back from each log ------------------------------------------
+# GOGC is not in the trace, nor GOMEMLIMIT: the observed row infers them.
+# Every recorded run must give back the GOGC it ran with (TRUTH.ndjson);
+# a limit that binds (tight, off) must be named within 15 %, and no limit
+# inferred where none binds (GOGC alone, a loose limit, the small heaps S
+# and T, whose goals sit on the 4 MiB x GOGC/100 minimum or are blurred by
+# the MiB truncation).
+
+for dir in "$data"/go1.*; do
+	go=$(basename "$dir")
+	for f in "$dir"/*.log.gz; do
+		name=$(basename "$f" .log.gz)
+		set -- $(grep "\"name\":\"$name\"" "$dir/TRUTH.ndjson" |
+			sed 's/.*"gogc":"\([^"]*\)","gomemlimit":"\([^"]*\)".*/\1 \2/')
+		gogc=${1:-?} lim=${2:-}
+		got=$("$tool" --go "${go#go}" --format json --whatif GOGC=100 "$f" 2>&1 |
+			sed -n 's/.*"observed":{.*"gogc":\([^,]*\),"gomemlimit_bytes":\([^,]*\),.*/\1 \2/p')
+		set -- $got
+		want_gogc=$gogc
+		[ "$gogc" = off ] && want_gogc='"off"'
+		case $name in
+		*.tight.* | *.off.*)
+			verdict=$(awk -v got="${2:-null}" -v lim="$lim" 'BEGIN {
+				v = lim + 0; if (lim ~ /GiB$/) v *= 1024; v *= 1048576
+				if (got == "null") { print "no limit inferred"; exit }
+				e = (got - v) / v; if (e < 0) e = -e
+				if (e > 0.15) printf "limit %.1f MiB, %.0f %% off", got / 1048576, 100 * e; else print "ok" }') ;;
+		*) [ "${2:-}" = null ] && verdict=ok || verdict="a limit of ${2:-?} bytes inferred" ;;
+		esac
+		if [ "${1:-}" != "$want_gogc" ]; then
+			not_ok "settings $go $name: GOGC ${1:-?} inferred, ran with $gogc"
+		elif [ "$verdict" != ok ]; then
+			not_ok "settings $go $name (GOGC=$gogc GOMEMLIMIT=${lim:-none}): $verdict"
+		else
+			ok
+		fi
+	done
+done
+
 # ---- targets: one table of (go, workload, setting, whatif, mean count, mean peak)
 
 sed 1d "$manifest" | awk -F '\t' '{ print $1, $2, $3, $11, $5, $8 }' >"$tmp/targets"
