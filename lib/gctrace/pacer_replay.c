@@ -63,6 +63,11 @@ struct gomem_pacer_model {
 	gomem_pacer_config config; /* inferred settings of the log */
 	gomem_pacer_outcome observed;
 	double period_cv;         /* spread of the cycle periods, relative */
+	double spike;             /* bytes: the log's largest heap over its 90th percentile */
+	double slack;             /* bytes the heap may pass the goal by, beyond the log's
+				   * overshoot: a MiB; for a log whose median goal is under
+				   * 16 MiB a sixteenth of that and of the goal (small heaps
+				   * compound it into the marked heap) */
 	double mark_alloc_share;  /* allocation during marks over the average rate's */
 	double work_s_per_byte;   /* all mark CPU (idle workers' too) per live byte */
 	int runway_bound;         /* the trigger sat on a bound: the runway is only a bound */
@@ -436,6 +441,26 @@ static double period_cv(const gomem_pacer_model *m)
 }
 
 /* What the log shows over its span. */
+/* How far the log's largest heap (H1) stands over the rest (its 90th
+ * percentile): a one-off excursion (a mark the host slowed) that the
+ * simulation carries into every setting at its size in bytes. And the
+ * slack past the goal (see the model). */
+static int spike_and_slack(gomem_pacer_model *m)
+{
+	double *v = calloc(m->n, sizeof(*v));
+
+	if (v == NULL)
+		return GOMEM_E_NOMEM;
+	for (size_t i = 0; i < m->n; i++)
+		v[i] = m->c[i].h1;
+	m->spike = quantile(v, m->n, 1) - quantile(v, m->n, 0.9);
+	for (size_t i = 0; i < m->n; i++)
+		v[i] = m->c[i].goal;
+	m->slack = fmin(MIB, quantile(v, m->n, 0.5) / 16);
+	free(v);
+	return GOMEM_OK;
+}
+
 static void observe(gomem_pacer_model *m)
 {
 	gomem_pacer_outcome *o = &m->observed;
@@ -497,6 +522,8 @@ static int fit_all(gomem_pacer_model *m, const gomem_pacer_config *cfg)
 	m->mark_alloc_share = mark_alloc_share(m);
 	m->fit.mark_alloc_share = m->mark_alloc_share;
 	m->period_cv = period_cv(m);
+	if ((rc = spike_and_slack(m)) != GOMEM_OK)
+		return rc;
 	m->fit.alloc_rate = (curve_at(&m->alloc, m->t_end, NULL) - curve_at(&m->alloc, m->c[0].t, NULL)) /
 			    m->fit.span;
 	m->fit.live_start = m->c[0].live;
@@ -672,7 +699,7 @@ static void sim_mark(struct sim *s, double t0, double trigger, double goal, doub
 	 * log at that moment (not at all while a program builds its heap),
 	 * unless the CPU limiter is on. */
 	double overshoot = covering->goal > 0 && covering->h1 > covering->goal ? covering->h1 / covering->goal : 1;
-	double cap = goal * overshoot + MIB;
+	double cap = goal * overshoot + (m->slack < MIB ? fmin(m->slack, goal / 16) : MIB);
 
 	/* The mutator allocates during a mark as it did during the log's
 	 * (little when the GC takes the only P); the rest comes after it. */
@@ -835,13 +862,40 @@ static void sensitivity(const gomem_pacer_model *m, const gomem_pacer_config *cf
 	*peak /= 2;
 }
 
+/* Small heaps, relative errors of the count and of the peak. The trace
+ * truncates sizes to a MiB, and each cycle adds heap the program did not
+ * allocate (the spans the Ps' caches take after the sweep: half a MiB to a
+ * MiB on the recorded runs), which the log's allocation curve holds at the
+ * log's GC rate; at the 1 MiB sweep distance a cycle may be half that.
+ * Both weigh as a share of what a cycle allocates, in the log and in the
+ * prediction: nothing at 60 MiB a cycle, some 15 % at 2 MiB, 30 % at one
+ * (calibrated on workloads S and T of tests/data/gctrace/whatif, about one
+ * standard deviation). The peak is a few MiB, each printed truncated, and
+ * a mark the host slowed once in the log (a few MiB more heap) weighs as
+ * much in bytes under every setting: far more at 4 MiB than at 200. */
+#define SMALL_HEAP_MIB 0.3
+
+static void small_heap_error(const gomem_pacer_model *m, const gomem_pacer_outcome *o, double *count,
+			     double *peak)
+{
+	double alloc = m->fit.alloc_rate * m->fit.span;
+	double per_log = alloc / fmax(m->observed.gc_count, 1), per_pred = alloc / fmax(o->gc_count, 1);
+
+	*count = per_log > 0 && per_pred > 0 ?
+		 SMALL_HEAP_MIB * MIB * sqrt(1 / (per_log * per_log) + 1 / (per_pred * per_pred)) : 0;
+	*peak = o->peak_heap > MIB ? 0.5 * MIB / o->peak_heap : 0.5;
+	/* the log's one-off excursion, at its size in bytes */
+	if (o->peak_heap > MIB)
+		*peak = sqrt(*peak * *peak + (m->spike / o->peak_heap) * (m->spike / o->peak_heap));
+}
+
 int gomem_pacer_model_predict(const gomem_pacer_model *m, const gomem_pacer_config *cfg,
 			      gomem_pacer_outcome *out)
 {
 	const struct knobs k = {1, 1, 1};
 	gomem_pacer_config c = *cfg;
 	double sens_count, sens_peak, self = m->fit.self_error_pct / 100, floor;
-	double n, regular;
+	double n, regular, small_count, small_peak;
 	int rc;
 
 	if (c.procs <= 0)
@@ -855,13 +909,15 @@ int gomem_pacer_model_predict(const gomem_pacer_model *m, const gomem_pacer_conf
 		return GOMEM_OK;
 	}
 	sensitivity(m, &c, out, &sens_count, &sens_peak);
+	small_heap_error(m, out, &small_count, &small_peak);
 	n = out->gc_count > 1 ? out->gc_count : 1;
 	/* A count over N cycles whose periods vary by CV is uncertain by about
 	 * CV/sqrt(N), and by one cycle in N at the ends of the span. */
 	regular = m->period_cv / sqrt(n);
 	out->error_pct = 100 * sqrt(self * self + regular * regular + 1 / (n * n) +
-				    sens_count * sens_count);
-	out->peak_error_pct = 100 * sqrt(0.03 * 0.03 + sens_peak * sens_peak + regular * regular / 4);
+				    sens_count * sens_count + small_count * small_count);
+	out->peak_error_pct = 100 * sqrt(0.03 * 0.03 + sens_peak * sens_peak + regular * regular / 4 +
+					 small_peak * small_peak);
 	/* GC CPU depends on the host's load as much as on the workload: on
 	 * the recorded runs the predictions were off by 35 to 50 % on
 	 * average, a few by up to 170 % (more where a limit binds: assists). */
