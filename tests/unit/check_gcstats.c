@@ -271,7 +271,7 @@ END_TEST
  * the total, the counts and the slope stay exact; nothing is kept per GC. */
 START_TEST(test_long_run)
 {
-	size_t n = 300000;
+	size_t n = 100000;
 	double *pause = malloc(n * sizeof(*pause)), total = 0;
 	gomem_gcstats_summary sum;
 	gomem_gcstats *s;
@@ -281,6 +281,7 @@ START_TEST(test_long_run)
 
 	ck_assert_ptr_nonnull(pause);
 	ck_assert_int_eq(gomem_gcstats_new(&s), GOMEM_OK);
+	ev = gc_event(1, 0, 0, 2e-3, 0, 0, 2);
 	for (size_t i = 0; i < n; i++) {
 		double u;
 
@@ -288,8 +289,11 @@ START_TEST(test_long_run)
 		u = (double)(x >> 11) / 9007199254740992.0;
 		/* pauses of 10 us to 100 ms, log-uniform; the marked heap grows
 		 * by 1 MiB every 1000 s */
-		ev = gc_event((int64_t)i + 1, (double)i, 1e-5 * pow(1e4, u) * 0.75, 2e-3, 1e-5 * pow(1e4, u) * 0.25,
-			      (int64_t)(i / 1000), 2);
+		ev.gc = (int64_t)i + 1;
+		ev.t = (double)i;
+		ev.stw_sweep_term = 1e-5 * pow(1e4, u) * 0.75;
+		ev.stw_mark_term = 1e-5 * pow(1e4, u) * 0.25;
+		ev.heap_live = MiB((int64_t)(i / 1000));
 		pause[i] = ev.stw_sweep_term + ev.stw_mark_term;
 		total += pause[i];
 		ck_assert_int_eq(gomem_gcstats_add(s, &ev), GOMEM_OK);
