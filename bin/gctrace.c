@@ -21,7 +21,7 @@
 
 enum {
 	OPT_EVENTS = OPT_TOOL_BASE, OPT_SCAV, OPT_FOLLOW, OPT_FROM_END, OPT_EVERY, OPT_WINDOW,
-	OPT_OPENMETRICS, OPT_WHATIF, OPT_GO
+	OPT_OPENMETRICS, OPT_PROMETHEUS, OPT_WHATIF, OPT_GO
 };
 
 static const cli_option options[] = {
@@ -29,7 +29,10 @@ static const cli_option options[] = {
 					"instead of a summary per run"},
 	{"scav", 0, NULL, OPT_SCAV, "with --events: scavenger lines too (a kind column)"},
 	{"format", 0, "FMT", OPT_FORMAT, "table (default), csv, tsv, json or ndjson"},
-	{"openmetrics", 0, NULL, OPT_OPENMETRICS, "the summary as OpenMetrics text (Prometheus)"},
+	{"openmetrics", 0, NULL, OPT_OPENMETRICS, "the summary as OpenMetrics text (a scrape that\n"
+						  "negotiates OpenMetrics)"},
+	{"prometheus", 0, NULL, OPT_PROMETHEUS, "the summary in the Prometheus text format\n"
+						"(node_exporter's textfile collector, Pushgateway)"},
 	{"follow", 'f', NULL, OPT_FOLLOW, "follow the files like tail -F: stream events as NDJSON\n"
 					  "(or CSV/TSV), or a summary --every DURATION"},
 	{"from-end", 0, NULL, OPT_FROM_END, "with --follow: only what is written from now on"},
@@ -54,18 +57,20 @@ static const cli_option options[] = {
 static const cli_tool tool = {
 	"gctrace", "[OPTION]... [FILE...]\n       gomem gctrace [OPTION]... -- COMMAND [ARG...]",
 	"Read GODEBUG=gctrace=1 output (any Go version, scavenger lines too) and print\n"
-	"GC statistics per run, every event, or OpenMetrics. FILE may be gzip; '-' or\n"
-	"none is standard input. With -- COMMAND, runs COMMAND with gctrace=1 added to\n"
-	"its GODEBUG, passes its output through and reports on standard error at exit.",
+	"GC statistics per run, every event, or metrics for Prometheus. FILE may be\n"
+	"gzip; '-' or none is standard input. With -- COMMAND, runs COMMAND with\n"
+	"gctrace=1 added to its GODEBUG, passes its output through and reports on\n"
+	"standard error at exit.",
 	options,
 	"Exit status: 0 success, 2 trouble (an input that cannot be read, bad usage);\n"
 	"with -- COMMAND, the command's own status (128+N when killed by signal N).\n"
 	"Example: gomem gctrace --events --format csv contrib/examples/gctrace.log\n"
-	"See gomem-gctrace(1) for the columns and the OpenMetrics names.\n"
+	"See gomem-gctrace(1) for the columns and the metric names.\n"
 };
 
 struct config {
-	int events, scav, follow, from_end, openmetrics, no_color;
+	int events, scav, follow, from_end, no_color;
+	int openmetrics;           /* --openmetrics or --prometheus: the summary as metrics */
 	int format_set;
 	gomem_format format;
 	double every, window;
@@ -80,6 +85,8 @@ struct config {
 
 /* The reader of our output went away (head): nothing more to say. */
 static int output_gone;
+/* Which metrics text --openmetrics or --prometheus asked for. */
+static gomem_metrics_flavor metrics_flavor = GOMEM_METRICS_OPENMETRICS;
 
 #define usage_error(...) cli_usage_error(&tool, __VA_ARGS__)
 
@@ -92,7 +99,17 @@ static int parse_option(void *ctx, int id, const char *arg)
 	switch (id) {
 	case OPT_EVENTS: c->events = 1; break;
 	case OPT_SCAV: c->scav = 1; break;
-	case OPT_OPENMETRICS: c->openmetrics = 1; break;
+	case OPT_OPENMETRICS:
+	case OPT_PROMETHEUS: {
+		gomem_metrics_flavor f = id == OPT_OPENMETRICS ? GOMEM_METRICS_OPENMETRICS
+							       : GOMEM_METRICS_PROMETHEUS;
+
+		if (c->openmetrics && f != metrics_flavor)
+			return usage_error("%s", "--openmetrics and --prometheus do not mix: one metrics format");
+		c->openmetrics = 1;
+		metrics_flavor = f;
+		break;
+	}
 	case OPT_FOLLOW: c->follow = 1; break;
 	case OPT_FROM_END: c->from_end = 1; break;
 	case OPT_FORMAT:
@@ -141,11 +158,13 @@ static int check_modes(struct config *c)
 		return usage_error("%s", "--go goes with --whatif");
 	if (c->whatif && (c->events || c->follow || c->openmetrics || c->command || c->nfiles > 1))
 		return usage_error("%s", "--whatif reads one FILE: not with --events, --follow, "
-					 "--openmetrics or a COMMAND");
+					 "--openmetrics, --prometheus or a COMMAND");
 	if (c->scav && !c->events)
 		return usage_error("%s", "--scav goes with --events");
 	if (c->openmetrics && (c->events || c->format_set))
-		return usage_error("%s", "--openmetrics is a format of the summary: not with --events "
+		return usage_error("%s", metrics_flavor == GOMEM_METRICS_PROMETHEUS ?
+					 "--prometheus is a format of the summary: not with --events or --format" :
+					 "--openmetrics is a format of the summary: not with --events "
 					 "or --format");
 	if ((c->every > 0 || c->from_end || c->window > 0) && !c->follow)
 		return usage_error("%s", "--every, --window and --from-end go with --follow");
@@ -164,7 +183,9 @@ static int check_modes(struct config *c)
 						 "(or a summary --every DURATION)");
 	}
 	if (c->follow && c->openmetrics && c->every <= 0)
-		return usage_error("%s", "--follow --openmetrics needs --every DURATION");
+		return usage_error("%s", metrics_flavor == GOMEM_METRICS_PROMETHEUS ?
+					 "--follow --prometheus needs --every DURATION" :
+					 "--follow --openmetrics needs --every DURATION");
 	return EXIT_OK;
 }
 
@@ -286,7 +307,8 @@ static void cell_real(gomem_cell *c, double v)
 
 enum {
 	SC_FILE, SC_RUN, SC_GCS, SC_FORCED, SC_SCAV, SC_SPAN, SC_RATE, SC_P50, SC_P90, SC_P99, SC_MAX,
-	SC_PAUSE_TOTAL, SC_MARK_P50, SC_MARK_P90, SC_MARK_P99, SC_MARK_MAX, SC_CPU, SC_CPU_WINDOW,
+	SC_PAUSE_TOTAL, SC_PAUSE_QERR, SC_MARK_P50, SC_MARK_P90, SC_MARK_P99, SC_MARK_MAX, SC_MARK_QERR,
+	SC_QUANTILES, SC_GC_CPU, SC_RUNTIME_CPU,
 	SC_LIVE_FIRST, SC_LIVE_LAST, SC_LIVE_MAX, SC_HEAP_START_MAX, SC_HEAP_END_MAX, SC_GOAL_LAST,
 	SC_GOAL_MAX, SC_STACKS_MAX, SC_GLOBALS_MAX, SC_PROCS_FIRST, SC_PROCS_LAST, SC_PROCS_CHANGES,
 	SC_SLOPE, SC_SLOPE_MIN, SC_R2, SC_FIRST_GC, SC_LAST_GC, SC_FIRST_LINE, SC_LAST_LINE,
@@ -309,12 +331,15 @@ static const gomem_column summary_columns[SC_COUNT] = {
 	{"pause_p99_s", "p99", GOMEM_COL_DURATION, 0},
 	{"pause_max_s", "max", GOMEM_COL_DURATION, 0},
 	{"pause_total_s", NULL, GOMEM_COL_DURATION, MO},
+	{"pause_quantile_error_pct", NULL, GOMEM_COL_NUMBER, MO},
 	{"mark_p50_s", NULL, GOMEM_COL_DURATION, MO},
 	{"mark_p90_s", NULL, GOMEM_COL_DURATION, MO},
 	{"mark_p99_s", "mark p99", GOMEM_COL_DURATION, 0},
 	{"mark_max_s", NULL, GOMEM_COL_DURATION, MO},
-	{"cpu_pct", "gc cpu", GOMEM_COL_PERCENT, 0},
-	{"cpu_pct_window", NULL, GOMEM_COL_PERCENT, MO},
+	{"mark_quantile_error_pct", NULL, GOMEM_COL_NUMBER, MO},
+	{"quantiles", "pctl", GOMEM_COL_TEXT, TO},
+	{"gc_cpu_pct", "gc cpu", GOMEM_COL_PERCENT, 0},
+	{"runtime_cpu_pct", "rt cpu%", GOMEM_COL_COUNT, 0},
 	{"heap_live_first_bytes", NULL, GOMEM_COL_BYTES, MO},
 	{"heap_live_last_bytes", "live", GOMEM_COL_BYTES, 0},
 	{"heap_live_max_bytes", "live max", GOMEM_COL_BYTES, 0},
@@ -336,7 +361,20 @@ static const gomem_column summary_columns[SC_COUNT] = {
 	{"last_line", NULL, GOMEM_COL_COUNT, MO},
 };
 
-static void summary_cells(gomem_cell *c, const struct summary *row)
+/* "exact", or the sketch's bound ("±1%") once a run passed its cap. */
+static const char *quantiles_text(char *buf, size_t size, const gomem_gcstats_summary *s)
+{
+	double e = s->pause_quantile_error > s->mark_quantile_error ? s->pause_quantile_error
+								      : s->mark_quantile_error;
+
+	if (e <= 0)
+		return "exact";
+	snprintf(buf, size, "±%g%%", 100 * e);
+	return buf;
+}
+
+/* BUF holds the quantiles' text for the row. */
+static void summary_cells(gomem_cell *c, const struct summary *row, char *buf, size_t size)
 {
 	const gomem_gcstats_summary *s = &row->s;
 	int none = s->gcs == 0;
@@ -355,12 +393,16 @@ static void summary_cells(gomem_cell *c, const struct summary *row)
 	cell_real(&c[SC_P99], none ? NAN : s->pause_p99);
 	cell_real(&c[SC_MAX], none ? NAN : s->pause_max);
 	cell_real(&c[SC_PAUSE_TOTAL], none ? NAN : s->pause_total);
+	cell_real(&c[SC_PAUSE_QERR], none ? NAN : 100 * s->pause_quantile_error);
 	cell_real(&c[SC_MARK_P50], none ? NAN : s->mark_p50);
 	cell_real(&c[SC_MARK_P90], none ? NAN : s->mark_p90);
 	cell_real(&c[SC_MARK_P99], none ? NAN : s->mark_p99);
 	cell_real(&c[SC_MARK_MAX], none ? NAN : s->mark_max);
-	cell_real(&c[SC_CPU], none || s->cpu_pct_last < 0 ? NAN : s->cpu_pct_last);
-	cell_real(&c[SC_CPU_WINDOW], s->cpu_pct_window);
+	cell_real(&c[SC_MARK_QERR], none ? NAN : 100 * s->mark_quantile_error);
+	c[SC_QUANTILES].s = none ? NULL : quantiles_text(buf, size, s);
+	/* gomem's figure from the cpu fields, and the runtime's own truncated one */
+	cell_real(&c[SC_GC_CPU], s->cpu_pct_window);
+	cell_int(&c[SC_RUNTIME_CPU], none ? -1 : s->cpu_pct_last);
 	cell_int(&c[SC_LIVE_FIRST], none ? -1 : s->heap_live_first);
 	cell_int(&c[SC_LIVE_LAST], none ? -1 : s->heap_live_last);
 	cell_int(&c[SC_LIVE_MAX], none ? -1 : s->heap_live_max);
@@ -432,7 +474,7 @@ static int table_open(gomem_table **t, const gomem_column *cols, size_t ncols, F
 
 	to.format = c->format;
 	to.color = c->format == GOMEM_FORMAT_TABLE && cli_use_color(fp, c->no_color);
-	to.schema = "gomem.gctrace/1";
+	to.schema = "gomem.gctrace/2";
 	to.header = header;
 	to.flush = c->follow || c->command != NULL;
 	return gomem_table_new(t, cols, ncols, fp, &to);
@@ -455,6 +497,7 @@ static int print_summaries(const struct summaries *all, const gomem_gctrace_coun
 			   const struct config *c, FILE *fp, int header)
 {
 	gomem_cell cells[SC_COUNT];
+	char quantiles[32];
 	gomem_table *t;
 	int rc;
 
@@ -465,7 +508,7 @@ static int print_summaries(const struct summaries *all, const gomem_gctrace_coun
 	counts_meta(t, n);
 	rc = GOMEM_OK;
 	for (size_t i = 0; i < all->n && rc == GOMEM_OK; i++) {
-		summary_cells(cells, &all->v[i]);
+		summary_cells(cells, &all->v[i], quantiles, sizeof(quantiles));
 		rc = gomem_table_row(t, cells);
 	}
 	if (rc == GOMEM_OK)
@@ -476,7 +519,7 @@ static int print_summaries(const struct summaries *all, const gomem_gctrace_coun
 	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
 }
 
-/* ---- OpenMetrics ---------------------------------------------------------------------- */
+/* ---- OpenMetrics or Prometheus text ----------------------------------------------------- */
 
 static int print_openmetrics(const struct summaries *all, FILE *fp)
 {
@@ -489,7 +532,7 @@ static int print_openmetrics(const struct summaries *all, FILE *fp)
 			runs[i] = all->v[i].s;
 			sources[i] = all->v[i].name;
 		}
-		rc = gomem_gcstats_write_openmetrics(fp, runs, sources, all->n);
+		rc = gomem_gcstats_write_metrics(fp, runs, sources, all->n, metrics_flavor);
 	}
 	free(runs);
 	free(sources);

@@ -53,6 +53,12 @@ int gomem_grow(void **ptr, size_t *cap, size_t need, size_t size, size_t max);
 #define GOMEM_GROW(arr, cap, need, max) \
 	gomem_grow((void **)&(arr), &(cap), (need), sizeof(*(arr)), (max))
 
+/* ARR + OFF for a growable array that may not be allocated yet: an empty
+ * one is NULL, and NULL + 0 is undefined in C (6.5.6; clang's UBSan says
+ * "applying zero offset to null pointer"). NULL stays NULL, to be read for
+ * no elements. ARR is evaluated twice: pass a plain lvalue. */
+#define GOMEM_AT(arr, off) ((arr) != NULL ? (arr) + (off) : (arr))
+
 /* A stable merge sort with a context argument (qsort has none in C11, and
  * qsort_r differs between glibc and the BSDs). GOMEM_E_NOMEM if the scratch
  * buffer cannot be had. */

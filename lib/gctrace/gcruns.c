@@ -155,7 +155,7 @@ static const gomem_column event_columns[EC_COUNT] = {
 	{"run", NULL, GOMEM_COL_COUNT, 0},
 	{"kind", NULL, GOMEM_COL_TEXT, 0},
 	{"layout", NULL, GOMEM_COL_TEXT, MO},
-	{"cpu_pct", "cpu%", GOMEM_COL_COUNT, 0},
+	{"runtime_cpu_pct", "rt cpu", GOMEM_COL_COUNT, 0},
 	{"stw_sweep_term_s", "sweep-term", GOMEM_COL_DURATION, 0},
 	{"concurrent_mark_s", "mark", GOMEM_COL_DURATION, 0},
 	{"stw_mark_term_s", "mark-term", GOMEM_COL_DURATION, 0},

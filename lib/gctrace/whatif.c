@@ -21,7 +21,7 @@ static const gomem_column columns[W_COUNT] = {
 	{"error_pct", "err", GOMEM_COL_PERCENT, GOMEM_COL_PLUSMINUS},
 	{"peak_heap_bytes", "peak heap", GOMEM_COL_BYTES, 0},
 	{"peak_heap_error_pct", "err", GOMEM_COL_PERCENT, GOMEM_COL_PLUSMINUS},
-	{"gc_cpu_pct", "GC CPU", GOMEM_COL_PERCENT, 0},
+	{"gc_cpu_pct", "gc cpu", GOMEM_COL_PERCENT, 0},
 	{"gc_cpu_error_pct", "err", GOMEM_COL_PERCENT, GOMEM_COL_PLUSMINUS},
 	{"limit_binds", "limit binds", GOMEM_COL_TEXT, 0},
 	{"cpu_limiter", NULL, GOMEM_COL_TEXT, GOMEM_COL_MACHINE_ONLY},

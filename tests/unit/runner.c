@@ -13,6 +13,7 @@ static const struct {
 	Suite *(*make)(void);
 } suites[] = {
 	{"error", suite_error},     {"util", suite_util},       {"source", suite_source},
+	{"sketch", suite_sketch},   {"openmetrics", suite_openmetrics},
 	{"table", suite_table},     {"pprof", suite_pprof},     {"heapprof", suite_heapprof},
 	{"heapdiff", suite_heapdiff}, {"nomem", suite_nomem},     {"gctrace", suite_gctrace},
 	{"gcstats", suite_gcstats},   {"gcruns", suite_gcruns},   {"follow", suite_follow},   {"monitor", suite_monitor},

@@ -7,6 +7,8 @@
 
 Suite *suite_error(void);
 Suite *suite_util(void);
+Suite *suite_sketch(void);
+Suite *suite_openmetrics(void);
 Suite *suite_source(void);
 Suite *suite_table(void);
 Suite *suite_pprof(void);
