@@ -53,6 +53,7 @@ typedef struct gomem_buf {
 void gomem_buf_init(gomem_buf *b, size_t max);
 int gomem_buf_append(gomem_buf *b, const void *data, size_t len);
 int gomem_buf_printf(gomem_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int gomem_buf_vprintf(gomem_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void gomem_buf_free(gomem_buf *b);
 
 /* ---- strings: an append-only pool with optional interning (strpool.c) ---- */
