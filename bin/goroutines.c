@@ -441,8 +441,8 @@ static void print_bucket(const gomem_dump *d, const gomem_bucket *b, size_t max_
 	size_t shown;
 
 	bucket_states(states, sizeof(states), b);
-	fprintf(fp, "%s%7llu%s  [%s]%s\n", color ? "\033[1m" : "", (unsigned long long)b->count,
-		color ? "\033[0m" : "", states, b->flags & GOMEM_GOROUTINE_LOCKED ? " locked to thread" : "");
+	fprintf(fp, "%s%7llu%s", color ? "\033[1m" : "", (unsigned long long)b->count, color ? "\033[0m" : "");
+	gomem_text_printf(fp, "  [%s]%s\n", states, b->flags & GOMEM_GOROUTINE_LOCKED ? " locked to thread" : "");
 	if (gomem_dump_stack(&st, d, b->stack) != GOMEM_OK)
 		return;
 	shown = max_frames && st.nframes > max_frames ? max_frames : st.nframes;
@@ -456,17 +456,17 @@ static void print_bucket(const gomem_dump *d, const gomem_bucket *b, size_t max_
 		if (gomem_dump_frame(&f, d, st.frames[i]) != GOMEM_OK)
 			continue;
 		if (full)
-			fprintf(fp, "         %s(%s)\n             %s\n", f.function, f.args,
+			gomem_text_printf(fp, "         %s(%s)\n             %s\n", f.function, f.args,
 				site(where, sizeof(where), &f, 1));
 		else
-			fprintf(fp, "         %-40s %s\n", f.function, site(where, sizeof(where), &f, 0));
+			gomem_text_printf(fp, "         %-40s %s\n", f.function, site(where, sizeof(where), &f, 0));
 	}
 	if (full && st.elided_at == st.nframes)
 		fprintf(fp, "         ...additional frames elided...\n");
 	if (shown < st.nframes)
 		fprintf(fp, "         ... %zu more frames\n", st.nframes - shown);
 	if (b->created_by != GOMEM_GOROUTINE_NONE && gomem_dump_frame(&f, d, b->created_by) == GOMEM_OK)
-		fprintf(fp, "         created by %s at %s\n", f.function, site(where, sizeof(where), &f, full));
+		gomem_text_printf(fp, "         created by %s at %s\n", f.function, site(where, sizeof(where), &f, full));
 }
 
 static int print_groups(const gomem_summary *s, int creators, FILE *fp, const struct config *c)
@@ -568,11 +568,11 @@ static int summary_table(const gomem_summary *s, const gomem_dump *d, FILE *fp, 
 	gomem_bucket b;
 	int rc;
 
-	fprintf(fp, "%s: %llu goroutines in %zu buckets (%s, similarity %s)\n", gomem_dump_name(d),
+	gomem_text_printf(fp, "%s: %llu goroutines in %zu buckets (%s, similarity %s)\n", gomem_dump_name(d),
 		(unsigned long long)gomem_summary_total(s), nb, format_label(gomem_dump_format_of(d)),
 		gomem_similarity_name(c->similarity));
 	if (gomem_dump_reason(d)[0])
-		fprintf(fp, "%s\n", gomem_dump_reason(d));
+		gomem_text_printf(fp, "%s\n", gomem_dump_reason(d));
 	if (gomem_dump_total(d) != gomem_summary_total(s))
 		fprintf(fp, "(%llu of %llu goroutines pass the filters)\n",
 			(unsigned long long)gomem_summary_total(s), (unsigned long long)gomem_dump_total(d));
@@ -767,7 +767,7 @@ static int summary_rows(const gomem_summary *s, const gomem_dump *d, FILE *fp, c
 		if (gomem_buckets_get(&b, bs, i) != GOMEM_OK)
 			continue;
 		if (folded) {
-			fprintf(fp, "%s %llu\n", b.folded, (unsigned long long)b.count);
+			gomem_text_printf(fp, "%s %llu\n", b.folded, (unsigned long long)b.count);
 			continue;
 		}
 		states[0] = '\0';
@@ -936,7 +936,7 @@ static int diff_table(const gomem_dump_diff *df, FILE *fp, const struct config *
 	uint64_t same_n = 0;
 	int rc;
 
-	fprintf(fp, "%s -> %s: %llu -> %llu goroutines (%+lld), similarity %s\n",
+	gomem_text_printf(fp, "%s -> %s: %llu -> %llu goroutines (%+lld), similarity %s\n",
 		c->inputs[0], c->inputs[1], (unsigned long long)tb, (unsigned long long)ta,
 		(long long)ta - (long long)tb, gomem_similarity_name(c->similarity));
 	fprintf(fp, "leak suspects grew by %llu goroutines\n",
@@ -982,7 +982,7 @@ static int diff_rows(const gomem_dump_diff *df, FILE *fp, const struct config *c
 
 		if (folded) {
 			/* flamegraph.pl's two-column form: before and after counts. */
-			fprintf(fp, "%s %llu %llu\n", e->folded, (unsigned long long)e->before,
+			gomem_text_printf(fp, "%s %llu %llu\n", e->folded, (unsigned long long)e->before,
 				(unsigned long long)e->after);
 			continue;
 		}

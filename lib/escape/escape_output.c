@@ -158,7 +158,9 @@ int gomem_escape_sarif_end(gomem_escape_sarif *w)
 
 /* ---- annotated source ------------------------------------------------------ */
 
-/* Prints the lines of SRC, each followed by the records idx[i..j) on it. */
+/* Prints the lines of SRC, each followed by the records idx[i..j) on it,
+ * by the people's text rule (gomem_text_write): the source, its paths and
+ * the messages are input nobody vetted. */
 static void annotate_file(FILE *fp, FILE *src, const gomem_escape_set *s, const size_t *idx, size_t i,
 			  size_t j, bool color)
 {
@@ -176,10 +178,12 @@ static void annotate_file(FILE *fp, FILE *src, const gomem_escape_set *s, const 
 		for (char *t = line; *t; t++)
 			if (*t == '\t')
 				*t = ' ';
-		fprintf(fp, "%6zu  %s", lineno, line);
+		gomem_text_printf(fp, "%6zu  %s", lineno, line);
 		while (i < j && gomem_escape_set_get(&q, s, idx[i]) == GOMEM_OK && q.line <= lineno) {
-			fprintf(fp, "%s%s%s: %s%s", first ? "    // " : "; ", color ? "\033[33m" : "",
-				gomem_escape_kind_name(q.kind), q.message, color ? "\033[0m" : "");
+			fputs(first ? "    // " : "; ", fp);
+			fputs(color ? "\033[33m" : "", fp);
+			gomem_text_printf(fp, "%s: %s", gomem_escape_kind_name(q.kind), q.message);
+			fputs(color ? "\033[0m" : "", fp);
 			first = false;
 			i++;
 		}
@@ -195,7 +199,7 @@ static void list_records(FILE *fp, const gomem_escape_set *s, const size_t *idx,
 
 	for (; i < j; i++) {
 		gomem_escape_set_get(&q, s, idx[i]);
-		fprintf(fp, "%6u  // %s: %s\n", q.line, gomem_escape_kind_name(q.kind), q.message);
+		gomem_text_printf(fp, "%6u  // %s: %s\n", q.line, gomem_escape_kind_name(q.kind), q.message);
 	}
 }
 
@@ -221,7 +225,7 @@ int gomem_escape_annotate(FILE *fp, const gomem_escape_set *s, const gomem_escap
 		for (j = i + 1; j < n && gomem_escape_set_get(&q, s, idx[j]) == GOMEM_OK &&
 				strcmp(q.path, r.path) == 0;)
 			j++;
-		fprintf(fp, "==> %s <==\n", r.path);
+		gomem_text_printf(fp, "==> %s <==\n", r.path);
 		if ((src = gomem_escape_open_source(source_dir, r.path, used, sizeof(used))) == NULL) {
 			if (missing)
 				missing(r.path, ctx);
