@@ -110,6 +110,17 @@ void gomem_linebuf_finish(gomem_linebuf *lb);
  * GOMEM_E_LIMIT when a line is longer than max_line. */
 int gomem_linebuf_next(gomem_linebuf *lb, const char **line, size_t *len);
 
+/* ---- log line prefixes (lineprefix.c) ------------------------------------ */
+
+/* Where the runtime's text starts on a line [S, E) that a logging stack put
+ * a prefix before: CRI, RFC 3339 timestamps (kubectl --timestamps, docker
+ * logs -t, journald short-iso), syslog/journald, Go's log package (date,
+ * time, file:line), go test's "x_test.go:12: ", kubectl logs --prefix,
+ * docker compose; nested ones too. S itself when there is none. The one
+ * rule of every text reader: gctrace, goroutine dumps. Indentation is the
+ * reader's (a dump's tabs mean something). */
+const char *gomem_line_skip_prefix(const char *s, const char *e);
+
 /* ---- the profile model (profile.c) --------------------------------------- */
 
 #define GOMEM_NONE UINT32_MAX

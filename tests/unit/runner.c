@@ -19,6 +19,7 @@ static const struct {
 	{"goroutine", suite_goroutine}, {"escape", suite_escape},
 	{"sizeclass", suite_sizeclass}, {"alloc", suite_alloc},   {"pacer", suite_pacer},
 	{"heapexplain", suite_heapexplain}, {"binary", suite_binary}, {"layout", suite_layout},
+	{"lineprefix", suite_lineprefix},
 };
 
 const char *test_path(const char *rel)
