@@ -408,6 +408,13 @@ gomem_dump_format gomem_dump_format_of(const gomem_dump *d)
 	return d ? d->format : GOMEM_DUMP_UNKNOWN;
 }
 
+const char *gomem_dump_format_name(gomem_dump_format f)
+{
+	static const char *const names[] = {"unknown", "debug=2", "debug=1", "debug=0", "traceback"};
+
+	return (unsigned)f < GOMEM_ARRAY_SIZE(names) ? names[f] : "unknown";
+}
+
 const char *gomem_dump_name(const gomem_dump *d)
 {
 	return d ? d->name : "";
@@ -416,6 +423,16 @@ const char *gomem_dump_name(const gomem_dump *d)
 const char *gomem_dump_reason(const gomem_dump *d)
 {
 	return d ? gr_str(d, d->reason) : "";
+}
+
+bool gomem_dump_has_states(const gomem_dump *d)
+{
+	if (d == NULL)
+		return false;
+	for (size_t i = 0; i < d->nrecords; i++)
+		if (gr_strlen(d, d->statuses[d->records[i].status].text) > 0)
+			return true;
+	return false;
 }
 
 size_t gomem_dump_count(const gomem_dump *d)
@@ -528,10 +545,11 @@ struct gomem_goroutine_parser {
 	uint64_t offset;       /* of the next line */
 	uint64_t lineno;
 	uint64_t line_off;     /* of the line being handled */
-	bool line_no_newline;
 
 	enum mode mode;
 	bool pend_fn, pend_created, skip_frames, reason_armed;
+	bool base_known;       /* the first frame line's indentation is known */
+	size_t base_indent;    /* and is this many blanks */
 	uint64_t pend_parent;
 
 	/* the record being read */
@@ -705,43 +723,6 @@ static int64_t parse_hex(const char *s, const char *e)
 
 /* ---- log prefixes --------------------------------------------------------- */
 
-static bool dig(const char *s, size_t i)
-{
-	return isdigit((unsigned char)s[i]) != 0;
-}
-
-/* journald/syslog: "Oct 21 17:57:00 host prog[1234]: ". */
-static const char *strip_syslog(const char *s, const char *e)
-{
-	const char *p, *q;
-
-	if (e - s < 20 || !isupper((unsigned char)s[0]) || !islower((unsigned char)s[1]) ||
-	    !islower((unsigned char)s[2]) || s[3] != ' ' || !(s[4] == ' ' || dig(s, 4)) || !dig(s, 5) ||
-	    s[6] != ' ' || !dig(s, 7) || !dig(s, 8) || s[9] != ':' || !dig(s, 10) || !dig(s, 11) ||
-	    s[12] != ':' || !dig(s, 13) || !dig(s, 14) || s[15] != ' ')
-		return s;
-	p = memchr(s + 16, ' ', (size_t)(e - s - 16)); /* after the host */
-	if (p == NULL)
-		return s;
-	q = memchr(p + 1, ':', (size_t)(e - p - 1));   /* after "prog[pid]" */
-	if (q == NULL || q - p > 256)
-		return s;
-	q++;
-	return q < e && *q == ' ' ? q + 1 : q;
-}
-
-/* kubectl logs --timestamps: "2024-10-21T17:57:00.123456789Z ". */
-static const char *strip_rfc3339(const char *s, const char *e)
-{
-	const char *sp;
-
-	if (e - s < 21 || !dig(s, 0) || !dig(s, 3) || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-	    s[13] != ':')
-		return s;
-	sp = memchr(s, ' ', (size_t)(e - s));
-	return sp ? sp + 1 : e;
-}
-
 static void json_utf8(gomem_buf *b, unsigned int c)
 {
 	char u[3];
@@ -791,16 +772,14 @@ static bool decode_docker(gomem_goroutine_parser *p, const char **ps, const char
 	return true;
 }
 
+/* Docker's JSON lines decoded, then the prefixes of every text reader
+ * (gomem_line_skip_prefix) taken off. */
 static void strip_prefix(gomem_goroutine_parser *p, const char **s, const char **e)
 {
-	char c = **s;
-
-	if (c == '{' && starts(*s, *e, "{\"log\":\""))
+	if (**s == '{' && starts(*s, *e, "{\"log\":\""))
 		decode_docker(p, s, e);
-	else if (isdigit((unsigned char)c))
-		*s = strip_rfc3339(*s, *e);
-	else if (isupper((unsigned char)c))
-		*s = strip_syslog(*s, *e);
+	if (*s < *e)
+		*s = gomem_line_skip_prefix(*s, *e);
 }
 
 /* ---- records -------------------------------------------------------------- */
@@ -898,6 +877,7 @@ static int record_open(gomem_goroutine_parser *p, uint64_t id, uint64_t count, u
 	p->elided_count = 0;
 	p->open = true;
 	p->running_elsewhere = false;
+	p->base_known = false;
 	p->recognised = true;
 	return GOMEM_OK;
 }
@@ -1025,8 +1005,17 @@ static bool parse_fileline(const char *s, const char *e, struct frame_key *k)
 	if (colon == NULL || colon == s)
 		return false;
 	q = colon + 1;
-	if (!parse_u64(&q, t, &line) || q != t || line > INT64_MAX)
+	if (q == t)
 		return false;
+	for (; q < t && isdigit((unsigned char)*q); q++)
+		;
+	if (q != t)
+		return false;
+	/* A number past int64 is no line Go wrote: the frame keeps its file and
+	 * reads as line unknown (0) rather than being lost with its goroutine. */
+	q = colon + 1;
+	if (!parse_u64(&q, t, &line) || line > INT64_MAX)
+		line = 0;
 	k->file = s;
 	k->filelen = (size_t)(colon - s);
 	k->line = (int64_t)line;
@@ -1214,6 +1203,7 @@ static int line_outside(gomem_goroutine_parser *p, const char *s, const char *e)
 {
 	int rc = GOMEM_OK;
 
+	s = skip_sp(s, e); /* an indented dump */
 	if (s == e)
 		return GOMEM_OK;
 	if (starts(s, e, "goroutine ") && parse_header(p, s, e, &rc))
@@ -1238,6 +1228,20 @@ static int line_outside(gomem_goroutine_parser *p, const char *s, const char *e)
 	return GOMEM_OK;
 }
 
+/* Indentation inside a goroutine is measured against its first frame line:
+ * deeper lines are file lines (Go's tab), the others frames. A dump pasted
+ * into a test log or a report may be indented as a whole, or with spaces
+ * before its frames and spaces and a tab before its file lines (t.Log's
+ * continuation lines): the same rule reads them all. */
+static bool deeper(gomem_goroutine_parser *p, size_t indent)
+{
+	if (!p->base_known) {
+		p->base_indent = indent;
+		p->base_known = true;
+	}
+	return indent > p->base_indent;
+}
+
 static int line_goroutine(gomem_goroutine_parser *p, const char *s, const char *e)
 {
 	const char *t = skip_sp(s, e);
@@ -1247,53 +1251,55 @@ static int line_goroutine(gomem_goroutine_parser *p, const char *s, const char *
 		p->mode = M_OUT;
 		return p->pend_fn || p->pend_created ? pending_commit(p, NULL, NULL) : GOMEM_OK;
 	}
-	if (p->skip_frames && t == s && !starts(s, e, "goroutine "))
-		return GOMEM_OK;
 	if ((p->pend_fn || p->pend_created) && parse_fileline(t, e, &(struct frame_key){0})) {
 		rc = pending_commit(p, t, e);
 		p->pend_fn = p->pend_created = false;
 		return rc;
 	}
-	if (p->skip_frames && t != s)
+	if (deeper(p, (size_t)(t - s))) {
+		/* an indented line with no function before it */
+		if (!p->skip_frames && !starts(t, e, "goroutine running on other thread"))
+			garbage_line(p);
+		p->running_elsewhere |= starts(t, e, "goroutine running on other thread");
+		return GOMEM_OK;
+	}
+	if (p->skip_frames && !starts(t, e, "goroutine "))
 		return GOMEM_OK;
 	if (starts(t, e, "goroutine running on other thread")) {
 		p->running_elsewhere = true;
 		return GOMEM_OK;
 	}
-	if (t != s) {  /* an indented line with no function before it */
-		garbage_line(p);
+	if (starts(t, e, "created by "))
+		return created_by(p, t, e);
+	if (elided_marker(p, t, e))
 		return GOMEM_OK;
-	}
-	if (starts(s, e, "created by "))
-		return created_by(p, s, e);
-	if (elided_marker(p, s, e))
-		return GOMEM_OK;
-	if (starts(s, e, "[originating from goroutine ")) {
-		const char *q = s + 28;
+	if (starts(t, e, "[originating from goroutine ")) {
+		const char *q = t + 28;
 
 		parse_u64(&q, e, &p->rec.origin);
 		p->skip_frames = true; /* the ancestor's stack: not this goroutine's */
 		return GOMEM_OK;
 	}
-	if (starts(s, e, "goroutine ") && parse_header(p, s, e, &rc))
+	if (starts(t, e, "goroutine ") && parse_header(p, t, e, &rc))
 		return rc;
-	while (e > s && is_sp(e[-1]))
+	while (e > t && is_sp(e[-1]))
 		e--;
-	if (p->this_cut || (e[-1] == ')' && memchr(s, '(', (size_t)(e - s))))
-		return pend_set(p, s, e, false);
+	if (p->this_cut || (e[-1] == ')' && memchr(t, '(', (size_t)(e - t))))
+		return pend_set(p, t, e, false);
 	/* Anything else ends the goroutine: log noise, a register dump. */
 	rc = p->pend_fn || p->pend_created ? pending_commit(p, NULL, NULL) : GOMEM_OK;
 	p->pend_fn = p->pend_created = false;
 	p->mode = M_OUT;
 	if (rc == GOMEM_OK)
 		rc = record_close(p);
-	return rc ? rc : line_outside(p, s, e);
+	return rc ? rc : line_outside(p, t, e);
 }
 
 static int line_debug1(gomem_goroutine_parser *p, const char *s, const char *e)
 {
 	int rc = GOMEM_OK;
 
+	s = skip_sp(s, e); /* an indented dump */
 	if (s == e) {
 		p->mode = M_OUT;
 		return record_close(p);
@@ -1392,13 +1398,10 @@ int gomem_goroutine_parser_feed(gomem_goroutine_parser *p, const void *data, siz
 	return p->err.code;
 }
 
-/* A record the input stopped inside cannot be trusted: drop it. */
-static bool record_cut_off(const gomem_goroutine_parser *p)
+/* Whether the open record lacks what a whole one has: a frame line whose
+ * file line never came, or no frame at all. */
+static bool record_incomplete(const gomem_goroutine_parser *p)
 {
-	if (!p->open)
-		return false;
-	if (p->line_no_newline || p->offset == GO_STACK_LIMIT)
-		return true;
 	if (p->mode == M_G)
 		return p->pend_fn || (p->nfr == 0 && !p->running_elsewhere && !p->pend_created);
 	return p->mode == M_D1 && p->nfr == 0;
@@ -1417,29 +1420,37 @@ static int finish_warnings(gomem_goroutine_parser *p)
 	return rc;
 }
 
+/* The end of the input. A goroutine whose header was read counts, whatever
+ * follows it: a dump pasted without its last newline, cut by head -c or at
+ * Go's 64 MiB limit, or a panic cut off after its header keeps its last
+ * goroutine, with the frames read whole, and a warning when its stack may
+ * be incomplete. */
 static int parser_end(gomem_goroutine_parser *p)
 {
+	bool cut = p->offset == GO_STACK_LIMIT;
 	int rc = GOMEM_OK;
 
 	if (p->carry.len || p->carry_dropped) {
-		p->line_no_newline = true;
+		bool was_open = p->open;
+
 		p->line_off = p->offset;
 		rc = handle_line(p, p->carry.data ? p->carry.data : "", p->carry.len);
 		p->offset += p->carry.len + p->carry_dropped;
-	}
-	if (rc == GOMEM_OK && record_cut_off(p)) {
-		uint64_t line = p->rec.line, off = p->rec.offset;
-
-		p->open = false;
-		rc = warn(p->d, line, off, p->offset == GO_STACK_LIMIT
-			  ? "dump cut off at Go's 64 MiB limit: parsed to the last whole goroutine"
-			  : "dump cut off: parsed to the last whole goroutine");
+		cut |= was_open; /* its last line, with no newline after it, may be cut short */
 	}
 	if (rc == GOMEM_OK && p->open) {
+		cut |= record_incomplete(p);
 		if (p->pend_fn || p->pend_created)
 			rc = pending_commit(p, NULL, NULL);
 		if (rc == GOMEM_OK)
 			rc = record_close(p);
+	}
+	if (rc == GOMEM_OK && cut && p->d->nrecords > 0) {
+		const struct gr_record *r = &p->d->records[p->d->nrecords - 1];
+
+		rc = warn(p->d, r->line, r->offset, p->offset == GO_STACK_LIMIT
+			  ? "dump cut off at Go's 64 MiB limit: the last goroutine's stack may be incomplete"
+			  : "dump cut off: the last goroutine's stack may be incomplete");
 	}
 	if (rc == GOMEM_OK)
 		rc = finish_warnings(p);
@@ -1529,16 +1540,48 @@ static int sample_frames(gomem_goroutine_parser *p, const gomem_profile *prof, s
 	return GOMEM_OK;
 }
 
+/* Which value of a sample counts goroutines: the "goroutine" sample type
+ * (count) Go's goroutine profile has; -1 for a profile without sample
+ * types (each sample then is one goroutine). GOMEM_E_FORMAT for any other
+ * profile — a heap or CPU profile's values are bytes or nanoseconds, not
+ * goroutines. */
+static int goroutine_value(int *idx, const gomem_profile *prof, const char *name, gomem_error *err)
+{
+	size_t n = gomem_profile_sample_type_count(prof);
+	char types[256];
+	size_t len = 0;
+
+	*idx = -1;
+	if (n == 0)
+		return GOMEM_OK;
+	if ((*idx = gomem_profile_sample_type_index(prof, "goroutine")) >= 0)
+		return GOMEM_OK;
+	types[0] = '\0';
+	for (size_t i = 0; i < n && len < sizeof(types); i++) {
+		const char *unit, *type = gomem_profile_sample_type(prof, i, &unit);
+
+		len += (size_t)snprintf(types + len, sizeof(types) - len, "%s%s/%s", i ? ", " : "",
+					type ? type : "", unit ? unit : "");
+	}
+	gomem_error_set_source(err, name);
+	return gomem_error_set(err, GOMEM_E_FORMAT,
+			       "not a goroutine profile: its samples are %s, where those of "
+			       "/debug/pprof/goroutine are goroutine/count", types);
+}
+
 static int dump_from_profile(gomem_dump **out, const gomem_profile *prof, const char *name,
 			     gomem_error *err)
 {
 	gomem_goroutine_parser *p;
 	size_t n = gomem_profile_sample_count(prof);
-	int rc = gomem_goroutine_parser_new(&p, name, NULL);
+	int idx, rc = goroutine_value(&idx, prof, name, err);
 
+	if (rc)
+		return rc;
+	rc = gomem_goroutine_parser_new(&p, name, NULL);
 	for (size_t i = 0; rc == GOMEM_OK && i < n; i++) {
 		const int64_t *v = gomem_profile_sample_values(prof, i);
-		uint64_t count = gomem_profile_sample_type_count(prof) && v[0] > 0 ? (uint64_t)v[0] : 1;
+		uint64_t count = idx >= 0 && v[idx] > 0 ? (uint64_t)v[idx] : 1;
 
 		rc = record_open(p, 0, count, p->empty_status, 0);
 		if (rc == GOMEM_OK)
