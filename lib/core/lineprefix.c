@@ -43,10 +43,32 @@ static bool lower(char c)
 	return c >= 'a' && c <= 'z';
 }
 
-/* The characters of a compose service name or a Go source file name. */
+/* The characters of a compose service name or a Go source file name:
+ * a table, since every line of a dump starts with a run of them. */
+static const bool name_chars[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1, ['_'] = 1, ['-'] = 1, ['.'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+	['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+	['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+	['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+};
+
 static bool name_char(char c)
 {
-	return dig(c) || upper(c) || lower(c) || c == '_' || c == '-' || c == '.';
+	return name_chars[(unsigned char)c];
+}
+
+/* The end of the run of name characters at S. */
+static const char *name_end(const char *s, const char *e)
+{
+	while (s < e && name_chars[(unsigned char)*s])
+		s++;
+	return s;
 }
 
 /* N digits at S (the caller checked S + N <= E). */
@@ -148,6 +170,19 @@ static const char *iso_prefix(const char *s, const char *e)
 	return t;
 }
 
+/* After the file name [S, T) of a location: ":12: ", and where it ends; S
+ * when the name is no Go file or no line number follows. */
+static const char *location_tail(const char *s, const char *t, const char *e)
+{
+	if (t - s < 4 || e - t < 4 || memcmp(t - 3, ".go", 3) != 0 || *t != ':' || !dig(t[1]))
+		return s;
+	for (t++; t < e && dig(*t); t++)
+		;
+	if (e - t < 2 || t[0] != ':' || t[1] != ' ')
+		return s;
+	return t + 2;
+}
+
 /* "main.go:12: " or "/src/main.go:12: ": Lshortfile and Llongfile, and go
  * test's location before a t.Log line. SLASH allows a path (after a Go log
  * date only: a dump's own file lines are paths, and never end in ": "). */
@@ -157,13 +192,7 @@ static const char *go_location(const char *s, const char *e, bool slash)
 
 	while (t < e && (name_char(*t) || (slash && *t == '/')))
 		t++;
-	if (t - s < 4 || e - t < 4 || memcmp(t - 3, ".go", 3) != 0 || *t != ':' || !dig(t[1]))
-		return s;
-	for (t++; t < e && dig(*t); t++)
-		;
-	if (e - t < 2 || t[0] != ':' || t[1] != ' ')
-		return s;
-	return t + 2;
+	return location_tail(s, t, e);
 }
 
 /* Go's log package: "2024/01/01 ", "00:00:00[.123456] ", both, or with a
@@ -190,7 +219,7 @@ static const char *test_location(const char *s, const char *e)
 
 	while (t < e && (*t == ' ' || *t == '\t'))
 		t++;
-	if (t == e || !name_char(*t) || (r = go_location(t, e, false)) == t)
+	if (t == e || (r = location_tail(t, name_end(t, e), e)) == t)
 		return s;
 	return r;
 }
@@ -215,13 +244,9 @@ static const char *kubectl_prefix(const char *s, const char *e)
 
 /* docker compose: "app_1  | " (v1), "app-1  | " (v2); the name is padded to
  * the longest service's, so one space at least; "|" alone ends a blank line. */
-static const char *compose_prefix(const char *s, const char *e)
+static const char *compose_prefix(const char *s, const char *t, const char *e)
 {
-	const char *t = s;
-
-	while (t < e && name_char(*t) && t - s < MAX_NAME)
-		t++;
-	if (t == s || t >= e || *t != ' ')
+	if (t == s || t - s > MAX_NAME || t >= e || *t != ' ')
 		return s;
 	while (t < e && *t == ' ')
 		t++;
@@ -233,25 +258,30 @@ static const char *compose_prefix(const char *s, const char *e)
 	return t == e ? t : s;
 }
 
-/* One prefix off S, or S when it starts with none. */
+/* One prefix off S, or S when it starts with none. A line that starts
+ * with a name (a function, "goroutine", "created by": most of a dump) is
+ * scanned once: what follows the name tells the forms apart. */
 static const char *skip_one(const char *s, const char *e)
 {
-	const char *t;
+	const char *t, *n;
 	char c = *s;
 
-	if (dig(c)) {
-		if ((t = iso_prefix(s, e)) != s || (t = go_log_prefix(s, e)) != s)
-			return t;
-	} else if (c == '[') {
+	if (dig(c) && ((t = iso_prefix(s, e)) != s || (t = go_log_prefix(s, e)) != s))
+		return t;
+	if (c == '[')
 		return kubectl_prefix(s, e);
-	} else if (c == ' ' || c == '\t') {
+	if (c == ' ' || c == '\t')
 		return test_location(s, e);
-	}
-	if (upper(c) && (t = syslog_prefix(s, e)) != s)
+	n = name_end(s, e);
+	if (n == s || n == e)
+		return s;
+	if (*n == ':')
+		return location_tail(s, n, e);
+	if (*n != ' ')
+		return s;
+	if (n - s == 3 && (t = syslog_prefix(s, e)) != s)
 		return t;
-	if (name_char(c) && (t = compose_prefix(s, e)) != s)
-		return t;
-	return name_char(c) ? go_location(s, e, false) : s;
+	return compose_prefix(s, n, e);
 }
 
 const char *gomem_line_skip_prefix(const char *s, const char *e)

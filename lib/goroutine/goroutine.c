@@ -548,6 +548,8 @@ struct gomem_goroutine_parser {
 
 	enum mode mode;
 	bool pend_fn, pend_created, skip_frames, reason_armed;
+	bool line_prefixed;    /* the line being handled had a log prefix */
+	bool plain_record;     /* the open record's header had none */
 	bool base_known;       /* the first frame line's indentation is known */
 	size_t base_indent;    /* and is this many blanks */
 	uint64_t pend_parent;
@@ -676,6 +678,26 @@ const gomem_error *gomem_goroutine_parser_error(const gomem_goroutine_parser *p)
 
 /* ---- small scanners ------------------------------------------------------- */
 
+/* ASCII classes, not <ctype.h>'s: no locale lookup on the hot path. */
+static inline bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static inline bool is_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Copies N bytes of S into B, which a caller sized beforehand; B stays a
+ * C string. */
+static inline void buf_put(gomem_buf *b, const char *s, size_t n)
+{
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
 static inline bool is_sp(char c)
 {
 	return c == ' ' || c == '\t';
@@ -716,8 +738,8 @@ static int64_t parse_hex(const char *s, const char *e)
 {
 	uint64_t x = 0;
 
-	for (; s < e && isxdigit((unsigned char)*s) && x < (UINT64_C(1) << 59); s++)
-		x = x * 16 + (uint64_t)(isdigit((unsigned char)*s) ? *s - '0' : (tolower((unsigned char)*s) - 'a' + 10));
+	for (; s < e && is_hex(*s) && x < (UINT64_C(1) << 59); s++)
+		x = x * 16 + (uint64_t)(*s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10);
 	return (int64_t)x;
 }
 
@@ -878,6 +900,7 @@ static int record_open(gomem_goroutine_parser *p, uint64_t id, uint64_t count, u
 	p->open = true;
 	p->running_elsewhere = false;
 	p->base_known = false;
+	p->plain_record = !p->line_prefixed;
 	p->recognised = true;
 	return GOMEM_OK;
 }
@@ -919,22 +942,29 @@ static const char *mask_args(gomem_goroutine_parser *p, const char *s, size_t n,
 	const char *e = s + n, *w = s;
 	bool any = false;
 
+	/* A mask is never longer than what it replaces ("0x?" for "0x..?",
+	 * "0xPTR" for eight characters or more): N bytes are room enough. */
+	*outlen = n;
+	if (GOMEM_GROW(b->data, b->cap, n + 1, b->max + 1) != GOMEM_OK)
+		return s; /* unmasked: the frame is kept, only less shared */
 	b->len = 0;
 	for (const char *c = s; c + 2 < e; c++) {
 		const char *h;
 
-		if (c[0] != '0' || c[1] != 'x' || (c > s && isalnum((unsigned char)c[-1])))
+		if ((c = memchr(c, '0', (size_t)(e - c) - 2)) == NULL)
+			break;
+		if (c[1] != 'x' || (c > s && is_alnum(c[-1])))
 			continue;
-		for (h = c + 2; h < e && isxdigit((unsigned char)*h); h++)
+		for (h = c + 2; h < e && is_hex(*h); h++)
 			;
 		if (h < e && *h == '?') {
 			/* Go may print stale stack words here: never identity */
-			gomem_buf_append(b, w, (size_t)(c - w));
-			gomem_buf_append(b, "0x?", 3);
+			buf_put(b, w, (size_t)(c - w));
+			buf_put(b, "0x?", 3);
 			w = h + 1;
 		} else if (h - c - 2 >= 6 && (uint64_t)parse_hex(c + 2, h) >= POINTER_MIN) {
-			gomem_buf_append(b, w, (size_t)(c - w));
-			gomem_buf_append(b, "0xPTR", 5);
+			buf_put(b, w, (size_t)(c - w));
+			buf_put(b, "0xPTR", 5);
 			*flags |= GOMEM_FRAME_HAS_POINTER;
 			w = h;
 		} else {
@@ -944,11 +974,9 @@ static const char *mask_args(gomem_goroutine_parser *p, const char *s, size_t n,
 		c = w - 1;
 		any = true;
 	}
-	if (!any) {
-		*outlen = n;
+	if (!any)
 		return s;
-	}
-	gomem_buf_append(b, w, (size_t)(e - w));
+	buf_put(b, w, (size_t)(e - w));
 	p->rec.exact = gr_hash(s, n, p->rec.exact + 1);
 	*outlen = b->len;
 	return b->data;
@@ -986,28 +1014,34 @@ static void split_call(const char *s, const char *e, struct frame_key *k)
 		k->flags |= GOMEM_FRAME_ARGS_ELIDED;
 }
 
-/* "\t/src/x.go:12 +0x1d fp=0x.. sp=0x.. pc=0x..": file, line, pc offset. */
-static bool parse_fileline(const char *s, const char *e, struct frame_key *k)
+/* Where a frame's code is: the file line under its function line. */
+struct fileline {
+	const char *file;
+	size_t filelen;
+	int64_t line, pc_offset;
+};
+
+/* "\t/src/x.go:12 +0x1d fp=0x.. sp=0x.. pc=0x..": file, line, pc offset
+ * (-1 when not printed). The file may hold spaces: the line number ends at
+ * the space before one of Go's own suffixes, or at the end. */
+static bool parse_fileline(const char *s, const char *e, struct fileline *fl)
 {
-	const char *t = s, *colon = NULL, *q;
+	const char *t = e, *colon = NULL, *q;
 	uint64_t line;
 
-	for (const char *c = s; c < e; c++)
-		if (*c == ' ' && (starts(c, e, " +0x") || starts(c, e, " fp=") || starts(c, e, " pc=")))
+	for (const char *c = s; (c = memchr(c, ' ', (size_t)(e - c))) != NULL; c++)
+		if (starts(c, e, " +0x") || starts(c, e, " fp=") || starts(c, e, " pc=")) {
+			t = c;
 			break;
-		else
-			t = c + 1;
+		}
 	for (const char *c = t; c-- > s;)
 		if (*c == ':') {
 			colon = c;
 			break;
 		}
-	if (colon == NULL || colon == s)
+	if (colon == NULL || colon == s || colon + 1 == t)
 		return false;
-	q = colon + 1;
-	if (q == t)
-		return false;
-	for (; q < t && isdigit((unsigned char)*q); q++)
+	for (q = colon + 1; q < t && isdigit((unsigned char)*q); q++)
 		;
 	if (q != t)
 		return false;
@@ -1016,15 +1050,16 @@ static bool parse_fileline(const char *s, const char *e, struct frame_key *k)
 	q = colon + 1;
 	if (!parse_u64(&q, t, &line) || line > INT64_MAX)
 		line = 0;
-	k->file = s;
-	k->filelen = (size_t)(colon - s);
-	k->line = (int64_t)line;
-	if (starts(t, e, " +0x"))
-		k->pc_offset = parse_hex(t + 4, e);
+	fl->file = s;
+	fl->filelen = (size_t)(colon - s);
+	fl->line = (int64_t)line;
+	fl->pc_offset = starts(t, e, " +0x") ? parse_hex(t + 4, e) : -1;
 	return true;
 }
 
-static int pending_commit(gomem_goroutine_parser *p, const char *fs, const char *fe)
+/* The pending function (or created-by) line becomes a frame, with FL its
+ * file line (NULL: it had none). */
+static int pending_commit(gomem_goroutine_parser *p, const struct fileline *fl)
 {
 	struct frame_key k;
 	const char *args;
@@ -1032,8 +1067,12 @@ static int pending_commit(gomem_goroutine_parser *p, const char *fs, const char 
 	int rc;
 
 	split_call(p->pend.data, p->pend.data + p->pend.len, &k);
-	if (fs && !parse_fileline(fs, fe, &k))
-		return GOMEM_OK;
+	if (fl) {
+		k.file = fl->file;
+		k.filelen = fl->filelen;
+		k.line = fl->line;
+		k.pc_offset = fl->pc_offset;
+	}
 	if (p->pend_created) {
 		k.args = "";
 		k.argslen = 0;
@@ -1056,9 +1095,11 @@ static int pend_set(gomem_goroutine_parser *p, const char *s, const char *e, boo
 	int rc = GOMEM_OK;
 
 	if (p->pend_fn || p->pend_created)
-		rc = pending_commit(p, NULL, NULL); /* a frame without its file line */
+		rc = pending_commit(p, NULL); /* a frame without its file line */
 	p->pend.len = 0;
-	if (rc == GOMEM_OK)
+	if (rc == GOMEM_OK && (size_t)(e - s) < p->pend.cap)
+		buf_put(&p->pend, s, (size_t)(e - s));
+	else if (rc == GOMEM_OK)
 		rc = gomem_buf_append(&p->pend, s, (size_t)(e - s));
 	p->pend_fn = !created;
 	p->pend_created = created;
@@ -1130,6 +1171,7 @@ static bool d1_header(gomem_goroutine_parser *p, const char *s, const char *e, i
 static int d1_frame(gomem_goroutine_parser *p, const char *s, const char *e)
 {
 	const char *f, *fe, *plus = NULL;
+	struct fileline fl;
 	struct frame_key k;
 	uint32_t id;
 
@@ -1154,9 +1196,10 @@ static int d1_frame(gomem_goroutine_parser *p, const char *s, const char *e)
 	s = skip_sp(fe, e);
 	while (e > s && is_sp(e[-1]))
 		e--;
-	if (s < e && !parse_fileline(s, e, &k)) {
-		k.file = "";
-		k.filelen = 0;
+	if (s < e && parse_fileline(s, e, &fl)) { /* the pc offset is the function's "+0x" */
+		k.file = fl.file;
+		k.filelen = fl.filelen;
+		k.line = fl.line;
 	}
 	if (frame_intern(p->d, &k, &id) == GOMEM_OK)
 		frame_push(p, id);
@@ -1245,14 +1288,15 @@ static bool deeper(gomem_goroutine_parser *p, size_t indent)
 static int line_goroutine(gomem_goroutine_parser *p, const char *s, const char *e)
 {
 	const char *t = skip_sp(s, e);
+	struct fileline fl;
 	int rc;
 
 	if (t == e) {
 		p->mode = M_OUT;
-		return p->pend_fn || p->pend_created ? pending_commit(p, NULL, NULL) : GOMEM_OK;
+		return p->pend_fn || p->pend_created ? pending_commit(p, NULL) : GOMEM_OK;
 	}
-	if ((p->pend_fn || p->pend_created) && parse_fileline(t, e, &(struct frame_key){0})) {
-		rc = pending_commit(p, t, e);
+	if ((p->pend_fn || p->pend_created) && parse_fileline(t, e, &fl)) {
+		rc = pending_commit(p, &fl);
 		p->pend_fn = p->pend_created = false;
 		return rc;
 	}
@@ -1287,7 +1331,7 @@ static int line_goroutine(gomem_goroutine_parser *p, const char *s, const char *
 	if (p->this_cut || (e[-1] == ')' && memchr(t, '(', (size_t)(e - t))))
 		return pend_set(p, t, e, false);
 	/* Anything else ends the goroutine: log noise, a register dump. */
-	rc = p->pend_fn || p->pend_created ? pending_commit(p, NULL, NULL) : GOMEM_OK;
+	rc = p->pend_fn || p->pend_created ? pending_commit(p, NULL) : GOMEM_OK;
 	p->pend_fn = p->pend_created = false;
 	p->mode = M_OUT;
 	if (rc == GOMEM_OK)
@@ -1337,8 +1381,15 @@ static int handle_line(gomem_goroutine_parser *p, const char *s, size_t n)
 	p->lineno++;
 	if (n && e[-1] == '\r')
 		e--;
-	if (s < e)
+	/* The lines of a goroutine come from one writer: when its header had
+	 * no prefix, neither have they (most of a dump: no prefix looked for). */
+	p->line_prefixed = false;
+	if (s < e && !(p->open && p->plain_record && (p->mode == M_G || p->mode == M_D1))) {
+		const char *s0 = s;
+
 		strip_prefix(p, &s, &e);
+		p->line_prefixed = s != s0;
+	}
 	rc = dispatch(p, s, e);
 	p->this_cut = false;
 	return rc;
@@ -1441,7 +1492,7 @@ static int parser_end(gomem_goroutine_parser *p)
 	if (rc == GOMEM_OK && p->open) {
 		cut |= record_incomplete(p);
 		if (p->pend_fn || p->pend_created)
-			rc = pending_commit(p, NULL, NULL);
+			rc = pending_commit(p, NULL);
 		if (rc == GOMEM_OK)
 			rc = record_close(p);
 	}
