@@ -94,10 +94,11 @@ static int print_folded(const struct folded *f, FILE *fp, int two_column)
 		const int64_t *v = f->value[order[k]];
 		const char *stack = gomem_strpool_get(&f->stacks, order[k]);
 
+		/* folded text has no escapes: names pass the people's text rule */
 		if (two_column)
-			fprintf(fp, "%s %lld %lld\n", stack, (long long)v[0], (long long)v[1]);
+			gomem_text_printf(fp, "%s %lld %lld\n", stack, (long long)v[0], (long long)v[1]);
 		else if (v[1] - v[0] > 0)
-			fprintf(fp, "%s %lld\n", stack, (long long)(v[1] - v[0]));
+			gomem_text_printf(fp, "%s %lld\n", stack, (long long)(v[1] - v[0]));
 	}
 	free(order);
 	return ferror(fp) ? GOMEM_E_IO : GOMEM_OK;
