@@ -1301,10 +1301,11 @@ static int line_goroutine(gomem_goroutine_parser *p, const char *s, const char *
 		return rc;
 	}
 	if (deeper(p, (size_t)(t - s))) {
-		/* an indented line with no function before it */
-		if (!p->skip_frames && !starts(t, e, "goroutine running on other thread"))
+		/* Go's own note, or an indented line with no function before it */
+		if (starts(t, e, "goroutine running on other thread"))
+			p->running_elsewhere = true;
+		else if (!p->skip_frames)
 			garbage_line(p);
-		p->running_elsewhere |= starts(t, e, "goroutine running on other thread");
 		return GOMEM_OK;
 	}
 	if (p->skip_frames && !starts(t, e, "goroutine "))
