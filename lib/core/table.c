@@ -311,84 +311,97 @@ static int is_control(uint32_t cp)
 
 static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 
-/* Appends S[0..N) to B by the one rule for text people see: C0 controls,
- * DEL and C1 (U+0080..U+009F, and the raw bytes 0x80..0x9F, which are not
- * UTF-8) become U+FFFD, as does any other byte of invalid UTF-8. LINES keeps
- * tab, newline and a CR before a newline (a message, a stream of lines); a
- * table cell is one line and replaces them too. WIDTH (may be NULL) gets the
- * terminal columns of what was appended added to it. */
+/* The one rule for text people see, a character at a time: the length of
+ * the unit at P (N >= 1), whether it is KEPT as it is or shown as U+FFFD,
+ * and its terminal columns added to *WIDTH. Replaced: C0 controls, DEL and
+ * C1 (U+0080..U+009F, and the raw bytes 0x80..0x9F, which are not UTF-8),
+ * and any other byte of invalid UTF-8. LINES keeps tab, newline and a CR
+ * before a newline (a message, a stream of lines); a table cell is one line
+ * and replaces them too. */
+static size_t text_unit(const unsigned char *p, size_t n, int lines, int *kept, uint32_t *width)
+{
+	size_t k = ascii_run(p, n, NULL);
+	uint32_t cp;
+
+	*kept = 1;
+	if (k > 0) {
+		*width += (uint32_t)k;
+		return k;
+	}
+	if (lines && (p[0] == '\t' || p[0] == '\n' || (p[0] == '\r' && n > 1 && p[1] == '\n')))
+		return p[0] == '\r' ? 2 : 1;
+	if ((k = utf8_decode(p, n, &cp)) == 0 || is_control(cp)) {
+		*kept = 0;
+		*width += 1;
+		return k ? k : 1;
+	}
+	*width += cp_width(cp);
+	return k;
+}
+
+/* Appends S[0..N) to B by the rule (text_unit), counting columns into WIDTH. */
 static int text_clean(gomem_buf *b, const char *s, size_t n, int lines, uint32_t *width)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	uint32_t w = 0;
-	int rc = GOMEM_OK;
+	int rc = GOMEM_OK, kept;
 
 	while (n > 0 && rc == GOMEM_OK) {
-		size_t k = ascii_run(p, n, NULL);
-		uint32_t cp;
+		size_t k = text_unit(p, n, lines, &kept, width);
 
-		if (k > 0) {
-			rc = gomem_buf_append(b, p, k);
-			w += (uint32_t)k;
-		} else if (lines && (p[0] == '\t' || p[0] == '\n' ||
-				     (p[0] == '\r' && n > 1 && p[1] == '\n'))) {
-			k = p[0] == '\r' ? 2 : 1;
-			rc = gomem_buf_append(b, p, k);
-		} else if ((k = utf8_decode(p, n, &cp)) == 0 || is_control(cp)) {
-			rc = gomem_buf_append(b, replacement, 3);
-			w++;
-			k = k ? k : 1;
-		} else {
-			rc = gomem_buf_append(b, p, k);
-			w += cp_width(cp);
+		rc = kept ? gomem_buf_append(b, p, k) : gomem_buf_append(b, replacement, 3);
+		p += k;
+		n -= k;
+	}
+	return rc;
+}
+
+/* Writes S[0..N) by the rule, the kept runs as they are: nothing allocated,
+ * so a message can still be written when memory ran out. */
+int gomem_text_write(FILE *fp, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *run;
+	uint32_t width = 0;
+	int kept;
+
+	if (fp == NULL || (s == NULL && n > 0))
+		return GOMEM_E_INVALID;
+	for (run = p; n > 0;) {
+		size_t k = text_unit(p, n, 1, &kept, &width);
+
+		if (!kept) {
+			if ((p > run && fwrite(run, 1, (size_t)(p - run), fp) != (size_t)(p - run)) ||
+			    fwrite(replacement, 1, 3, fp) != 3)
+				return GOMEM_E_IO;
+			run = p + k;
 		}
 		p += k;
 		n -= k;
 	}
-	if (width)
-		*width += w;
-	return rc;
-}
-
-/* Length of the run at S of printable ASCII, tabs and newlines. */
-static size_t clean_run(const char *s, size_t n)
-{
-	size_t k = 0;
-
-	while (k < n && (((unsigned char)s[k] >= 0x20 && (unsigned char)s[k] < 0x7f) ||
-			 s[k] == '\n' || s[k] == '\t'))
-		k++;
-	return k;
-}
-
-int gomem_text_write(FILE *fp, const char *s, size_t n)
-{
-	gomem_buf b;
-	int rc;
-
-	if (fp == NULL || (s == NULL && n > 0))
-		return GOMEM_E_INVALID;
-	if (clean_run(s, n) == n) /* the common case: nothing to replace */
-		return n > 0 && fwrite(s, 1, n, fp) != n ? GOMEM_E_IO : GOMEM_OK;
-	gomem_buf_init(&b, TABLE_MAX_LINE);
-	rc = text_clean(&b, s, n, 1, NULL);
-	if (rc == GOMEM_OK && b.len > 0 && fwrite(b.data, 1, b.len, fp) != b.len)
-		rc = GOMEM_E_IO;
-	gomem_buf_free(&b);
-	return rc;
+	if (p > run && fwrite(run, 1, (size_t)(p - run), fp) != (size_t)(p - run))
+		return GOMEM_E_IO;
+	return GOMEM_OK;
 }
 
 int gomem_text_vprintf(FILE *fp, const char *fmt, va_list ap)
 {
+	char small[1024];
+	va_list copy;
 	gomem_buf b;
-	int rc;
+	int n, rc;
 
 	if (fp == NULL || fmt == NULL)
 		return GOMEM_E_INVALID;
+	va_copy(copy, ap);
+	n = vsnprintf(small, sizeof(small), fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return GOMEM_E_INVALID;
+	if ((size_t)n < sizeof(small)) /* the common case: no allocation */
+		return gomem_text_write(fp, small, (size_t)n);
 	gomem_buf_init(&b, TABLE_MAX_LINE);
 	rc = gomem_buf_vprintf(&b, fmt, ap);
 	if (rc == GOMEM_OK)
-		rc = gomem_text_write(fp, b.data ? b.data : "", b.len);
+		rc = gomem_text_write(fp, b.data, b.len);
 	gomem_buf_free(&b);
 	return rc;
 }

@@ -934,19 +934,22 @@ static bool parse_header(gomem_goroutine_parser *p, const char *s, const char *e
 
 /* Masks pointer-looking hex words ("0xc000012345" -> "0xPTR") and the
  * words Go marks as possibly inaccurate ("0x0?" -> "0x?"), and folds
- * the exact text into the record's hash. */
-static const char *mask_args(gomem_goroutine_parser *p, const char *s, size_t n, size_t *outlen,
-			     uint32_t *flags)
+ * the exact text into the record's hash. The arguments S[0, N) become
+ * *OUT[0, *OUTLEN): S itself when nothing was masked. */
+static int mask_args(gomem_goroutine_parser *p, const char *s, size_t n, const char **out,
+		     size_t *outlen, uint32_t *flags)
 {
 	gomem_buf *b = &p->args;
 	const char *e = s + n, *w = s;
 	bool any = false;
+	int rc;
 
+	*out = s;
+	*outlen = n;
 	/* A mask is never longer than what it replaces ("0x?" for "0x..?",
 	 * "0xPTR" for eight characters or more): N bytes are room enough. */
-	*outlen = n;
-	if (GOMEM_GROW(b->data, b->cap, n + 1, b->max + 1) != GOMEM_OK)
-		return s; /* unmasked: the frame is kept, only less shared */
+	if ((rc = GOMEM_GROW(b->data, b->cap, n + 1, b->max + 1)) != GOMEM_OK)
+		return rc;
 	b->len = 0;
 	for (const char *c = s; c + 2 < e; c++) {
 		const char *h;
@@ -975,11 +978,12 @@ static const char *mask_args(gomem_goroutine_parser *p, const char *s, size_t n,
 		any = true;
 	}
 	if (!any)
-		return s;
+		return GOMEM_OK;
 	buf_put(b, w, (size_t)(e - w));
 	p->rec.exact = gr_hash(s, n, p->rec.exact + 1);
+	*out = b->data;
 	*outlen = b->len;
-	return b->data;
+	return GOMEM_OK;
 }
 
 /* Splits "pkg.(*T).f(0x1, {0x2, 0x3}, ...)" into name and arguments. */
@@ -1082,7 +1086,8 @@ static int pending_commit(gomem_goroutine_parser *p, const struct fileline *fl)
 		p->rec.parent = p->pend_parent;
 		return rc;
 	}
-	args = mask_args(p, k.args, k.argslen, &k.argslen, &k.flags);
+	if ((rc = mask_args(p, k.args, k.argslen, &args, &k.argslen, &k.flags)) != GOMEM_OK)
+		return rc;
 	k.args = args;
 	rc = frame_intern(p->d, &k, &id);
 	if (rc == GOMEM_OK)
