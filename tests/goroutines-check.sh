@@ -48,8 +48,8 @@ not_ok() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 [ -x "$tool" ] || { echo "FAIL: $tool not built"; exit 1; }
 if ! command -v jq >/dev/null 2>&1; then
-	echo "SKIP: jq is not installed"
-	exit 77
+	echo "FAIL: jq is not installed: sh contrib/deps.sh test installs it"
+	exit 1
 fi
 G() { timeout 30 "$tool" "$@"; }
 
@@ -207,7 +207,8 @@ for vg in $gos; do
 		not_ok "$v: gorodump failed: $(cat "$tmp/gen.err")"
 	fi
 done
-[ -n "$gos" ] || echo "SKIP: no Go toolchain (set GO)"
+GOMEM_CHECK_FUNCTIONS_ONLY=1 . "$top_srcdir/tests/lib.sh"
+require_go_releases
 
 shared=${GOMEM_SHARED_DIR:-$srcdir/../shared}
 peer=$shared/corpus/goroutines/peer-panicparse
