@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* trace_map.c — the two containers the reader leans on per event: a map
+ * from uint64 ids (goroutines, procs, threads, string and stack ids, pcs)
+ * to uint32 slots, with linear probing and backward-shift deletion so it
+ * never fills with tombstones as goroutines come and go; and the FIFO the
+ * ordering queues events in. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace-internal.h"
+
+/* Capacity ceiling: 2^28 slots (4 GiB of keys) is past any trace we hold. */
+#define MAP_MAX_CAP ((size_t)1 << 28)
+
+static size_t slot_of(const struct tr_map *m, uint64_t key)
+{
+	/* splitmix64's finalizer: ids are small and dense, pcs share high bits */
+	key ^= key >> 30;
+	key *= UINT64_C(0xbf58476d1ce4e5b9);
+	key ^= key >> 27;
+	key *= UINT64_C(0x94d049bb133111eb);
+	key ^= key >> 31;
+	return (size_t)key & (m->cap - 1);
+}
+
+void tr_map_init(struct tr_map *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void tr_map_free(struct tr_map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	free(m->used);
+	tr_map_init(m);
+}
+
+void tr_map_clear(struct tr_map *m)
+{
+	if (m->used)
+		memset(m->used, 0, m->cap);
+	m->count = 0;
+}
+
+int tr_map_get(const struct tr_map *m, uint64_t key, uint32_t *val)
+{
+	if (m->count == 0)
+		return 0;
+	for (size_t i = slot_of(m, key);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->used[i])
+			return 0;
+		if (m->keys[i] == key) {
+			*val = m->vals[i];
+			return 1;
+		}
+	}
+}
+
+static void insert_slot(struct tr_map *m, uint64_t key, uint32_t val)
+{
+	size_t i = slot_of(m, key);
+
+	while (m->used[i] && m->keys[i] != key)
+		i = (i + 1) & (m->cap - 1);
+	if (!m->used[i])
+		m->count++;
+	m->used[i] = 1;
+	m->keys[i] = key;
+	m->vals[i] = val;
+}
+
+static int rehash(struct tr_map *m, size_t ncap)
+{
+	struct tr_map n;
+
+	if (ncap > MAP_MAX_CAP)
+		return GOMEM_E_LIMIT;
+	n.cap = ncap;
+	n.count = 0;
+	n.keys = malloc(ncap * sizeof(*n.keys));
+	n.vals = malloc(ncap * sizeof(*n.vals));
+	n.used = calloc(ncap, 1);
+	if (!n.keys || !n.vals || !n.used) {
+		free(n.keys);
+		free(n.vals);
+		free(n.used);
+		return GOMEM_E_NOMEM;
+	}
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->used[i])
+			insert_slot(&n, m->keys[i], m->vals[i]);
+	tr_map_free(m);
+	*m = n;
+	return GOMEM_OK;
+}
+
+int tr_map_put(struct tr_map *m, uint64_t key, uint32_t val)
+{
+	int rc;
+
+	/* load factor at most 1/2 */
+	if ((m->count + 1) * 2 > m->cap && (rc = rehash(m, m->cap ? m->cap * 2 : 16)) != GOMEM_OK)
+		return rc;
+	insert_slot(m, key, val);
+	return GOMEM_OK;
+}
+
+void tr_map_del(struct tr_map *m, uint64_t key)
+{
+	size_t i, j, mask = m->cap - 1;
+
+	if (m->count == 0)
+		return;
+	for (i = slot_of(m, key);; i = (i + 1) & mask) {
+		if (!m->used[i])
+			return;
+		if (m->keys[i] == key)
+			break;
+	}
+	/* Shift back every entry of the run that hashed at or before the hole. */
+	for (j = (i + 1) & mask; m->used[j]; j = (j + 1) & mask) {
+		size_t home = slot_of(m, m->keys[j]);
+
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			m->keys[i] = m->keys[j];
+			m->vals[i] = m->vals[j];
+			i = j;
+		}
+	}
+	m->used[i] = 0;
+	m->count--;
+}
+
+/* ---- the event FIFO ------------------------------------------------------- */
+
+int tr_queue_push(struct tr_queue *q, const struct tr_ev *ev)
+{
+	if (q->len == q->cap) {
+		size_t ncap = q->cap ? q->cap * 2 : 8;
+		struct tr_ev *nb;
+
+		/* A handful at a time in practice; a ceiling all the same. */
+		if (ncap > ((size_t)1 << 20))
+			return GOMEM_E_LIMIT;
+		nb = malloc(ncap * sizeof(*nb));
+		if (nb == NULL)
+			return GOMEM_E_NOMEM;
+		for (size_t i = 0; i < q->len; i++)
+			nb[i] = q->buf[(q->start + i) % q->cap];
+		free(q->buf);
+		q->buf = nb;
+		q->cap = ncap;
+		q->start = 0;
+	}
+	q->buf[(q->start + q->len) % q->cap] = *ev;
+	q->len++;
+	return GOMEM_OK;
+}
+
+int tr_queue_pop(struct tr_queue *q, struct tr_ev *out)
+{
+	if (q->len == 0)
+		return 0;
+	*out = q->buf[q->start];
+	q->start = (q->start + 1) % q->cap;
+	q->len--;
+	return 1;
+}
+
+void tr_queue_free(struct tr_queue *q)
+{
+	free(q->buf);
+	memset(q, 0, sizeof(*q));
+}
