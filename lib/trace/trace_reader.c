@@ -680,12 +680,20 @@ static int seal_generation(gomem_trace_reader *r)
  * generation: Go hands out its events first and the error after. */
 static int batch_error(gomem_trace_reader *r)
 {
+	int rc;
+
 	if (!r->gen.started)
 		return r->err.code;
 	r->pending = r->err;
 	gomem_error_clear(&r->err);
 	gomem_error_set_source(&r->err, r->pending.source);
-	return seal_generation(r);
+	if ((rc = seal_generation(r)) < 0) {
+		/* the generation is unusable without the rest: name the cause */
+		r->err = r->pending;
+		gomem_error_clear(&r->pending);
+		return r->err.code;
+	}
+	return rc;
 }
 
 /* Reads batches until the generation is whole (Go's readGeneration). */
@@ -864,6 +872,10 @@ static int next_new(gomem_trace_reader *r, const gomem_trace_event **out)
 			}
 			if (rc < 0)
 				return failed(r, rc);
+			if (r->nfrontier == 0 && r->gen.ncpu == 0)
+				return failed(r, gomem_error_at_byte(&r->err, GOMEM_E_FORMAT, r->in_base + r->in_pos,
+								     "broken trace: generation %llu has no events",
+								     (unsigned long long)r->gen.num));
 			continue;
 		}
 		if (r->cpu_pos < r->gen.ncpu &&
