@@ -29,6 +29,7 @@ static const struct {
 	{"buildinfo", "a Go binary's Go version, modules and build settings, without Go installed"},
 	{"addr2line", "symbolize PCs of a Go binary: function, file:line and inline chain"},
 	{"layout", "struct layouts from a Go binary: padding, size-class waste, a better field order"},
+	{"trace", "execution traces: what GC and the scheduler cost (pauses, MMU, latency), streamed"},
 };
 
 static void usage(FILE *fp)

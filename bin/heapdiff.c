@@ -203,17 +203,6 @@ static int parse_args(struct config *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* seconds=N asks the endpoint for a delta profile: it answers after N
- * seconds, so the timeout must allow for them. */
-static long url_timeout(const char *url, long timeout_ms)
-{
-	const char *s = strstr(url, "seconds=");
-
-	if (s && (s == url || s[-1] == '?' || s[-1] == '&') && timeout_ms > 0)
-		timeout_ms += strtol(s + 8, NULL, 10) * 1000;
-	return timeout_ms;
-}
-
 static int load(gomem_profile **out, const char *spec, const struct config *c)
 {
 	gomem_source_options so = c->source;
@@ -227,7 +216,7 @@ static int load(gomem_profile **out, const char *spec, const struct config *c)
 			cli_errorf("out of memory");
 			return EXIT_TROUBLE;
 		}
-		so.timeout_ms = url_timeout(url, so.timeout_ms);
+		so.timeout_ms = cli_url_timeout(url, so.timeout_ms);
 	}
 	rc = gomem_source_open(&src, url ? url : spec, &so, &err);
 	if (rc == GOMEM_OK)

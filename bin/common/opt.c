@@ -170,6 +170,15 @@ int cli_input_option(const cli_tool *tool, gomem_source_options *so, const char 
 	}
 }
 
+long cli_url_timeout(const char *url, long timeout_ms)
+{
+	const char *s = strstr(url, "seconds=");
+
+	if (s && (s == url || s[-1] == '?' || s[-1] == '&') && timeout_ms > 0)
+		timeout_ms += strtol(s + 8, NULL, 10) * 1000;
+	return timeout_ms;
+}
+
 int cli_go_option(const cli_tool *tool, const char *arg, int *minor)
 {
 	gomem_binary *bin = NULL;

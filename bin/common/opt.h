@@ -70,6 +70,9 @@ int cli_input_option(const cli_tool *tool, gomem_source_options *so, const char 
  * build info names the release it was built with. *MINOR gets 22 for Go
  * 1.22. Returns EXIT_OK or the status of a usage error (reported). */
 int cli_go_option(const cli_tool *tool, const char *arg, int *minor);
+/* TIMEOUT_MS plus the N seconds a "seconds=N" URL (a delta profile, a
+ * trace) takes before it answers; TIMEOUT_MS itself otherwise or when 0. */
+long cli_url_timeout(const char *url, long timeout_ms);
 /* Reports a usage error and the "try --help" hint; returns EXIT_TROUBLE. */
 int cli_usage_error(const cli_tool *tool, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -25,6 +25,7 @@
 #include "gomem/common.h"
 #include "gomem/error.h"
 #include "gomem/source.h"
+#include "gomem/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -376,6 +377,59 @@ GOMEM_API const gomem_trace_mmu_point *gomem_trace_mmu_at(const gomem_trace_anal
 GOMEM_API size_t gomem_trace_latency_count(const gomem_trace_analysis *a);
 GOMEM_API const gomem_trace_latency_row *gomem_trace_latency_at(const gomem_trace_analysis *a,
 								size_t i);
+
+/* The summary's figures by name, for one row per trace and for gates
+ * ("stw.max=5ms"). Names are dotted ("stw.max", "mmu.10ms"), columns
+ * snake case with the unit ("stw_max_s", "mmu_10ms"). */
+typedef enum {
+	GOMEM_TRACE_FIG_COUNT = 0,
+	GOMEM_TRACE_FIG_SECONDS,
+	GOMEM_TRACE_FIG_BYTES,
+	GOMEM_TRACE_FIG_RATIO     /* 0..1 */
+} gomem_trace_fig_unit;
+
+typedef struct gomem_trace_figure {
+	const char *name;
+	const char *column;
+	gomem_trace_fig_unit unit;
+	int lower_is_worse;       /* the MMU: a gate trips below its limit */
+	double value;             /* NAN when the trace did not show it */
+} gomem_trace_figure;
+
+GOMEM_API size_t gomem_trace_figure_count(const gomem_trace_analysis *a);
+GOMEM_API const gomem_trace_figure *gomem_trace_figure_at(const gomem_trace_analysis *a, size_t i);
+/* By name, NULL when there is none ("mmu.W" exists for the windows asked). */
+GOMEM_API const gomem_trace_figure *gomem_trace_figure_find(const gomem_trace_analysis *a, const char *name);
+/* "1ms", "250us", "1500ns": the compact name of a window, as figures use it. */
+GOMEM_API int gomem_trace_window_name(char *buf, size_t size, int64_t ns);
+
+/* ---- output through the table layer ------------------------------------- */
+
+typedef enum {
+	GOMEM_TRACE_TABLE_SUMMARY = 0, /* one row per trace: every figure */
+	GOMEM_TRACE_TABLE_GC,          /* one row per GC cycle */
+	GOMEM_TRACE_TABLE_STW,         /* one row per stop-the-world */
+	GOMEM_TRACE_TABLE_LONGEST,     /* the longest stop-the-worlds */
+	GOMEM_TRACE_TABLE_REASONS,     /* stop-the-world pauses by reason */
+	GOMEM_TRACE_TABLE_LATENCY,     /* scheduling latency by key, then the runs stop-the-worlds
+					* waited for (column kind: "wait" or "stw-wait") */
+	GOMEM_TRACE_TABLE_MMU,         /* the MMU at each window */
+	GOMEM_TRACE_TABLE_WAITS,       /* scheduling latency by key alone */
+	GOMEM_TRACE_TABLE_STW_WAITS    /* the runs stop-the-worlds waited for, alone */
+} gomem_trace_table_kind;
+
+/* The columns of a table KIND, the first one "file", for OPTS (the MMU
+ * windows name summary columns); free with gomem_trace_columns_free. */
+GOMEM_API int gomem_trace_columns_new(gomem_column **out, size_t *n, gomem_trace_table_kind kind,
+				      const gomem_trace_options *opts);
+GOMEM_API void gomem_trace_columns_free(gomem_column *cols, size_t n);
+/* The rows of A for a table made with those columns; FILE fills the file
+ * column; TOP > 0 keeps the first TOP latency rows (and as many waits). */
+GOMEM_API int gomem_trace_table_rows(const gomem_trace_analysis *a, gomem_trace_table_kind kind,
+				     const char *file, size_t top, gomem_table *t);
+/* The summary of one trace for people: a few lines and small tables. */
+GOMEM_API int gomem_trace_write_report(const gomem_trace_analysis *a, const char *file, FILE *fp,
+				       int color, gomem_error *err);
 
 /* What --format folded and pprof write: scheduling latency or assist time
  * by the stack where it was spent. */

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* trace_pct.c — distributions of durations in bounded memory: the values
+ * themselves while there are at most exact_cap of them (percentiles are then
+ * exact, nearest rank as gctrace's), then a log-linear histogram with 1024
+ * sub-buckets per power of two (within 0.05 %), stored sparsely so a
+ * distribution of a few values stays a few bytes. Kept behind this small
+ * interface until a shared sketch lands in lib/core. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace-analysis.h"
+
+#define SUB_BITS 10
+#define SUB (1u << SUB_BITS)
+
+void tr_pct_init(struct tr_pct *p, size_t exact_cap)
+{
+	memset(p, 0, sizeof(*p));
+	p->exact_cap = exact_cap;
+}
+
+void tr_pct_free(struct tr_pct *p)
+{
+	free(p->vals);
+	free(p->hist);
+	tr_pct_init(p, p->exact_cap);
+}
+
+/* Values below 1024 ns have a bucket each; above, 10 significant bits. */
+static uint32_t bucket_of(int64_t v)
+{
+	uint64_t u = v < 0 ? 0 : (uint64_t)v;
+	int e;
+
+	if (u < SUB)
+		return (uint32_t)u;
+	e = 63 - __builtin_clzll(u);
+	return (uint32_t)((e - SUB_BITS + 1) << SUB_BITS) | (uint32_t)((u >> (e - SUB_BITS)) & (SUB - 1));
+}
+
+static double bucket_value(uint32_t b)
+{
+	uint32_t e = (b >> SUB_BITS) + SUB_BITS - 1, m = b & (SUB - 1);
+	double lo, width;
+
+	if (b < SUB)
+		return b;
+	lo = ldexp((double)(SUB | m), (int)e - SUB_BITS);
+	width = ldexp(1.0, (int)e - SUB_BITS);
+	return lo + width / 2;
+}
+
+static int hist_add(struct tr_pct *p, uint32_t b, uint64_t count)
+{
+	size_t lo = 0, hi = p->nh;
+	int rc;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (p->hist[mid].b < b)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < p->nh && p->hist[lo].b == b) {
+		p->hist[lo].count += count;
+		return GOMEM_OK;
+	}
+	if ((rc = GOMEM_GROW(p->hist, p->hcap, p->nh + 1, (size_t)64 * SUB)) != GOMEM_OK)
+		return rc;
+	memmove(&p->hist[lo + 1], &p->hist[lo], (p->nh - lo) * sizeof(*p->hist));
+	p->hist[lo].b = b;
+	p->hist[lo].count = count;
+	p->nh++;
+	return GOMEM_OK;
+}
+
+static int fold(struct tr_pct *p)
+{
+	int rc = GOMEM_OK;
+
+	for (size_t i = 0; i < p->n && rc == GOMEM_OK; i++)
+		rc = hist_add(p, bucket_of(p->vals[i]), 1);
+	free(p->vals);
+	p->vals = NULL;
+	p->n = p->cap = 0;
+	p->folded = 1;
+	return rc;
+}
+
+int tr_pct_add(struct tr_pct *p, int64_t ns)
+{
+	int rc;
+
+	p->count++;
+	p->total += (double)ns;
+	if (p->count == 1 || ns > p->max)
+		p->max = ns;
+	if (p->folded)
+		return hist_add(p, bucket_of(ns), 1);
+	if (p->n == p->exact_cap)
+		return (rc = fold(p)) != GOMEM_OK ? rc : hist_add(p, bucket_of(ns), 1);
+	if ((rc = GOMEM_GROW(p->vals, p->cap, p->n + 1, p->exact_cap)) != GOMEM_OK)
+		return rc;
+	p->vals[p->n++] = ns;
+	return GOMEM_OK;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+double tr_pct_quantile(struct tr_pct *p, double q)
+{
+	uint64_t r, seen = 0;
+
+	if (p->count == 0)
+		return NAN;
+	r = (uint64_t)ceil(q * (double)p->count);
+	if (r < 1)
+		r = 1;
+	if (r > p->count)
+		r = p->count;
+	if (!p->folded) {
+		qsort(p->vals, p->n, sizeof(*p->vals), cmp_i64);
+		return (double)p->vals[r - 1];
+	}
+	for (size_t i = 0; i < p->nh; i++) {
+		seen += p->hist[i].count;
+		if (seen >= r) {
+			double v = bucket_value(p->hist[i].b);
+
+			return v > (double)p->max ? (double)p->max : v;
+		}
+	}
+	return (double)p->max;
+}
+
+void tr_pct_dist(struct tr_pct *p, gomem_trace_dist *out)
+{
+	out->count = p->count;
+	out->total = p->count ? p->total / 1e9 : 0;
+	out->p50 = tr_pct_quantile(p, 0.50) / 1e9;
+	out->p90 = tr_pct_quantile(p, 0.90) / 1e9;
+	out->p99 = tr_pct_quantile(p, 0.99) / 1e9;
+	out->max = p->count ? (double)p->max / 1e9 : NAN;
+}
