@@ -96,7 +96,8 @@ struct ag_p {
 	int64_t id;
 	int running;
 	int64_t g;               /* goroutine running on it, -1 */
-	int64_t sweep_begin;     /* -1: not sweeping */
+	int64_t sweep_begin;     /* -1: not sweeping, or since before the trace */
+	int sweep_active;
 	int stw_wait;            /* a stop-the-world waits for it to stop */
 	int64_t stw_g;           /* the goroutine it ran when the stop-the-world began */
 };

@@ -251,6 +251,8 @@ static int assist_event(gomem_trace_analysis *a, const gomem_trace_reader *r, co
 
 	if (g == NULL)
 		return GOMEM_OK;
+	if (ev->kind == GOMEM_TRACE_RANGE_ACTIVE && g->in_assist)
+		return GOMEM_OK; /* a new generation repeats what is known */
 	if (ev->kind != GOMEM_TRACE_RANGE_END) {
 		g->in_assist = 1;
 		g->assist_begin = ev->kind == GOMEM_TRACE_RANGE_BEGIN ? ev->time : -1;
@@ -286,10 +288,14 @@ static int sweep_event(gomem_trace_analysis *a, const gomem_trace_event *ev)
 
 	if (p == NULL)
 		return ev->p < 0 ? GOMEM_OK : ag_fail(a, GOMEM_E_NOMEM);
+	if (ev->kind == GOMEM_TRACE_RANGE_ACTIVE && p->sweep_active)
+		return GOMEM_OK; /* a new generation repeats what is known */
 	if (ev->kind != GOMEM_TRACE_RANGE_END) {
 		p->sweep_begin = ev->kind == GOMEM_TRACE_RANGE_BEGIN ? ev->time : -1;
+		p->sweep_active = 1;
 		return GOMEM_OK;
 	}
+	p->sweep_active = 0;
 	if (p->sweep_begin >= 0) {
 		a->sum.sweep_total += (double)(ev->time - p->sweep_begin) / 1e9;
 		a->sum.sweeps++;
@@ -337,8 +343,12 @@ int ag_gc_event(gomem_trace_analysis *a, const gomem_trace_reader *r, const gome
 		return GOMEM_OK;
 	}
 	switch (ev->type) {
-	case TR_EV_GC_BEGIN:
 	case TR_EV_GC_ACTIVE:
+		/* every generation repeats the cycle in progress: news only at the start */
+		if (a->gc_open >= 0 || a->generations > 1)
+			return GOMEM_OK;
+		return cycle_begin(a, ev);
+	case TR_EV_GC_BEGIN:
 		return cycle_begin(a, ev);
 	case TR_EV_GC_END:
 		return GOMEM_OK; /* the cycle closes with its mark termination pause */

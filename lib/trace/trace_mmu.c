@@ -549,6 +549,41 @@ void tr_util_free(struct tr_util *u)
 	free(u);
 }
 
+/* Go's MMUCurve cuts a series into min(1000, points) bands and measures,
+ * in each band it looks at, a window starting at the band's start, even
+ * when that window runs past the series' end, where the utilization is its
+ * last value, 0. The last band it may look at starts latest and so gives
+ * the lowest such window; any band it skipped it skipped because it could
+ * not go below the MMU already found. So the MMU Go reports is the exact
+ * one or that window's, whichever is lower. */
+static void past_the_end(struct ut_series *s, struct ut_win *w, int64_t win)
+{
+	int64_t dur = s->last_t - s->t0, nbands = s->end < 1000 ? (int64_t)s->end : 1000, band, maxb, last, start;
+	uint64_t k;
+	double in;
+
+	if (win <= 0 || nbands == 0)
+		return;
+	band = (dur + nbands - 1) / nbands;
+	if (band < 1)
+		band = 1;
+	maxb = (win + 2 * (band - 1)) / band;
+	last = nbands + 1 - maxb; /* the last band with a utilization bound */
+	if (last < 0)
+		return;
+	start = s->t0 + last * band;
+	if (start <= s->last_t - win)
+		return; /* inside the series: measured already */
+	if (start >= s->last_t) {
+		seen(w, 0);
+		return;
+	}
+	for (k = w->left; k + 1 < s->end && at(s, k + 1)->t <= start; k++)
+		;
+	in = integral(s, k, start);
+	seen(w, (s->cum - in) / (double)win);
+}
+
 int tr_util_finish(struct tr_util *u)
 {
 	int rc;
@@ -580,6 +615,7 @@ int tr_util_finish(struct tr_util *u)
 				continue;
 			if (w->w > dur) /* Go shortens the window to the series */
 				seen(w, s->cum / (double)dur);
+			past_the_end(s, w, w->w > dur ? dur : w->w);
 			if (w->evaluated && w->min < mmu)
 				mmu = w->min;
 		}
