@@ -59,7 +59,7 @@ static const cli_tool tool = {
 };
 
 #define MAX_GATES 32
-#define MAX_WINDOWS 64
+#define MAX_WINDOWS 1024
 
 enum mode { SUMMARY, GC, STW, LATENCY, MMU, DUMP };
 
@@ -406,7 +406,7 @@ static int run(const struct config *c, FILE *fp, int *tripped)
 	size_t ncols = 0;
 	int status = EXIT_OK, rc = GOMEM_OK;
 
-	if (!single_report && !is_profile_format(c)) {
+	if (!single_report && !is_profile_format(c) && c->mode != DUMP) {
 		if (gomem_trace_columns_new(&cols, &ncols, kind, &c->topts) != GOMEM_OK) {
 			cli_errorf("out of memory");
 			return EXIT_TROUBLE;

@@ -453,23 +453,27 @@ static int cmp_cpu(const void *a, const void *b, void *ctx)
 	return x->time < y->time ? -1 : x->time > y->time;
 }
 
+/* Every frame's strings are in the table (checked when the generation is
+ * whole: the table may come after the stacks; the error is placed at the
+ * generation's end). */
 static int validate_stacks(gomem_trace_reader *r)
 {
 	const struct tr_table *t = &r->gen.table;
+	uint64_t end = r->in_base + r->in_pos;
 
 	for (size_t i = 0; i < t->nframes; i++) {
 		const struct tr_frame *f = &t->frames[i];
 
 		if (!tr_table_string(t, f->func))
-			return gomem_error_set(&r->err, GOMEM_E_FORMAT,
-					       "generation %llu: found invalid func string ID %llu for frame 0x%llx",
-					       (unsigned long long)r->gen.num, (unsigned long long)f->func,
-					       (unsigned long long)f->pc);
+			return gomem_error_at_byte(&r->err, GOMEM_E_FORMAT, end,
+						   "generation %llu: found invalid func string ID %llu for frame 0x%llx",
+						   (unsigned long long)r->gen.num, (unsigned long long)f->func,
+						   (unsigned long long)f->pc);
 		if (!tr_table_string(t, f->file))
-			return gomem_error_set(&r->err, GOMEM_E_FORMAT,
-					       "generation %llu: found invalid file string ID %llu for frame 0x%llx",
-					       (unsigned long long)r->gen.num, (unsigned long long)f->file,
-					       (unsigned long long)f->pc);
+			return gomem_error_at_byte(&r->err, GOMEM_E_FORMAT, end,
+						   "generation %llu: found invalid file string ID %llu for frame 0x%llx",
+						   (unsigned long long)r->gen.num, (unsigned long long)f->file,
+						   (unsigned long long)f->pc);
 	}
 	return GOMEM_OK;
 }

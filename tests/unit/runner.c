@@ -19,6 +19,8 @@ static const struct {
 	{"goroutine", suite_goroutine}, {"escape", suite_escape},
 	{"sizeclass", suite_sizeclass}, {"alloc", suite_alloc},   {"pacer", suite_pacer},
 	{"heapexplain", suite_heapexplain}, {"binary", suite_binary}, {"layout", suite_layout},
+	{"trace_reader", suite_trace_reader}, {"trace_order", suite_trace_order}, {"trace_old", suite_trace_old},
+	{"trace_state", suite_trace_state}, {"trace_gc", suite_trace_gc}, {"trace_mmu", suite_trace_mmu},
 };
 
 const char *test_path(const char *rel)

@@ -78,6 +78,8 @@ func main() {
 	dur := flag.Duration("duration", 300*time.Millisecond, "how long the workload runs")
 	size := flag.Int64("size", 300<<20, "bench: stop once the trace has this many bytes")
 	cpuprof := flag.Bool("cpuprofile", false, "profile the CPU too: CPU samples in the trace")
+	spins := flag.Int("spin", 300_000_000, "loop: iterations of each loop without calls")
+	stw := flag.String("stw", "gc", "loop: what stops the world, gc (runtime.GC) or memstats (ReadMemStats)")
 	flag.Parse()
 
 	f, err := os.Create(*out)
@@ -109,7 +111,7 @@ func main() {
 	case "memlimit":
 		memlimit(deadline)
 	case "loop":
-		loop()
+		loop(*spins, *stw == "memstats")
 	case "tasks":
 		tasks()
 	case "bench":
@@ -232,14 +234,20 @@ func spin(n int) int {
 }
 
 // loop: a goroutine spins without a call for a few hundred milliseconds
-// while the main goroutine asks for a GC; without asynchronous preemption
-// the stop-the-world waits until the loop ends.
-func loop() {
+// while the main goroutine asks for a GC (or for MemStats, a stop-the-world
+// without a GC); without asynchronous preemption the stop-the-world waits
+// until the loop ends.
+func loop(n int, memstats bool) {
 	done := make(chan int)
+	var ms runtime.MemStats
 	for r := 0; r < 3; r++ {
-		go func() { done <- spin(300_000_000) }()
+		go func() { done <- spin(n) }()
 		time.Sleep(20 * time.Millisecond)
-		runtime.GC()
+		if memstats {
+			runtime.ReadMemStats(&ms)
+		} else {
+			runtime.GC()
+		}
 		<-done
 	}
 }
