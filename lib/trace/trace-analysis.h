@@ -33,6 +33,8 @@ double tr_pct_quantile(struct tr_pct *p, double q);
 /* count, total, p50, p90, p99, max in seconds. */
 void tr_pct_dist(struct tr_pct *p, gomem_trace_dist *out);
 void tr_pct_free(struct tr_pct *p);
+/* Adds every value of SRC to DST. */
+int tr_pct_merge(struct tr_pct *dst, const struct tr_pct *src);
 
 /* ---- stacks interned by their frames, across generations ----------------- */
 

@@ -41,9 +41,9 @@ int ag_latency_running(gomem_trace_analysis *a, struct ag_g *g, int64_t t)
 
 /* ---- rows --------------------------------------------------------------------- */
 
+/* The text of a key, in B's storage or a constant. */
 static int key_text(gomem_trace_analysis *a, uint32_t key, gomem_buf *b, const char **out)
 {
-	uint32_t id;
 	int rc;
 
 	if (a->opts.by == GOMEM_TRACE_BY_FUNCTION) {
@@ -52,13 +52,7 @@ static int key_text(gomem_trace_analysis *a, uint32_t key, gomem_buf *b, const c
 	}
 	if ((rc = tr_stacks_folded(&a->stacks, key, b)) != GOMEM_OK)
 		return rc;
-	if (b->len == 0) {
-		*out = "(unknown)";
-		return GOMEM_OK;
-	}
-	if ((rc = gomem_strpool_intern(&a->lat_strings, b->data, b->len, &id)) != GOMEM_OK)
-		return rc;
-	*out = gomem_strpool_get(&a->lat_strings, id); /* the pool's blocks never move */
+	*out = b->len ? b->data : "(unknown)";
 	return GOMEM_OK;
 }
 
@@ -72,30 +66,53 @@ static int cmp_row(const void *x, const void *y, void *ctx)
 	return strcmp(a->key, b->key);
 }
 
+/* One row per key text: stacks that differ only in lines fold together,
+ * as they do in the folded output. */
 int ag_latency_finish(gomem_trace_analysis *a)
 {
+	struct ag_keys rows;
 	gomem_buf b;
 	int rc = GOMEM_OK;
 
-	if ((a->lat_rows = calloc(a->lat_by.n + 1, sizeof(*a->lat_rows))) == NULL)
-		return ag_fail(a, GOMEM_E_NOMEM);
+	memset(&rows, 0, sizeof(rows));
+	tr_map_init(&rows.ids);
 	gomem_buf_init(&b, (size_t)64 << 20);
 	for (size_t i = 0; i < a->lat_by.n && rc == GOMEM_OK; i++) {
+		const char *text;
+		uint32_t id, at;
+
+		if ((rc = key_text(a, a->lat_by.rows[i].key, &b, &text)) != GOMEM_OK ||
+		    (rc = gomem_strpool_intern(&a->lat_strings, text, strlen(text), &id)) != GOMEM_OK)
+			break;
+		if (!tr_map_get(&rows.ids, id, &at)) {
+			if ((rc = GOMEM_GROW(rows.rows, rows.cap, rows.n + 1, (size_t)1 << 24)) != GOMEM_OK ||
+			    (rc = tr_map_put(&rows.ids, id, (uint32_t)rows.n)) != GOMEM_OK)
+				break;
+			at = (uint32_t)rows.n++;
+			rows.rows[at].key = id;
+			tr_pct_init(&rows.rows[at].pct, 64);
+		}
+		rc = tr_pct_merge(&rows.rows[at].pct, &a->lat_by.rows[i].pct);
+	}
+	gomem_buf_free(&b);
+	if (rc == GOMEM_OK && (a->lat_rows = calloc(rows.n + 1, sizeof(*a->lat_rows))) == NULL)
+		rc = GOMEM_E_NOMEM;
+	for (size_t i = 0; i < rows.n && rc == GOMEM_OK; i++) {
 		gomem_trace_latency_row *row = &a->lat_rows[i];
 		gomem_trace_dist d;
 
-		rc = key_text(a, a->lat_by.rows[i].key, &b, &row->key);
-		tr_pct_dist(&a->lat_by.rows[i].pct, &d);
+		row->key = gomem_strpool_get(&a->lat_strings, rows.rows[i].key);
+		tr_pct_dist(&rows.rows[i].pct, &d);
 		row->count = d.count;
 		row->total = d.total;
 		row->p50 = d.p50;
 		row->p99 = d.p99;
 		row->max = d.max;
 	}
-	gomem_buf_free(&b);
+	a->nlat_rows = rows.n;
+	ag_keys_free(&rows);
 	if (rc != GOMEM_OK)
 		return ag_fail(a, rc);
-	a->nlat_rows = a->lat_by.n;
 	if (gomem_sort(a->lat_rows, a->nlat_rows, sizeof(*a->lat_rows), cmp_row, NULL) != GOMEM_OK)
 		return ag_fail(a, GOMEM_E_NOMEM);
 	return GOMEM_OK;

@@ -68,6 +68,23 @@ static const struct { const gomem_column *cols; size_t n; } tables[] = {
 	[GOMEM_TRACE_TABLE_STW_WAITS] = {stw_waits_cols, GOMEM_ARRAY_SIZE(stw_waits_cols)},
 };
 
+/* The figures one row per trace shows in the text table (the machine
+ * formats have them all): what compares traces at a glance. */
+static const struct { const char *name, *title; } shown[] = {
+	{"duration", "duration"}, {"gc.count", "gcs"}, {"gc.assist", "assist"}, {"stw.count", "pauses"},
+	{"stw.p99", "p99"}, {"stw.max", "max"}, {"ttstop.max", "to-stop"}, {"latency.p99", "latency p99"},
+	{"heap.peak", "heap"},
+};
+
+/* Its title in the text table, "" when it is not shown there. */
+static const char *text_title(const char *name)
+{
+	for (size_t i = 0; i < GOMEM_ARRAY_SIZE(shown); i++)
+		if (strcmp(name, shown[i].name) == 0)
+			return shown[i].title;
+	return strncmp(name, "mmu.", 4) == 0 ? name : "";
+}
+
 /* The summary's columns: its figures, named for the options' windows (an
  * empty analysis has them all). The names live after the array, in the
  * same block, so the columns outlive the analysis and free as one. */
@@ -88,7 +105,7 @@ static int summary_columns(gomem_column **out, size_t *n, const gomem_trace_opti
 		return rc ? rc : GOMEM_E_NOMEM;
 	}
 	for (size_t i = 0; i < k; i++)
-		names += strlen(gomem_trace_figure_at(a, i)->column) + 1;
+		names += strlen(gomem_trace_figure_at(a, i)->column) + strlen(text_title(gomem_trace_figure_at(a, i)->name)) + 2;
 	if ((cols = calloc(1, (k + 1) * sizeof(*cols) + names)) == NULL) {
 		gomem_trace_analysis_free(a);
 		return GOMEM_E_NOMEM;
@@ -99,8 +116,11 @@ static int summary_columns(gomem_column **out, size_t *n, const gomem_trace_opti
 		const gomem_trace_figure *f = gomem_trace_figure_at(a, i);
 
 		cols[i + 1].type = strstr(f->name, ".mean") ? GOMEM_COL_NUMBER : types[f->unit];
+		cols[i + 1].flags = text_title(f->name)[0] ? 0 : MO;
 		cols[i + 1].name = strcpy(tail, f->column);
 		tail += strlen(f->column) + 1;
+		cols[i + 1].title = strcpy(tail, text_title(f->name));
+		tail += strlen(cols[i + 1].title) + 1;
 	}
 	gomem_trace_analysis_free(a);
 	*out = cols;

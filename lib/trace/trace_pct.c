@@ -150,3 +150,23 @@ void tr_pct_dist(struct tr_pct *p, gomem_trace_dist *out)
 	out->p99 = tr_pct_quantile(p, 0.99) / 1e9;
 	out->max = p->count ? (double)p->max / 1e9 : NAN;
 }
+
+int tr_pct_merge(struct tr_pct *dst, const struct tr_pct *src)
+{
+	int rc = GOMEM_OK;
+
+	if (!src->folded) {
+		for (size_t i = 0; i < src->n && rc == GOMEM_OK; i++)
+			rc = tr_pct_add(dst, src->vals[i]);
+		return rc;
+	}
+	if (!dst->folded && (rc = fold(dst)) != GOMEM_OK)
+		return rc;
+	for (size_t i = 0; i < src->nh && rc == GOMEM_OK; i++)
+		rc = hist_add(dst, src->hist[i].b, src->hist[i].count);
+	dst->count += src->count;
+	dst->total += src->total;
+	if (src->max > dst->max)
+		dst->max = src->max;
+	return rc;
+}

@@ -941,7 +941,15 @@ int gomem_trace_reader_next(gomem_trace_reader *r, const gomem_trace_event **out
 	}
 	if (r->mode == MODE_OLD)
 		return next_old(r, out);
-	return next_new(r, out);
+	rc = next_new(r, out);
+	if (rc < 0 && r->pending.code != GOMEM_OK) {
+		/* a generation cut short fails in many ways: name the cut */
+		r->err = r->pending;
+		gomem_error_clear(&r->pending);
+		r->failed = r->err.code;
+		return r->failed;
+	}
+	return rc;
 }
 
 /* ---- stacks -------------------------------------------------------------------- */
