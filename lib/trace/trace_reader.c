@@ -180,7 +180,8 @@ int gomem_trace_reader_finish(gomem_trace_reader *r)
 
 static int read_header(gomem_trace_reader *r)
 {
-	const uint8_t *p = (const uint8_t *)r->in.data + r->in_pos;
+	/* nothing fed yet: no buffer at all */
+	const uint8_t *p = r->in.data ? (const uint8_t *)r->in.data + r->in_pos : (const uint8_t *)"";
 	size_t n = r->in.len - r->in_pos, i = 5;
 	unsigned minor = 0;
 
