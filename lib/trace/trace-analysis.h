@@ -17,9 +17,12 @@
 struct tr_pct {
 	int64_t *vals;          /* exact values, while folded is 0 */
 	size_t n, cap, exact_cap;
-	struct tr_bucket { uint32_t b; uint64_t count; } *hist; /* sorted by b once folded */
+	struct tr_bucket { uint32_t b; uint64_t count; } *hist; /* once folded, in no order */
 	size_t nh, hcap;
+	struct tr_map hidx;     /* bucket -> index in hist */
+	uint64_t *dense;        /* instead, when exact_cap is large: a count per bucket */
 	int folded;
+	int sums_only;          /* count, total and max only: no percentiles asked */
 	uint64_t count;
 	double total;           /* nanoseconds */
 	int64_t max;
@@ -110,6 +113,7 @@ struct ag_key {              /* scheduling latency or assist time of one key */
 };
 
 struct ag_keys {
+	int sums_only;           /* count and total suffice (profiles): no percentiles */
 	struct tr_map ids;       /* key -> index */
 	struct ag_key *rows;
 	size_t n, cap;

@@ -62,7 +62,16 @@ struct tr_spec {
 
 /* The spec of TYPE in a trace of Go 1.MINOR, or NULL if the type is not an
  * event there. */
-const struct tr_spec *tr_spec(int type, int minor);
+extern const struct tr_spec tr_specs[256];
+static inline const struct tr_spec *tr_spec(int type, int minor)
+{
+	const struct tr_spec *s;
+
+	if (type < 0 || type > 255)
+		return NULL;
+	s = &tr_specs[type];
+	return s->name && s->since <= minor ? s : NULL;
+}
 
 /* Unsigned LEB128 as Go's binary.Uvarint reads it (redundant 0x80 padding
  * accepted, as the runtime writes batch lengths): bytes used, 0 when the
@@ -75,10 +84,14 @@ int64_t tr_ticks_to_ns(uint64_t ticks, double ns_per_tick);
 
 /* ---- a map from uint64 to uint32 (linear probing, backward-shift delete) -- */
 
+struct tr_map_slot {
+	uint64_t key;
+	uint32_t val;
+	uint32_t used;     /* one slot, one cache line access */
+};
+
 struct tr_map {
-	uint64_t *keys;
-	uint32_t *vals;
-	uint8_t *used;
+	struct tr_map_slot *slots;
 	size_t cap, count; /* cap a power of two or 0 */
 };
 
@@ -89,6 +102,14 @@ void tr_map_clear(struct tr_map *m);
 int tr_map_get(const struct tr_map *m, uint64_t key, uint32_t *val);
 int tr_map_put(struct tr_map *m, uint64_t key, uint32_t val);
 void tr_map_del(struct tr_map *m, uint64_t key);
+/* Slot I (0..cap-1) holds a key: for walking every entry. */
+static inline int tr_map_slot(const struct tr_map *m, size_t i, uint64_t *key)
+{
+	if (!m->slots[i].used)
+		return 0;
+	*key = m->slots[i].key;
+	return 1;
+}
 
 /* ---- per-generation tables (strings, stacks, frames) --------------------- */
 
@@ -192,6 +213,8 @@ struct tr_order {
 	struct tr_mstate *ms;
 	size_t nms, ms_cap;
 	struct tr_map mmap;
+	int64_t last_m;            /* the thread looked up last and its slot: events come */
+	uint32_t last_m_slot;      /* in runs from one thread */
 	struct tr_task { uint64_t id, parent; uint32_t name; int live; } *tasks;
 	size_t ntasks, tasks_cap;
 	uint32_t *free_tasks;

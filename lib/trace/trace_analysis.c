@@ -93,6 +93,7 @@ int ag_keys_add(struct ag_keys *k, uint32_t key, int64_t ns)
 		i = (uint32_t)k->n++;
 		k->rows[i].key = key;
 		tr_pct_init(&k->rows[i].pct, 64);
+		k->rows[i].pct.sums_only = k->sums_only;
 	}
 	return tr_pct_add(&k->rows[i].pct, ns);
 }
@@ -409,6 +410,7 @@ int gomem_trace_analysis_new(gomem_trace_analysis **out, const gomem_trace_optio
 	tr_pct_init(&a->latency, (size_t)1 << 20);
 	a->gc_open = -1;
 	a->heap = a->goal = -1;
+	a->lat_stack.sums_only = a->assist_stack.sums_only = 1; /* for profiles: sums */
 	if ((rc = tr_util_new(&a->util, a->opts.util_flags, a->windows, a->nwindows)) != GOMEM_OK) {
 		gomem_trace_analysis_free(a);
 		return rc;

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* trace_map.c — the two containers the reader leans on per event: a map
  * from uint64 ids (goroutines, procs, threads, string and stack ids, pcs)
- * to uint32 slots, with linear probing and backward-shift deletion so it
- * never fills with tombstones as goroutines come and go; and the FIFO the
- * ordering queues events in. */
+ * to uint32 slots, with linear probing over one array of slots (a lookup
+ * touches one cache line) and backward-shift deletion so it never fills
+ * with tombstones as goroutines come and go; and the FIFO the ordering
+ * queues events in. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "trace-internal.h"
 
-/* Capacity ceiling: 2^28 slots (4 GiB of keys) is past any trace we hold. */
+/* Capacity ceiling: 2^28 slots (4 GiB) is past any trace we hold. */
 #define MAP_MAX_CAP ((size_t)1 << 28)
 
 static size_t slot_of(const struct tr_map *m, uint64_t key)
@@ -30,16 +31,14 @@ void tr_map_init(struct tr_map *m)
 
 void tr_map_free(struct tr_map *m)
 {
-	free(m->keys);
-	free(m->vals);
-	free(m->used);
+	free(m->slots);
 	tr_map_init(m);
 }
 
 void tr_map_clear(struct tr_map *m)
 {
-	if (m->used)
-		memset(m->used, 0, m->cap);
+	if (m->slots)
+		memset(m->slots, 0, m->cap * sizeof(*m->slots));
 	m->count = 0;
 }
 
@@ -48,10 +47,12 @@ int tr_map_get(const struct tr_map *m, uint64_t key, uint32_t *val)
 	if (m->count == 0)
 		return 0;
 	for (size_t i = slot_of(m, key);; i = (i + 1) & (m->cap - 1)) {
-		if (!m->used[i])
+		const struct tr_map_slot *s = &m->slots[i];
+
+		if (!s->used)
 			return 0;
-		if (m->keys[i] == key) {
-			*val = m->vals[i];
+		if (s->key == key) {
+			*val = s->val;
 			return 1;
 		}
 	}
@@ -61,13 +62,13 @@ static void insert_slot(struct tr_map *m, uint64_t key, uint32_t val)
 {
 	size_t i = slot_of(m, key);
 
-	while (m->used[i] && m->keys[i] != key)
+	while (m->slots[i].used && m->slots[i].key != key)
 		i = (i + 1) & (m->cap - 1);
-	if (!m->used[i])
+	if (!m->slots[i].used)
 		m->count++;
-	m->used[i] = 1;
-	m->keys[i] = key;
-	m->vals[i] = val;
+	m->slots[i].used = 1;
+	m->slots[i].key = key;
+	m->slots[i].val = val;
 }
 
 static int rehash(struct tr_map *m, size_t ncap)
@@ -78,18 +79,11 @@ static int rehash(struct tr_map *m, size_t ncap)
 		return GOMEM_E_LIMIT;
 	n.cap = ncap;
 	n.count = 0;
-	n.keys = malloc(ncap * sizeof(*n.keys));
-	n.vals = malloc(ncap * sizeof(*n.vals));
-	n.used = calloc(ncap, 1);
-	if (!n.keys || !n.vals || !n.used) {
-		free(n.keys);
-		free(n.vals);
-		free(n.used);
+	if ((n.slots = calloc(ncap, sizeof(*n.slots))) == NULL)
 		return GOMEM_E_NOMEM;
-	}
 	for (size_t i = 0; i < m->cap; i++)
-		if (m->used[i])
-			insert_slot(&n, m->keys[i], m->vals[i]);
+		if (m->slots[i].used)
+			insert_slot(&n, m->slots[i].key, m->slots[i].val);
 	tr_map_free(m);
 	*m = n;
 	return GOMEM_OK;
@@ -113,22 +107,21 @@ void tr_map_del(struct tr_map *m, uint64_t key)
 	if (m->count == 0)
 		return;
 	for (i = slot_of(m, key);; i = (i + 1) & mask) {
-		if (!m->used[i])
+		if (!m->slots[i].used)
 			return;
-		if (m->keys[i] == key)
+		if (m->slots[i].key == key)
 			break;
 	}
 	/* Shift back every entry of the run that hashed at or before the hole. */
-	for (j = (i + 1) & mask; m->used[j]; j = (j + 1) & mask) {
-		size_t home = slot_of(m, m->keys[j]);
+	for (j = (i + 1) & mask; m->slots[j].used; j = (j + 1) & mask) {
+		size_t home = slot_of(m, m->slots[j].key);
 
 		if (((j - home) & mask) >= ((j - i) & mask)) {
-			m->keys[i] = m->keys[j];
-			m->vals[i] = m->vals[j];
+			m->slots[i] = m->slots[j];
 			i = j;
 		}
 	}
-	m->used[i] = 0;
+	m->slots[i].used = 0;
 	m->count--;
 }
 

@@ -418,9 +418,12 @@ static int transition_event(struct tr_util *u, const gomem_trace_event *ev)
 		else if (executing(ev->old_state) && !executing(ev->new_state))
 			change_gc(u, ev->p, -1);
 	}
-	if (executing(ev->new_state))
+	/* who executes matters only for ranges found active before the first
+	 * sync: past it, one lookup per transition is all this costs */
+	if (!u->seen_sync && executing(ev->new_state))
 		return tr_map_put(&u->exec, g, 1);
-	tr_map_del(&u->exec, g);
+	if (!u->seen_sync)
+		tr_map_del(&u->exec, g);
 	if (ev->new_state == GOMEM_TRACE_GO_NOTEXIST)
 		tr_map_del(&u->bg_mark, g); /* ids are not reused: what Go keeps is dead weight */
 	return GOMEM_OK;

@@ -1380,8 +1380,8 @@ static int end_pre_init(struct tr_old *o, const struct oev *ev)
 	if (ids == NULL)
 		return onomem(o, GOMEM_E_NOMEM);
 	for (size_t i = 0; i < o->created_pre_init.cap; i++)
-		if (o->created_pre_init.used[i])
-			ids[n++] = o->created_pre_init.keys[i];
+		if (tr_map_slot(&o->created_pre_init, i, &ids[n]))
+			n++;
 	gomem_sort(ids, n, sizeof(*ids), cmp_u64, NULL); /* Go's map order is random; ours is by id */
 	for (size_t i = 0; i < n && rc == GOMEM_OK; i++) {
 		struct tr_ev e;

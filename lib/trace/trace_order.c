@@ -76,6 +76,7 @@ void tr_order_init(struct tr_order *o, gomem_error *err, int minor)
 	o->err = err;
 	o->minor = minor;
 	o->max_items = ITEMS_MAX;
+	o->last_m = INT64_MIN; /* no thread has that id */
 }
 
 void tr_order_free(struct tr_order *o)
@@ -174,7 +175,13 @@ static struct tr_mstate *mstate(struct tr_order *o, int64_t id)
 {
 	uint32_t i;
 
-	return tr_map_get(&o->mmap, (uint64_t)id, &i) ? &o->ms[i] : NULL;
+	if (o->nms && id == o->last_m)
+		return &o->ms[o->last_m_slot];
+	if (!tr_map_get(&o->mmap, (uint64_t)id, &i))
+		return NULL;
+	o->last_m = id;
+	o->last_m_slot = i;
+	return &o->ms[i];
 }
 
 static int mstate_new(struct tr_order *o, int64_t id, int64_t g, int64_t p, struct tr_mstate **out)

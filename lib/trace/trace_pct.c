@@ -24,6 +24,8 @@ void tr_pct_free(struct tr_pct *p)
 {
 	free(p->vals);
 	free(p->hist);
+	free(p->dense);
+	tr_map_free(&p->hidx);
 	tr_pct_init(p, p->exact_cap);
 }
 
@@ -51,36 +53,46 @@ static double bucket_value(uint32_t b)
 	return lo + width / 2;
 }
 
+/* Buckets: 1024 exact ones, then 1024 per power of two up to 2^63. */
+#define NBUCKETS ((size_t)(64 - SUB_BITS + 1) << SUB_BITS)
+
 static int hist_add(struct tr_pct *p, uint32_t b, uint64_t count)
 {
-	size_t lo = 0, hi = p->nh;
+	uint32_t i;
 	int rc;
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (p->hist[mid].b < b)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < p->nh && p->hist[lo].b == b) {
-		p->hist[lo].count += count;
+	if (p->dense) {
+		p->dense[b] += count;
 		return GOMEM_OK;
 	}
-	if ((rc = GOMEM_GROW(p->hist, p->hcap, p->nh + 1, (size_t)64 * SUB)) != GOMEM_OK)
+	if (tr_map_get(&p->hidx, b, &i)) {
+		p->hist[i].count += count;
+		return GOMEM_OK;
+	}
+	if ((rc = GOMEM_GROW(p->hist, p->hcap, p->nh + 1, (size_t)64 * SUB)) != GOMEM_OK ||
+	    (rc = tr_map_put(&p->hidx, b, (uint32_t)p->nh)) != GOMEM_OK)
 		return rc;
-	memmove(&p->hist[lo + 1], &p->hist[lo], (p->nh - lo) * sizeof(*p->hist));
-	p->hist[lo].b = b;
-	p->hist[lo].count = count;
+	p->hist[p->nh].b = b;
+	p->hist[p->nh].count = count;
 	p->nh++;
 	return GOMEM_OK;
+}
+
+static int cmp_bucket(const void *a, const void *b)
+{
+	uint32_t x = ((const struct tr_bucket *)a)->b, y = ((const struct tr_bucket *)b)->b;
+
+	return (x > y) - (x < y);
 }
 
 static int fold(struct tr_pct *p)
 {
 	int rc = GOMEM_OK;
 
+	/* a distribution allowed a million exact values is one of a few:
+	 * a count per bucket (half a megabyte) beats a map per value */
+	if (p->exact_cap >= ((size_t)1 << 16) && (p->dense = calloc(NBUCKETS, sizeof(*p->dense))) == NULL)
+		return GOMEM_E_NOMEM;
 	for (size_t i = 0; i < p->n && rc == GOMEM_OK; i++)
 		rc = hist_add(p, bucket_of(p->vals[i]), 1);
 	free(p->vals);
@@ -98,6 +110,8 @@ int tr_pct_add(struct tr_pct *p, int64_t ns)
 	p->total += (double)ns;
 	if (p->count == 1 || ns > p->max)
 		p->max = ns;
+	if (p->sums_only)
+		return GOMEM_OK;
 	if (p->folded)
 		return hist_add(p, bucket_of(ns), 1);
 	if (p->n == p->exact_cap)
@@ -119,7 +133,7 @@ double tr_pct_quantile(struct tr_pct *p, double q)
 {
 	uint64_t r, seen = 0;
 
-	if (p->count == 0)
+	if (p->count == 0 || p->sums_only)
 		return NAN;
 	r = (uint64_t)ceil(q * (double)p->count);
 	if (r < 1)
@@ -130,6 +144,23 @@ double tr_pct_quantile(struct tr_pct *p, double q)
 		qsort(p->vals, p->n, sizeof(*p->vals), cmp_i64);
 		return (double)p->vals[r - 1];
 	}
+	if (p->dense) {
+		for (size_t b = 0; b < NBUCKETS; b++) {
+			seen += p->dense[b];
+			if (seen >= r) {
+				double v = bucket_value((uint32_t)b);
+
+				return v > (double)p->max ? (double)p->max : v;
+			}
+		}
+		return (double)p->max;
+	}
+	/* buckets in order; the index is rebuilt since the order changes */
+	qsort(p->hist, p->nh, sizeof(*p->hist), cmp_bucket);
+	tr_map_clear(&p->hidx);
+	for (size_t i = 0; i < p->nh; i++)
+		if (tr_map_put(&p->hidx, p->hist[i].b, (uint32_t)i) != GOMEM_OK)
+			return NAN;
 	for (size_t i = 0; i < p->nh; i++) {
 		seen += p->hist[i].count;
 		if (seen >= r) {
@@ -164,6 +195,9 @@ int tr_pct_merge(struct tr_pct *dst, const struct tr_pct *src)
 		return rc;
 	for (size_t i = 0; i < src->nh && rc == GOMEM_OK; i++)
 		rc = hist_add(dst, src->hist[i].b, src->hist[i].count);
+	for (size_t b = 0; src->dense && b < NBUCKETS && rc == GOMEM_OK; b++)
+		if (src->dense[b])
+			rc = hist_add(dst, (uint32_t)b, src->dense[b]);
 	dst->count += src->count;
 	dst->total += src->total;
 	if (src->max > dst->max)

@@ -15,7 +15,7 @@
 #define TIMED23(name, args, n, st, st2) {name, args, n, 1, 0, 0, TR_EV_NONE, st, st2, -1, -1, 0, 23}
 #define EXP(name, args, n) {name, args, n, 1, 0, 0, TR_EV_NONE, -1, -1, -1, -1, 1, 23}
 
-static const struct tr_spec specs[256] = {
+const struct tr_spec tr_specs[256] = {
 	[TR_EV_EVENT_BATCH] = {"EventBatch", A("gen", "m", "time", "size"), 4, 0, 0, 0, 0, -1, -1, -1, -1, 0, 22},
 	[TR_EV_STACKS] = {"Stacks", A(NULL), 0, 0, 0, 0, 0, -1, -1, -1, -1, 0, 22},
 	[TR_EV_STACK] = {"Stack", A("id", "nframes"), 2, 0, 0, 1, 0, -1, -1, -1, -1, 0, 22},
@@ -87,21 +87,11 @@ static const struct tr_spec specs[256] = {
 	[TR_EV_GOROUTINE_STACK_FREE] = EXP("GoroutineStackFree", A("dt", "id"), 2),
 };
 
-const struct tr_spec *tr_spec(int type, int minor)
-{
-	const struct tr_spec *s;
-
-	if (type < 0 || type > 255)
-		return NULL;
-	s = &specs[type];
-	return s->name && s->since <= minor ? s : NULL;
-}
-
 const char *gomem_trace_type_name(int type)
 {
 	if (type == TR_EV_SYNC)
 		return "Sync";
-	return type >= 0 && type < 256 ? specs[type].name : NULL;
+	return type >= 0 && type < 256 ? tr_specs[type].name : NULL;
 }
 
 const char *gomem_trace_kind_name(gomem_trace_kind kind)
