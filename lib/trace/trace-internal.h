@@ -102,6 +102,14 @@ void tr_map_clear(struct tr_map *m);
 int tr_map_get(const struct tr_map *m, uint64_t key, uint32_t *val);
 int tr_map_put(struct tr_map *m, uint64_t key, uint32_t val);
 void tr_map_del(struct tr_map *m, uint64_t key);
+/* Records kept in a dense array and found by key (goroutines, procs, tasks):
+ * *idx is KEY's record. A new key gets a zeroed record appended to *arr (n
+ * records of SIZE bytes, grown up to MAX) and returns 1; a known key 0; else a
+ * negative GOMEM_E_*. */
+int tr_map_index(struct tr_map *m, uint64_t key, void **arr, size_t *cap, size_t *n, size_t size,
+		 size_t max, uint32_t *idx);
+#define TR_MAP_INDEX(m, key, arr, cap, n, max, idx) \
+	tr_map_index((m), (key), (void **)&(arr), &(cap), &(n), sizeof(*(arr)), (max), (idx))
 /* Slot I (0..cap-1) holds a key: for walking every entry. */
 static inline int tr_map_slot(const struct tr_map *m, size_t i, uint64_t *key)
 {

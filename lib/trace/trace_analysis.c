@@ -86,11 +86,9 @@ int ag_keys_add(struct ag_keys *k, uint32_t key, int64_t ns)
 	uint32_t i;
 	int rc;
 
-	if (!tr_map_get(&k->ids, key, &i)) {
-		if ((rc = GOMEM_GROW(k->rows, k->cap, k->n + 1, (size_t)1 << 24)) != GOMEM_OK ||
-		    (rc = tr_map_put(&k->ids, key, (uint32_t)k->n)) != GOMEM_OK)
-			return rc;
-		i = (uint32_t)k->n++;
+	if ((rc = TR_MAP_INDEX(&k->ids, key, k->rows, k->cap, k->n, (size_t)1 << 24, &i)) < 0)
+		return rc;
+	if (rc) {
 		k->rows[i].key = key;
 		tr_pct_init(&k->rows[i].pct, 64);
 		k->rows[i].pct.sums_only = k->sums_only;
@@ -162,15 +160,13 @@ struct ag_p *ag_proc(gomem_trace_analysis *a, int64_t id, int create)
 		return &a->ps[i];
 	if (!create || id < 0)
 		return NULL;
-	if (GOMEM_GROW(a->ps, a->ps_cap, a->nps + 1, (size_t)1 << 20) != GOMEM_OK ||
-	    tr_map_put(&a->pmap, (uint64_t)id, (uint32_t)a->nps) != GOMEM_OK)
+	if (TR_MAP_INDEX(&a->pmap, (uint64_t)id, a->ps, a->ps_cap, a->nps, (size_t)1 << 20, &i) < 0)
 		return NULL;
-	memset(&a->ps[a->nps], 0, sizeof(a->ps[0]));
-	a->ps[a->nps].id = id;
-	a->ps[a->nps].g = TR_NONE;
-	a->ps[a->nps].sweep_begin = -1;
-	a->ps[a->nps].stw_g = TR_NONE;
-	return &a->ps[a->nps++];
+	a->ps[i].id = id;
+	a->ps[i].g = TR_NONE;
+	a->ps[i].sweep_begin = -1;
+	a->ps[i].stw_g = TR_NONE;
+	return &a->ps[i];
 }
 
 /* ---- goroutines by state over time ---------------------------------------------- */

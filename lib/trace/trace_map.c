@@ -100,6 +100,23 @@ int tr_map_put(struct tr_map *m, uint64_t key, uint32_t val)
 	return GOMEM_OK;
 }
 
+int tr_map_index(struct tr_map *m, uint64_t key, void **arr, size_t *cap, size_t *n, size_t size,
+		 size_t max, uint32_t *idx)
+{
+	int rc;
+
+	if (tr_map_get(m, key, idx))
+		return 0;
+	if (*n >= UINT32_MAX)
+		return GOMEM_E_LIMIT;
+	if ((rc = gomem_grow(arr, cap, *n + 1, size, max)) != GOMEM_OK ||
+	    (rc = tr_map_put(m, key, (uint32_t)*n)) != GOMEM_OK)
+		return rc;
+	memset((char *)*arr + *n * size, 0, size);
+	*idx = (uint32_t)(*n)++;
+	return 1;
+}
+
 void tr_map_del(struct tr_map *m, uint64_t key)
 {
 	size_t i, j, mask = m->cap - 1;

@@ -696,16 +696,11 @@ static struct gst gtab_get(const struct gtab *t, uint64_t g)
 static int gtab_set(struct gtab *t, uint64_t g, struct gst v)
 {
 	uint32_t i;
-	int rc;
+	int rc = TR_MAP_INDEX(&t->ids, g, t->vals, t->cap, t->n, (size_t)1 << 28, &i);
 
-	if (tr_map_get(&t->ids, g, &i)) {
-		t->vals[i] = v;
-		return GOMEM_OK;
-	}
-	if ((rc = GOMEM_GROW(t->vals, t->cap, t->n + 1, (size_t)1 << 28)) ||
-	    (rc = tr_map_put(&t->ids, g, (uint32_t)t->n)))
+	if (rc < 0)
 		return rc;
-	t->vals[t->n++] = v;
+	t->vals[i] = v;
 	return GOMEM_OK;
 }
 
@@ -965,27 +960,29 @@ struct post {
 static struct gdesc *post_g(struct post *s, uint64_t g, int *rc)
 {
 	uint32_t i;
+	int added = TR_MAP_INDEX(&s->gids, g, s->gs, s->gcap, s->ng, (size_t)1 << 28, &i);
 
-	if (tr_map_get(&s->gids, g, &i))
-		return &s->gs[i];
-	if ((*rc = GOMEM_GROW(s->gs, s->gcap, s->ng + 1, (size_t)1 << 28)) ||
-	    (*rc = tr_map_put(&s->gids, g, (uint32_t)s->ng)))
+	if (added < 0) {
+		*rc = added;
 		return NULL;
-	s->gs[s->ng] = (struct gdesc){G_DEAD, -1, -1, -1, -1};
-	return &s->gs[s->ng++];
+	}
+	if (added)
+		s->gs[i] = (struct gdesc){G_DEAD, -1, -1, -1, -1};
+	return &s->gs[i];
 }
 
 static struct pdesc *post_p(struct post *s, int32_t p, int *rc)
 {
 	uint32_t i;
+	int added = TR_MAP_INDEX(&s->pids, (uint64_t)(uint32_t)p, s->ps, s->pcap, s->np, (size_t)1 << 24, &i);
 
-	if (tr_map_get(&s->pids, (uint64_t)(uint32_t)p, &i))
-		return &s->ps[i];
-	if ((*rc = GOMEM_GROW(s->ps, s->pcap, s->np + 1, (size_t)1 << 24)) ||
-	    (*rc = tr_map_put(&s->pids, (uint64_t)(uint32_t)p, (uint32_t)s->np)))
+	if (added < 0) {
+		*rc = added;
 		return NULL;
-	s->ps[s->np] = (struct pdesc){0, 0, -1};
-	return &s->ps[s->np++];
+	}
+	if (added)
+		s->ps[i] = (struct pdesc){0, 0, -1};
+	return &s->ps[i];
 }
 
 static int check_running(struct tr_old *o, const struct pdesc *p, const struct gdesc *g,
@@ -1007,14 +1004,13 @@ static int check_running(struct tr_old *o, const struct pdesc *p, const struct g
 static struct rlist *regions_of(struct post *s, uint64_t g, int *rc)
 {
 	uint32_t i;
+	int added = TR_MAP_INDEX(&s->regions, g, s->rl, s->rlcap, s->nrl, (size_t)1 << 26, &i);
 
-	if (tr_map_get(&s->regions, g, &i))
-		return &s->rl[i];
-	if ((*rc = GOMEM_GROW(s->rl, s->rlcap, s->nrl + 1, (size_t)1 << 26)) ||
-	    (*rc = tr_map_put(&s->regions, g, (uint32_t)s->nrl)))
+	if (added < 0) {
+		*rc = added;
 		return NULL;
-	memset(&s->rl[s->nrl], 0, sizeof(s->rl[0]));
-	return &s->rl[s->nrl++];
+	}
+	return &s->rl[i];
 }
 
 /* One event of postProcessTrace; *bad set to a message on a violation. */
@@ -1348,16 +1344,12 @@ static int64_t thread_or_zero(struct tr_old *o, int32_t p)
 static int set_thread(struct tr_old *o, int32_t p, uint64_t m)
 {
 	uint32_t i;
-	int rc;
+	int rc = TR_MAP_INDEX(&o->proc_ms, (uint64_t)(uint32_t)p, o->proc_m_vals, o->proc_m_cap, o->nproc_m,
+			      1u << 24, &i);
 
-	if (tr_map_get(&o->proc_ms, (uint64_t)(uint32_t)p, &i)) {
-		o->proc_m_vals[i] = m;
-		return GOMEM_OK;
-	}
-	if ((rc = GOMEM_GROW(o->proc_m_vals, o->proc_m_cap, o->nproc_m + 1, 1u << 24)) ||
-	    (rc = tr_map_put(&o->proc_ms, (uint64_t)(uint32_t)p, (uint32_t)o->nproc_m)))
+	if (rc < 0)
 		return onomem(o, rc);
-	o->proc_m_vals[o->nproc_m++] = m;
+	o->proc_m_vals[i] = m;
 	return GOMEM_OK;
 }
 
@@ -1410,12 +1402,9 @@ static int task_note(struct tr_old *o, const struct oev *ev)
 
 	if ((rc = gomem_strpool_intern(&o->task_names, name ? name : "", name ? strlen(name) : 0, &nm)))
 		return onomem(o, rc);
-	if (!tr_map_get(&o->tasks, ev->args[0], &i)) {
-		if ((rc = GOMEM_GROW(o->task_vals, o->tasks_cap, o->ntasks + 1, (size_t)1 << 26)) ||
-		    (rc = tr_map_put(&o->tasks, ev->args[0], (uint32_t)o->ntasks)))
-			return onomem(o, rc);
-		i = (uint32_t)o->ntasks++;
-	}
+	if ((rc = TR_MAP_INDEX(&o->tasks, ev->args[0], o->task_vals, o->tasks_cap, o->ntasks, (size_t)1 << 26,
+			       &i)) < 0)
+		return onomem(o, rc);
 	o->task_vals[i].parent = ev->args[1];
 	o->task_vals[i].name = nm;
 	o->task_vals[i].live = 1;
