@@ -1609,6 +1609,7 @@ static int convert(struct tr_old *o, size_t idx, struct tr_ev *out)
 		} else {
 			a[2] = GOMEM_TRACE_NO_TASK;
 			a[3] = 0;
+			rc = GOMEM_OK;
 		}
 		if (rc < 0)
 			return onomem(o, rc);

@@ -60,6 +60,7 @@ struct gomem_trace_reader {
 	struct tr_gen gen;
 	int draining;          /* gen is sealed and its events are going out */
 	gomem_error pending;   /* an error after the generation being drained (Go's spillErr) */
+	int pending_explains;  /* it cut the generation itself short: it explains what fails in it */
 	struct tr_cursor *cursors;
 	size_t ncursors, cursors_cap;
 	size_t *bidx;
@@ -228,6 +229,7 @@ static int peek_batch(gomem_trace_reader *r, struct batch_hdr *h)
 	uint64_t *fields[4] = {&h->gen, &h->m, &h->time, &h->size};
 	static const char *const names[4] = {"gen", "M ID", "timestamp", "size"};
 
+	h->hdr_len = 0;
 	if (n == 0)
 		return 0;
 	h->exp = 0;
@@ -683,16 +685,20 @@ static int seal_generation(gomem_trace_reader *r)
 
 /* An error reading a batch once the generation has begun ends the
  * generation: Go hands out its events first and the error after. */
-static int batch_error(gomem_trace_reader *r)
+static int batch_error(gomem_trace_reader *r, const struct batch_hdr *h)
 {
 	int rc;
 
 	if (!r->gen.started)
 		return r->err.code;
+	/* Cut inside the next generation's first batch, this one is whole and
+	 * its own failures stand, as in Go; cut inside this one (or where the
+	 * batch's generation cannot be read), the cut explains what fails. */
+	r->pending_explains = !(h->hdr_len > 0 && h->gen == r->gen.num + 1);
 	r->pending = r->err;
 	gomem_error_clear(&r->err);
 	gomem_error_set_source(&r->err, r->pending.source);
-	if ((rc = seal_generation(r)) < 0) {
+	if ((rc = seal_generation(r)) < 0 && r->pending_explains) {
 		/* the generation is unusable without the rest: name the cause */
 		r->err = r->pending;
 		gomem_error_clear(&r->pending);
@@ -710,7 +716,7 @@ static int fill_generation(gomem_trace_reader *r)
 	for (;;) {
 		rc = peek_batch(r, &h);
 		if (rc < 0)
-			return batch_error(r);
+			return batch_error(r, &h);
 		if (rc == 0) {
 			size_t left = r->in.len - r->in_pos;
 
@@ -728,7 +734,7 @@ static int fill_generation(gomem_trace_reader *r)
 			gomem_error_at_byte(&r->err, GOMEM_E_TRUNCATED, r->in_base + r->in_pos,
 					    "truncated batch: the trace ends at byte %llu, inside it",
 					    (unsigned long long)(r->in_base + r->in.len));
-			return batch_error(r);
+			return batch_error(r, &h);
 		}
 		if (h.gen == 0)
 			return gomem_error_at_byte(&r->err, GOMEM_E_FORMAT, r->in_base + r->in_pos,
@@ -943,7 +949,7 @@ int gomem_trace_reader_next(gomem_trace_reader *r, const gomem_trace_event **out
 	if (r->mode == MODE_OLD)
 		return next_old(r, out);
 	rc = next_new(r, out);
-	if (rc < 0 && r->pending.code != GOMEM_OK) {
+	if (rc < 0 && r->pending.code != GOMEM_OK && r->pending_explains) {
 		/* a generation cut short fails in many ways: name the cut */
 		r->err = r->pending;
 		gomem_error_clear(&r->pending);

@@ -193,6 +193,33 @@ START_TEST(test_refused)
 }
 END_TEST
 
+/* A trace cut inside the next generation's first batch: this generation is
+ * whole, so its own failure is what Go 1.23 reports (its testdata's
+ * go122-fail-first-gen-first); cut inside one of its own batches, the cut
+ * is named, since it explains whatever fails after it. */
+START_TEST(test_cut_whose_generation)
+{
+	static const char gen1[] = "Trace Go1.22\n" FREQ "EventBatch gen=1 m=0 time=1\n"
+				   "GoCreate dt=0 new_g=1 new_stack=0 stack=0\n";
+	static const struct { const char *last, *message; } cases[] = {
+		{"EventBatch gen=2 m=0 time=5\nProcStop dt=1\n", "expected a proc but didn't have one"},
+		{"EventBatch gen=1 m=1 time=5\nProcStop dt=1\n", "truncated batch: the trace ends at byte"},
+	};
+
+	for (size_t i = 0; i < GOMEM_ARRAY_SIZE(cases); i++) {
+		char text[512], err[512];
+		size_t len;
+		uint8_t *d;
+
+		snprintf(text, sizeof(text), "%s%s", gen1, cases[i].last);
+		d = encode(text, &len);
+		ck_assert_int_lt(trace_read_all(d, len - 1, len, NULL, err, sizeof(err)), 0);
+		ck_assert_msg(strstr(err, cases[i].message) != NULL, "case %zu: %s", i, err);
+		free(d);
+	}
+}
+END_TEST
+
 /* Raw bytes the text form cannot say. */
 START_TEST(test_refused_bytes)
 {
@@ -282,6 +309,7 @@ Suite *suite_trace_reader(void)
 	tcase_add_test(tc, test_events_as_go_prints_them);
 	tcase_add_test(tc, test_chunks_anywhere);
 	tcase_add_test(tc, test_truncated_anywhere);
+	tcase_add_test(tc, test_cut_whose_generation);
 	tcase_add_loop_test(tc, test_refused, 0, (int)GOMEM_ARRAY_SIZE(bad));
 	tcase_add_test(tc, test_refused_bytes);
 	tcase_add_test(tc, test_huge_ids);
