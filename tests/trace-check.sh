@@ -21,6 +21,8 @@
 #        - the GC count: the trace's, gctrace's and runtime.MemStats's;
 #        - the MMU curve go tool trace -http serves at /mmu?mode=plot, for
 #          the UI's default flags and for every flag, equal within 1e-6.
+#   3. /debug/pprof/trace?seconds=3 of a running program (tracegen -serve) of
+#      Go 1.22 and 1.23, read as it arrives: a 3 s trace with its GC cycles.
 # Environment: top_srcdir, top_builddir, GO (Go 1.19, else `go`). Go 1.22
 # and 1.23 (/usr/lib/go-1.2x/bin/go) are required: without them the check
 # fails. Exit 0 all passed, 1 a check failed.
@@ -269,6 +271,46 @@ for go in $gos; do
 			;;
 		esac
 	done
+done
+
+# ---- 3. a running program's /debug/pprof/trace?seconds=N, read as it arrives -------
+
+# col FILE NAME: the NAME column of a TSV's first row.
+col() { awk -F'\t' -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) c = i } NR == 2 { print $c }' "$1"; }
+
+for go in $go122 $go123; do
+	rel=$(release "$go")
+	name="go$rel live URL"
+	[ -x "$tmp/tracegen-$rel" ] || { not_ok "$name: no tracegen"; continue; }
+	GOMAXPROCS=2 timeout 120 "$tmp/tracegen-$rel" -serve -lifetime 60s >"$tmp/addr" 2>"$tmp/serve.err" &
+	server=$!
+	addr=
+	for i in $(seq 1 80); do
+		addr=$(head -n 1 "$tmp/addr")
+		[ -n "$addr" ] && break
+		sleep 0.25
+	done
+	if [ -z "$addr" ]; then
+		not_ok "$name: tracegen -serve did not start: $(head -3 "$tmp/serve.err")"
+	else
+		url="http://$addr/debug/pprof/trace?seconds=3"
+		# --timeout 2s is shorter than the 3 s the trace takes: the timeout
+		# must allow for seconds=N
+		if T --format tsv --timeout 2s "$url" >"$tmp/live.tsv" 2>"$tmp/live.err"; then
+			d=$(col "$tmp/live.tsv" duration_s) n=$(col "$tmp/live.tsv" events)
+			c=$(col "$tmp/live.tsv" gc_cycles) f=$(col "$tmp/live.tsv" file)
+			if [ "$f" = "$url" ] && awk -v d="$d" -v n="$n" -v c="$c" 'BEGIN { exit !(d >= 2.5 && d < 6 && n > 1000 && c >= 2) }'; then
+				ok "$name: ${d}s, $n events, $c GC cycles, read within a --timeout shorter than seconds=N"
+			else
+				not_ok "$name: file $f, ${d}s, $n events, $c GC cycles"
+			fi
+		else
+			not_ok "$name: $(cat "$tmp/live.err")"
+		fi
+	fi
+	kill "$server" 2>/dev/null
+	wait "$server" 2>/dev/null
+	server=
 done
 
 echo "$pass passed, $fail failed"

@@ -319,6 +319,9 @@ static void metric(gomem_trace_analysis *a, const gomem_trace_event *ev)
 		a->procs = v > INT32_MAX ? INT32_MAX : (int)v;
 		if (a->procs > a->sum.procs_max)
 			a->sum.procs_max = a->procs;
+		/* a trace taken mid-run says GOMAXPROCS first inside a cycle */
+		if (c && c->procs == 0)
+			c->procs = a->procs;
 		break;
 	case TR_EV_HEAP_ALLOC:
 		a->heap = v;

@@ -129,6 +129,33 @@ START_TEST(test_stop_the_world)
 }
 END_TEST
 
+/* A trace taken from a running program (/debug/pprof/trace) says
+ * GOMAXPROCS first inside the cycle that is beginning: the cycle has it. */
+START_TEST(test_procs_said_inside_cycle)
+{
+	static const char mid_run[] =
+		"Trace Go1.22\n"
+		"EventBatch gen=1 m=0 time=100\n"
+		"ProcStatus dt=0 p=0 pstatus=1\n"
+		"GoStatus dt=1 g=1 m=0 gstatus=2\n"
+		"GCBegin dt=10 gc_seq=1 stack=0\n"
+		"STWBegin dt=10 kind_string=1 stack=0\n"
+		"ProcsChange dt=1 procs_value=3 stack=0\n"
+		"STWEnd dt=50\n"
+		"STWBegin dt=100 kind_string=2 stack=0\n"
+		"GCEnd dt=10 gc_seq=2\n"
+		"STWEnd dt=70\n"
+		"EventBatch gen=1 m=" NOM " time=0\nFrequency freq=1000000000\n"
+		"EventBatch gen=1 m=" NOM " time=0\nStrings\n"
+		"String id=1\ndata=\"GC sweep termination\"\nString id=2\ndata=\"GC mark termination\"\n";
+	gomem_trace_analysis *a = analyze(mid_run);
+
+	ck_assert_uint_eq(gomem_trace_gc_count(a), 1);
+	ck_assert_int_eq(gomem_trace_gc_at(a, 0)->procs, 3);
+	gomem_trace_analysis_free(a);
+}
+END_TEST
+
 /* Figures by name, as gates and the one-row summary use them. */
 START_TEST(test_figures)
 {
@@ -208,6 +235,7 @@ Suite *suite_trace_gc(void)
 
 	tcase_add_test(tc, test_cycle);
 	tcase_add_test(tc, test_stop_the_world);
+	tcase_add_test(tc, test_procs_said_inside_cycle);
 	tcase_add_test(tc, test_figures);
 	tcase_add_test(tc, test_runtime_cycles);
 	tcase_add_test(tc, test_runtime_laggards);

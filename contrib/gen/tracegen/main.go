@@ -20,6 +20,11 @@
 //	tasks     user tasks, regions and logs (runtime/trace annotations)
 //	bench     alloc and many together until the trace reaches -size bytes
 //
+//	tracegen -serve [-lifetime 60s]
+//
+// serves net/http/pprof on 127.0.0.1 (the address on stdout) while alloc
+// runs, for reading /debug/pprof/trace?seconds=N live.
+//
 // -cpuprofile adds CPU samples to the trace (the profile itself is dropped).
 // At exit it prints one JSON object to stdout: the workload, the Go
 // release, GOMAXPROCS and runtime.MemStats.NumGC before and after tracing.
@@ -80,7 +85,13 @@ func main() {
 	cpuprof := flag.Bool("cpuprofile", false, "profile the CPU too: CPU samples in the trace")
 	spins := flag.Int("spin", 300_000_000, "loop: iterations of each loop without calls")
 	stw := flag.String("stw", "gc", "loop: what stops the world, gc (runtime.GC) or memstats (ReadMemStats)")
+	serveFlag := flag.Bool("serve", false, "serve net/http/pprof on 127.0.0.1 instead of writing a trace")
+	lifetime := flag.Duration("lifetime", 60*time.Second, "-serve: how long to serve")
 	flag.Parse()
+	if *serveFlag {
+		serve(*lifetime)
+		return
+	}
 
 	f, err := os.Create(*out)
 	if err != nil {
