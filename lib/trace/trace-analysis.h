@@ -176,6 +176,7 @@ struct gomem_trace_analysis {
 	gomem_trace_gc *gcs;
 	size_t ngcs, gcs_cap;
 	int64_t gc_open;         /* index of the cycle in progress, -1 */
+	uint64_t gcs_ended;      /* cycles whose mark phase ended in the trace */
 	int64_t gc_begin_ns, gc_sweep_term_end, gc_mark_term_begin;
 	int gc_in_mark_term;
 	gomem_trace_stw *stws;

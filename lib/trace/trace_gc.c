@@ -354,7 +354,11 @@ int ag_gc_event(gomem_trace_analysis *a, const gomem_trace_reader *r, const gome
 	case TR_EV_GC_BEGIN:
 		return cycle_begin(a, ev);
 	case TR_EV_GC_END:
-		return GOMEM_OK; /* the cycle closes with its mark termination pause */
+		/* the cycle closes with its mark termination pause; it counts now,
+		 * as the runtime counts it (NumGC, a gctrace line) */
+		if (a->gc_open >= 0)
+			a->gcs_ended++;
+		return GOMEM_OK;
 	case TR_EV_STW_BEGIN:
 		stw_begin(a, ev);
 		return GOMEM_OK;
@@ -401,7 +405,7 @@ int ag_gc_finish(gomem_trace_analysis *a)
 		s->heap_peak = -1;
 	if (a->goal < 0)
 		s->goal_peak = -1;
-	s->gc_cycles = a->ngcs;
+	s->gc_cycles = a->gcs_ended;
 	for (size_t i = 0; i < a->ngcs; i++) {
 		if (!isnan(a->gcs[i].concurrent_mark))
 			s->gc_mark_total += a->gcs[i].concurrent_mark;

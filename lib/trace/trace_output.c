@@ -458,8 +458,9 @@ static void report_figures(const gomem_trace_analysis *a, const char *file, FILE
 	fprintf(fp, "%s: Go 1.%d trace, %s, %llu events, %llu generation%s, GOMAXPROCS %d\n\n", file,
 		s->go_minor, dur(b1, s->duration), (unsigned long long)s->events,
 		(unsigned long long)s->generations, s->generations == 1 ? "" : "s", s->procs_max);
-	fprintf(fp, "GC          %llu cycles: mark %s, assist %s on CPU (%s with waits, %llu assists), "
-		"sweep %s\n", (unsigned long long)s->gc_cycles, dur(b1, s->gc_mark_total),
+	fprintf(fp, "GC          %llu cycles%s: mark %s, assist %s on CPU (%s with waits, %llu assists), "
+		"sweep %s\n", (unsigned long long)s->gc_cycles,
+		a->ngcs > s->gc_cycles ? " (+1 cut short by the trace's end)" : "", dur(b1, s->gc_mark_total),
 		dur(b2, s->assist_total), dur(b3, s->assist_wall_total), (unsigned long long)s->assists,
 		dur(b4, s->sweep_total));
 	fprintf(fp, "Heap        peak %s, goal peak %s\n", bytes(b1, s->heap_peak), bytes(b2, s->goal_peak));

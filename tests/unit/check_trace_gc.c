@@ -129,29 +129,56 @@ START_TEST(test_stop_the_world)
 }
 END_TEST
 
+/* One cycle, GOMAXPROCS said inside it (as in a trace taken mid-run); TAIL
+ * goes at the end of M0's batch. */
+#define ONE_CYCLE(tail) \
+	"Trace Go1.22\n" \
+	"EventBatch gen=1 m=0 time=100\n" \
+	"ProcStatus dt=0 p=0 pstatus=1\n" \
+	"GoStatus dt=1 g=1 m=0 gstatus=2\n" \
+	"GCBegin dt=10 gc_seq=1 stack=0\n" \
+	"STWBegin dt=10 kind_string=1 stack=0\n" \
+	"ProcsChange dt=1 procs_value=3 stack=0\n" \
+	"STWEnd dt=50\n" \
+	"STWBegin dt=100 kind_string=2 stack=0\n" \
+	"GCEnd dt=10 gc_seq=2\n" \
+	"STWEnd dt=70\n" tail \
+	"EventBatch gen=1 m=" NOM " time=0\nFrequency freq=1000000000\n" \
+	"EventBatch gen=1 m=" NOM " time=0\nStrings\n" \
+	"String id=1\ndata=\"GC sweep termination\"\nString id=2\ndata=\"GC mark termination\"\n"
+
 /* A trace taken from a running program (/debug/pprof/trace) says
  * GOMAXPROCS first inside the cycle that is beginning: the cycle has it. */
 START_TEST(test_procs_said_inside_cycle)
 {
-	static const char mid_run[] =
-		"Trace Go1.22\n"
-		"EventBatch gen=1 m=0 time=100\n"
-		"ProcStatus dt=0 p=0 pstatus=1\n"
-		"GoStatus dt=1 g=1 m=0 gstatus=2\n"
-		"GCBegin dt=10 gc_seq=1 stack=0\n"
-		"STWBegin dt=10 kind_string=1 stack=0\n"
-		"ProcsChange dt=1 procs_value=3 stack=0\n"
-		"STWEnd dt=50\n"
-		"STWBegin dt=100 kind_string=2 stack=0\n"
-		"GCEnd dt=10 gc_seq=2\n"
-		"STWEnd dt=70\n"
-		"EventBatch gen=1 m=" NOM " time=0\nFrequency freq=1000000000\n"
-		"EventBatch gen=1 m=" NOM " time=0\nStrings\n"
-		"String id=1\ndata=\"GC sweep termination\"\nString id=2\ndata=\"GC mark termination\"\n";
-	gomem_trace_analysis *a = analyze(mid_run);
+	gomem_trace_analysis *a = analyze(ONE_CYCLE(""));
 
 	ck_assert_uint_eq(gomem_trace_gc_count(a), 1);
 	ck_assert_int_eq(gomem_trace_gc_at(a, 0)->procs, 3);
+	ck_assert_uint_eq(gomem_trace_analysis_summary(a)->gc_cycles, 1);
+	gomem_trace_analysis_free(a);
+}
+END_TEST
+
+/* A cycle the trace's end cuts short has its row, but the count is the
+ * runtime's (NumGC, gctrace lines): cycles whose mark phase ended. */
+START_TEST(test_cycle_cut_short_not_counted)
+{
+	gomem_trace_analysis *a = analyze(ONE_CYCLE("GCBegin dt=100 gc_seq=3 stack=0\n"));
+
+	gomem_error err = {0};
+	char *report = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&report, &len);
+
+	ck_assert_uint_eq(gomem_trace_gc_count(a), 2);
+	ck_assert_msg(isnan(gomem_trace_gc_at(a, 1)->wall), "no end");
+	ck_assert_uint_eq(gomem_trace_analysis_summary(a)->gc_cycles, 1);
+	ck_assert_int_eq(gomem_trace_write_report(a, "t", fp, 0, &err), GOMEM_OK);
+	fclose(fp);
+	ck_assert_msg(strstr(report, "GC          1 cycles (+1 cut short by the trace's end): ") != NULL, "%s",
+		      report);
+	free(report);
 	gomem_trace_analysis_free(a);
 }
 END_TEST
@@ -236,6 +263,7 @@ Suite *suite_trace_gc(void)
 	tcase_add_test(tc, test_cycle);
 	tcase_add_test(tc, test_stop_the_world);
 	tcase_add_test(tc, test_procs_said_inside_cycle);
+	tcase_add_test(tc, test_cycle_cut_short_not_counted);
 	tcase_add_test(tc, test_figures);
 	tcase_add_test(tc, test_runtime_cycles);
 	tcase_add_test(tc, test_runtime_laggards);

@@ -311,7 +311,9 @@ typedef struct gomem_trace_summary {
 	double duration;         /* first to last event, seconds */
 	int procs_max;           /* GOMAXPROCS, the largest seen */
 	/* GC */
-	uint64_t gc_cycles;      /* cycles that began in the trace */
+	uint64_t gc_cycles;      /* cycles whose mark phase ended in the trace, as
+				  * NumGC and gctrace count them (a cycle the trace's
+				  * end cut short has a row, but is not counted) */
 	double gc_mark_total;    /* concurrent mark wall time, summed */
 	double gc_wall_total;    /* GC cycles start to end, summed */
 	double assist_total, assist_wall_total; /* see gomem_trace_gc */
