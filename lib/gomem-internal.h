@@ -321,4 +321,11 @@ int gomem_read_profile(gomem_profile **out, const struct gomem_reader_ops *ops, 
 /* The string id of S in P's string table, adding S if it is new. */
 int gomem_profile_intern(gomem_profile *p, const char *s, uint32_t *id);
 
+/* Sample S's stack as function-level frames, root first: "root;...;leaf"
+ * (an address when a frame has no function), in B (profile_folded.c). */
+int gomem_profile_fold_sample(gomem_buf *b, const gomem_profile *p, size_t s);
+/* Collapsed stacks of P summed by stack, value VI of each sample, sorted,
+ * "stack value" per line, for flame-graph tools; zero and stackless skipped. */
+int gomem_profile_write_folded(const gomem_profile *p, size_t vi, FILE *fp, gomem_error *err);
+
 #endif

@@ -67,6 +67,9 @@ case $st in 0) ;; 1) echo "bench: gomem layout target missed"; exit 1 ;; *) exit
 # gomem heapdump: mark, dominators and --by root on a 10-million-object dump.
 st=0; sh "$srcdir/contrib/bench/heapdump-bench.sh" "$builddir" || st=$?
 case $st in 0) ;; 1) echo "bench: gomem heapdump target missed"; exit 1 ;; *) exit 2 ;; esac
+# gomem trace: a 300 MB execution trace in <= 10 s CPU and <= 256 MB.
+st=0; sh "$srcdir/contrib/bench/trace-bench.sh" "$builddir" || st=$?
+case $st in 0) ;; 1) echo "bench: gomem trace target missed"; exit 1 ;; *) exit 2 ;; esac
 
 # GNU time, for peak RSS (the shell's `time` has none).
 timebin=/usr/bin/time

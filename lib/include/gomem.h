@@ -31,5 +31,6 @@
 #include "gomem/layout.h"
 #include "gomem/heapdump.h"
 #include "gomem/gc.h"
+#include "gomem/trace.h"
 
 #endif

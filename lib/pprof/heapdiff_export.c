@@ -15,35 +15,6 @@ struct folded {
 	gomem_buf line;
 };
 
-/* Function-level frames, root first, whatever the --by granularity. */
-static int stack_string(gomem_buf *b, const struct hd_side *side, size_t s)
-{
-	const gomem_profile *p = side->p;
-	size_t n;
-	const uint32_t *locs = gomem_profile_sample_locations(p, s, &n);
-	int rc = GOMEM_OK;
-
-	b->len = 0;
-	for (size_t i = n; i-- > 0 && rc == GOMEM_OK;) {
-		size_t nl = gomem_profile_location_line_count(p, locs[i]);
-
-		for (size_t j = nl ? nl : 1; j-- > 0 && rc == GOMEM_OK;) {
-			int64_t line, fn = nl ? gomem_profile_location_line(p, locs[i], j, &line) : -1;
-
-			if (b->len)
-				rc = gomem_buf_append(b, ";", 1);
-			if (rc)
-				break;
-			if (fn >= 0 && gomem_profile_function_name(p, (size_t)fn)[0])
-				rc = gomem_buf_printf(b, "%s", gomem_profile_function_name(p, (size_t)fn));
-			else
-				rc = gomem_buf_printf(b, "0x%llx", (unsigned long long)
-						      gomem_profile_location_address(p, locs[i]));
-		}
-	}
-	return rc;
-}
-
 static int fold_side(struct folded *f, const gomem_heapdiff *d, int is_new)
 {
 	const struct hd_side *side = &d->side[is_new];
@@ -56,7 +27,7 @@ static int fold_side(struct folded *f, const gomem_heapdiff *d, int is_new)
 
 		if (w == 0 || !gomem_hd_sample_kept(d, side, s))
 			continue;
-		if ((rc = stack_string(&f->line, side, s)) != GOMEM_OK)
+		if ((rc = gomem_profile_fold_sample(&f->line, side->p, s)) != GOMEM_OK)
 			break;
 		if (f->line.len == 0)
 			continue; /* no stack: nothing a flame graph could draw */

@@ -22,6 +22,8 @@ static const struct {
 	{"heapexplain", suite_heapexplain}, {"binary", suite_binary}, {"layout", suite_layout},
 	{"heapdump", suite_heapdump}, {"gc", suite_gc},
 	{"lineprefix", suite_lineprefix},
+	{"trace_reader", suite_trace_reader}, {"trace_order", suite_trace_order}, {"trace_old", suite_trace_old},
+	{"trace_state", suite_trace_state}, {"trace_gc", suite_trace_gc}, {"trace_mmu", suite_trace_mmu},
 };
 
 const char *test_path(const char *rel)

@@ -31,6 +31,12 @@ Suite *suite_monitor(void);
 Suite *suite_goroutine(void);
 Suite *suite_escape(void);
 Suite *suite_lineprefix(void);
+Suite *suite_trace_reader(void);
+Suite *suite_trace_order(void);
+Suite *suite_trace_old(void);
+Suite *suite_trace_state(void);
+Suite *suite_trace_gc(void);
+Suite *suite_trace_mmu(void);
 
 /* Path of a file under the source tree (tests/data/...), in a static buffer. */
 const char *test_path(const char *rel);

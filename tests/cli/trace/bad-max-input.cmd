@@ -1,0 +1,1 @@
+gomem trace --max-input 1KiB tests/data/trace/go1.22-alloc.trace

@@ -1,0 +1,1 @@
+gomem trace tests/data/trace/no-such.trace

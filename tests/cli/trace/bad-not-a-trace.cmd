@@ -1,0 +1,1 @@
+gomem trace tests/data/trace/README.md

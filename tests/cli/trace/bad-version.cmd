@@ -1,0 +1,1 @@
+printf 'go 1.9 trace\000\000\000\000' | gomem trace -

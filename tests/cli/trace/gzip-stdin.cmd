@@ -1,0 +1,1 @@
+gzip -c tests/data/trace/go1.22-tasks.trace | gomem trace --format csv -

@@ -1,0 +1,1 @@
+gomem trace --latency tests/data/trace/go1.23-loop.trace

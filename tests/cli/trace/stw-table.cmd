@@ -1,0 +1,1 @@
+gomem trace --stw tests/data/trace/go1.23-loop.trace

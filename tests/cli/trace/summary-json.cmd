@@ -1,0 +1,1 @@
+gomem trace --format json tests/data/trace/go1.23-loop.trace

@@ -1,0 +1,1 @@
+gomem trace --format ndjson tests/data/trace/go1.23-tasks.trace

@@ -1,0 +1,1 @@
+gomem trace --dump --format csv tests/data/trace/go1.22-alloc.trace
