@@ -14,15 +14,23 @@ if make -s -j"$(nproc 2>/dev/null || echo 2)" check ${GOMEM_CHECK_TESTS:+TESTS="
 	status=0
 else
 	status=$?
-	for log in $(find . -name '*.log' ! -name config.log ! -name test-suite.log); do
-		grep -q '^FAIL\|^ERROR' "${log%.log}.trs" 2>/dev/null && { echo "==== $log"; tail -n 60 "$log"; }
-	done
 fi
 # One closing line a CI reader can count.
 pass=$(grep -h '^:test-result: PASS' $(find . -name '*.trs') 2>/dev/null | wc -l)
 fail=$(grep -h '^:test-result: \(FAIL\|ERROR\|XPASS\)' $(find . -name '*.trs') 2>/dev/null | wc -l)
 skip=$(grep -h '^:test-result: SKIP' $(find . -name '*.trs') 2>/dev/null | wc -l)
-echo "$pass passed, $fail failed, $skip skipped"
+summary="$pass passed, $fail failed, $skip skipped"
+echo "$summary"
+# What failed, where a CI page showing the run's last lines will have it.
+if [ "$status" != 0 ]; then
+	for log in $(find . -name '*.log' ! -name config.log ! -name test-suite.log); do
+		# A failing script's FAIL lines first (they say which case), then its end.
+		grep -q '^:test-result: \(FAIL\|ERROR\)' "${log%.log}.trs" 2>/dev/null || continue
+		echo "==== $log"
+		grep -q '^FAIL' "$log" && grep -A 3 '^FAIL' "$log" | head -n 24 || tail -n 12 "$log"
+	done
+	echo "$summary"
+fi
 # A test may skip only for input that lives outside the repository (the
 # shared corpus beside a checkout); any other skip fails the run.
 for trs in $(grep -l '^:test-result: SKIP' $(find . -name '*.trs') 2>/dev/null); do
