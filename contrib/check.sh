@@ -20,6 +20,11 @@ pass=$(grep -h '^:test-result: PASS' $(find . -name '*.trs') 2>/dev/null | wc -l
 fail=$(grep -h '^:test-result: \(FAIL\|ERROR\|XPASS\)' $(find . -name '*.trs') 2>/dev/null | wc -l)
 skip=$(grep -h '^:test-result: SKIP' $(find . -name '*.trs') 2>/dev/null | wc -l)
 summary="$pass passed, $fail failed, $skip skipped"
+# The slowest tests (tests/timed.sh ends each log with its time): CI's
+# whole run must stay under 45 minutes on 2 cores.
+echo "slowest tests:"
+grep -H '^took [0-9]* s$' $(find . -name '*.log' ! -name config.log ! -name test-suite.log) 2>/dev/null |
+	sed 's|^\./||; s|\.log:took | |' | sort -k2,2nr | head -n 8 | sed 's/^/  /'
 echo "$summary"
 # What failed, where a CI page showing the run's last lines will have it.
 if [ "$status" != 0 ]; then
@@ -36,9 +41,9 @@ fi
 for trs in $(grep -l '^:test-result: SKIP' $(find . -name '*.trs') 2>/dev/null); do
 	log=${trs%.trs}.log
 	if grep -q 'shared corpus' "$log" 2>/dev/null; then
-		echo "skipped ${log%.log}: $(tail -n 1 "$log")"
+		echo "skipped ${log%.log}: $(grep -v '^took [0-9]* s$' "$log" | tail -n 1)"
 	else
-		echo "FAIL: ${log%.log} skipped: $(tail -n 1 "$log")"
+		echo "FAIL: ${log%.log} skipped: $(grep -v '^took [0-9]* s$' "$log" | tail -n 1)"
 		status=1
 	fi
 done
