@@ -205,7 +205,7 @@ fi
 
 go=${GO:-}
 if [ -n "$go" ] && [ -x "$go" ]; then
-	export GOCACHE="$tmp/gocache" GOFLAGS=-mod=mod GOTOOLCHAIN=local
+	export GOCACHE="${GOCACHE:-$tmp/gocache}" GOFLAGS=-mod=mod GOTOOLCHAIN=local
 	if (cd "$top_srcdir/contrib/gen/gcexample" && "$go" build -o "$tmp/gcexample" .) >"$tmp/build.err" 2>&1; then
 		GODEBUG=madvdontneed=1 "$tool" --format csv -- "$tmp/gcexample" -duration 300ms \
 			>"$tmp/go.out" 2>"$tmp/go.err"

@@ -106,7 +106,7 @@ go=${GO:-$(command -v go || true)}
 if [ -z "$go" ] || [ ! -x "$go" ]; then
 	not_ok "go is not installed: sh contrib/deps.sh test installs it"
 else
-	export GOCACHE="$tmp/gocache" GOFLAGS= GOPROXY=off GOTOOLCHAIN=local
+	export GOCACHE="${GOCACHE:-$tmp/gocache}" GOFLAGS= GOPROXY=off GOTOOLCHAIN=local
 	if (cd "$top_srcdir/contrib/gen/wasteheap" && "$go" build -o "$tmp/wasteheap" .); then
 		mkdir "$tmp/live"
 		GODEBUG=memprofilerate=1 GOMAXPROCS=2 "$tmp/wasteheap" -serve -lifetime 60s "$tmp/live" \

@@ -29,7 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
-export GOCACHE="$tmp/gocache" GOFLAGS=-mod=mod GOTOOLCHAIN=local LC_ALL=C
+export GOCACHE="${GOCACHE:-$tmp/gocache}" GOFLAGS=-mod=mod GOTOOLCHAIN=local LC_ALL=C
 
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok   $*"; }

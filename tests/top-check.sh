@@ -184,7 +184,7 @@ pids="$pids $!"
 
 srcs="$log"
 if [ -n "$go" ]; then
-	export GOCACHE="$tmp/gocache" GOPATH="$tmp/gopath" GOFLAGS=-mod=mod GOTOOLCHAIN=local
+	export GOCACHE="${GOCACHE:-$tmp/gocache}" GOPATH="$tmp/gopath" GOFLAGS=-mod=mod GOTOOLCHAIN=local
 	mkdir -p "$tmp/gcloop"
 	cat >"$tmp/gcloop/main.go" <<'EOF'
 // gcloop allocates steadily so the GC runs several times a second, writes
