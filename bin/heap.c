@@ -130,6 +130,9 @@ static int parse_args(struct config *c, int argc, char **argv)
 		return usage_error("%s", argc == optind ? "explain needs a PROFILE"
 							: "too many operands: explain takes one PROFILE");
 	c->profile = argv[optind];
+	/* Standard input is read once: it can be one of the two, not both. */
+	if (c->memstats && strcmp(c->memstats, "-") == 0 && strcmp(c->profile, "-") == 0)
+		return usage_error("%s", "PROFILE and --memstats cannot both be standard input ('-')");
 	return EXIT_OK;
 }
 

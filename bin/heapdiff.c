@@ -200,6 +200,10 @@ static int parse_args(struct config *c, int argc, char **argv)
 	}
 	if (c->interval > 0 && (c->base != c->newp || strncmp(c->base, "http", 4) != 0))
 		return usage_error("%s", "--interval takes a single http(s) URL");
+	/* Standard input is read once: it can be one of the two, not both. */
+	if (strcmp(c->base, "-") == 0 && strcmp(c->newp, "-") == 0)
+		return usage_error("%s", "BASE and NEW cannot both be standard input ('-'): "
+					 "give one of them as a file or URL");
 	return EXIT_OK;
 }
 
