@@ -43,6 +43,10 @@ struct gomem_pprof_reader {
 	size_t sample_offs_cap;
 	uint8_t *loc_seen;       /* loc_seen[id]: a Location with that id was read */
 	size_t loc_seen_cap;
+
+	struct gomem_value_audit audit; /* sample values, for gomem_profile_check */
+	struct gomem_pos period_at;     /* the period field, else period_type, else 0 */
+	bool period_seen;
 };
 
 /* Location ids tracked for the early check; Go numbers them 1..N. */
@@ -520,6 +524,7 @@ static int decode_sample(struct ctx *c, const uint8_t *q, const uint8_t *end)
 	gomem_pprof_reader *r = c->r;
 	gomem_profile *p = c->p;
 	struct gomem_sample s = {p->nsample_locs, 0, p->nvalues, 0, (uint32_t)p->nlabels, 0};
+	struct gomem_pos at = {0, 0, 0, false};
 	int rc = decode_sample_fields(c, q, end);
 
 	if (rc != GOMEM_OK)
@@ -533,6 +538,10 @@ static int decode_sample(struct ctx *c, const uint8_t *q, const uint8_t *end)
 	if ((r->sample_offs != NULL || !sample_checked(r, &s)) &&
 	    (rc = record_sample_offset(r, c->off)) != GOMEM_OK)
 		return rc;
+	at.offset = c->off;
+	if ((rc = gomem_value_audit_sample(&r->audit, p->nsamples, p->values + s.value_off,
+					   s.nvalues, &at)) != GOMEM_OK)
+		return fail_at(r, rc, c->off, "%s", gomem_strerror(rc));
 	p->samples[p->nsamples++] = s;
 	return GOMEM_OK;
 }
@@ -811,8 +820,13 @@ static int decode_profile_field(struct ctx *c, const struct field *f)
 	case 11:
 		if ((rc = want_wt(c, f, 2, &Profile_desc)) != GOMEM_OK)
 			return rc;
+		if (!c->r->period_seen)
+			c->r->period_at.offset = c->off;
 		return decode_value_type(c, f->data, f->end, &p->period_type);
-	case 12: return decode_int64(c, f, &p->period);
+	case 12:
+		c->r->period_seen = true;
+		c->r->period_at.offset = c->off;
+		return decode_int64(c, f, &p->period);
 	case 13: return decode_comments(c, f);
 	case 14: return str_index(c, f, &Profile_desc, &p->default_sample_type);
 	case 15: return str_index(c, f, &Profile_desc, &p->doc_url);
@@ -1059,6 +1073,8 @@ int gomem_pprof_reader_finish(gomem_profile **out, gomem_pprof_reader *r)
 	if ((rc = check_complete(r)) != GOMEM_OK)
 		return rc;
 	rc = gomem_profile_resolve(r->p, r->sample_offs, r->loc_offs, &r->err);
+	if (rc == GOMEM_OK)
+		rc = gomem_profile_check(r->p, &r->audit, &r->period_at, &r->err);
 	if (rc != GOMEM_OK)
 		return rc;
 	*out = r->p;
@@ -1080,6 +1096,7 @@ void gomem_pprof_reader_free(gomem_pprof_reader *r)
 	free(r->sample_offs);
 	free(r->loc_offs);
 	free(r->loc_seen);
+	gomem_value_audit_free(&r->audit);
 	free(r);
 }
 

@@ -484,7 +484,10 @@ static bool looks_like_text_heap(const uint8_t *d, size_t n)
 }
 
 /* Binary input whose very first field does not decode was never a
- * profile: say so, rather than only "invalid wire type 7". */
+ * profile: say so, rather than only "invalid wire type 7". Only for what
+ * failed while the bytes were decoded: a profile that decoded whole and is
+ * refused afterwards (a reference or a value it cannot hold, at the field
+ * that starts at byte 0) is a profile. */
 static void explain_first_field(gomem_error *err, int gzipped)
 {
 	char detail[sizeof(err->message)];
@@ -503,6 +506,7 @@ int gomem_read_profile(gomem_profile **out, const struct gomem_reader_ops *ops, 
 		       const void *data, size_t len, const char *name, gomem_error *err)
 {
 	void *r;
+	bool decoded;
 	int rc;
 
 	*out = NULL;
@@ -518,12 +522,16 @@ int gomem_read_profile(gomem_profile **out, const struct gomem_reader_ops *ops, 
 			if ((rc = ops->feed(r, chunk, n)) != GOMEM_OK)
 				break;
 	}
+	decoded = rc == GOMEM_OK;
 	if (rc == GOMEM_OK)
 		rc = ops->finish(out, r);
 	if (rc != GOMEM_OK) {
 		if (src)
 			gomem_error_copy(err, gomem_source_error(src));
 		gomem_error_copy(err, ops->error(r));
+		/* "empty input" needs no explaining */
+		if (!decoded && ops == &gomem_pprof_reader_ops && src && gomem_source_offset(src) > 0)
+			explain_first_field(err, gomem_source_is_gzip(src));
 	}
 	ops->destroy(r);
 	return rc;
@@ -543,9 +551,6 @@ int gomem_profile_read(gomem_profile **out, gomem_source *src, gomem_error *err)
 		rc = gomem_read_profile(out, &gomem_heapprof_reader_ops, src, NULL, 0, NULL, err);
 	} else {
 		rc = gomem_read_profile(out, &gomem_pprof_reader_ops, src, NULL, 0, NULL, err);
-		/* "empty input" needs no explaining */
-		if (rc != GOMEM_OK && gomem_source_offset(src) > 0)
-			explain_first_field(err, gomem_source_is_gzip(src));
 	}
 	if (rc != GOMEM_OK) {
 		if (err != NULL && err->source[0] == '\0')

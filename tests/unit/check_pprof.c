@@ -1700,6 +1700,16 @@ static const struct fixture fixtures[] = {
 	 "length 200 exceeds remaining 2 bytes in Sample.label", 77},
 	{"pprof-concatenated.pb", GOMEM_E_FORMAT,
 	 "concatenated profiles detected (second time_nanos)", 256},
+	{"pprof-negative-period.pb", GOMEM_E_FORMAT,
+	 "negative period -1: a sampling period counts events and cannot be below zero", 6},
+	{"pprof-period-zero.pb", GOMEM_E_FORMAT,
+	 "period 0: the heap profile was written with runtime.MemProfileRate=0 (profiling off), "
+	 "so its samples cannot be unsampled", 0},
+	{"pprof-negative-inuse.pb", GOMEM_E_FORMAT,
+	 "negative inuse_space -1024 in a heap profile (a snapshot holds nothing below zero)", 84},
+	{"pprof-values-overflow.pb", GOMEM_E_FORMAT,
+	 "the values of alloc_space add up past 9223372036854775807 here: no total of them could "
+	 "be represented", 109},
 };
 
 START_TEST(test_fixture)
