@@ -24,7 +24,10 @@ enum { OPT_WASTE = OPT_TOOL_BASE + 64 };
 
 static const cli_option options[] = {
 	{"sample", 0, "TYPE", OPT_SAMPLE,
-	 "inuse_space (default), inuse_objects, alloc_space, alloc_objects"},
+	 "inuse_space, inuse_objects, alloc_space, alloc_objects, or an\n"
+	 "index; by default go tool pprof's rule: the profiles'\n"
+	 "default_sample_type (NEW's, else BASE's), else NEW's last\n"
+	 "type (inuse_space for a heap profile, alloc_space for allocs)"},
 	{"by", 0, "KEY", OPT_BY, "function (default), line, file, package or stack"},
 	{"cum", 0, NULL, OPT_CUM, "cumulative values (a node counted once per stack)"},
 	{"waste", 0, NULL, OPT_WASTE, "add the heap's waste, BASE and NEW: size-class round-up,\n"
@@ -236,6 +239,8 @@ static int load(gomem_profile **out, const char *spec, const struct config *c)
 	rc = gomem_source_open(&src, url ? url : spec, &so, &err);
 	if (rc == GOMEM_OK)
 		rc = gomem_profile_read(out, src, &err);
+	if (rc == GOMEM_OK && (rc = gomem_heapdiff_accepts(*out, &err)) != GOMEM_OK)
+		snprintf(err.source, sizeof(err.source), "%s", gomem_source_name(src));
 	if (rc == GOMEM_OK && c->binary)
 		rc = gomem_symbolize_profile_with_binary(*out, c->binary, &err);
 	gomem_source_free(src);
@@ -539,6 +544,8 @@ int main(int argc, char **argv)
 		cli_error_detail(&err);
 		status = EXIT_TROUBLE;
 	}
+	if (status == EXIT_OK && gomem_heapdiff_note(d))
+		cli_warnf("%s", gomem_heapdiff_note(d));
 	if (status == EXIT_OK && c.fail_above)
 		tripped = gate_tripped(d, &c);
 	if (status == EXIT_OK) {

@@ -37,15 +37,15 @@ int gomem_heapdiff_sort_parse(gomem_heapdiff_sort *out, const char *name)
 
 /* ---- sample types --------------------------------------------------------- */
 
-/* The index of NAME in P. A legacy profile whose header showed nothing freed
- * has pprof's two types "objects" and "space": inuse_space finds "space". */
+/* The index of NAME in P, as pprof's SampleIndexByName finds it: a profile
+ * of pprof's two types "objects" and "space" (a legacy file whose header
+ * showed nothing freed) answers inuse_space with "space". */
 static int find_type(const gomem_profile *p, const char *name)
 {
 	int i = gomem_profile_sample_type_index(p, name);
-	const char *us = strchr(name, '_');
 
-	if (i < 0 && us != NULL)
-		i = gomem_profile_sample_type_index(p, us + 1);
+	if (i < 0 && strncmp(name, "inuse_", 6) == 0)
+		i = gomem_profile_sample_type_index(p, name + 6);
 	return i;
 }
 
@@ -77,6 +77,19 @@ static void list_types(char *buf, size_t size, const gomem_profile *p)
 					gomem_profile_sample_type(p, i, NULL));
 }
 
+/* Bytes per unit of type T of P; 1 for a count. */
+static int64_t type_factor(const gomem_profile *p, int t)
+{
+	const char *unit;
+	uint64_t f;
+
+	if (t < 0)
+		return 1;
+	gomem_profile_sample_type(p, (size_t)t, &unit);
+	f = gomem_memory_unit_factor(unit);
+	return f ? (int64_t)f : 1;
+}
+
 static int bind_side(struct hd_side *side, const gomem_profile *p, const char *label,
 		     const char *type, gomem_error *err)
 {
@@ -92,12 +105,30 @@ static int bind_side(struct hd_side *side, const gomem_profile *p, const char *l
 				       type, have[0] ? have : "none");
 	}
 	gomem_profile_sample_type(p, (size_t)side->value, &unit);
-	side->is_space = unit && strcmp(unit, "bytes") == 0;
+	side->is_space = gomem_memory_unit_factor(unit) != 0;
 	pair_name(pair, sizeof(pair), gomem_profile_sample_type(p, (size_t)side->value, NULL));
 	side->pair = pair[0] ? find_type(p, pair) : -1;
+	side->factor = type_factor(p, side->value);
+	side->space_factor = type_factor(p, side->is_space ? side->value : side->pair);
 	side->rate = gomem_profile_period(p, NULL, NULL);
 	side->scale = 1.0;
 	return GOMEM_OK;
+}
+
+/* Units as pprof's ScaleProfiles takes them: memory units convert (both
+ * sides are compared in bytes, the finest unit), anything else must be
+ * the same on both sides. */
+static int check_units(const gomem_heapdiff *d, gomem_error *err)
+{
+	const char *ub, *un;
+
+	gomem_profile_sample_type(d->side[0].p, (size_t)d->side[0].value, &ub);
+	gomem_profile_sample_type(d->side[1].p, (size_t)d->side[1].value, &un);
+	if (d->side[0].is_space == d->side[1].is_space && (d->side[1].is_space || strcmp(ub, un) == 0))
+		return GOMEM_OK;
+	return gomem_error_set(err, GOMEM_E_INVALID, "BASE's %s is in %s, NEW's in %s: the units "
+			       "cannot be compared", d->type, ub[0] ? ub : "no unit",
+			       un[0] ? un : "no unit");
 }
 
 /* ---- frames and nodes ---------------------------------------------------- */
@@ -120,13 +151,13 @@ size_t gomem_go_package_len(const char *name)
 	return limit;
 }
 
-/* The node name of frame J of location LOC, per the granularity. */
+/* The node name of line J of location LOC, per the granularity. */
 static int frame_name(gomem_buf *b, const gomem_profile *p, size_t loc, size_t j,
 		      gomem_heapdiff_by by)
 {
 	int64_t line = 0;
 	/* a location without lines (unsymbolized) is named by its address */
-	int64_t fn = gomem_profile_location_line_count(p, loc) > 0
+	int64_t fn = gomem_profile_location_line_count(p, loc) > j
 			     ? gomem_profile_location_line(p, loc, j, &line) : -1;
 	const char *name = fn >= 0 ? gomem_profile_function_name(p, (size_t)fn) : "";
 	const char *file = fn >= 0 ? gomem_profile_function_file(p, (size_t)fn) : "";
@@ -165,12 +196,13 @@ int gomem_hd_node(gomem_heapdiff *d, const char *name, size_t len, uint32_t *out
 }
 
 /* Node ids of every frame of every location of one profile: frames of
- * location L are frame_nodes[frame_off[L] .. frame_off[L+1]); a location
- * without lines (unsymbolized) is one frame named by its address. */
+ * location L are frame_nodes[frame_off[L] .. frame_off[L+1]), its lines
+ * that drop_frames kept; a location without lines (unsymbolized) is one
+ * frame named by its address. */
 static int map_frames(gomem_heapdiff *d, struct hd_side *side)
 {
 	const gomem_profile *p = side->p;
-	size_t nloc = gomem_profile_location_count(p), total = 0;
+	size_t nloc = gomem_profile_location_count(p), total = 0, first;
 	gomem_buf name;
 	int rc = GOMEM_OK;
 
@@ -178,7 +210,7 @@ static int map_frames(gomem_heapdiff *d, struct hd_side *side)
 	if (side->frame_off == NULL)
 		return GOMEM_E_NOMEM;
 	for (size_t l = 0; l < nloc; l++) {
-		size_t n = gomem_profile_location_line_count(p, l);
+		size_t n = gomem_hd_lines(side, l, &first);
 
 		side->frame_off[l] = total;
 		total += n ? n : 1;
@@ -191,8 +223,9 @@ static int map_frames(gomem_heapdiff *d, struct hd_side *side)
 	for (size_t l = 0; l < nloc && rc == GOMEM_OK; l++) {
 		size_t n = side->frame_off[l + 1] - side->frame_off[l];
 
+		gomem_hd_lines(side, l, &first);
 		for (size_t j = 0; j < n && rc == GOMEM_OK; j++) {
-			rc = frame_name(&name, p, l, j, d->opts.by);
+			rc = frame_name(&name, p, l, first + j, d->opts.by);
 			if (rc == GOMEM_OK)
 				rc = gomem_hd_node(d, name.data ? name.data : "", name.len,
 						   &side->frame_nodes[side->frame_off[l] + j]);
@@ -230,7 +263,7 @@ static bool frame_matches(const struct hd_side *side, regex_t *re, size_t loc, s
 	int64_t line, fn;
 	char addr[32];
 
-	if (gomem_profile_location_line_count(p, loc) == 0) {
+	if (gomem_profile_location_line_count(p, loc) <= j) {
 		snprintf(addr, sizeof(addr), "0x%llx",
 			 (unsigned long long)gomem_profile_location_address(p, loc));
 		return regexec(re, addr, 0, NULL, 0) == 0;
@@ -253,9 +286,10 @@ static int match_locations(gomem_heapdiff *d, struct hd_side *side)
 	if (side->loc_match == NULL)
 		return GOMEM_E_NOMEM;
 	for (size_t l = 0; l < nloc; l++) {
-		size_t n = side->frame_off[l + 1] - side->frame_off[l];
+		size_t n = side->frame_off[l + 1] - side->frame_off[l], first;
 
-		for (size_t j = 0; j < n; j++) {
+		gomem_hd_lines(side, l, &first);
+		for (size_t j = first; j < first + n; j++) {
 			if (d->has_focus && frame_matches(side, &d->focus, l, j))
 				side->loc_match[l] |= 1;
 			if (d->has_ignore && frame_matches(side, &d->ignore, l, j))
@@ -273,7 +307,7 @@ bool gomem_hd_sample_kept(const gomem_heapdiff *d, const struct hd_side *side, s
 
 	if (side->loc_match == NULL)
 		return true;
-	locs = gomem_profile_sample_locations(side->p, s, &n);
+	locs = gomem_hd_stack(side, s, &n);
 	for (size_t i = 0; i < n; i++)
 		seen |= side->loc_match[locs[i]];
 	if (d->has_ignore && (seen & 2))
@@ -300,7 +334,7 @@ static double object_size(const struct hd_side *side, size_t s, const int64_t *v
 			return (double)num;
 	}
 	if (space >= 0 && objects >= 0 && v[objects] != 0)
-		return (double)v[space] / (double)v[objects];
+		return (double)v[space] * (double)side->space_factor / (double)v[objects];
 	return 0;
 }
 
@@ -326,13 +360,20 @@ static void sample_noise(const struct hd_side *side, size_t s, const int64_t *v,
 	*objects = (double)v[count] * side->scale;
 }
 
-/* The value of sample S as pprof sees it after -normalize: each value is
- * scaled and truncated to an integer (profile.ScaleN). */
+/* A value in bytes (memory units; exact, as pprof's power-of-two ratios
+ * are) and after -normalize, which pprof's ScaleN rounds to the nearest
+ * integer. Saturates: a profile's total fits in int64 (the readers check),
+ * its value in bytes or scaled need not. */
+int64_t gomem_hd_scaled(int64_t v, int64_t factor, double scale)
+{
+	int64_t x = factor == 1 ? v : gomem_sat_mul(v, factor);
+
+	return scale == 1.0 ? x : gomem_sat_from_double(round((double)x * scale));
+}
+
 int64_t gomem_hd_value(const struct hd_side *side, const int64_t *v)
 {
-	int64_t x = v[side->value];
-
-	return side->scale == 1.0 ? x : (int64_t)((double)x * side->scale);
+	return gomem_hd_scaled(v[side->value], side->factor, side->scale);
 }
 
 static int64_t side_total(const struct hd_side *side)
@@ -341,7 +382,7 @@ static int64_t side_total(const struct hd_side *side)
 	int64_t total = 0;
 
 	for (size_t s = 0; s < ns; s++)
-		total += gomem_profile_sample_values(side->p, s)[side->value];
+		total = gomem_sat_add(total, gomem_hd_value(side, gomem_profile_sample_values(side->p, s)));
 	return total;
 }
 
@@ -354,7 +395,7 @@ static int stack_node(gomem_heapdiff *d, const struct hd_side *side, size_t s, u
 	int rc = GOMEM_OK;
 
 	d->scratch.len = 0;
-	locs = gomem_profile_sample_locations(side->p, s, &n);
+	locs = gomem_hd_stack(side, s, &n);
 	for (size_t i = n; i-- > 0 && rc == GOMEM_OK;) {
 		size_t off = side->frame_off[locs[i]], end = side->frame_off[locs[i] + 1];
 
@@ -415,7 +456,7 @@ static int sample_nodes(gomem_heapdiff *d, const struct hd_side *side, size_t s)
 	int rc;
 
 	d->ids.len = 0;
-	locs = gomem_profile_sample_locations(side->p, s, &n);
+	locs = gomem_hd_stack(side, s, &n);
 	if (d->opts.by == GOMEM_BY_STACK) {
 		uint32_t node;
 
@@ -452,7 +493,7 @@ static void add_ids(gomem_heapdiff *d, const uint32_t *ids, size_t nids, int is_
 			continue;
 		nd->stamp = d->serial;
 		if (is_new >= 0)
-			nd->value[is_new] += w;
+			nd->value[is_new] = gomem_sat_add(nd->value[is_new], w);
 		nd->var += var;
 	}
 }
@@ -472,13 +513,15 @@ static int accumulate_sample(gomem_heapdiff *d, struct hd_side *side, int is_new
 	size_t n;
 	int rc;
 
-	d->totals_value[is_new] += w;
-	locs = gomem_profile_sample_locations(side->p, s, &n);
+	d->totals_value[is_new] = gomem_sat_add(d->totals_value[is_new], w);
+	locs = gomem_hd_stack(side, s, &n);
 	if (w == 0 || n == 0)
 		return GOMEM_OK;
 	if (side->rate <= 1 && !d->opts.cum && d->opts.by != GOMEM_BY_STACK) {
 		/* exact and flat (the common large case): the leaf is all it takes */
-		d->nodes[side->frame_nodes[side->frame_off[locs[0]]]].value[is_new] += w;
+		int64_t *leaf = &d->nodes[side->frame_nodes[side->frame_off[locs[0]]]].value[is_new];
+
+		*leaf = gomem_sat_add(*leaf, w);
 		return GOMEM_OK;
 	}
 	if ((rc = sample_nodes(d, side, s)) != GOMEM_OK)
@@ -531,17 +574,23 @@ static void fill_row(gomem_heapdiff_row *r, int64_t base, int64_t newv, double v
 {
 	r->base = base;
 	r->new_ = newv;
-	r->delta = newv - base;
+	r->delta = gomem_sat_sub(newv, base);
 	r->delta_pct = base != 0 ? (double)r->delta * 100.0 / fabs((double)base) : NAN;
 	r->uncertainty = 2 * sqrt(var);
 }
 
-static int64_t abs64(int64_t x)
+/* |x|, INT64_MIN's included. */
+static uint64_t abs64(int64_t x)
 {
-	return x < 0 ? -x : x;
+	return x < 0 ? 0 - (uint64_t)x : (uint64_t)x;
 }
 
 static int cmp_int(int64_t a, int64_t b)
+{
+	return a > b ? -1 : a < b ? 1 : 0;
+}
+
+static int cmp_abs(uint64_t a, uint64_t b)
 {
 	return a > b ? -1 : a < b ? 1 : 0;
 }
@@ -557,7 +606,7 @@ static int cmp_rows(const void *pa, const void *pb, void *ctx)
 		c = cmp_int(a->delta, b->delta);
 		break;
 	case GOMEM_SORT_ABS_DELTA:
-		c = cmp_int(abs64(a->delta), abs64(b->delta));
+		c = cmp_abs(abs64(a->delta), abs64(b->delta));
 		break;
 	case GOMEM_SORT_PERCENT: {
 		/* New sites (no base) rank above any finite growth. */
@@ -573,7 +622,7 @@ static int cmp_rows(const void *pa, const void *pb, void *ctx)
 		break;
 	}
 	if (c == 0)
-		c = cmp_int(abs64(a->delta), abs64(b->delta));
+		c = cmp_abs(abs64(a->delta), abs64(b->delta));
 	return c ? c : strcmp(a->name, b->name);
 }
 
@@ -593,7 +642,7 @@ static int build_rows(gomem_heapdiff *d)
 		if (nd->value[0] == nd->value[1])
 			continue;
 		fill_row(r, nd->value[0], nd->value[1], nd->var);
-		if ((uint64_t)abs64(r->delta) < d->opts.min_delta)
+		if (abs64(r->delta) < d->opts.min_delta)
 			continue;
 		r->name = gomem_strpool_get(&d->names, (uint32_t)i);
 		n++;
@@ -604,29 +653,154 @@ static int build_rows(gomem_heapdiff *d)
 	d->nrows = d->opts.top && d->opts.top < n ? d->opts.top : n;
 	fill_row(&d->totals, d->totals_value[0], d->totals_value[1], d->totals_var);
 	d->totals.name = "total";
+	for (int i = 0; i < 3 && d->note[0] == '\0'; i++) {
+		int64_t v = i == 2 ? d->totals.delta : d->totals_value[i];
+
+		if (v == INT64_MAX || v == INT64_MIN)
+			snprintf(d->note, sizeof(d->note), "a total reached the int64 range (8 EiB) "
+				 "and is shown clamped there");
+	}
 	return GOMEM_OK;
 }
 
 /* ---- the public entry ---------------------------------------------------- */
 
+/* ---- what can be compared --------------------------------------------------- */
+
+/* A profile's kind, for the message refusing it: by its period type, as
+ * runtime/pprof writes them. */
+static const char *profile_kind(const gomem_profile *p)
+{
+	static const struct {
+		const char *period_type, *kind;
+	} kinds[] = {
+		{"cpu", "a CPU profile"},
+		{"goroutine", "a goroutine profile"},
+		{"threadcreate", "a threadcreate profile"},
+		{"contentions", "a block or mutex profile"},
+	};
+	const char *pt;
+
+	gomem_profile_period(p, &pt, NULL);
+	for (size_t i = 0; i < GOMEM_ARRAY_SIZE(kinds); i++)
+		if (strcmp(pt, kinds[i].period_type) == 0)
+			return kinds[i].kind;
+	return "not a heap profile";
+}
+
+static int refuse_kind(const gomem_profile *p, const char *who, gomem_error *err)
+{
+	char have[512];
+	size_t len = 0;
+
+	have[0] = '\0';
+	for (size_t i = 0; i < gomem_profile_sample_type_count(p) && len < sizeof(have); i++) {
+		const char *unit, *type = gomem_profile_sample_type(p, i, &unit);
+
+		len += (size_t)snprintf(have + len, sizeof(have) - len, "%s%s/%s", i ? ", " : "", type,
+					unit);
+	}
+	return gomem_error_set(err, GOMEM_E_INVALID, "%s%s%s (sample types %s): heapdiff compares "
+			       "heap profiles (/debug/pprof/heap or /debug/pprof/allocs)",
+			       who ? who : "", who ? " is " : "", profile_kind(p),
+			       have[0] ? have : "none");
+}
+
+int gomem_heapdiff_accepts(const gomem_profile *p, gomem_error *err)
+{
+	return gomem_profile_is_heap(p) ? GOMEM_OK : refuse_kind(p, NULL, err);
+}
+
+/* The type compared when the user names none, as pprof picks it for the
+ * merged diff profile: its default_sample_type is NEW's, else BASE's; when
+ * NEW has no type of that name, NEW's last type. -sample_index's numbers
+ * are NEW's indices. */
+static const char *sample_type(const gomem_heapdiff *d, const gomem_profile *base,
+			       const gomem_profile *newp, gomem_error *err)
+{
+	const char *want = d->opts.sample, *dst;
+	size_t n = gomem_profile_sample_type_count(newp);
+	char *end;
+
+	if (n == 0) {
+		gomem_error_set(err, GOMEM_E_NOTFOUND, "NEW profile has no sample types");
+		return NULL;
+	}
+	if (want != NULL && want[0] >= '0' && want[0] <= '9') {
+		unsigned long i = strtoul(want, &end, 10);
+
+		if (*end == '\0' && i < n)
+			return gomem_profile_sample_type(newp, i, NULL);
+		gomem_error_set(err, GOMEM_E_NOTFOUND, "sample type index %s is outside 0..%zu", want,
+				n - 1);
+		return NULL;
+	}
+	if (want != NULL)
+		return want;
+	dst = gomem_strpool_get(&newp->strings, newp->default_sample_type);
+	if (dst[0] == '\0')
+		dst = gomem_strpool_get(&base->strings, base->default_sample_type);
+	if (dst[0] != '\0' && find_type(newp, dst) >= 0)
+		return dst;
+	return gomem_profile_sample_type(newp, n - 1, NULL);
+}
+
+/* NEW's drop_frames and keep_frames (pprof's merged profile keeps NEW's),
+ * compiled as pprof does, anchored: "^(RE)$". They are POSIX extended
+ * regexps here, RE2 in pprof; one that does not compile leaves the stacks
+ * whole, as pprof does when its compile fails, and says so. */
+static void compile_frames(gomem_heapdiff *d, const gomem_profile *newp)
+{
+	const char *drop = gomem_strpool_get(&newp->strings, newp->drop_frames);
+	const char *keep = gomem_strpool_get(&newp->strings, newp->keep_frames);
+	gomem_buf re;
+
+	if (drop[0] == '\0')
+		return;
+	gomem_buf_init(&re, (size_t)1 << 20);
+	if (gomem_buf_printf(&re, "^(%s)$", drop) == GOMEM_OK &&
+	    regcomp(&d->drop, re.data, REG_EXTENDED | REG_NOSUB) == 0) {
+		d->has_drop = true;
+		re.len = 0;
+		if (keep[0] != '\0' && gomem_buf_printf(&re, "^(%s)$", keep) == GOMEM_OK) {
+			d->has_keep = regcomp(&d->keep, re.data, REG_EXTENDED | REG_NOSUB) == 0;
+			if (!d->has_keep) {
+				regfree(&d->drop);
+				d->has_drop = false;
+			}
+		}
+	}
+	if (!d->has_drop)
+		snprintf(d->note, sizeof(d->note), "NEW's drop_frames or keep_frames is not a POSIX "
+			 "extended regexp: stacks are not pruned");
+	gomem_buf_free(&re);
+}
+
 static int setup(gomem_heapdiff *d, const gomem_profile *base, const gomem_profile *newp,
 		 gomem_error *err)
 {
-	const char *type = d->opts.sample;
+	const char *type;
 	int rc;
 
-	if (type == NULL) {
-		type = gomem_profile_sample_type_index(newp, "inuse_space") >= 0
-			       ? "inuse_space"
-			       : gomem_profile_sample_type(newp, gomem_profile_default_sample_type(newp), NULL);
-		if (type == NULL)
-			return gomem_error_set(err, GOMEM_E_NOTFOUND, "NEW profile has no sample types");
-	}
+	if (!gomem_profile_is_heap(base))
+		return refuse_kind(base, "BASE", err);
+	if (!gomem_profile_is_heap(newp))
+		return refuse_kind(newp, "NEW", err);
+	if ((type = sample_type(d, base, newp, err)) == NULL)
+		return GOMEM_E_NOTFOUND;
 	if ((rc = bind_side(&d->side[0], base, "BASE", type, err)) != GOMEM_OK ||
 	    (rc = bind_side(&d->side[1], newp, "NEW", type, err)) != GOMEM_OK)
 		return rc;
 	gomem_profile_sample_type(newp, (size_t)d->side[1].value, &d->unit);
 	d->type = gomem_profile_sample_type(newp, (size_t)d->side[1].value, NULL);
+	if ((rc = check_units(d, err)) != GOMEM_OK)
+		return rc;
+	if (d->side[1].is_space)
+		d->unit = "bytes";
+	compile_frames(d, newp);
+	for (int i = 0; i < 2 && d->has_drop; i++)
+		if ((rc = gomem_hd_prune(&d->side[i], &d->drop, d->has_keep ? &d->keep : NULL)) != GOMEM_OK)
+			return gomem_error_set(err, rc, "out of memory");
 	if ((rc = compile_filter(&d->focus, &d->has_focus, d->opts.focus, "--focus", err)) ||
 	    (rc = compile_filter(&d->ignore, &d->has_ignore, d->opts.ignore, "--ignore", err)))
 		return rc;
@@ -689,7 +863,13 @@ void gomem_heapdiff_free(gomem_heapdiff *d)
 		free(d->side[i].frame_off);
 		free(d->side[i].frame_nodes);
 		free(d->side[i].loc_match);
+		free(d->side[i].line_start);
+		free(d->side[i].sample_start);
 	}
+	if (d->has_drop)
+		regfree(&d->drop);
+	if (d->has_keep)
+		regfree(&d->keep);
 	if (d->has_focus)
 		regfree(&d->focus);
 	if (d->has_ignore)
@@ -730,6 +910,11 @@ const char *gomem_heapdiff_sample_type(const gomem_heapdiff *d, const char **uni
 size_t gomem_heapdiff_rows_before_trim(const gomem_heapdiff *d)
 {
 	return d->nrows_before_trim;
+}
+
+const char *gomem_heapdiff_note(const gomem_heapdiff *d)
+{
+	return d->note[0] ? d->note : NULL;
 }
 
 int gomem_heap_url(char **out, const char *url)
