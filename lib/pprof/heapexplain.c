@@ -149,6 +149,7 @@ static int size_site(gomem_heapexplain *x, gomem_heapexplain_site *s, int64_t sp
 
 struct sample_view {
 	int objects_idx, space_idx;
+	int64_t space_factor; /* bytes per unit of inuse_space (kilobytes profiles) */
 };
 
 static uint64_t bytes_label(const gomem_profile *p, size_t i)
@@ -203,7 +204,8 @@ static int add_sample(gomem_heapexplain *x, const gomem_profile *p, size_t i, co
 		      int64_t *space_of_site, gomem_error *err)
 {
 	const int64_t *vals = gomem_profile_sample_values(p, i);
-	int64_t objects = vals[v->objects_idx], space = vals[v->space_idx];
+	int64_t objects = vals[v->objects_idx];
+	int64_t space = gomem_sat_mul(vals[v->space_idx], v->space_factor);
 	uint64_t size = bytes_label(p, i);
 	const char *fn, *file;
 	int64_t line;
@@ -375,9 +377,16 @@ static int find_types(struct sample_view *v, const gomem_profile *p, gomem_error
 {
 	v->objects_idx = gomem_profile_sample_type_index(p, "inuse_objects");
 	v->space_idx = gomem_profile_sample_type_index(p, "inuse_space");
+	const char *unit;
+
 	if (v->objects_idx < 0 || v->space_idx < 0)
 		return gomem_error_set(err, GOMEM_E_INVALID,
 				       "not a heap profile: no inuse_objects and inuse_space sample types");
+	gomem_profile_sample_type(p, (size_t)v->space_idx, &unit);
+	v->space_factor = (int64_t)gomem_memory_unit_factor(unit);
+	if (v->space_factor == 0)
+		return gomem_error_set(err, GOMEM_E_INVALID, "inuse_space is in %s, not a memory unit",
+				       unit[0] ? unit : "no unit");
 	return GOMEM_OK;
 }
 
