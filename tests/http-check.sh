@@ -46,5 +46,18 @@ check "seconds=1 delta profiles" 0 "^name,base,new" "$tool" --header "$auth" --f
 check "no token: HTTP 401" 2 "heap?gc=1: HTTP status 401" "$tool" "$url" "$url"
 check "debug=1 text over HTTP" 0 "main.leak" "$tool" --header "$auth" --format=csv \
 	"$top_srcdir/tests/data/heap/empty.txt" "$url?debug=1"
+# --interval: the two sides have one URL, and are told apart by when each
+# snapshot was taken, in the table and in JSON.
+check "--interval: the table names when each side was taken" 0 \
+	"heap (taken [0-9T:.-]*Z) -> .*heap (taken [0-9T:.-]*Z)" \
+	"$tool" --header "$auth" --interval=1s "$url"
+"$tool" --header "$auth" --interval=1s --format=json "$url" >"$tmp/interval.json" 2>"$tmp/err"
+bt=$(sed -n 's/.*"base_time":"\([^"]*\)".*/\1/p' "$tmp/interval.json")
+nt=$(sed -n 's/.*"new_time":"\([^"]*\)".*/\1/p' "$tmp/interval.json")
+if [ -n "$bt" ] && [ -n "$nt" ] && [ "$bt" != "$nt" ]; then
+	pass=$((pass + 1)); echo "ok   --interval: JSON base_time $bt, new_time $nt"
+else
+	fail=$((fail + 1)); echo "FAIL --interval: JSON base_time '$bt', new_time '$nt'"; head -c 400 "$tmp/interval.json"
+fi
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

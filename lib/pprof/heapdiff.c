@@ -917,6 +917,56 @@ const char *gomem_heapdiff_note(const gomem_heapdiff *d)
 	return d->note[0] ? d->note : NULL;
 }
 
+/* ---- the gate ------------------------------------------------------------- */
+
+int gomem_heapdiff_parse_limit(double *limit, int *percent, const char *arg)
+{
+	size_t len = strlen(arg);
+	uint64_t size;
+	char num[64];
+
+	*percent = len > 1 && arg[len - 1] == '%';
+	if (!*percent) {
+		if (gomem_parse_size(&size, arg) != GOMEM_OK)
+			return GOMEM_E_INVALID;
+		*limit = (double)size;
+		return GOMEM_OK;
+	}
+	if (len > sizeof(num))
+		return GOMEM_E_INVALID;
+	memcpy(num, arg, len - 1);
+	num[len - 1] = '\0';
+	return gomem_parse_number(limit, num);
+}
+
+/* V in the compared unit, for a message. */
+static void format_value(char *buf, size_t size, const gomem_heapdiff *d, double v, int sign)
+{
+	if (d->unit && strcmp(d->unit, "bytes") == 0)
+		gomem_format_bytes(buf, size, gomem_sat_from_double(round(v)), sign);
+	else
+		snprintf(buf, size, sign ? "%+.0f" : "%.0f", v);
+}
+
+int gomem_heapdiff_gate(const gomem_heapdiff *d, double limit, int percent, const char *label,
+			char *msg, size_t size)
+{
+	const gomem_heapdiff_row *tot = &d->totals;
+	double bound = percent ? limit / 100.0 * fabs((double)tot->base) : limit;
+	char a[GOMEM_UNITS_BUFSIZE], b[GOMEM_UNITS_BUFSIZE], u[GOMEM_UNITS_BUFSIZE];
+
+	if ((double)tot->delta - tot->uncertainty <= bound)
+		return 0;
+	format_value(a, sizeof(a), d, (double)tot->delta, 1);
+	format_value(b, sizeof(b), d, bound, 0);
+	format_value(u, sizeof(u), d, tot->uncertainty, 0);
+	if (percent)
+		snprintf(msg, size, "total grew by %s (\xc2\xb1%s), above %s (%s)", a, u, label, b);
+	else
+		snprintf(msg, size, "total grew by %s (\xc2\xb1%s), above %s", a, u, label);
+	return 1;
+}
+
 int gomem_heap_url(char **out, const char *url)
 {
 	const char *q = strchr(url, '?');

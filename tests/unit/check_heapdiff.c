@@ -481,6 +481,33 @@ START_TEST(sums_saturate)
 }
 END_TEST
 
+/* The gate clears the limit beyond the uncertainty; a limit past any
+ * int64 (15EiB, 1e30%) is never reached, and never converted out of range. */
+START_TEST(gate)
+{
+	gomem_heapdiff_options o = GOMEM_HEAPDIFF_OPTIONS_INIT;
+	gomem_heapdiff *d = diff(&o);
+	double limit;
+	int pct;
+	char msg[256];
+
+	ck_assert_int_eq(gomem_heapdiff_parse_limit(&limit, &pct, "600"), GOMEM_OK);
+	ck_assert_int_eq(gomem_heapdiff_gate(d, limit, pct, "--fail-above 600", msg, sizeof(msg)), 1);
+	ck_assert_str_eq(msg, "total grew by +700B (\xc2\xb1" "0B), above --fail-above 600");
+	ck_assert_int_eq(gomem_heapdiff_parse_limit(&limit, &pct, "200%"), GOMEM_OK);
+	ck_assert_int_eq(pct, 1);
+	ck_assert_int_eq(gomem_heapdiff_gate(d, limit, pct, "x", msg, sizeof(msg)), 1);
+	ck_assert_str_eq(msg, "total grew by +700B (\xc2\xb1" "0B), above x (600B)");
+	ck_assert_int_eq(gomem_heapdiff_gate(d, 700, 0, "x", msg, sizeof(msg)), 0);
+	ck_assert_int_eq(gomem_heapdiff_parse_limit(&limit, &pct, "15EiB"), GOMEM_OK);
+	ck_assert_int_eq(gomem_heapdiff_gate(d, limit, pct, "x", msg, sizeof(msg)), 0);
+	ck_assert_int_eq(gomem_heapdiff_gate(d, 1e30, 1, "x", msg, sizeof(msg)), 0);
+	ck_assert_int_eq(gomem_heapdiff_gate(d, -1e30, 0, "x", msg, sizeof(msg)), 1);
+	ck_assert_int_eq(gomem_heapdiff_parse_limit(&limit, &pct, "5 %"), GOMEM_E_INVALID);
+	gomem_heapdiff_free(d);
+}
+END_TEST
+
 Suite *suite_heapdiff(void)
 {
 	Suite *s = suite_create("heapdiff");
@@ -501,6 +528,7 @@ Suite *suite_heapdiff(void)
 	tcase_add_test(tc, units_normalised);
 	tcase_add_test(tc, refuses_other_profiles);
 	tcase_add_test(tc, sums_saturate);
+	tcase_add_test(tc, gate);
 	suite_add_tcase(s, tc);
 	return s;
 }

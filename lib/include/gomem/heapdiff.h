@@ -87,6 +87,18 @@ GOMEM_API const char *gomem_heapdiff_note(const gomem_heapdiff *d);
  * profile"). */
 GOMEM_API int gomem_heapdiff_accepts(const gomem_profile *p, gomem_error *err);
 
+/* A --fail-above limit: a size ("10MiB", bytes), a count ("5000") or a
+ * percent of BASE's total ("5%"). GOMEM_E_INVALID for anything else. */
+GOMEM_API int gomem_heapdiff_parse_limit(double *limit, int *percent, const char *arg);
+/* The gate: 1 when the total grew by more than LIMIT (in the compared unit,
+ * or with PERCENT a percent of BASE's total) beyond its sampling
+ * uncertainty, which at the default MemProfileRate is large enough that a
+ * gate on the bare number would flap; 0 otherwise. When it trips, MSG (SIZE
+ * bytes) says "total grew by +32.1MiB (±8.36MiB), above LABEL", with the
+ * limit in the unit after a percent LABEL. */
+GOMEM_API int gomem_heapdiff_gate(const gomem_heapdiff *d, double limit, int percent,
+				  const char *label, char *msg, size_t size);
+
 /* Collapsed stacks ("root;...;leaf value"), one line per distinct stack, for
  * flame-graph tools: the delta, or with TWO_COLUMN "base new" for
  * differential flame graphs (flamegraph.pl's difffolded form). */
