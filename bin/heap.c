@@ -143,7 +143,6 @@ static int is_url(const char *spec)
 
 static int load(gomem_profile **out, const char *spec, const struct config *c)
 {
-	gomem_source *src = NULL;
 	gomem_error err = {0};
 	char *url = NULL;
 	int rc;
@@ -152,10 +151,7 @@ static int load(gomem_profile **out, const char *spec, const struct config *c)
 		cli_errorf("out of memory");
 		return EXIT_TROUBLE;
 	}
-	rc = gomem_source_open(&src, url ? url : spec, &c->source, &err);
-	if (rc == GOMEM_OK)
-		rc = gomem_profile_read(out, src, &err);
-	gomem_source_free(src);
+	rc = gomem_profile_load(out, url ? url : spec, &c->source, &err);
 	gomem_free(url);
 	if (rc != GOMEM_OK) {
 		cli_error_detail(&err);

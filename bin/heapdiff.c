@@ -225,7 +225,6 @@ static void taken_at(char *buf, size_t size, const gomem_profile *p, int is_url)
 static int load(gomem_profile **out, const char *spec, struct config *c, int side)
 {
 	gomem_source_options so = c->source;
-	gomem_source *src = NULL;
 	gomem_error err = {0};
 	char *url = NULL;
 	int rc;
@@ -237,16 +236,13 @@ static int load(gomem_profile **out, const char *spec, struct config *c, int sid
 		}
 		so.timeout_ms = url_timeout(url, so.timeout_ms);
 	}
-	rc = gomem_source_open(&src, url ? url : spec, &so, &err);
-	if (rc == GOMEM_OK)
-		rc = gomem_profile_read(out, src, &err);
+	rc = gomem_profile_load(out, url ? url : spec, &so, &err);
 	if (rc == GOMEM_OK && (rc = gomem_heapdiff_accepts(*out, &err)) != GOMEM_OK)
-		snprintf(err.source, sizeof(err.source), "%s", gomem_source_name(src));
+		snprintf(err.source, sizeof(err.source), "%s", url ? url : spec);
 	if (rc == GOMEM_OK)
 		taken_at(c->taken[side], sizeof(c->taken[side]), *out, url != NULL);
 	if (rc == GOMEM_OK && c->binary)
 		rc = gomem_symbolize_profile_with_binary(*out, c->binary, &err);
-	gomem_source_free(src);
 	gomem_free(url);
 	if (rc != GOMEM_OK) {
 		cli_error_detail(&err);

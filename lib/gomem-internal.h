@@ -194,10 +194,13 @@ struct gomem_label {
 	int64_t num;
 };
 
+/* 24 bytes: a profile has hundreds of thousands. Every run's end fits in
+ * 32 bits: the arrays hold at most GOMEM_PROFILE_MAX_ITEMS (values four
+ * times that), and an exported diff at most twice. */
 struct gomem_sample {
-	uint64_t loc_off;   /* into profile->sample_locs */
+	uint32_t loc_off;   /* into profile->sample_locs */
 	uint32_t nlocs;
-	uint64_t value_off; /* into profile->values */
+	uint32_t value_off; /* into profile->values */
 	uint32_t nvalues;   /* equals nsample_types once resolved */
 	uint32_t label_off; /* into profile->labels */
 	uint32_t nlabels;
@@ -243,6 +246,8 @@ struct gomem_profile {
 
 /* Ceilings on model sizes: a malicious file cannot ask for more. */
 #define GOMEM_PROFILE_MAX_ITEMS ((size_t)1 << 28)
+_Static_assert(GOMEM_PROFILE_MAX_ITEMS * 4 * 2 <= UINT32_MAX,
+	       "a sample's runs are addressed with 32 bits");
 
 int gomem_profile_new(gomem_profile **out);
 /* Resolves file ids to indices and checks what pprof's CheckValid checks:
@@ -267,12 +272,19 @@ struct gomem_reader_ops {
 };
 
 extern const struct gomem_reader_ops gomem_pprof_reader_ops;
+/* Tests only: the protobuf reader decodes Samples, Locations and Functions
+ * with its general decoder alone (the fast paths give the same model). */
+extern bool gomem_pprof_slow_only;
 extern const struct gomem_reader_ops gomem_heapprof_reader_ops;
 
 /* Reads a whole profile with OPS from SRC, or from DATA/LEN when SRC is
  * NULL (NAME labels errors then). */
 int gomem_read_profile(gomem_profile **out, const struct gomem_reader_ops *ops, gomem_source *src,
 		       const void *data, size_t len, const char *name, gomem_error *err);
+
+/* gomem_profile_read, told whether the bytes were gzip (for the message
+ * when they are not a profile): a source over memory inflated elsewhere. */
+int gomem_profile_read_as(gomem_profile **out, gomem_source *src, bool gzipped, gomem_error *err);
 
 /* The string id of S in P's string table, adding S if it is new. */
 int gomem_profile_intern(gomem_profile *p, const char *s, uint32_t *id);
@@ -314,18 +326,20 @@ int gomem_value_audit_slow(struct gomem_value_audit *a, size_t sample, const int
 static inline int gomem_value_audit_sample(struct gomem_value_audit *a, size_t sample,
 					   const int64_t *v, size_t n, const struct gomem_pos *at)
 {
+	uint64_t high = 0;
+
 	if (n > a->ncols)
 		return gomem_value_audit_slow(a, sample, v, n, at);
 	for (size_t j = 0; j < n; j++) {
-		uint64_t sum = a->cols[j].sum + (uint64_t)v[j];
-
-		/* a negative value, or a sum past INT64_MAX, takes the slow way */
-		if (v[j] < 0 || sum > (uint64_t)INT64_MAX)
-			return gomem_value_audit_slow(a, sample, v, n, at);
-	}
-	for (size_t j = 0; j < n; j++)
 		a->cols[j].sum += (uint64_t)v[j];
-	return GOMEM_OK;
+		high |= (uint64_t)v[j] | a->cols[j].sum;
+	}
+	if (high >> 63 == 0)
+		return GOMEM_OK;
+	/* a negative value, or a sum past INT64_MAX: undone, the slow way */
+	for (size_t j = 0; j < n; j++)
+		a->cols[j].sum -= (uint64_t)v[j];
+	return gomem_value_audit_slow(a, sample, v, n, at);
 }
 
 void gomem_value_audit_free(struct gomem_value_audit *a);

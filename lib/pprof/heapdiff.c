@@ -203,12 +203,21 @@ static int map_frames(gomem_heapdiff *d, struct hd_side *side)
 {
 	const gomem_profile *p = side->p;
 	size_t nloc = gomem_profile_location_count(p), total = 0, first;
+	size_t nfn = gomem_profile_function_count(p);
+	/* By function, file or package a frame's node depends on its function
+	 * alone: named once per function, not once per line of a location. */
+	bool per_function = d->opts.by != GOMEM_BY_LINE && d->opts.by != GOMEM_BY_STACK;
+	uint32_t *fn_node = per_function ? malloc((nfn ? nfn : 1) * sizeof(*fn_node)) : NULL;
 	gomem_buf name;
 	int rc = GOMEM_OK;
 
 	side->frame_off = malloc((nloc + 1) * sizeof(*side->frame_off));
-	if (side->frame_off == NULL)
+	if (side->frame_off == NULL || (per_function && fn_node == NULL)) {
+		free(fn_node);
 		return GOMEM_E_NOMEM;
+	}
+	if (fn_node)
+		memset(fn_node, 0xff, nfn * sizeof(*fn_node));
 	for (size_t l = 0; l < nloc; l++) {
 		size_t n = gomem_hd_lines(side, l, &first);
 
@@ -217,21 +226,35 @@ static int map_frames(gomem_heapdiff *d, struct hd_side *side)
 	}
 	side->frame_off[nloc] = total;
 	side->frame_nodes = malloc((total ? total : 1) * sizeof(*side->frame_nodes));
-	if (side->frame_nodes == NULL)
+	if (side->frame_nodes == NULL) {
+		free(fn_node);
 		return GOMEM_E_NOMEM;
+	}
 	gomem_buf_init(&name, 1 << 20);
 	for (size_t l = 0; l < nloc && rc == GOMEM_OK; l++) {
 		size_t n = side->frame_off[l + 1] - side->frame_off[l];
+		size_t nlines = gomem_profile_location_line_count(p, l);
 
 		gomem_hd_lines(side, l, &first);
 		for (size_t j = 0; j < n && rc == GOMEM_OK; j++) {
+			uint32_t *node = &side->frame_nodes[side->frame_off[l] + j];
+			int64_t line, fn = first + j < nlines ? gomem_profile_location_line(p, l, first + j, &line)
+							      : -1;
+			bool cached = fn_node && fn >= 0 && gomem_profile_function_name(p, (size_t)fn)[0];
+
+			if (cached && fn_node[fn] != GOMEM_NONE) {
+				*node = fn_node[fn];
+				continue;
+			}
 			rc = frame_name(&name, p, l, first + j, d->opts.by);
 			if (rc == GOMEM_OK)
-				rc = gomem_hd_node(d, name.data ? name.data : "", name.len,
-						   &side->frame_nodes[side->frame_off[l] + j]);
+				rc = gomem_hd_node(d, name.data ? name.data : "", name.len, node);
+			if (rc == GOMEM_OK && cached)
+				fn_node[fn] = *node;
 		}
 	}
 	gomem_buf_free(&name);
+	free(fn_node);
 	return rc;
 }
 
@@ -626,6 +649,40 @@ static int cmp_rows(const void *pa, const void *pb, void *ctx)
 	return c ? c : strcmp(a->name, b->name);
 }
 
+/* Moves the K rows that sort first to the front of ROWS (N of them), in no
+ * order: a heap of K whose root is the last of them, so a table's top 20
+ * of tens of thousands of rows costs N log K, not a whole sort. The order
+ * is total (names break ties), so the result is the whole sort's head. */
+static void sift_down(gomem_heapdiff_row *h, size_t k, size_t i, gomem_heapdiff_sort *key)
+{
+	for (;;) {
+		size_t c = 2 * i + 1, worst = i;
+		gomem_heapdiff_row t;
+
+		if (c < k && cmp_rows(&h[c], &h[worst], key) > 0)
+			worst = c;
+		if (c + 1 < k && cmp_rows(&h[c + 1], &h[worst], key) > 0)
+			worst = c + 1;
+		if (worst == i)
+			return;
+		t = h[i];
+		h[i] = h[worst];
+		h[worst] = t;
+		i = worst;
+	}
+}
+
+static void select_first(gomem_heapdiff_row *rows, size_t n, size_t k, gomem_heapdiff_sort *key)
+{
+	for (size_t i = k / 2; i-- > 0;)
+		sift_down(rows, k, i, key);
+	for (size_t i = k; i < n; i++)
+		if (cmp_rows(&rows[i], &rows[0], key) < 0) {
+			rows[0] = rows[i];
+			sift_down(rows, k, 0, key);
+		}
+}
+
 static int build_rows(gomem_heapdiff *d)
 {
 	size_t n = 0;
@@ -647,10 +704,13 @@ static int build_rows(gomem_heapdiff *d)
 		r->name = gomem_strpool_get(&d->names, (uint32_t)i);
 		n++;
 	}
-	if ((rc = gomem_sort(d->rows, n, sizeof(*d->rows), cmp_rows, &d->opts.sort)) != GOMEM_OK)
-		return rc;
 	d->nrows_before_trim = n;
 	d->nrows = d->opts.top && d->opts.top < n ? d->opts.top : n;
+	if (d->nrows < n / 4)
+		select_first(d->rows, n, d->nrows, &d->opts.sort);
+	if ((rc = gomem_sort(d->rows, d->nrows < n / 4 ? d->nrows : n, sizeof(*d->rows), cmp_rows,
+			     &d->opts.sort)) != GOMEM_OK)
+		return rc;
 	fill_row(&d->totals, d->totals_value[0], d->totals_value[1], d->totals_var);
 	d->totals.name = "total";
 	for (int i = 0; i < 3 && d->note[0] == '\0'; i++) {

@@ -331,16 +331,16 @@ static int copy_sample(struct merge *m, const gomem_heapdiff *d, int side, size_
 
 	rc = GOMEM_GROW(o->samples, o->samples_cap, o->nsamples + 1, GOMEM_PROFILE_MAX_ITEMS);
 	if (rc == GOMEM_OK)
-		rc = GOMEM_GROW(o->sample_locs, o->sample_locs_cap, o->nsample_locs + nloc, SIZE_MAX / 16);
+		rc = GOMEM_GROW(o->sample_locs, o->sample_locs_cap, o->nsample_locs + nloc, GOMEM_PROFILE_MAX_ITEMS * 8);
 	if (rc == GOMEM_OK)
-		rc = GOMEM_GROW(o->values, o->values_cap, o->nvalues + nt, SIZE_MAX / 16);
+		rc = GOMEM_GROW(o->values, o->values_cap, o->nvalues + nt, GOMEM_PROFILE_MAX_ITEMS * 8);
 	if (rc)
 		return rc;
 	sm = &o->samples[o->nsamples];
 	memset(sm, 0, sizeof(*sm));
-	sm->loc_off = o->nsample_locs;
+	sm->loc_off = (uint32_t)o->nsample_locs;
 	sm->nlocs = (uint32_t)nloc;
-	sm->value_off = o->nvalues;
+	sm->value_off = (uint32_t)o->nvalues;
 	sm->nvalues = (uint32_t)nt;
 	sm->label_off = (uint32_t)o->nlabels;
 	for (size_t i = 0; i < nloc; i++) {

@@ -841,10 +841,10 @@ static int end_record(gomem_heapprof_reader *r)
 		return fail_nomem(r, rc);
 	s = &p->samples[p->nsamples++];
 	memset(s, 0, sizeof(*s));
-	s->loc_off = p->nsample_locs;
+	s->loc_off = (uint32_t)p->nsample_locs;
 	s->nlocs = n;
 	p->nsample_locs += n;
-	s->value_off = p->nvalues;
+	s->value_off = (uint32_t)p->nvalues;
 	s->nvalues = 4;
 	memcpy(p->values + p->nvalues, r->values, sizeof(r->values));
 	if ((rc = gomem_value_audit_sample(&r->audit, p->nsamples - 1, p->values + p->nvalues, 4,

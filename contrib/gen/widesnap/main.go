@@ -17,7 +17,7 @@
 // at a second line. Between the snapshots the objects of every seventh
 // function are freed, and every fifth function allocates two more on each of
 // its stacks. At the defaults both profiles name ~20000 functions and hold
-// ~110000 samples each, about 2.3 MB of .pb.gz together. Used by `make bench`
+// ~110000 samples each, ~1.5 and ~1.8 MB of .pb.gz. Used by `make bench`
 // (contrib/bench/wide-bench.sh); never committed.
 package main
 
