@@ -61,11 +61,28 @@ static void unmap_bytes(uint8_t *p, size_t n)
 /* The regular file PATH whole into *DATA, when it is one of at most MAX
  * bytes that starts with the gzip magic; false otherwise (the caller
  * streams it). */
+/* Reads all of FD's SIZE bytes into BUF; false when fewer came. */
+static bool read_all(int fd, uint8_t *buf, size_t size)
+{
+	size_t got = 0;
+
+	while (got < size) {
+		ssize_t n = read(fd, buf + got, size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		got += (size_t)n;
+	}
+	return true;
+}
+
 static bool read_gzip_file(const char *path, uint64_t max, uint8_t **data, size_t *len)
 {
-	uint8_t *buf = NULL;
+	uint8_t magic[2], *buf = NULL;
 	struct stat st;
-	size_t got = 0;
+	size_t size;
 	int fd;
 
 	/* Only a regular file is opened here: opening a FIFO would wake its
@@ -75,27 +92,21 @@ static bool read_gzip_file(const char *path, uint64_t max, uint8_t **data, size_
 		return false;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return false;
+	/* the magic first: a text profile of 70 MB streams, unread here */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 18 &&
-	    (uint64_t)st.st_size <= max && (buf = map_bytes((size_t)st.st_size)) != NULL) {
-		while (got < (size_t)st.st_size) {
-			ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break;
-			got += (size_t)n;
+	    (uint64_t)st.st_size <= max && read_all(fd, magic, 2) && magic[0] == 0x1f &&
+	    magic[1] == 0x8b && (buf = map_bytes((size = (size_t)st.st_size))) != NULL) {
+		memcpy(buf, magic, 2);
+		if (!read_all(fd, buf + 2, size - 2)) {
+			unmap_bytes(buf, size);
+			buf = NULL;
 		}
 	}
 	close(fd);
-	if (buf != NULL && (got != (size_t)st.st_size || buf[0] != 0x1f || buf[1] != 0x8b)) {
-		unmap_bytes(buf, (size_t)st.st_size);
-		buf = NULL;
-	}
 	if (buf == NULL)
 		return false;
 	*data = buf;
-	*len = got;
+	*len = size;
 	return true;
 }
 
