@@ -87,6 +87,10 @@ static inline size_t gomem_hd_lines(const struct hd_side *side, size_t loc, size
 	*first = side->line_start ? side->line_start[loc] : 0;
 	return gomem_profile_location_line_count(side->p, loc) - *first;
 }
+/* Binds D's two sides (heapdiff_bind.c): refuses what is not a heap
+ * profile, picks the sample type and units, prunes with NEW's drop_frames. */
+int gomem_hd_bind(gomem_heapdiff *d, const gomem_profile *base, const gomem_profile *newp,
+		  gomem_error *err);
 /* Computes SIDE's line_start and sample_start for DROP and KEEP (may be NULL). */
 int gomem_hd_prune(struct hd_side *side, const regex_t *drop, const regex_t *keep);
 
