@@ -8,16 +8,18 @@
 #   target: pprof's CPU time / gomem's >= 50x
 #
 # The pair is written by the Go runtime: contrib/gen/widesnap writes the
-# source of a program with 20 000 allocating functions (4 callers each),
-# which is built and run into ABS_BUILDDIR/bench-data/wide-rate1 (~1.5 and
-# ~1.8 MB of .pb.gz, ~110 000 samples each, never committed; ~1 min the
+# source of a program with 20 000 allocating functions (2 callers each),
+# which is built and run into ABS_BUILDDIR/bench-data/wide-rate1 (~1.2 and
+# ~1.35 MB of .pb.gz, ~55 000 samples each, never committed; ~1 min the
 # first time, remade when the toolchain or the generator changes). The
-# issue's pair: 20 000 functions, about 2 MB of .pb.gz, and a pprof slower
-# than on the large pair, which two callers (1.2 MB each) do not give. gomem runs as the installed program would: the
-# real binary, not the libtool wrapper script (whose shell start-up costs
-# ~20 ms, a third of the run), and 10 times in a row per measurement, since
-# one run is close to GNU time's 10 ms resolution; pprof is the binary
-# `go tool pprof` starts. Medians of BENCH_RUNS (3).
+# issue's pair: 20 000 functions, about 2 MB of .pb.gz. Of the widths
+# widesnap writes this is the harder one for the ratio: pprof is faster on
+# it than on 4 callers (3.3 MB), gomem's fixed start-up weighs more. gomem
+# runs as the installed program would: the real binary, not the libtool
+# wrapper script (whose shell start-up costs ~20 ms, a third of the run),
+# and 10 times in a row per measurement, since one run is close to GNU
+# time's 10 ms resolution; pprof is the binary `go tool pprof` starts.
+# Medians of BENCH_RUNS (3).
 #
 # Usage: sh contrib/bench/wide-bench.sh ABS_BUILDDIR
 # Environment: BENCH_GO (go binary; default Go 1.23 under /usr/lib/go-1.23,
@@ -66,7 +68,7 @@ if [ -z "${HOME:-}" ] && [ -z "${GOCACHE:-}" ]; then
 	export GOCACHE
 fi
 
-genflags='-funcs=20000 -callers=4'
+genflags='-funcs=20000 -callers=2'
 stamp=$( ("$go" version; echo "$genflags"; cat "$gen"/go.mod "$gen"/*.go) | cksum | cut -d' ' -f1)
 if [ "$(cat "$data/STAMP" 2>/dev/null || true)" != "$stamp" ]; then
 	echo "wide-bench: generating the wide pair into $data (~1 min)"

@@ -144,16 +144,16 @@ static int map_frames(gomem_heapdiff *d, struct hd_side *side)
 			uint32_t *node = &side->frame_nodes[side->frame_off[l] + j];
 			int64_t line, fn = first + j < nlines ? gomem_profile_location_line(p, l, first + j, &line)
 							      : -1;
-			bool cached = fn_node && fn >= 0 && gomem_profile_function_name(p, (size_t)fn)[0];
 
-			if (cached && fn_node[fn] != GOMEM_NONE) {
+			if (fn_node && fn >= 0 && fn_node[fn] != GOMEM_NONE) {
 				*node = fn_node[fn];
 				continue;
 			}
 			rc = frame_name(&name, p, l, first + j, d->opts.by);
 			if (rc == GOMEM_OK)
 				rc = gomem_hd_node(d, name.data ? name.data : "", name.len, node);
-			if (rc == GOMEM_OK && cached)
+			/* a function without a name is named by each location's address */
+			if (rc == GOMEM_OK && fn_node && fn >= 0 && gomem_profile_function_name(p, (size_t)fn)[0])
 				fn_node[fn] = *node;
 		}
 	}
