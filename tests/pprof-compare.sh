@@ -17,6 +17,8 @@
 #     generator's ground_truth.json;
 #   - gomem's --format=pprof diff, read back by `go tool pprof -top` alone,
 #     against pprof's own -diff_base flat and cum columns.
+# And tests/data/pprof-kinds (a profile's header: default sample type, units,
+# drop_frames) against the pprof of every Go release tests/lib.sh names.
 # Rows whose value is 0 are ignored on both sides (pprof omits zero flat).
 #
 # Environment (exported by the automake harness): top_srcdir, top_builddir,
@@ -25,8 +27,10 @@
 # pprof's output is cached in $top_builddir/tests/pprof-cache, keyed by the
 # checksums of the two profiles, the sample type and the Go version.
 #
-# Exit: 0 all passed, 1 something differed or go is missing, 77 skipped (no
-# gomem-heapdiff, or nothing to compare).
+# Exit: 0 all passed, 1 something differed, or gomem-heapdiff, go, go tool
+# pprof or one of the Go releases tests/lib.sh names is missing (README's
+# test command installs them all: never a skip). The shared corpus is the
+# one optional input: without it the pairs in the repository are compared.
 set -eu
 
 top_srcdir=${top_srcdir:-.}
@@ -34,23 +38,21 @@ top_builddir=${top_builddir:-.}
 srcdir_abs=$(cd "$top_srcdir" && pwd)
 builddir_abs=$(cd "$top_builddir" 2>/dev/null && pwd) || builddir_abs=$top_builddir
 gomem=$builddir_abs/bin/gomem-heapdiff
+GOMEM_CHECK_FUNCTIONS_ONLY=1 . "$srcdir_abs/tests/lib.sh"
 
 if [ ! -x "$gomem" ]; then
-	echo "SKIP: $gomem is not built"
-	exit 77
-fi
-go=${GO:-}
-if [ -z "$go" ] || ! command -v "$go" >/dev/null 2>&1; then
-	go=$(command -v go 2>/dev/null || true)
-fi
-# Go is part of what the suite needs (README's test command installs it):
-# without it the comparison fails rather than skips.
-if [ -z "$go" ]; then
-	echo "FAIL: no go toolchain (set GO or put go on PATH)"
+	echo "FAIL: $gomem is not built (make all)"
 	exit 1
 fi
+need_tool GO go
+go=$GO
 go_version=$("$go" version 2>/dev/null) || {
 	echo "FAIL: '$go version' failed"
+	exit 1
+}
+# pprof ships with every Go release, but a distribution may split it out.
+"$go" tool -n pprof >/dev/null 2>&1 || {
+	echo "FAIL: '$go tool pprof' is not there: sh contrib/deps.sh test installs a full Go"
 	exit 1
 }
 
@@ -78,6 +80,7 @@ fail() {
 	failed=$((failed + 1))
 	echo "FAIL: $*"
 }
+not_ok() { fail "$@"; } # tests/lib.sh's name for it
 
 # pprof_top DIR TYPE — prints the path of pprof's -top output for the .pb.gz
 # pair in DIR (cached), or nothing when pprof failed (its stderr is shown).
@@ -319,11 +322,12 @@ check_pair() {
 	done
 }
 
-# check_kinds DIR — tests/data/pprof-kinds: what pprof does with a profile's
+# check_kinds DIR LABEL — tests/data/pprof-kinds: what pprof does with a profile's
 # header (see its README): the default sample type of an allocs pair,
 # kilobytes diffed against bytes, drop_frames and keep_frames.
 check_kinds() {
 	dir=$1
+	rel=$2
 	for spec in "allocs.before allocs.after -" "heap.before heap.after.kb inuse_space" \
 		"heap.before heap.after.kb alloc_space" "heap.before heap.after.drop inuse_space" \
 		"heap.after.kb heap.after.drop -"; do
@@ -332,16 +336,16 @@ check_kinds() {
 		[ "$type" = - ] && type=
 		top=$(pprof_top_pair "$b" "$n" "$type")
 		if [ -z "$top" ]; then
-			fail "pprof-kinds $1 $2: go tool pprof failed"
+			fail "$rel pprof-kinds $1 $2: go tool pprof failed"
 			continue
 		fi
 		for mode in flat cum; do
 			pprof_column "$top" $mode >"$tmp/pprof.$mode"
 			if gomem_column "$b" "$n" "$type" $mode "$tmp/gomem.$mode"; then
-				compare "pprof-kinds $1 -> $2 ${type:-default type} $mode vs pprof" \
+				compare "$rel pprof-kinds $1 -> $2 ${type:-default type} $mode vs pprof" \
 					"$tmp/pprof.$mode" "$tmp/gomem.$mode"
 			else
-				fail "pprof-kinds $1 -> $2 $mode: gomem-heapdiff failed"
+				fail "$rel pprof-kinds $1 -> $2 $mode: gomem-heapdiff failed"
 			fi
 		done
 	done
@@ -371,7 +375,17 @@ if [ -d "$data" ]; then
 	done <"$tmp/pairs"
 fi
 
-check_kinds "$srcdir_abs/tests/data/pprof-kinds"
+# The header rules against the pprof of every Go release the suite knows
+# (tests/lib.sh): each must read them as gomem does. A missing release fails.
+require_go_releases
+go_releases 2>/dev/null >"$tmp/releases" || true
+main_go=$go main_go_version=$go_version
+while read -r release release_go; do
+	go=$release_go
+	go_version=$("$go" version) || { fail "Go $release: '$go version' failed"; continue; }
+	check_kinds "$srcdir_abs/tests/data/pprof-kinds" "go$release"
+done <"$tmp/releases"
+go=$main_go go_version=$main_go_version
 
 # The large pair `make bench` generates (contrib/bench/run.sh), when present.
 bench=$builddir_abs/bench-data/large-rate1
@@ -385,8 +399,8 @@ if [ -f "$wide/before.pb.gz" ] && [ -f "$wide/after.pb.gz" ]; then
 fi
 
 if [ $((passed + failed)) -eq 0 ]; then
-	echo "SKIP: no heap profile pairs found"
-	exit 77
+	echo "FAIL: no heap profile pair found (tests/data/heap and tests/data/pprof-kinds are in the repository)"
+	exit 1
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
