@@ -320,6 +320,48 @@ START_TEST(pprof_roundtrip)
 }
 END_TEST
 
+/* --format pprof carries the profiles' mappings (issue 12 item 5): without
+ * them pprof says "Main binary filename not available". Two profiles the
+ * runtime wrote for one binary: the diff has NEW's mappings, main first. */
+START_TEST(pprof_export_keeps_mappings)
+{
+	gomem_heapdiff_options o = GOMEM_HEAPDIFF_OPTIONS_INIT;
+	gomem_profile *b, *n, *merged;
+	gomem_heapdiff *d;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	gomem_error err = {0};
+	uint64_t start, limit, off, start2, limit2, off2;
+
+	ck_assert_int_eq(gomem_profile_load(&b, test_path("tests/data/pprof-kinds/heap.before.pb.gz"), NULL,
+					    &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_profile_load(&n, test_path("tests/data/pprof-kinds/heap.after.pb.gz"), NULL,
+					    &err), GOMEM_OK);
+	ck_assert_uint_gt(gomem_profile_mapping_count(n), 0);
+	ck_assert_int_eq(gomem_heapdiff_compute(&d, b, n, &o, &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_heapdiff_write_pprof(d, fp, &err), GOMEM_OK);
+	fclose(fp);
+	ck_assert_int_eq(gomem_profile_from_buffer(&merged, buf, len, "diff.pb.gz", &err), GOMEM_OK);
+	ck_assert_uint_eq(gomem_profile_mapping_count(merged), gomem_profile_mapping_count(n));
+	for (size_t m = 0; m < gomem_profile_mapping_count(n); m++) {
+		const char *want = gomem_profile_mapping_file(n, m, &start, &limit, &off);
+		const char *got = gomem_profile_mapping_file(merged, m, &start2, &limit2, &off2);
+
+		ck_assert_str_eq(got, want);
+		ck_assert_uint_eq(start2, start);
+		ck_assert_uint_eq(limit2, limit);
+		ck_assert_uint_eq(off2, off);
+	}
+	ck_assert_str_ne(gomem_profile_mapping_file(merged, 0, &start, &limit, &off), "");
+	gomem_heapdiff_free(d);
+	gomem_profile_free(merged);
+	gomem_profile_free(b);
+	gomem_profile_free(n);
+	free(buf);
+}
+END_TEST
+
 /* ---- what pprof makes of a profile's header -------------------------------- */
 
 /* Sets a string field of P (a string id) to S. */
@@ -523,6 +565,7 @@ Suite *suite_heapdiff(void)
 	tcase_add_test(tc, heap_url_adds_gc);
 	tcase_add_test(tc, folded_output);
 	tcase_add_test(tc, pprof_roundtrip);
+	tcase_add_test(tc, pprof_export_keeps_mappings);
 	tcase_add_test(tc, drop_and_keep_frames);
 	tcase_add_test(tc, default_sample_type);
 	tcase_add_test(tc, units_normalised);
