@@ -51,13 +51,12 @@ check "debug=1 text over HTTP" 0 "main.leak" "$tool" --header "$auth" --format=c
 check "--interval: the table names when each side was taken" 0 \
 	"heap (taken [0-9T:.-]*Z) -> .*heap (taken [0-9T:.-]*Z)" \
 	"$tool" --header "$auth" --interval=1s "$url"
-"$tool" --header "$auth" --interval=1s --format=json "$url" >"$tmp/interval.json" 2>"$tmp/err"
-bt=$(sed -n 's/.*"base_time":"\([^"]*\)".*/\1/p' "$tmp/interval.json")
-nt=$(sed -n 's/.*"new_time":"\([^"]*\)".*/\1/p' "$tmp/interval.json")
-if [ -n "$bt" ] && [ -n "$nt" ] && [ "$bt" != "$nt" ]; then
-	pass=$((pass + 1)); echo "ok   --interval: JSON base_time $bt, new_time $nt"
-else
-	fail=$((fail + 1)); echo "FAIL --interval: JSON base_time '$bt', new_time '$nt'"; head -c 400 "$tmp/interval.json"
-fi
+# shellcheck disable=SC2016 # the inner shell expands them
+check "--interval: JSON base_time and new_time differ" 0 "^differ:" sh -c '
+	"$1" --header "$2" --interval=1s --format=json "$3" >"$4" || exit 1
+	bt=$(sed -n "s/.*\"base_time\":\"\([^\"]*\)\".*/\1/p" "$4")
+	nt=$(sed -n "s/.*\"new_time\":\"\([^\"]*\)\".*/\1/p" "$4")
+	[ -n "$bt" ] && [ -n "$nt" ] && [ "$bt" != "$nt" ] && echo "differ: $bt $nt" && exit 0
+	echo "base_time \"$bt\", new_time \"$nt\""; exit 1' sh "$tool" "$auth" "$url" "$tmp/interval.json"
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
