@@ -130,12 +130,14 @@ static int parse_args(struct config *c, int argc, char **argv)
 		return usage_error("%s", argc == optind ? "explain needs a PROFILE"
 							: "too many operands: explain takes one PROFILE");
 	c->profile = argv[optind];
+	/* Standard input is read once: it can be one of the two, not both. */
+	if (c->memstats && strcmp(c->memstats, "-") == 0 && strcmp(c->profile, "-") == 0)
+		return usage_error("%s", "PROFILE and --memstats cannot both be standard input ('-')");
 	return EXIT_OK;
 }
 
 static int load(gomem_profile **out, const char *spec, const struct config *c)
 {
-	gomem_source *src = NULL;
 	gomem_error err = {0};
 	char *url = NULL;
 	int rc;
@@ -144,10 +146,7 @@ static int load(gomem_profile **out, const char *spec, const struct config *c)
 		cli_errorf("%s: not an http(s) URL with a host", spec);
 		return EXIT_TROUBLE;
 	}
-	rc = gomem_source_open(&src, url ? url : spec, &c->source, &err);
-	if (rc == GOMEM_OK)
-		rc = gomem_profile_read(out, src, &err);
-	gomem_source_free(src);
+	rc = gomem_profile_load(out, url ? url : spec, &c->source, &err);
 	gomem_free(url);
 	if (rc != GOMEM_OK) {
 		cli_error_detail(&err);

@@ -24,7 +24,10 @@ enum { OPT_WASTE = OPT_TOOL_BASE + 64 };
 
 static const cli_option options[] = {
 	{"sample", 0, "TYPE", OPT_SAMPLE,
-	 "inuse_space (default), inuse_objects, alloc_space, alloc_objects"},
+	 "inuse_space, inuse_objects, alloc_space, alloc_objects, or an\n"
+	 "index; by default go tool pprof's rule: the profiles'\n"
+	 "default_sample_type (NEW's, else BASE's), else NEW's last\n"
+	 "type (inuse_space for a heap profile, alloc_space for allocs)"},
 	{"by", 0, "KEY", OPT_BY, "function (default), line, file, package or stack"},
 	{"cum", 0, NULL, OPT_CUM, "cumulative values (a node counted once per stack)"},
 	{"waste", 0, NULL, OPT_WASTE, "add the heap's waste, BASE and NEW: size-class round-up,\n"
@@ -81,6 +84,9 @@ struct config {
 	double interval;
 	const char *binary;    /* --binary: symbolize address-only profiles */
 	const char *base, *newp;
+	/* When each snapshot was taken, "2026-01-02T15:04:05.000Z" ("" not
+	 * known): what tells the two sides of --interval apart. */
+	char taken[2][80];
 };
 
 static int format_known(const char *name)
@@ -89,28 +95,6 @@ static int format_known(const char *name)
 
 	return gomem_format_parse(&f, name) == GOMEM_OK || strcmp(name, "folded") == 0 ||
 	       strcmp(name, "folded-diff") == 0 || strcmp(name, "pprof") == 0;
-}
-
-/* "10MiB" or "5000" (objects) or "5%" (of the base total). */
-static int parse_limit(const char *arg, double *limit, int *percent)
-{
-	size_t len = strlen(arg);
-	uint64_t size;
-
-	*percent = len > 1 && arg[len - 1] == '%';
-	if (*percent) {
-		char num[64];
-
-		if (len > sizeof(num))
-			return -1;
-		memcpy(num, arg, len - 1);
-		num[len - 1] = '\0';
-		return gomem_parse_number(limit, num) == GOMEM_OK ? 0 : -1;
-	}
-	if (gomem_parse_size(&size, arg) != GOMEM_OK)
-		return -1;
-	*limit = (double)size;
-	return 0;
 }
 
 #define usage_error(...) cli_usage_error(&tool, __VA_ARGS__)
@@ -161,7 +145,7 @@ static int parse_option(void *ctx, int id, const char *arg)
 	case OPT_OUTPUT: c->output = arg; break;
 	case OPT_NO_COLOR: c->no_color = 1; break;
 	case OPT_FAIL_ABOVE:
-		if (parse_limit(arg, &c->limit, &c->limit_is_percent) != 0)
+		if (gomem_heapdiff_parse_limit(&c->limit, &c->limit_is_percent, arg) != GOMEM_OK)
 			return usage_error("--fail-above: '%s' is not a size, a count or a percent", arg);
 		c->fail_above = arg;
 		break;
@@ -200,13 +184,36 @@ static int parse_args(struct config *c, int argc, char **argv)
 	}
 	if (c->interval > 0 && (c->base != c->newp || !gomem_url_is_http(c->base)))
 		return usage_error("%s", "--interval takes a single http(s) URL");
+	/* Standard input is read once: it can be one of the two, not both. */
+	if (strcmp(c->base, "-") == 0 && strcmp(c->newp, "-") == 0)
+		return usage_error("%s", "BASE and NEW cannot both be standard input ('-'): "
+					 "give one of them as a file or URL");
 	return EXIT_OK;
 }
 
-static int load(gomem_profile **out, const char *spec, const struct config *c)
+/* When profile P was taken, as "2026-01-02T15:04:05.000Z" into BUF: its
+ * time_nanos (Go writes the moment of the snapshot), else for a URL the
+ * moment the fetch ended; "" when neither is known. */
+static void taken_at(char *buf, size_t size, const gomem_profile *p, int is_url)
+{
+	int64_t ns = gomem_profile_time_nanos(p);
+	struct timespec now;
+	struct tm tm;
+	time_t secs;
+
+	buf[0] = '\0';
+	if (ns <= 0 && is_url && clock_gettime(CLOCK_REALTIME, &now) == 0)
+		ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+	secs = (time_t)(ns / 1000000000);
+	if (ns <= 0 || gmtime_r(&secs, &tm) == NULL)
+		return;
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ns % 1000000000 / 1000000));
+}
+
+static int load(gomem_profile **out, const char *spec, struct config *c, int side)
 {
 	gomem_source_options so = c->source;
-	gomem_source *src = NULL;
 	gomem_error err = {0};
 	char *url = NULL;
 	int rc;
@@ -215,12 +222,13 @@ static int load(gomem_profile **out, const char *spec, const struct config *c)
 		cli_errorf("%s: not an http(s) URL with a host", spec);
 		return EXIT_TROUBLE;
 	}
-	rc = gomem_source_open(&src, url ? url : spec, &so, &err);
+	rc = gomem_profile_load(out, url ? url : spec, &so, &err);
+	if (rc == GOMEM_OK && (rc = gomem_heapdiff_accepts(*out, &err)) != GOMEM_OK)
+		snprintf(err.source, sizeof(err.source), "%s", url ? url : spec);
 	if (rc == GOMEM_OK)
-		rc = gomem_profile_read(out, src, &err);
+		taken_at(c->taken[side], sizeof(c->taken[side]), *out, url != NULL);
 	if (rc == GOMEM_OK && c->binary)
 		rc = gomem_symbolize_profile_with_binary(*out, c->binary, &err);
-	gomem_source_free(src);
 	gomem_free(url);
 	if (rc != GOMEM_OK) {
 		cli_error_detail(&err);
@@ -237,16 +245,40 @@ static void sleep_seconds(double secs)
 		;
 }
 
-static int load_both(gomem_profile **base, gomem_profile **newp, const struct config *c)
+static int load_both(gomem_profile **base, gomem_profile **newp, struct config *c)
 {
-	if (load(base, c->base, c) != EXIT_OK)
+	if (load(base, c->base, c, 0) != EXIT_OK)
 		return EXIT_TROUBLE;
 	if (c->interval > 0) {
 		if (isatty(STDERR_FILENO))
 			fprintf(stderr, "gomem heapdiff: took BASE; taking NEW in %gs\n", c->interval);
 		sleep_seconds(c->interval);
 	}
-	return load(newp, c->newp, c);
+	return load(newp, c->newp, c, 1);
+}
+
+/* The two sides for people: their names, and when each was taken when the
+ * names alone are the same (--interval, or one URL given twice). */
+static void print_sides(FILE *fp, const struct config *c)
+{
+	int same = strcmp(c->base, c->newp) == 0;
+
+	for (int i = 0; i < 2; i++) {
+		/* names as the user typed them: the people's text rule */
+		gomem_text_printf(fp, "%s%s", i ? " -> " : "", i ? c->newp : c->base);
+		if (same && c->taken[i][0])
+			fprintf(fp, " (taken %s)", c->taken[i]);
+	}
+	fputc('\n', fp);
+}
+
+/* The two sides in JSON: as given, and when each was taken (null unknown). */
+static void meta_sides(gomem_table *t, const struct config *c)
+{
+	gomem_table_meta_string(t, "base", c->base);
+	gomem_table_meta_string(t, "new", c->newp);
+	gomem_table_meta_string(t, "base_time", c->taken[0][0] ? c->taken[0] : NULL);
+	gomem_table_meta_string(t, "new_time", c->taken[1][0] ? c->taken[1] : NULL);
 }
 
 /* ---- output -------------------------------------------------------------- */
@@ -327,11 +359,11 @@ static int print_table(const gomem_heapdiff *d, const struct config *c, gomem_fo
 	to.schema = "gomem.heapdiff/1";
 	if ((rc = gomem_table_new(&t, cols, ncols, fp, &to)) != GOMEM_OK)
 		return rc;
-	if (text)
-		gomem_text_printf(fp, "%s by %s (%s): %s -> %s\n", type, by_name(c->diff.by),
-			c->diff.cum ? "cum" : "flat", c->base, c->newp);
-	gomem_table_meta_string(t, "base", c->base);
-	gomem_table_meta_string(t, "new", c->newp);
+	if (text) {
+		gomem_text_printf(fp, "%s by %s (%s): ", type, by_name(c->diff.by), c->diff.cum ? "cum" : "flat");
+		print_sides(fp, c);
+	}
+	meta_sides(t, c);
 	gomem_table_meta_string(t, "sample_type", type);
 	gomem_table_meta_string(t, "unit", unit ? unit : "");
 	gomem_table_meta_string(t, "by", by_name(c->diff.by));
@@ -410,12 +442,14 @@ static int print_waste(const gomem_profile *base, const gomem_profile *newp, con
 	to.format = fmt;
 	to.color = text && cli_use_color(fp, c->no_color);
 	to.schema = "gomem.heapdiff/1";
-	if (text)
-		gomem_text_printf(fp, "\nWaste: %s -> %s\n(size classes of %s, objects taken as pointer-free; "
-			    "see gomem-heap(1))\n", c->base, c->newp, gomem_heapexplain_release(xn));
+	if (text) {
+		fputs("\nWaste: ", fp);
+		print_sides(fp, c);
+		gomem_text_printf(fp, "(size classes of %s, objects taken as pointer-free; see gomem-heap(1))\n",
+			gomem_heapexplain_release(xn));
+	}
 	rc = gomem_table_new(&t, waste_columns, 5, fp, &to);
-	gomem_table_meta_string(t, "base", c->base);
-	gomem_table_meta_string(t, "new", c->newp);
+	meta_sides(t, c);
 	gomem_table_meta_string(t, "table", "waste");
 	for (int i = 0; i < GOMEM_HEAPEXPLAIN_PART_COUNT && rc == GOMEM_OK; i++) {
 		const gomem_heapexplain_row *b = gomem_heapexplain_row_at(xb, (gomem_heapexplain_part)i);
@@ -466,34 +500,16 @@ static int print_with_waste(const gomem_heapdiff *d, const gomem_profile *base, 
 	return status == EXIT_OK ? print_waste(base, newp, c, fmt, fp) : status;
 }
 
-/* ---- the gate ------------------------------------------------------------ */
-
-/* Trips only when the growth clears the limit by more than its sampling
- * uncertainty: at the default MemProfileRate one leak reads anywhere from
- * a third to all of its true size, and CI must not flap on that. */
+/* --fail-above: the library decides (beyond the sampling uncertainty) and
+ * says by how much. */
 static int gate_tripped(const gomem_heapdiff *d, const struct config *c)
 {
-	const gomem_heapdiff_row *tot = gomem_heapdiff_totals(d);
-	double limit = c->limit_is_percent ? c->limit / 100.0 * fabs((double)tot->base) : c->limit;
-	const char *unit;
-	char a[32], b[32], u[32];
+	char label[128], msg[256];
 
-	if ((double)tot->delta - tot->uncertainty <= limit)
+	snprintf(label, sizeof(label), "--fail-above %s", c->fail_above);
+	if (!gomem_heapdiff_gate(d, c->limit, c->limit_is_percent, label, msg, sizeof(msg)))
 		return 0;
-	gomem_heapdiff_sample_type(d, &unit);
-	if (unit && strcmp(unit, "bytes") == 0) {
-		gomem_format_bytes(a, sizeof(a), tot->delta, 1);
-		gomem_format_bytes(b, sizeof(b), (int64_t)limit, 0);
-		gomem_format_bytes(u, sizeof(u), (int64_t)llround(tot->uncertainty), 0);
-	} else {
-		snprintf(a, sizeof(a), "%+lld", (long long)tot->delta);
-		snprintf(b, sizeof(b), "%.0f", limit);
-		snprintf(u, sizeof(u), "%lld", (long long)llround(tot->uncertainty));
-	}
-	if (c->limit_is_percent)
-		cli_errorf("total grew by %s (±%s), above --fail-above %s (%s)", a, u, c->fail_above, b);
-	else
-		cli_errorf("total grew by %s (±%s), above --fail-above %s", a, u, c->fail_above);
+	cli_errorf("%s", msg);
 	return 1;
 }
 
@@ -521,6 +537,8 @@ int main(int argc, char **argv)
 		cli_error_detail(&err);
 		status = EXIT_TROUBLE;
 	}
+	if (status == EXIT_OK && gomem_heapdiff_note(d))
+		cli_warnf("%s", gomem_heapdiff_note(d));
 	if (status == EXIT_OK && c.fail_above)
 		tripped = gate_tripped(d, &c);
 	if (status == EXIT_OK) {

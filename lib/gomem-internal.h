@@ -59,6 +59,51 @@ int gomem_grow(void **ptr, size_t *cap, size_t need, size_t size, size_t max);
  * no elements. ARR is evaluated twice: pass a plain lvalue. */
 #define GOMEM_AT(arr, off) ((arr) != NULL ? (arr) + (off) : (arr))
 
+/* ---- arithmetic on untrusted numbers ------------------------------------- */
+
+/* Sums, differences and products of values read from input saturate at the
+ * int64 range instead of overflowing (undefined in C, and a wrapped total
+ * reads as a huge negative number). */
+static inline int64_t gomem_sat_add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (!__builtin_add_overflow(a, b, &r))
+		return r;
+	return b > 0 ? INT64_MAX : INT64_MIN;
+}
+
+static inline int64_t gomem_sat_sub(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (!__builtin_sub_overflow(a, b, &r))
+		return r;
+	return b < 0 ? INT64_MAX : INT64_MIN;
+}
+
+static inline int64_t gomem_sat_mul(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (!__builtin_mul_overflow(a, b, &r))
+		return r;
+	return (a < 0) != (b < 0) ? INT64_MIN : INT64_MAX;
+}
+
+/* A double truncated toward zero (C's conversion, Go's int64(f) in range),
+ * saturating outside the int64 range; NaN is 0. */
+static inline int64_t gomem_sat_from_double(double f)
+{
+	if (f != f)
+		return 0;
+	if (f >= 9223372036854775808.0)
+		return INT64_MAX;
+	if (f < -9223372036854775808.0)
+		return INT64_MIN;
+	return (int64_t)f;
+}
+
 /* A stable merge sort with a context argument (qsort has none in C11, and
  * qsort_r differs between glibc and the BSDs). GOMEM_E_NOMEM if the scratch
  * buffer cannot be had. */
@@ -238,10 +283,13 @@ struct gomem_label {
 	int64_t num;
 };
 
+/* 24 bytes: a profile has hundreds of thousands. Every run's end fits in
+ * 32 bits: the arrays hold at most GOMEM_PROFILE_MAX_ITEMS (values four
+ * times that), and an exported diff at most twice. */
 struct gomem_sample {
-	uint64_t loc_off;   /* into profile->sample_locs */
+	uint32_t loc_off;   /* into profile->sample_locs */
 	uint32_t nlocs;
-	uint64_t value_off; /* into profile->values */
+	uint32_t value_off; /* into profile->values */
 	uint32_t nvalues;   /* equals nsample_types once resolved */
 	uint32_t label_off; /* into profile->labels */
 	uint32_t nlabels;
@@ -287,6 +335,8 @@ struct gomem_profile {
 
 /* Ceilings on model sizes: a malicious file cannot ask for more. */
 #define GOMEM_PROFILE_MAX_ITEMS ((size_t)1 << 28)
+_Static_assert(GOMEM_PROFILE_MAX_ITEMS * 4 * 2 <= UINT32_MAX,
+	       "a sample's runs are addressed with 32 bits");
 
 int gomem_profile_new(gomem_profile **out);
 /* Resolves file ids to indices and checks what pprof's CheckValid checks:
@@ -311,12 +361,19 @@ struct gomem_reader_ops {
 };
 
 extern const struct gomem_reader_ops gomem_pprof_reader_ops;
+/* Tests only: the protobuf reader decodes Samples, Locations and Functions
+ * with its general decoder alone (the fast paths give the same model). */
+extern bool gomem_pprof_slow_only;
 extern const struct gomem_reader_ops gomem_heapprof_reader_ops;
 
 /* Reads a whole profile with OPS from SRC, or from DATA/LEN when SRC is
  * NULL (NAME labels errors then). */
 int gomem_read_profile(gomem_profile **out, const struct gomem_reader_ops *ops, gomem_source *src,
 		       const void *data, size_t len, const char *name, gomem_error *err);
+
+/* gomem_profile_read, told whether the bytes were gzip (for the message
+ * when they are not a profile): a source over memory inflated elsewhere. */
+int gomem_profile_read_as(gomem_profile **out, gomem_source *src, bool gzipped, gomem_error *err);
 
 /* The string id of S in P's string table, adding S if it is new. */
 int gomem_profile_intern(gomem_profile *p, const char *s, uint32_t *id);
@@ -327,5 +384,85 @@ int gomem_profile_fold_sample(gomem_buf *b, const gomem_profile *p, size_t s);
 /* Collapsed stacks of P summed by stack, value VI of each sample, sorted,
  * "stack value" per line, for flame-graph tools; zero and stackless skipped. */
 int gomem_profile_write_folded(const gomem_profile *p, size_t vi, FILE *fp, gomem_error *err);
+
+/* ---- what a profile cannot hold (profile_check.c) ------------------------ */
+
+/* Where something sits in an input: a line and column of text, or a byte
+ * offset of binary. */
+struct gomem_pos {
+	uint64_t line, col, offset;
+	bool is_text;
+};
+
+/* What a reader notes about sample values as it reads them, for the checks
+ * that need the sample types' names: per value column the sum of |value|
+ * and where it first passed INT64_MAX, and the samples holding a negative
+ * value. Zero-initialised; gomem_value_audit_free. */
+struct gomem_audit_col {
+	uint64_t sum;
+	bool over;
+	struct gomem_pos at;
+};
+
+struct gomem_value_audit {
+	struct gomem_audit_col *cols;
+	size_t ncols, cols_cap;
+	struct gomem_audit_neg {
+		size_t sample;
+		struct gomem_pos at;
+	} *neg;
+	size_t nneg, neg_cap;
+};
+
+int gomem_value_audit_slow(struct gomem_value_audit *a, size_t sample, const int64_t *v, size_t n,
+			   const struct gomem_pos *at);
+
+/* Notes sample SAMPLE's N values V, read at AT (read only when something
+ * is off). Inline: it runs once per sample of every profile read. */
+static inline int gomem_value_audit_sample(struct gomem_value_audit *a, size_t sample,
+					   const int64_t *v, size_t n, const struct gomem_pos *at)
+{
+	uint64_t high = 0;
+
+	if (n > a->ncols)
+		return gomem_value_audit_slow(a, sample, v, n, at);
+	for (size_t j = 0; j < n; j++) {
+		a->cols[j].sum += (uint64_t)v[j];
+		high |= (uint64_t)v[j] | a->cols[j].sum;
+	}
+	if (high >> 63 == 0)
+		return GOMEM_OK;
+	/* a negative value, or a sum past INT64_MAX: undone, the slow way */
+	for (size_t j = 0; j < n; j++)
+		a->cols[j].sum -= (uint64_t)v[j];
+	return gomem_value_audit_slow(a, sample, v, n, at);
+}
+
+void gomem_value_audit_free(struct gomem_value_audit *a);
+
+/* Refuses, with the position noted, what no profile can hold: a negative
+ * period, a heap profile with period 0 and samples, a sample type whose
+ * values add up past the int64 range, a negative heap value where there
+ * can be none. P is resolved (its strings are in). PERIOD_AT: where the
+ * period is given. */
+int gomem_profile_check(const gomem_profile *p, const struct gomem_value_audit *a,
+			const struct gomem_pos *period_at, gomem_error *err);
+
+/* Whether P is a heap (or allocs) profile: period type "space", or none and
+ * a space sample type in a memory unit. */
+bool gomem_profile_is_heap(const gomem_profile *p);
+
+/* Bytes per UNIT for pprof's memory units ("bytes", "kilobytes", "MB"...;
+ * any case, plural or not), 0 for anything else. */
+uint64_t gomem_memory_unit_factor(const char *unit);
+
+/* The first relation between MemStats fields the runtime always keeps that
+ * MS breaks: its message in MSG, and the field to blame returned by name as
+ * Go prints it ("HeapSys"); NULL when all hold. HAS (NULL: every field was
+ * read) says whether the input had a field. */
+const char *gomem_memstats_problem(const gomem_memstats *ms,
+				   bool (*has)(const char *name, const void *ctx),
+				   const void *ctx, char *msg, size_t size);
+
 
 #endif

@@ -105,6 +105,18 @@ for base in "http://$addr" "http://$addr/"; do
 done
 check "heapdiff --interval: a base URL" 0 "^main.leak,[0-9]*,[0-9]*,[1-9]" \
 	"$bin/gomem-heapdiff" --header "$auth" --interval=1s --format=csv "http://$addr"
+# --interval: the two sides have one URL, and are told apart by when each
+# snapshot was taken, in the table and in JSON.
+check "--interval: the table names when each side was taken" 0 \
+	"heap (taken [0-9T:.-]*Z) -> .*heap (taken [0-9T:.-]*Z)" \
+	"$bin/gomem-heapdiff" --header "$auth" --interval=1s "$url"
+# shellcheck disable=SC2016 # the inner shell expands them
+check "--interval: JSON base_time and new_time differ" 0 "^differ:" sh -c '
+	"$1" --header "$2" --interval=1s --format=json "$3" >"$4" || exit 1
+	bt=$(sed -n "s/.*\"base_time\":\"\([^\"]*\)\".*/\1/p" "$4")
+	nt=$(sed -n "s/.*\"new_time\":\"\([^\"]*\)\".*/\1/p" "$4")
+	[ -n "$bt" ] && [ -n "$nt" ] && [ "$bt" != "$nt" ] && echo "differ: $bt $nt" && exit 0
+	echo "base_time \"$bt\", new_time \"$nt\""; exit 1' sh "$bin/gomem-heapdiff" "$auth" "$url" "$tmp/interval.json"
 check "goroutines: the endpoint" 0 "goroutine?debug=1: [1-9][0-9]* goroutines.*(debug=1" \
 	"$bin/gomem-goroutines" --header "$auth" "http://$addr/debug/pprof/goroutine?debug=1"
 check "goroutines: an unlimited --max-input" 0 "goroutines in" \

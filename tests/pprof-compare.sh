@@ -17,6 +17,8 @@
 #     generator's ground_truth.json;
 #   - gomem's --format=pprof diff, read back by `go tool pprof -top` alone,
 #     against pprof's own -diff_base flat and cum columns.
+# And tests/data/pprof-kinds (a profile's header: default sample type, units,
+# drop_frames) against the pprof of every Go release tests/lib.sh names.
 # Rows whose value is 0 are ignored on both sides (pprof omits zero flat).
 #
 # Environment (exported by the automake harness): top_srcdir, top_builddir,
@@ -25,8 +27,10 @@
 # pprof's output is cached in $top_builddir/tests/pprof-cache, keyed by the
 # checksums of the two profiles, the sample type and the Go version.
 #
-# Exit: 0 all passed, 1 something differed, 77 skipped (no gomem-heapdiff, no
-# go, or nothing to compare).
+# Exit: 0 all passed, 1 something differed, or gomem-heapdiff, go, go tool
+# pprof or one of the Go releases tests/lib.sh names is missing (README's
+# test command installs them all: never a skip). The shared corpus is the
+# one optional input: without it the pairs in the repository are compared.
 set -eu
 
 top_srcdir=${top_srcdir:-.}
@@ -34,22 +38,22 @@ top_builddir=${top_builddir:-.}
 srcdir_abs=$(cd "$top_srcdir" && pwd)
 builddir_abs=$(cd "$top_builddir" 2>/dev/null && pwd) || builddir_abs=$top_builddir
 gomem=$builddir_abs/bin/gomem-heapdiff
+GOMEM_CHECK_FUNCTIONS_ONLY=1 . "$srcdir_abs/tests/lib.sh"
 
 if [ ! -x "$gomem" ]; then
-	echo "SKIP: $gomem is not built"
-	exit 77
+	echo "FAIL: $gomem is not built (make all)"
+	exit 1
 fi
-go=${GO:-}
-if [ -z "$go" ] || ! command -v "$go" >/dev/null 2>&1; then
-	go=$(command -v go 2>/dev/null || true)
-fi
-if [ -z "$go" ]; then
-	echo "SKIP: no go toolchain (set GO or put go on PATH)"
-	exit 77
-fi
+need_tool GO go
+go=$GO
 go_version=$("$go" version 2>/dev/null) || {
-	echo "SKIP: '$go version' failed"
-	exit 77
+	echo "FAIL: '$go version' failed"
+	exit 1
+}
+# pprof ships with every Go release, but a distribution may split it out.
+"$go" tool -n pprof >/dev/null 2>&1 || {
+	echo "FAIL: '$go tool pprof' is not there: sh contrib/deps.sh test installs a full Go"
+	exit 1
 }
 
 cache=$builddir_abs/tests/pprof-cache
@@ -76,16 +80,23 @@ fail() {
 	failed=$((failed + 1))
 	echo "FAIL: $*"
 }
+not_ok() { fail "$@"; } # tests/lib.sh's name for it
 
 # pprof_top DIR TYPE — prints the path of pprof's -top output for the .pb.gz
 # pair in DIR (cached), or nothing when pprof failed (its stderr is shown).
 pprof_top() {
-	key=$( (checksum "$1/before.pb.gz"; checksum "$1/after.pb.gz"; echo "$2"; echo "$go_version") |
+	pprof_top_pair "$1/before.pb.gz" "$1/after.pb.gz" "$2"
+}
+
+# pprof_top_pair BASE NEW TYPE — the same for any two profiles; an empty
+# TYPE leaves the sample type to pprof's default.
+pprof_top_pair() {
+	key=$( (checksum "$1"; checksum "$2"; echo "$3"; echo "$go_version") |
 		cksum | tr ' ' '-')
 	out=$cache/$key.top
 	if [ ! -s "$out" ]; then
-		if ! "$go" tool pprof -top -nodefraction=0 -unit=B -symbolize=none -sample_index="$2" \
-			-diff_base="$1/before.pb.gz" "$1/after.pb.gz" >"$out.tmp" 2>"$tmp/pprof.err"; then
+		if ! "$go" tool pprof -top -nodefraction=0 -unit=B -symbolize=none ${3:+-sample_index="$3"} \
+			-diff_base="$1" "$2" >"$out.tmp" 2>"$tmp/pprof.err"; then
 			sed 's/^/    /' "$tmp/pprof.err" >&2
 			rm -f "$out.tmp"
 			return 0
@@ -118,12 +129,12 @@ pprof_column() {
 
 # gomem_column BASE NEW TYPE flat|cum OUT — runs gomem-heapdiff and writes
 # "name<TAB>delta" for its non-zero rows, sorted, to OUT; fails when gomem
-# fails or prints no CSV header.
+# fails or prints no CSV header. An empty TYPE leaves it to gomem's default.
 gomem_column() {
 	cum=
 	[ "$4" = cum ] && cum=--cum
 	# shellcheck disable=SC2086
-	if ! "$gomem" --format=csv --top=0 --sample="$3" $cum "$1" "$2" >"$tmp/gomem.csv" 2>"$tmp/gomem.err"; then
+	if ! "$gomem" --format=csv --top=0 ${3:+--sample="$3"} $cum "$1" "$2" >"$tmp/gomem.csv" 2>"$tmp/gomem.err"; then
 		sed 's/^/    /' "$tmp/gomem.err"
 		return 1
 	fi
@@ -263,6 +274,15 @@ check_pair() {
 			cat "$tmp/gomem.err" "$tmp/pprof.err" 2>/dev/null | sed 's/^/    /'
 			fail "$label $type --format=pprof: not written, or pprof could not read it"
 		fi
+		# Symbolizing as it does by default, pprof finds the main binary
+		# in the mappings carried over, as in its own -diff_base output.
+		if "$go" tool pprof -top "$tmp/diff.pb.gz" >"$tmp/sym.top" 2>"$tmp/sym.err" &&
+			! grep -q 'binary filename not available' "$tmp/sym.err" && grep -q '^File: ' "$tmp/sym.top"; then
+			pass "$label $type --format=pprof carries the mappings ($(sed -n 's/^File: //p' "$tmp/sym.top"))"
+		else
+			sed 's/^/    /' "$tmp/sym.err"
+			fail "$label $type --format=pprof: pprof finds no main binary (mappings lost)"
+		fi
 
 		if [ -n "$have_text" ]; then
 			for pair in text/text proto/text text/proto; do
@@ -302,6 +322,35 @@ check_pair() {
 	done
 }
 
+# check_kinds DIR LABEL — tests/data/pprof-kinds: what pprof does with a profile's
+# header (see its README): the default sample type of an allocs pair,
+# kilobytes diffed against bytes, drop_frames and keep_frames.
+check_kinds() {
+	dir=$1
+	rel=$2
+	for spec in "allocs.before allocs.after -" "heap.before heap.after.kb inuse_space" \
+		"heap.before heap.after.kb alloc_space" "heap.before heap.after.drop inuse_space" \
+		"heap.after.kb heap.after.drop -"; do
+		set -- $spec
+		b=$dir/$1.pb.gz n=$dir/$2.pb.gz type=$3
+		[ "$type" = - ] && type=
+		top=$(pprof_top_pair "$b" "$n" "$type")
+		if [ -z "$top" ]; then
+			fail "$rel pprof-kinds $1 $2: go tool pprof failed"
+			continue
+		fi
+		for mode in flat cum; do
+			pprof_column "$top" $mode >"$tmp/pprof.$mode"
+			if gomem_column "$b" "$n" "$type" $mode "$tmp/gomem.$mode"; then
+				compare "$rel pprof-kinds $1 -> $2 ${type:-default type} $mode vs pprof" \
+					"$tmp/pprof.$mode" "$tmp/gomem.$mode"
+			else
+				fail "$rel pprof-kinds $1 -> $2 $mode: gomem-heapdiff failed"
+			fi
+		done
+	done
+}
+
 # ---- the pairs ---------------------------------------------------------------
 shared=${GOMEM_SHARED_DIR:-$srcdir_abs/../shared}
 corpus=$shared/corpus/heap
@@ -326,15 +375,32 @@ if [ -d "$data" ]; then
 	done <"$tmp/pairs"
 fi
 
+# The header rules against the pprof of every Go release the suite knows
+# (tests/lib.sh): each must read them as gomem does. A missing release fails.
+require_go_releases
+go_releases 2>/dev/null >"$tmp/releases" || true
+main_go=$go main_go_version=$go_version
+while read -r release release_go; do
+	go=$release_go
+	go_version=$("$go" version) || { fail "Go $release: '$go version' failed"; continue; }
+	check_kinds "$srcdir_abs/tests/data/pprof-kinds" "go$release"
+done <"$tmp/releases"
+go=$main_go go_version=$main_go_version
+
 # The large pair `make bench` generates (contrib/bench/run.sh), when present.
 bench=$builddir_abs/bench-data/large-rate1
 if [ -f "$bench/before.pb.gz" ] && [ -f "$bench/after.pb.gz" ] && [ -f "$bench/ground_truth.json" ]; then
 	check_pair "$bench" "bench-data/large-rate1"
 fi
+# And the wide pair (contrib/bench/wide-bench.sh).
+wide=$builddir_abs/bench-data/wide-rate1
+if [ -f "$wide/before.pb.gz" ] && [ -f "$wide/after.pb.gz" ]; then
+	check_pair "$wide" "bench-data/wide-rate1"
+fi
 
 if [ $((passed + failed)) -eq 0 ]; then
-	echo "SKIP: no heap profile pairs found"
-	exit 77
+	echo "FAIL: no heap profile pair found (tests/data/heap and tests/data/pprof-kinds are in the repository)"
+	exit 1
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -70,6 +70,9 @@ case $st in 0) ;; 1) echo "bench: gomem heapdump target missed"; exit 1 ;; *) ex
 # gomem trace: a 300 MB execution trace in <= 10 s CPU and <= 256 MB.
 st=0; sh "$srcdir/contrib/bench/trace-bench.sh" "$builddir" || st=$?
 case $st in 0) ;; 1) echo "bench: gomem trace target missed"; exit 1 ;; *) exit 2 ;; esac
+# gomem heapdiff on a wide pair (20 000 functions): >= 50x less CPU than pprof.
+st=0; sh "$srcdir/contrib/bench/wide-bench.sh" "$builddir" || st=$?
+case $st in 0) ;; 1) echo "bench: gomem heapdiff wide-pair target missed"; exit 1 ;; *) exit 2 ;; esac
 
 # GNU time, for peak RSS (the shell's `time` has none).
 timebin=/usr/bin/time

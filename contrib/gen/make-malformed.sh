@@ -129,6 +129,23 @@ p = profile()
 off = len(p) + len(HEADER) + len(sample([1, 2], [4096, 1024]))
 write("pprof-concatenated.pb", p + p, f"two profiles back to back, byte {off}")
 
+# What no profile can hold (lib/pprof/profile_check.c), refused where it is.
+TYPES = value_type(1, ALLOC, BYTES) + value_type(1, INUSE, BYTES)
+LOCS = (location(1, 0x401000, [(1, 10)]) + function(1, LEAK) +
+        location(2, 0x402000, [(2, 20)]) + function(2, MAIN))
+head = value_type(11, SPACE, BYTES)
+write("pprof-negative-period.pb", head + uint(12, -1) + TYPES + LOCS +
+      sample([1, 2], [4096, 1024]) + strings(), f"period -1, byte {len(head)}")
+write("pprof-period-zero.pb", head + TYPES + LOCS + sample([1, 2], [4096, 1024]) + strings(),
+      "a heap profile with period 0 (MemProfileRate=0), byte 0 (its period_type)")
+off = len(HEADER) + len(sample([1, 2], [4096, 1024]))
+write("pprof-negative-inuse.pb", profile(sample([2], [4096, -1024])),
+      f"inuse_space -1024 in a snapshot, byte {off}")
+big = 5 * 10**18
+off = len(HEADER) + len(sample([1, 2], [4096, 1024])) + len(sample([1], [big, big]))
+write("pprof-values-overflow.pb", profile(sample([1], [big, big]) + sample([2], [big, big])),
+      f"alloc_space adds up past INT64_MAX, byte {off}")
+
 # Fuzzer seeds: valid profiles using every field and encoding.
 seed("minimal.pb", profile())
 seed("minimal.pb.gz", gz(profile()))

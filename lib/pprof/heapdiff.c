@@ -35,71 +35,6 @@ int gomem_heapdiff_sort_parse(gomem_heapdiff_sort *out, const char *name)
 	return GOMEM_E_INVALID;
 }
 
-/* ---- sample types --------------------------------------------------------- */
-
-/* The index of NAME in P. A legacy profile whose header showed nothing freed
- * has pprof's two types "objects" and "space": inuse_space finds "space". */
-static int find_type(const gomem_profile *p, const char *name)
-{
-	int i = gomem_profile_sample_type_index(p, name);
-	const char *us = strchr(name, '_');
-
-	if (i < 0 && us != NULL)
-		i = gomem_profile_sample_type_index(p, us + 1);
-	return i;
-}
-
-/* The type that pairs with NAME: the object count for a space type and the
- * other way round; the uncertainty needs both a count and a size. */
-static void pair_name(char *buf, size_t size, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n >= 6 && strcmp(name + n - 6, "_space") == 0)
-		snprintf(buf, size, "%.*s_objects", (int)(n - 6), name);
-	else if (n >= 8 && strcmp(name + n - 8, "_objects") == 0)
-		snprintf(buf, size, "%.*s_space", (int)(n - 8), name);
-	else if (strcmp(name, "space") == 0)
-		snprintf(buf, size, "objects");
-	else if (strcmp(name, "objects") == 0)
-		snprintf(buf, size, "space");
-	else
-		buf[0] = '\0';
-}
-
-static void list_types(char *buf, size_t size, const gomem_profile *p)
-{
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < gomem_profile_sample_type_count(p) && len < size; i++)
-		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
-					gomem_profile_sample_type(p, i, NULL));
-}
-
-static int bind_side(struct hd_side *side, const gomem_profile *p, const char *label,
-		     const char *type, gomem_error *err)
-{
-	char pair[128], have[512];
-	const char *unit;
-
-	side->p = p;
-	side->value = find_type(p, type);
-	if (side->value < 0) {
-		list_types(have, sizeof(have), p);
-		return gomem_error_set(err, GOMEM_E_NOTFOUND,
-				       "%s profile has no sample type '%s' (it has: %s)", label,
-				       type, have[0] ? have : "none");
-	}
-	gomem_profile_sample_type(p, (size_t)side->value, &unit);
-	side->is_space = unit && strcmp(unit, "bytes") == 0;
-	pair_name(pair, sizeof(pair), gomem_profile_sample_type(p, (size_t)side->value, NULL));
-	side->pair = pair[0] ? find_type(p, pair) : -1;
-	side->rate = gomem_profile_period(p, NULL, NULL);
-	side->scale = 1.0;
-	return GOMEM_OK;
-}
-
 /* ---- frames and nodes ---------------------------------------------------- */
 
 /* The Go package of a function name: up to the first '.' after the last
@@ -120,13 +55,13 @@ size_t gomem_go_package_len(const char *name)
 	return limit;
 }
 
-/* The node name of frame J of location LOC, per the granularity. */
+/* The node name of line J of location LOC, per the granularity. */
 static int frame_name(gomem_buf *b, const gomem_profile *p, size_t loc, size_t j,
 		      gomem_heapdiff_by by)
 {
 	int64_t line = 0;
 	/* a location without lines (unsymbolized) is named by its address */
-	int64_t fn = gomem_profile_location_line_count(p, loc) > 0
+	int64_t fn = gomem_profile_location_line_count(p, loc) > j
 			     ? gomem_profile_location_line(p, loc, j, &line) : -1;
 	const char *name = fn >= 0 ? gomem_profile_function_name(p, (size_t)fn) : "";
 	const char *file = fn >= 0 ? gomem_profile_function_file(p, (size_t)fn) : "";
@@ -165,40 +100,65 @@ int gomem_hd_node(gomem_heapdiff *d, const char *name, size_t len, uint32_t *out
 }
 
 /* Node ids of every frame of every location of one profile: frames of
- * location L are frame_nodes[frame_off[L] .. frame_off[L+1]); a location
- * without lines (unsymbolized) is one frame named by its address. */
+ * location L are frame_nodes[frame_off[L] .. frame_off[L+1]), its lines
+ * that drop_frames kept; a location without lines (unsymbolized) is one
+ * frame named by its address. */
 static int map_frames(gomem_heapdiff *d, struct hd_side *side)
 {
 	const gomem_profile *p = side->p;
-	size_t nloc = gomem_profile_location_count(p), total = 0;
+	size_t nloc = gomem_profile_location_count(p), total = 0, first;
+	size_t nfn = gomem_profile_function_count(p);
+	/* By function, file or package a frame's node depends on its function
+	 * alone: named once per function, not once per line of a location. */
+	bool per_function = d->opts.by != GOMEM_BY_LINE && d->opts.by != GOMEM_BY_STACK;
+	uint32_t *fn_node = per_function ? malloc((nfn ? nfn : 1) * sizeof(*fn_node)) : NULL;
 	gomem_buf name;
 	int rc = GOMEM_OK;
 
 	side->frame_off = malloc((nloc + 1) * sizeof(*side->frame_off));
-	if (side->frame_off == NULL)
+	if (side->frame_off == NULL || (per_function && fn_node == NULL)) {
+		free(fn_node);
 		return GOMEM_E_NOMEM;
+	}
+	if (fn_node)
+		memset(fn_node, 0xff, nfn * sizeof(*fn_node));
 	for (size_t l = 0; l < nloc; l++) {
-		size_t n = gomem_profile_location_line_count(p, l);
+		size_t n = gomem_hd_lines(side, l, &first);
 
 		side->frame_off[l] = total;
 		total += n ? n : 1;
 	}
 	side->frame_off[nloc] = total;
 	side->frame_nodes = malloc((total ? total : 1) * sizeof(*side->frame_nodes));
-	if (side->frame_nodes == NULL)
+	if (side->frame_nodes == NULL) {
+		free(fn_node);
 		return GOMEM_E_NOMEM;
+	}
 	gomem_buf_init(&name, 1 << 20);
 	for (size_t l = 0; l < nloc && rc == GOMEM_OK; l++) {
 		size_t n = side->frame_off[l + 1] - side->frame_off[l];
+		size_t nlines = gomem_profile_location_line_count(p, l);
 
+		gomem_hd_lines(side, l, &first);
 		for (size_t j = 0; j < n && rc == GOMEM_OK; j++) {
-			rc = frame_name(&name, p, l, j, d->opts.by);
+			uint32_t *node = &side->frame_nodes[side->frame_off[l] + j];
+			int64_t line, fn = first + j < nlines ? gomem_profile_location_line(p, l, first + j, &line)
+							      : -1;
+
+			if (fn_node && fn >= 0 && fn_node[fn] != GOMEM_NONE) {
+				*node = fn_node[fn];
+				continue;
+			}
+			rc = frame_name(&name, p, l, first + j, d->opts.by);
 			if (rc == GOMEM_OK)
-				rc = gomem_hd_node(d, name.data ? name.data : "", name.len,
-						   &side->frame_nodes[side->frame_off[l] + j]);
+				rc = gomem_hd_node(d, name.data ? name.data : "", name.len, node);
+			/* a function without a name is named by each location's address */
+			if (rc == GOMEM_OK && fn_node && fn >= 0 && gomem_profile_function_name(p, (size_t)fn)[0])
+				fn_node[fn] = *node;
 		}
 	}
 	gomem_buf_free(&name);
+	free(fn_node);
 	return rc;
 }
 
@@ -230,7 +190,7 @@ static bool frame_matches(const struct hd_side *side, regex_t *re, size_t loc, s
 	int64_t line, fn;
 	char addr[32];
 
-	if (gomem_profile_location_line_count(p, loc) == 0) {
+	if (gomem_profile_location_line_count(p, loc) <= j) {
 		snprintf(addr, sizeof(addr), "0x%llx",
 			 (unsigned long long)gomem_profile_location_address(p, loc));
 		return regexec(re, addr, 0, NULL, 0) == 0;
@@ -253,9 +213,10 @@ static int match_locations(gomem_heapdiff *d, struct hd_side *side)
 	if (side->loc_match == NULL)
 		return GOMEM_E_NOMEM;
 	for (size_t l = 0; l < nloc; l++) {
-		size_t n = side->frame_off[l + 1] - side->frame_off[l];
+		size_t n = side->frame_off[l + 1] - side->frame_off[l], first;
 
-		for (size_t j = 0; j < n; j++) {
+		gomem_hd_lines(side, l, &first);
+		for (size_t j = first; j < first + n; j++) {
 			if (d->has_focus && frame_matches(side, &d->focus, l, j))
 				side->loc_match[l] |= 1;
 			if (d->has_ignore && frame_matches(side, &d->ignore, l, j))
@@ -273,7 +234,7 @@ bool gomem_hd_sample_kept(const gomem_heapdiff *d, const struct hd_side *side, s
 
 	if (side->loc_match == NULL)
 		return true;
-	locs = gomem_profile_sample_locations(side->p, s, &n);
+	locs = gomem_hd_stack(side, s, &n);
 	for (size_t i = 0; i < n; i++)
 		seen |= side->loc_match[locs[i]];
 	if (d->has_ignore && (seen & 2))
@@ -300,7 +261,7 @@ static double object_size(const struct hd_side *side, size_t s, const int64_t *v
 			return (double)num;
 	}
 	if (space >= 0 && objects >= 0 && v[objects] != 0)
-		return (double)v[space] / (double)v[objects];
+		return (double)v[space] * (double)side->space_factor / (double)v[objects];
 	return 0;
 }
 
@@ -326,13 +287,20 @@ static void sample_noise(const struct hd_side *side, size_t s, const int64_t *v,
 	*objects = (double)v[count] * side->scale;
 }
 
-/* The value of sample S as pprof sees it after -normalize: each value is
- * scaled and truncated to an integer (profile.ScaleN). */
+/* A value in bytes (memory units; exact, as pprof's power-of-two ratios
+ * are) and after -normalize, which pprof's ScaleN rounds to the nearest
+ * integer. Saturates: a profile's total fits in int64 (the readers check),
+ * its value in bytes or scaled need not. */
+int64_t gomem_hd_scaled(int64_t v, int64_t factor, double scale)
+{
+	int64_t x = factor == 1 ? v : gomem_sat_mul(v, factor);
+
+	return scale == 1.0 ? x : gomem_sat_from_double(round((double)x * scale));
+}
+
 int64_t gomem_hd_value(const struct hd_side *side, const int64_t *v)
 {
-	int64_t x = v[side->value];
-
-	return side->scale == 1.0 ? x : (int64_t)((double)x * side->scale);
+	return gomem_hd_scaled(v[side->value], side->factor, side->scale);
 }
 
 static int64_t side_total(const struct hd_side *side)
@@ -341,7 +309,7 @@ static int64_t side_total(const struct hd_side *side)
 	int64_t total = 0;
 
 	for (size_t s = 0; s < ns; s++)
-		total += gomem_profile_sample_values(side->p, s)[side->value];
+		total = gomem_sat_add(total, gomem_hd_value(side, gomem_profile_sample_values(side->p, s)));
 	return total;
 }
 
@@ -354,7 +322,7 @@ static int stack_node(gomem_heapdiff *d, const struct hd_side *side, size_t s, u
 	int rc = GOMEM_OK;
 
 	d->scratch.len = 0;
-	locs = gomem_profile_sample_locations(side->p, s, &n);
+	locs = gomem_hd_stack(side, s, &n);
 	for (size_t i = n; i-- > 0 && rc == GOMEM_OK;) {
 		size_t off = side->frame_off[locs[i]], end = side->frame_off[locs[i] + 1];
 
@@ -415,7 +383,7 @@ static int sample_nodes(gomem_heapdiff *d, const struct hd_side *side, size_t s)
 	int rc;
 
 	d->ids.len = 0;
-	locs = gomem_profile_sample_locations(side->p, s, &n);
+	locs = gomem_hd_stack(side, s, &n);
 	if (d->opts.by == GOMEM_BY_STACK) {
 		uint32_t node;
 
@@ -452,7 +420,7 @@ static void add_ids(gomem_heapdiff *d, const uint32_t *ids, size_t nids, int is_
 			continue;
 		nd->stamp = d->serial;
 		if (is_new >= 0)
-			nd->value[is_new] += w;
+			nd->value[is_new] = gomem_sat_add(nd->value[is_new], w);
 		nd->var += var;
 	}
 }
@@ -472,13 +440,15 @@ static int accumulate_sample(gomem_heapdiff *d, struct hd_side *side, int is_new
 	size_t n;
 	int rc;
 
-	d->totals_value[is_new] += w;
-	locs = gomem_profile_sample_locations(side->p, s, &n);
+	d->totals_value[is_new] = gomem_sat_add(d->totals_value[is_new], w);
+	locs = gomem_hd_stack(side, s, &n);
 	if (w == 0 || n == 0)
 		return GOMEM_OK;
 	if (side->rate <= 1 && !d->opts.cum && d->opts.by != GOMEM_BY_STACK) {
 		/* exact and flat (the common large case): the leaf is all it takes */
-		d->nodes[side->frame_nodes[side->frame_off[locs[0]]]].value[is_new] += w;
+		int64_t *leaf = &d->nodes[side->frame_nodes[side->frame_off[locs[0]]]].value[is_new];
+
+		*leaf = gomem_sat_add(*leaf, w);
 		return GOMEM_OK;
 	}
 	if ((rc = sample_nodes(d, side, s)) != GOMEM_OK)
@@ -531,17 +501,23 @@ static void fill_row(gomem_heapdiff_row *r, int64_t base, int64_t newv, double v
 {
 	r->base = base;
 	r->new_ = newv;
-	r->delta = newv - base;
+	r->delta = gomem_sat_sub(newv, base);
 	r->delta_pct = base != 0 ? (double)r->delta * 100.0 / fabs((double)base) : NAN;
 	r->uncertainty = 2 * sqrt(var);
 }
 
-static int64_t abs64(int64_t x)
+/* |x|, INT64_MIN's included. */
+static uint64_t abs64(int64_t x)
 {
-	return x < 0 ? -x : x;
+	return x < 0 ? 0 - (uint64_t)x : (uint64_t)x;
 }
 
 static int cmp_int(int64_t a, int64_t b)
+{
+	return a > b ? -1 : a < b ? 1 : 0;
+}
+
+static int cmp_abs(uint64_t a, uint64_t b)
 {
 	return a > b ? -1 : a < b ? 1 : 0;
 }
@@ -557,7 +533,7 @@ static int cmp_rows(const void *pa, const void *pb, void *ctx)
 		c = cmp_int(a->delta, b->delta);
 		break;
 	case GOMEM_SORT_ABS_DELTA:
-		c = cmp_int(abs64(a->delta), abs64(b->delta));
+		c = cmp_abs(abs64(a->delta), abs64(b->delta));
 		break;
 	case GOMEM_SORT_PERCENT: {
 		/* New sites (no base) rank above any finite growth. */
@@ -573,8 +549,42 @@ static int cmp_rows(const void *pa, const void *pb, void *ctx)
 		break;
 	}
 	if (c == 0)
-		c = cmp_int(abs64(a->delta), abs64(b->delta));
+		c = cmp_abs(abs64(a->delta), abs64(b->delta));
 	return c ? c : strcmp(a->name, b->name);
+}
+
+/* Moves the K rows that sort first to the front of ROWS (N of them), in no
+ * order: a heap of K whose root is the last of them, so a table's top 20
+ * of tens of thousands of rows costs N log K, not a whole sort. The order
+ * is total (names break ties), so the result is the whole sort's head. */
+static void sift_down(gomem_heapdiff_row *h, size_t k, size_t i, gomem_heapdiff_sort *key)
+{
+	for (;;) {
+		size_t c = 2 * i + 1, worst = i;
+		gomem_heapdiff_row t;
+
+		if (c < k && cmp_rows(&h[c], &h[worst], key) > 0)
+			worst = c;
+		if (c + 1 < k && cmp_rows(&h[c + 1], &h[worst], key) > 0)
+			worst = c + 1;
+		if (worst == i)
+			return;
+		t = h[i];
+		h[i] = h[worst];
+		h[worst] = t;
+		i = worst;
+	}
+}
+
+static void select_first(gomem_heapdiff_row *rows, size_t n, size_t k, gomem_heapdiff_sort *key)
+{
+	for (size_t i = k / 2; i-- > 0;)
+		sift_down(rows, k, i, key);
+	for (size_t i = k; i < n; i++)
+		if (cmp_rows(&rows[i], &rows[0], key) < 0) {
+			rows[0] = rows[i];
+			sift_down(rows, k, 0, key);
+		}
 }
 
 static int build_rows(gomem_heapdiff *d)
@@ -593,17 +603,27 @@ static int build_rows(gomem_heapdiff *d)
 		if (nd->value[0] == nd->value[1])
 			continue;
 		fill_row(r, nd->value[0], nd->value[1], nd->var);
-		if ((uint64_t)abs64(r->delta) < d->opts.min_delta)
+		if (abs64(r->delta) < d->opts.min_delta)
 			continue;
 		r->name = gomem_strpool_get(&d->names, (uint32_t)i);
 		n++;
 	}
-	if ((rc = gomem_sort(d->rows, n, sizeof(*d->rows), cmp_rows, &d->opts.sort)) != GOMEM_OK)
-		return rc;
 	d->nrows_before_trim = n;
 	d->nrows = d->opts.top && d->opts.top < n ? d->opts.top : n;
+	if (d->nrows < n / 4)
+		select_first(d->rows, n, d->nrows, &d->opts.sort);
+	if ((rc = gomem_sort(d->rows, d->nrows < n / 4 ? d->nrows : n, sizeof(*d->rows), cmp_rows,
+			     &d->opts.sort)) != GOMEM_OK)
+		return rc;
 	fill_row(&d->totals, d->totals_value[0], d->totals_value[1], d->totals_var);
 	d->totals.name = "total";
+	for (int i = 0; i < 3 && d->note[0] == '\0'; i++) {
+		int64_t v = i == 2 ? d->totals.delta : d->totals_value[i];
+
+		if (v == INT64_MAX || v == INT64_MIN)
+			snprintf(d->note, sizeof(d->note), "a total reached the int64 range (8 EiB) "
+				 "and is shown clamped there");
+	}
 	return GOMEM_OK;
 }
 
@@ -612,21 +632,10 @@ static int build_rows(gomem_heapdiff *d)
 static int setup(gomem_heapdiff *d, const gomem_profile *base, const gomem_profile *newp,
 		 gomem_error *err)
 {
-	const char *type = d->opts.sample;
-	int rc;
+	int rc = gomem_hd_bind(d, base, newp, err);
 
-	if (type == NULL) {
-		type = gomem_profile_sample_type_index(newp, "inuse_space") >= 0
-			       ? "inuse_space"
-			       : gomem_profile_sample_type(newp, gomem_profile_default_sample_type(newp), NULL);
-		if (type == NULL)
-			return gomem_error_set(err, GOMEM_E_NOTFOUND, "NEW profile has no sample types");
-	}
-	if ((rc = bind_side(&d->side[0], base, "BASE", type, err)) != GOMEM_OK ||
-	    (rc = bind_side(&d->side[1], newp, "NEW", type, err)) != GOMEM_OK)
+	if (rc != GOMEM_OK)
 		return rc;
-	gomem_profile_sample_type(newp, (size_t)d->side[1].value, &d->unit);
-	d->type = gomem_profile_sample_type(newp, (size_t)d->side[1].value, NULL);
 	if ((rc = compile_filter(&d->focus, &d->has_focus, d->opts.focus, "--focus", err)) ||
 	    (rc = compile_filter(&d->ignore, &d->has_ignore, d->opts.ignore, "--ignore", err)))
 		return rc;
@@ -689,7 +698,13 @@ void gomem_heapdiff_free(gomem_heapdiff *d)
 		free(d->side[i].frame_off);
 		free(d->side[i].frame_nodes);
 		free(d->side[i].loc_match);
+		free(d->side[i].line_start);
+		free(d->side[i].sample_start);
 	}
+	if (d->has_drop)
+		regfree(&d->drop);
+	if (d->has_keep)
+		regfree(&d->keep);
 	if (d->has_focus)
 		regfree(&d->focus);
 	if (d->has_ignore)
@@ -730,6 +745,61 @@ const char *gomem_heapdiff_sample_type(const gomem_heapdiff *d, const char **uni
 size_t gomem_heapdiff_rows_before_trim(const gomem_heapdiff *d)
 {
 	return d->nrows_before_trim;
+}
+
+const char *gomem_heapdiff_note(const gomem_heapdiff *d)
+{
+	return d->note[0] ? d->note : NULL;
+}
+
+/* ---- the gate ------------------------------------------------------------- */
+
+int gomem_heapdiff_parse_limit(double *limit, int *percent, const char *arg)
+{
+	size_t len = strlen(arg);
+	uint64_t size;
+	char num[64];
+
+	*percent = len > 1 && arg[len - 1] == '%';
+	if (!*percent) {
+		if (gomem_parse_size(&size, arg) != GOMEM_OK)
+			return GOMEM_E_INVALID;
+		*limit = (double)size;
+		return GOMEM_OK;
+	}
+	if (len > sizeof(num))
+		return GOMEM_E_INVALID;
+	memcpy(num, arg, len - 1);
+	num[len - 1] = '\0';
+	return gomem_parse_number(limit, num);
+}
+
+/* V in the compared unit, for a message. */
+static void format_value(char *buf, size_t size, const gomem_heapdiff *d, double v, int sign)
+{
+	if (d->unit && strcmp(d->unit, "bytes") == 0)
+		gomem_format_bytes(buf, size, gomem_sat_from_double(round(v)), sign);
+	else
+		snprintf(buf, size, sign ? "%+.0f" : "%.0f", v);
+}
+
+int gomem_heapdiff_gate(const gomem_heapdiff *d, double limit, int percent, const char *label,
+			char *msg, size_t size)
+{
+	const gomem_heapdiff_row *tot = &d->totals;
+	double bound = percent ? limit / 100.0 * fabs((double)tot->base) : limit;
+	char a[GOMEM_UNITS_BUFSIZE], b[GOMEM_UNITS_BUFSIZE], u[GOMEM_UNITS_BUFSIZE];
+
+	if ((double)tot->delta - tot->uncertainty <= bound)
+		return 0;
+	format_value(a, sizeof(a), d, (double)tot->delta, 1);
+	format_value(b, sizeof(b), d, bound, 0);
+	format_value(u, sizeof(u), d, tot->uncertainty, 0);
+	if (percent)
+		snprintf(msg, size, "total grew by %s (\xc2\xb1%s), above %s (%s)", a, u, label, b);
+	else
+		snprintf(msg, size, "total grew by %s (\xc2\xb1%s), above %s", a, u, label);
+	return 1;
 }
 
 int gomem_heap_url(char **out, const char *url)

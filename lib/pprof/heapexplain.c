@@ -43,33 +43,7 @@ static const struct {
 /* ---- arithmetic that cannot overflow ------------------------------------- */
 
 /* A profile is untrusted: its values may be anything an int64 holds. The
- * sums and products saturate rather than overflow (which is undefined). */
-static int64_t sat_add(int64_t a, int64_t b)
-{
-	int64_t r;
-
-	if (!__builtin_add_overflow(a, b, &r))
-		return r;
-	return b > 0 ? INT64_MAX : INT64_MIN;
-}
-
-static int64_t sat_sub(int64_t a, int64_t b)
-{
-	int64_t r;
-
-	if (!__builtin_sub_overflow(a, b, &r))
-		return r;
-	return b < 0 ? INT64_MAX : INT64_MIN;
-}
-
-static int64_t sat_mul(int64_t a, int64_t b)
-{
-	int64_t r;
-
-	if (!__builtin_mul_overflow(a, b, &r))
-		return r;
-	return (a < 0) != (b < 0) ? INT64_MIN : INT64_MAX;
-}
+ * sums and products saturate (gomem_sat_*) rather than overflow. */
 
 /* MemStats are uint64: past INT64_MAX they are not a real heap anyway. */
 static int64_t memstat_bytes(uint64_t v)
@@ -165,9 +139,9 @@ static int size_site(gomem_heapexplain *x, gomem_heapexplain_site *s, int64_t sp
 	/* the middle of the range, without the overflow of low + high */
 	s->requested = s->requested_low / 2 + s->requested_high / 2 +
 		       (s->requested_low % 2 + s->requested_high % 2) / 2;
-	s->roundup = sat_sub(s->charged, s->requested);
-	s->roundup_low = sat_sub(s->charged, s->requested_high);
-	s->roundup_high = sat_sub(s->charged, s->requested_low);
+	s->roundup = gomem_sat_sub(s->charged, s->requested);
+	s->roundup_low = gomem_sat_sub(s->charged, s->requested_high);
+	s->roundup_high = gomem_sat_sub(s->charged, s->requested_low);
 	return GOMEM_OK;
 }
 
@@ -175,6 +149,7 @@ static int size_site(gomem_heapexplain *x, gomem_heapexplain_site *s, int64_t sp
 
 struct sample_view {
 	int objects_idx, space_idx;
+	int64_t space_factor; /* bytes per unit of inuse_space (kilobytes profiles) */
 };
 
 static uint64_t bytes_label(const gomem_profile *p, size_t i)
@@ -229,7 +204,8 @@ static int add_sample(gomem_heapexplain *x, const gomem_profile *p, size_t i, co
 		      int64_t *space_of_site, gomem_error *err)
 {
 	const int64_t *vals = gomem_profile_sample_values(p, i);
-	int64_t objects = vals[v->objects_idx], space = vals[v->space_idx];
+	int64_t objects = vals[v->objects_idx];
+	int64_t space = gomem_sat_mul(vals[v->space_idx], v->space_factor);
 	uint64_t size = bytes_label(p, i);
 	const char *fn, *file;
 	int64_t line;
@@ -252,8 +228,8 @@ static int add_sample(gomem_heapexplain *x, const gomem_profile *p, size_t i, co
 		s->recorded_size = size;
 		space_of_site[x->nsites++] = 0;
 	}
-	s->objects = sat_add(s->objects, objects);
-	space_of_site[s - x->sites] = sat_add(space_of_site[s - x->sites], space);
+	s->objects = gomem_sat_add(s->objects, objects);
+	space_of_site[s - x->sites] = gomem_sat_add(space_of_site[s - x->sites], space);
 	return GOMEM_OK;
 }
 
@@ -288,7 +264,7 @@ static int collect_sites(gomem_heapexplain *x, const gomem_profile *p, const str
 
 		if ((rc = size_site(x, s, space[k], err)) == GOMEM_OK && s->size_class > 0 &&
 		    (size_t)s->size_class < GOMEM_ARRAY_SIZE(x->class_objects))
-			x->class_objects[s->size_class] = sat_add(x->class_objects[s->size_class], s->objects);
+			x->class_objects[s->size_class] = gomem_sat_add(x->class_objects[s->size_class], s->objects);
 	}
 	free(space);
 	if (rc == GOMEM_OK && x->nsites > 1 &&
@@ -325,7 +301,7 @@ static int64_t span_tails(const gomem_heapexplain *x)
 		if (objects <= 0 || gomem_sizeclass_class(x->table, cls, &elem, &pages, &per_span) != GOMEM_OK)
 			continue;
 		int64_t spans = objects / per_span + (objects % per_span != 0);
-		total = sat_add(total, sat_mul(spans, (int64_t)((uint64_t)pages * GOMEM_PAGE_SIZE -
+		total = gomem_sat_add(total, gomem_sat_mul(spans, (int64_t)((uint64_t)pages * GOMEM_PAGE_SIZE -
 								 (uint64_t)per_span * elem)));
 	}
 	return total;
@@ -336,15 +312,15 @@ static void profile_rows(gomem_heapexplain *x)
 	int64_t charged = 0, req = 0, req_lo = 0, req_hi = 0;
 
 	for (size_t k = 0; k < x->nsites; k++) {
-		charged = sat_add(charged, x->sites[k].charged);
-		req = sat_add(req, x->sites[k].requested);
-		req_lo = sat_add(req_lo, x->sites[k].requested_low);
-		req_hi = sat_add(req_hi, x->sites[k].requested_high);
+		charged = gomem_sat_add(charged, x->sites[k].charged);
+		req = gomem_sat_add(req, x->sites[k].requested);
+		req_lo = gomem_sat_add(req_lo, x->sites[k].requested_low);
+		req_hi = gomem_sat_add(req_hi, x->sites[k].requested_high);
 	}
 	set_row(x, GOMEM_HEAPEXPLAIN_PROFILED, charged, charged, charged);
 	set_row(x, GOMEM_HEAPEXPLAIN_REQUESTED, req_lo, req, req_hi);
-	set_row(x, GOMEM_HEAPEXPLAIN_ROUNDUP, sat_sub(charged, req_hi), sat_sub(charged, req),
-		sat_sub(charged, req_lo));
+	set_row(x, GOMEM_HEAPEXPLAIN_ROUNDUP, gomem_sat_sub(charged, req_hi), gomem_sat_sub(charged, req),
+		gomem_sat_sub(charged, req_lo));
 	int64_t tails = span_tails(x);
 	set_row(x, GOMEM_HEAPEXPLAIN_SPAN_TAILS, tails, tails, tails);
 }
@@ -355,8 +331,8 @@ static void memstats_rows(gomem_heapexplain *x, const gomem_memstats *ms)
 	int64_t idle = memstat_bytes(ms->heap_idle), released = memstat_bytes(ms->heap_released);
 	int64_t profiled = x->rows[GOMEM_HEAPEXPLAIN_PROFILED].bytes;
 	int64_t tails = x->rows[GOMEM_HEAPEXPLAIN_SPAN_TAILS].bytes;
-	int64_t unprof = sat_sub(alloc, profiled), partly = sat_sub(sat_sub(inuse, alloc), tails);
-	int64_t free_ = sat_sub(idle, released), heap = sat_add(inuse, idle);
+	int64_t unprof = gomem_sat_sub(alloc, profiled), partly = gomem_sat_sub(gomem_sat_sub(inuse, alloc), tails);
+	int64_t free_ = gomem_sat_sub(idle, released), heap = gomem_sat_add(inuse, idle);
 
 	set_row(x, GOMEM_HEAPEXPLAIN_UNPROFILED, unprof, unprof, unprof);
 	set_row(x, GOMEM_HEAPEXPLAIN_PARTLY_EMPTY, partly, partly, partly);
@@ -378,13 +354,39 @@ static void percents(gomem_heapexplain *x)
 	}
 }
 
+/* The fields the breakdown is built on; a caller's MemStats may leave the
+ * others zero. */
+static bool heap_field(const char *name, const void *ctx)
+{
+	(void)ctx;
+	return strncmp(name, "Heap", 4) == 0;
+}
+
+/* MemStats a reader has checked (at the line to blame) or a caller made:
+ * every row below the profile's would be built on them. */
+static int check_memstats(const gomem_memstats *ms, gomem_error *err)
+{
+	char msg[200];
+
+	if (gomem_memstats_problem(ms, heap_field, NULL, msg, sizeof(msg)) == NULL)
+		return GOMEM_OK;
+	return gomem_error_set(err, GOMEM_E_INVALID, "impossible MemStats: %s", msg);
+}
+
 static int find_types(struct sample_view *v, const gomem_profile *p, gomem_error *err)
 {
 	v->objects_idx = gomem_profile_sample_type_index(p, "inuse_objects");
 	v->space_idx = gomem_profile_sample_type_index(p, "inuse_space");
+	const char *unit;
+
 	if (v->objects_idx < 0 || v->space_idx < 0)
 		return gomem_error_set(err, GOMEM_E_INVALID,
 				       "not a heap profile: no inuse_objects and inuse_space sample types");
+	gomem_profile_sample_type(p, (size_t)v->space_idx, &unit);
+	v->space_factor = (int64_t)gomem_memory_unit_factor(unit);
+	if (v->space_factor == 0)
+		return gomem_error_set(err, GOMEM_E_INVALID, "inuse_space is in %s, not a memory unit",
+				       unit[0] ? unit : "no unit");
 	return GOMEM_OK;
 }
 
@@ -428,6 +430,10 @@ int gomem_heapexplain_new(gomem_heapexplain **out, const gomem_profile *p,
 	}
 	profile_rows(x);
 	ms = opts->memstats ? opts->memstats : gomem_profile_memstats(p);
+	if (ms && (rc = check_memstats(ms, err)) != GOMEM_OK) {
+		gomem_heapexplain_free(x);
+		return rc;
+	}
 	if (ms) {
 		x->has_memstats = 1;
 		memstats_rows(x, ms);

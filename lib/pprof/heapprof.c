@@ -137,6 +137,14 @@ struct gomem_heapprof_reader {
 
 	struct attr attrs[MAX_ATTRS]; /* "name=value" lines of a memory map */
 	size_t nattrs;
+
+	/* For gomem_profile_check: sample values, where the rate is given and
+	 * where the record being read starts. */
+	struct gomem_value_audit audit;
+	struct gomem_pos period_at, rec_at;
+	/* The line of each MemStats field read (memstat_fields order), 0 if
+	 * none, to blame an impossible one. */
+	uint64_t ms_line[32];
 };
 
 /* ---- errors --------------------------------------------------------------- */
@@ -360,21 +368,26 @@ static int64_t go_int64(double f)
 }
 
 /* pprof's scaleHeapSample (legacy_profile.go), also the runtime's
- * (runtime/pprof/protomem.go): the count and size of one pair, unsampled. */
-static void scale_heap_sample(int64_t *count, int64_t *size, int64_t rate)
+ * (runtime/pprof/protomem.go): the count and size of one pair, unsampled.
+ * False when a result leaves the int64 range, where Go's conversion gives
+ * INT64_MIN: a negative total no heap has. */
+static bool scale_heap_sample(int64_t *count, int64_t *size, int64_t rate)
 {
-	double avg, scale;
+	double avg, scale, c, z;
 
 	if (*count == 0 || *size == 0) {
 		*count = *size = 0;
-		return;
+		return true;
 	}
 	if (rate <= 1)
-		return;
+		return true;
 	avg = (double)*size / (double)*count;
 	scale = 1 / (1 - go_exp(-avg / (double)rate));
-	*count = go_int64((double)*count * scale);
-	*size = go_int64((double)*size * scale);
+	c = (double)*count * scale;
+	z = (double)*size * scale;
+	*count = go_int64(c);
+	*size = go_int64(z);
+	return (*count != INT64_MIN || c < 0) && (*size != INT64_MIN || z < 0);
 }
 
 void gomem_heapprof_unsample(int64_t *count, int64_t *size, int64_t rate)
@@ -652,6 +665,7 @@ static int parse_header(gomem_heapprof_reader *r, const char *line, size_t len)
 	if (p == end || *p != '@')
 		return fail_at(r, GOMEM_E_FORMAT, line, p, "expected '@' before the profile kind");
 	p = skip_spaces(p + 1, end);
+	r->period_at = (struct gomem_pos){r->lb.lineno, (uint64_t)(p - line) + 1, 0, true};
 	for (word = p; p < end && (*p == '_' || is_digit(*p) || (*p >= 'a' && *p <= 'z')); p++)
 		;
 	for (size_t i = 0; i < GOMEM_ARRAY_SIZE(kinds) && k == NULL; i++)
@@ -665,13 +679,17 @@ static int parse_header(gomem_heapprof_reader *r, const char *line, size_t len)
 	if (p < end && *p == '/')
 		p++;
 	word = p;
-	if (parse_i64(&p, end, false, &rate) == NUM_OVERFLOW)
+	rc = parse_i64(&p, end, false, &rate);
+	if (rc == NUM_OVERFLOW)
 		return fail_at(r, GOMEM_E_FORMAT, line, word, "sampling rate overflows int64");
 	p = skip_blanks(p, end);
 	if (p != end)
 		return fail_at(r, GOMEM_E_FORMAT, line, p, "unexpected text after the header");
 	r->v2 = k->v2;
-	r->p->period = k->divisor ? rate / k->divisor : 1;
+	/* No rate at all (old C++ files): pprof's period is then 0, which
+	 * scales nothing, as period 1 does; an explicit rate of 0 is refused
+	 * by gomem_profile_check. */
+	r->p->period = k->divisor && rc == NUM_OK ? rate / k->divisor : 1;
 	r->has_alloc = k->counts && ((v[2] != v[0] && v[2] != 0) || (v[3] != v[1] && v[3] != 0));
 	if ((rc = add_types(r)) != GOMEM_OK)
 		return fail_nomem(r, rc);
@@ -828,12 +846,15 @@ static int end_record(gomem_heapprof_reader *r)
 		return fail_nomem(r, rc);
 	s = &p->samples[p->nsamples++];
 	memset(s, 0, sizeof(*s));
-	s->loc_off = p->nsample_locs;
+	s->loc_off = (uint32_t)p->nsample_locs;
 	s->nlocs = n;
 	p->nsample_locs += n;
-	s->value_off = p->nvalues;
+	s->value_off = (uint32_t)p->nvalues;
 	s->nvalues = 4;
 	memcpy(p->values + p->nvalues, r->values, sizeof(r->values));
+	if ((rc = gomem_value_audit_sample(&r->audit, p->nsamples - 1, p->values + p->nvalues, 4,
+					   &r->rec_at)) != GOMEM_OK)
+		return fail_nomem(r, rc);
 	p->nvalues += 4;
 	s->label_off = (uint32_t)p->nlabels;
 	if (r->has_blocksize) {
@@ -868,8 +889,11 @@ static int record_values(gomem_heapprof_reader *r, const char *line, const char 
 		if (count != 0) {
 			r->blocksize = go_div(size, count);
 			r->has_blocksize = true;
-			if (r->v2)
-				scale_heap_sample(&count, &size, rate);
+			if (r->v2 && !scale_heap_sample(&count, &size, rate))
+				return fail_at(r, GOMEM_E_FORMAT, line, at[2 * pair],
+					       "%s count %lld and size %lld unsampled at period %lld "
+					       "leave the int64 range", what[pair], (long long)v[2 * pair],
+					       (long long)v[2 * pair + 1], (long long)rate);
 		}
 		/* values[] is [alloc_objects, alloc_space, inuse_objects, inuse_space] */
 		r->values[pair ? 0 : 2] = count;
@@ -920,6 +944,7 @@ static int parse_record(gomem_heapprof_reader *r, const char *line, const char *
 	    (rc = parse_counts(r, line, &p, end, true, v, at)) != GOMEM_OK ||
 	    (rc = record_values(r, line, at, v)) != GOMEM_OK)
 		return rc;
+	r->rec_at = (struct gomem_pos){r->lb.lineno, (uint64_t)(at[0] - line) + 1, 0, true};
 	p = skip_spaces(p, end);
 	if (p == end || *p != '@')
 		return fail_at(r, GOMEM_E_FORMAT, line, p, "expected '@' before the stack");
@@ -1155,6 +1180,8 @@ static const struct memstat_field {
 
 #undef MS
 
+_Static_assert(GOMEM_ARRAY_SIZE(memstat_fields) <= 32, "ms_line holds a line per MemStats field");
+
 /* A float as Go's %v prints it ("0.0604", "1e-05"), without strtod: strtod
  * follows LC_NUMERIC, and a frontend may have set a locale where the
  * decimal point is ','. Exact for up to 19 significant digits (Go prints at
@@ -1320,9 +1347,43 @@ static int on_memstat(gomem_heapprof_reader *r, const char *line, const char *p,
 		if (p != end)
 			return fail_at(r, GOMEM_E_FORMAT, line, p, "unexpected text after the value");
 		r->p->memstats->fields_seen++;
+		r->ms_line[i] = r->lb.lineno;
 		return GOMEM_OK;
 	}
 	return GOMEM_OK; /* a field a newer Go added */
+}
+
+static int memstat_index(const char *name)
+{
+	for (size_t i = 0; i < GOMEM_ARRAY_SIZE(memstat_fields); i++)
+		if (strcmp(memstat_fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static bool memstat_read(const char *name, const void *ctx)
+{
+	const gomem_heapprof_reader *r = ctx;
+	int i = memstat_index(name);
+
+	return i >= 0 && r->ms_line[i] != 0;
+}
+
+/* A trailer that breaks what the runtime always keeps is refused at the
+ * line of the field to blame: every row of a heap breakdown would be built
+ * on it. */
+static int check_memstats(gomem_heapprof_reader *r)
+{
+	char msg[200];
+	const char *blame;
+
+	if (r->p->memstats == NULL)
+		return GOMEM_OK;
+	blame = gomem_memstats_problem(r->p->memstats, memstat_read, r, msg, sizeof(msg));
+	if (blame == NULL)
+		return GOMEM_OK;
+	return gomem_error_at_line(&r->err, GOMEM_E_FORMAT, r->ms_line[memstat_index(blame)], 1,
+				   "impossible MemStats: %s", msg);
 }
 
 /* Lines starting with '#': symbols of the current record, the MemStats
@@ -1749,7 +1810,9 @@ int gomem_heapprof_reader_finish(gomem_profile **out, gomem_heapprof_reader *r)
 		return rc;
 	if ((rc = place_mappings(r)) != GOMEM_OK)
 		return rc;
-	if ((rc = gomem_profile_resolve(r->p, NULL, NULL, &r->err)) != GOMEM_OK)
+	if ((rc = gomem_profile_resolve(r->p, NULL, NULL, &r->err)) != GOMEM_OK ||
+	    (rc = gomem_profile_check(r->p, &r->audit, &r->period_at, &r->err)) != GOMEM_OK ||
+	    (rc = check_memstats(r)) != GOMEM_OK)
 		return r->rc = rc;
 	r->state = ST_DONE;
 	*out = r->p;
@@ -1777,6 +1840,7 @@ void gomem_heapprof_reader_free(gomem_heapprof_reader *r)
 		free(r->attrs[i].key);
 		free(r->attrs[i].value);
 	}
+	gomem_value_audit_free(&r->audit);
 	free(r);
 }
 

@@ -43,6 +43,10 @@ struct gomem_pprof_reader {
 	size_t sample_offs_cap;
 	uint8_t *loc_seen;       /* loc_seen[id]: a Location with that id was read */
 	size_t loc_seen_cap;
+
+	struct gomem_value_audit audit; /* sample values, for gomem_profile_check */
+	struct gomem_pos period_at;     /* the period field, else period_type, else 0 */
+	bool period_seen;
 };
 
 /* Location ids tracked for the early check; Go numbers them 1..N. */
@@ -153,7 +157,8 @@ static const uint8_t *varint_slow(const uint8_t *p, const uint8_t *end, uint64_t
 	return NULL;
 }
 
-/* Ids, small values and lengths are one or two bytes: decode those inline. */
+/* Ids, values, lengths and string indices are one to three bytes in a
+ * profile of tens of thousands of functions: decode those inline. */
 static inline const uint8_t *varint(const uint8_t *p, const uint8_t *end, uint64_t *v)
 {
 	if (p < end && p[0] < 0x80) {
@@ -163,6 +168,10 @@ static inline const uint8_t *varint(const uint8_t *p, const uint8_t *end, uint64
 	if (end - p >= 2 && p[1] < 0x80) {
 		*v = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
 		return p + 2;
+	}
+	if (end - p >= 3 && p[2] < 0x80) {
+		*v = (uint64_t)(p[0] & 0x7f) | (uint64_t)(p[1] & 0x7f) << 7 | (uint64_t)p[2] << 14;
+		return p + 3;
 	}
 	return varint_slow(p, end, v);
 }
@@ -384,6 +393,206 @@ static int repeated(struct ctx *c, const struct field *f, const struct msgdesc *
 	return GOMEM_OK;
 }
 
+/* ---- fast paths: the three messages that are most of a profile ------------ */
+
+/* Samples, Locations and Functions are decoded straight into the model by
+ * the functions below, for any well-formed encoding (packed or not, fields
+ * in any order). Anything they do not expect (an unknown field, a wire type
+ * pprof refuses, a varint cut short, an index past any table) makes them
+ * return false having kept nothing, and the general decoder above reads the
+ * message again and says what is wrong with it. gomem_pprof_slow_only
+ * turns them off, so a test can check both ways give the same model. */
+bool gomem_pprof_slow_only;
+
+/* A string index read at AT, as str_index keeps it. */
+static inline bool fast_str(struct ctx *c, uint64_t v, const uint8_t *at, const struct msgdesc *d,
+			    uint32_t *out)
+{
+	gomem_pprof_reader *r = c->r;
+
+	if (v >= GOMEM_PROFILE_MAX_ITEMS)
+		return false;
+	if (v > r->max_str) {
+		r->max_str = v;
+		r->max_str_off = OFF(c, at);
+		r->max_str_what = d->name;
+	}
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* Packed varints in [Q, Q+LEN) into DST; the count in *N. */
+static inline bool fast_packed(const uint8_t *q, const uint8_t *end, uint64_t *dst, size_t *n)
+{
+	uint64_t *d = dst;
+
+	while (q < end)
+		if ((q = varint(q, end, d++)) == NULL)
+			return false;
+	*n = (size_t)(d - dst);
+	return true;
+}
+
+/* A Label (its bytes in [Q, END)) into *L. */
+static bool fast_label(struct ctx *c, const uint8_t *q, const uint8_t *end, struct gomem_label *l)
+{
+	memset(l, 0, sizeof(*l));
+	while (q < end) {
+		const uint8_t *at = q;
+		uint8_t key = *q++;
+		uint64_t v;
+
+		if ((q = varint(q, end, &v)) == NULL)
+			return false;
+		switch (key) {
+		case 0x08: if (!fast_str(c, v, at, &Label_desc, &l->key)) return false; break;
+		case 0x10: if (!fast_str(c, v, at, &Label_desc, &l->str)) return false; break;
+		case 0x18: l->num = (int64_t)v; break;
+		case 0x20: if (!fast_str(c, v, at, &Label_desc, &l->num_unit)) return false; break;
+		default: return false;
+		}
+	}
+	return true;
+}
+
+/* Room for the most a message of N bytes can add to the runs: a location
+ * id or a value takes at least a byte, a label or a line two. Done before
+ * a fast path, so that running out of memory is an error, not a reason
+ * to try the general decoder. */
+static int reserve_sample(struct ctx *c, size_t n)
+{
+	gomem_profile *p = c->p;
+	int rc;
+
+	if ((rc = RESERVE(p->sample_locs, p->nsample_locs, p->sample_locs_cap, n)) != GOMEM_OK ||
+	    (rc = RESERVE(p->values, p->nvalues, p->values_cap, n)) != GOMEM_OK ||
+	    (rc = RESERVE(p->labels, p->nlabels, p->labels_cap, n / 2)) != GOMEM_OK)
+		return grow_failed(c, rc, c->start);
+	return GOMEM_OK;
+}
+
+/* The fields of a Sample appended to the model's runs (room made by
+ * reserve_sample); false leaves the runs as they were. */
+static bool fast_sample_fields(struct ctx *c, const uint8_t *q, const uint8_t *end)
+{
+	gomem_profile *p = c->p;
+	size_t nl = p->nsample_locs, nv = p->nvalues, nb = p->nlabels;
+	size_t k;
+
+	if (gomem_pprof_slow_only)
+		return false;
+	while (q < end) {
+		uint8_t key = *q++;
+		uint64_t v;
+
+		if ((q = varint(q, end, &v)) == NULL)
+			return false;
+		if (key == 0x08) {
+			p->sample_locs[nl++] = v;
+		} else if (key == 0x10) {
+			p->values[nv++] = (int64_t)v;
+		} else if ((key != 0x0a && key != 0x12 && key != 0x1a) || v > (uint64_t)(end - q)) {
+			return false;
+		} else if (key == 0x0a) {
+			if (!fast_packed(q, q + v, p->sample_locs + nl, &k))
+				return false;
+			nl += k;
+			q += v;
+		} else if (key == 0x12) {
+			if (!fast_packed(q, q + v, (uint64_t *)(p->values + nv), &k))
+				return false;
+			nv += k;
+			q += v;
+		} else {
+			if (!fast_label(c, q, q + v, &p->labels[nb++]))
+				return false;
+			q += v;
+		}
+	}
+	p->nsample_locs = nl;
+	p->nvalues = nv;
+	p->nlabels = nb;
+	return true;
+}
+
+/* A Line of a Location into *LN. */
+static bool fast_line(const uint8_t *q, const uint8_t *end, struct gomem_line *ln)
+{
+	memset(ln, 0, sizeof(*ln));
+	while (q < end) {
+		uint8_t key = *q++;
+		uint64_t v;
+
+		if ((q = varint(q, end, &v)) == NULL)
+			return false;
+		switch (key) {
+		case 0x08: ln->function = v; break;
+		case 0x10: ln->line = (int64_t)v; break;
+		case 0x18: ln->column = (int64_t)v; break;
+		default: return false;
+		}
+	}
+	return true;
+}
+
+/* A Location's fields into *LOC, its lines appended to the model's (room
+ * made by the caller). */
+static bool fast_location(struct ctx *c, const uint8_t *q, const uint8_t *end,
+			  struct gomem_location *loc)
+{
+	gomem_profile *p = c->p;
+	size_t n = p->nlines;
+
+	if (gomem_pprof_slow_only)
+		return false;
+	while (q < end) {
+		uint8_t key = *q++;
+		uint64_t v;
+
+		if ((q = varint(q, end, &v)) == NULL)
+			return false;
+		switch (key) {
+		case 0x08: loc->id = v; break;
+		case 0x10: loc->mapping = v; break;
+		case 0x18: loc->address = v; break;
+		case 0x28: loc->is_folded = v != 0; break;
+		case 0x22:
+			if (v > (uint64_t)(end - q) || !fast_line(q, q + v, &p->lines[n++]))
+				return false;
+			q += v;
+			break;
+		default:
+			return false;
+		}
+	}
+	p->nlines = n;
+	return true;
+}
+
+static bool fast_function(struct ctx *c, const uint8_t *q, const uint8_t *end,
+			  struct gomem_function *fn)
+{
+	if (gomem_pprof_slow_only)
+		return false;
+	while (q < end) {
+		const uint8_t *at = q;
+		uint8_t key = *q++;
+		uint64_t v;
+
+		if ((q = varint(q, end, &v)) == NULL)
+			return false;
+		switch (key) {
+		case 0x08: fn->id = v; break;
+		case 0x10: if (!fast_str(c, v, at, &Function_desc, &fn->name)) return false; break;
+		case 0x18: if (!fast_str(c, v, at, &Function_desc, &fn->system_name)) return false; break;
+		case 0x20: if (!fast_str(c, v, at, &Function_desc, &fn->filename)) return false; break;
+		case 0x28: fn->start_line = (int64_t)v; break;
+		default: return false;
+		}
+	}
+	return true;
+}
+
 /* ---- messages -------------------------------------------------------------- */
 
 static int decode_value_type(struct ctx *c, const uint8_t *p, const uint8_t *end,
@@ -519,8 +728,13 @@ static int decode_sample(struct ctx *c, const uint8_t *q, const uint8_t *end)
 {
 	gomem_pprof_reader *r = c->r;
 	gomem_profile *p = c->p;
-	struct gomem_sample s = {p->nsample_locs, 0, p->nvalues, 0, (uint32_t)p->nlabels, 0};
-	int rc = decode_sample_fields(c, q, end);
+	struct gomem_sample s = {(uint32_t)p->nsample_locs, 0, (uint32_t)p->nvalues, 0,
+				 (uint32_t)p->nlabels, 0};
+	struct gomem_pos at = {0, 0, 0, false};
+	int rc = reserve_sample(c, (size_t)(end - q));
+
+	if (rc == GOMEM_OK && !fast_sample_fields(c, q, end))
+		rc = decode_sample_fields(c, q, end);
 
 	if (rc != GOMEM_OK)
 		return rc;
@@ -533,6 +747,12 @@ static int decode_sample(struct ctx *c, const uint8_t *q, const uint8_t *end)
 	if ((r->sample_offs != NULL || !sample_checked(r, &s)) &&
 	    (rc = record_sample_offset(r, c->off)) != GOMEM_OK)
 		return rc;
+	at.offset = c->off;
+	/* (values is NULL while no sample had one) */
+	if (s.nvalues > 0 &&
+	    (rc = gomem_value_audit_sample(&r->audit, p->nsamples, p->values + s.value_off,
+					   s.nvalues, &at)) != GOMEM_OK)
+		return fail_at(r, rc, c->off, "%s", gomem_strerror(rc));
 	p->samples[p->nsamples++] = s;
 	return GOMEM_OK;
 }
@@ -607,9 +827,15 @@ static int decode_location(struct ctx *c, const uint8_t *q, const uint8_t *end)
 
 	memset(&loc, 0, sizeof(loc));
 	loc.line_off = (uint32_t)p->nlines;
-	while (q < end && rc == GOMEM_OK)
-		if ((rc = next_field(c, &q, end, &Location_desc, &f)) == GOMEM_OK)
-			rc = decode_location_field(c, &f, &loc);
+	if ((rc = RESERVE(p->lines, p->nlines, p->lines_cap, (size_t)(end - q) / 2)) != GOMEM_OK)
+		return grow_failed(c, rc, c->start);
+	if (!fast_location(c, q, end, &loc)) {
+		memset(&loc, 0, sizeof(loc));
+		loc.line_off = (uint32_t)p->nlines;
+		while (q < end && rc == GOMEM_OK)
+			if ((rc = next_field(c, &q, end, &Location_desc, &f)) == GOMEM_OK)
+				rc = decode_location_field(c, &f, &loc);
+	}
 	if (rc != GOMEM_OK)
 		return rc;
 	if (loc.id == 0)
@@ -650,9 +876,12 @@ static int decode_function(struct ctx *c, const uint8_t *q, const uint8_t *end)
 	int rc = GOMEM_OK;
 
 	memset(&fn, 0, sizeof(fn));
-	while (q < end && rc == GOMEM_OK)
-		if ((rc = next_field(c, &q, end, &Function_desc, &f)) == GOMEM_OK)
-			rc = decode_function_field(c, &f, &fn);
+	if (!fast_function(c, q, end, &fn)) {
+		memset(&fn, 0, sizeof(fn));
+		while (q < end && rc == GOMEM_OK)
+			if ((rc = next_field(c, &q, end, &Function_desc, &f)) == GOMEM_OK)
+				rc = decode_function_field(c, &f, &fn);
+	}
 	if (rc != GOMEM_OK)
 		return rc;
 	if (fn.id == 0)
@@ -811,8 +1040,13 @@ static int decode_profile_field(struct ctx *c, const struct field *f)
 	case 11:
 		if ((rc = want_wt(c, f, 2, &Profile_desc)) != GOMEM_OK)
 			return rc;
+		if (!c->r->period_seen)
+			c->r->period_at.offset = c->off;
 		return decode_value_type(c, f->data, f->end, &p->period_type);
-	case 12: return decode_int64(c, f, &p->period);
+	case 12:
+		c->r->period_seen = true;
+		c->r->period_at.offset = c->off;
+		return decode_int64(c, f, &p->period);
 	case 13: return decode_comments(c, f);
 	case 14: return str_index(c, f, &Profile_desc, &p->default_sample_type);
 	case 15: return str_index(c, f, &Profile_desc, &p->doc_url);
@@ -944,15 +1178,46 @@ static int pend_continue(gomem_pprof_reader *r, const uint8_t *d, size_t n, size
 }
 
 /* Decodes the whole fields in D in place; keeps the unfinished tail. */
+/* A whole length-delimited message at P with a one-byte key: its size in
+ * *TOTAL and its body, the way Samples, Locations and Functions come. */
+static inline bool whole_message(const uint8_t *p, const uint8_t *end, uint64_t *total,
+				 const uint8_t **body)
+{
+	uint64_t len;
+	const uint8_t *q;
+
+	if ((p[0] & 7) != 2 || p[0] < 0x10 || p[0] >= 0x80 ||
+	    (q = varint(p + 1, end, &len)) == NULL || len > (uint64_t)(end - q) || len > MAX_FIELD)
+		return false;
+	*total = (uint64_t)(q - p) + len;
+	*body = q;
+	return true;
+}
+
 static int decode_run(gomem_pprof_reader *r, const uint8_t *d, size_t n)
 {
-	const uint8_t *p = d, *end = d + n;
+	const uint8_t *p = d, *end = d + n, *body;
 	uint64_t total;
 	int rc;
 
 	while (p < end) {
 		uint64_t off = r->consumed + (uint64_t)(p - d);
-		int st = frame(r, p, (size_t)(end - p), off, &total);
+		int st;
+
+		/* Samples, Locations and Functions whole in the input, most of it,
+		 * go straight to their decoders: framing them is done here. */
+		if ((p[0] == 0x12 || p[0] == 0x22 || p[0] == 0x2a) && whole_message(p, end, &total, &body)) {
+			struct ctx c = {r, r->p, p, off};
+
+			rc = p[0] == 0x12 ? decode_sample(&c, body, p + total)
+			   : p[0] == 0x22 ? decode_location(&c, body, p + total)
+					  : decode_function(&c, body, p + total);
+			if (rc != GOMEM_OK)
+				return rc;
+			p += total;
+			continue;
+		}
+		st = frame(r, p, (size_t)(end - p), off, &total);
 
 		if (st == FRAME_ERROR)
 			return r->err.code;
@@ -1059,6 +1324,8 @@ int gomem_pprof_reader_finish(gomem_profile **out, gomem_pprof_reader *r)
 	if ((rc = check_complete(r)) != GOMEM_OK)
 		return rc;
 	rc = gomem_profile_resolve(r->p, r->sample_offs, r->loc_offs, &r->err);
+	if (rc == GOMEM_OK)
+		rc = gomem_profile_check(r->p, &r->audit, &r->period_at, &r->err);
 	if (rc != GOMEM_OK)
 		return rc;
 	*out = r->p;
@@ -1080,6 +1347,7 @@ void gomem_pprof_reader_free(gomem_pprof_reader *r)
 	free(r->sample_offs);
 	free(r->loc_offs);
 	free(r->loc_seen);
+	gomem_value_audit_free(&r->audit);
 	free(r);
 }
 

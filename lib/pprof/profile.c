@@ -318,7 +318,7 @@ static int make_location_view(gomem_profile *p, uint32_t **view, gomem_error *er
 
 	for (size_t i = 0; i < p->nsamples && in_order; i++) {
 		in_order = p->samples[i].loc_off >= end;
-		end = p->samples[i].loc_off + p->samples[i].nlocs;
+		end = (uint64_t)p->samples[i].loc_off + p->samples[i].nlocs;
 	}
 	free(p->loc_index);
 	p->loc_index = NULL;
@@ -385,8 +385,8 @@ static int resolve_samples(gomem_profile *p, const struct id_index *locs,
 	for (size_t i = 0; i < p->nsamples; i++) {
 		const struct gomem_sample *s = &p->samples[i];
 
-		if (s->loc_off + s->nlocs > p->nsample_locs ||
-		    s->value_off + s->nvalues > p->nvalues ||
+		if ((uint64_t)s->loc_off + s->nlocs > p->nsample_locs ||
+		    (uint64_t)s->value_off + s->nvalues > p->nvalues ||
 		    (uint64_t)s->label_off + s->nlabels > p->nlabels) {
 			rc = fail_item(err, offsets, i, GOMEM_E_INVALID,
 				       "sample #%zu: runs out of range", i + 1);
@@ -484,7 +484,10 @@ static bool looks_like_text_heap(const uint8_t *d, size_t n)
 }
 
 /* Binary input whose very first field does not decode was never a
- * profile: say so, rather than only "invalid wire type 7". */
+ * profile: say so, rather than only "invalid wire type 7". Only for what
+ * failed while the bytes were decoded: a profile that decoded whole and is
+ * refused afterwards (a reference or a value it cannot hold, at the field
+ * that starts at byte 0) is a profile. */
 static void explain_first_field(gomem_error *err, int gzipped)
 {
 	char detail[sizeof(err->message)];
@@ -498,9 +501,12 @@ static void explain_first_field(gomem_error *err, int gzipped)
 		 detail);
 }
 
-/* Pulls SRC's chunks (or takes DATA whole) through one push reader. */
-int gomem_read_profile(gomem_profile **out, const struct gomem_reader_ops *ops, gomem_source *src,
-		       const void *data, size_t len, const char *name, gomem_error *err)
+/* Pulls SRC's chunks (or takes DATA whole) through one push reader;
+ * *DECODED (may be NULL) says whether every byte decoded, so that a
+ * failure is the reader's checks', not the input's framing. */
+static int read_profile(gomem_profile **out, const struct gomem_reader_ops *ops, gomem_source *src,
+			const void *data, size_t len, const char *name, gomem_error *err,
+			bool *decoded)
 {
 	void *r;
 	int rc;
@@ -518,6 +524,8 @@ int gomem_read_profile(gomem_profile **out, const struct gomem_reader_ops *ops, 
 			if ((rc = ops->feed(r, chunk, n)) != GOMEM_OK)
 				break;
 	}
+	if (decoded)
+		*decoded = rc == GOMEM_OK;
 	if (rc == GOMEM_OK)
 		rc = ops->finish(out, r);
 	if (rc != GOMEM_OK) {
@@ -529,9 +537,18 @@ int gomem_read_profile(gomem_profile **out, const struct gomem_reader_ops *ops, 
 	return rc;
 }
 
-int gomem_profile_read(gomem_profile **out, gomem_source *src, gomem_error *err)
+int gomem_read_profile(gomem_profile **out, const struct gomem_reader_ops *ops, gomem_source *src,
+		       const void *data, size_t len, const char *name, gomem_error *err)
+{
+	return read_profile(out, ops, src, data, len, name, err, NULL);
+}
+
+/* Reads SRC as text or protobuf; GZIPPED says whether its bytes were
+ * gzip, for the message when they are not a profile. */
+int gomem_profile_read_as(gomem_profile **out, gomem_source *src, bool gzipped, gomem_error *err)
 {
 	const uint8_t *head;
+	bool decoded = true;
 	size_t n;
 	int rc;
 
@@ -542,10 +559,10 @@ int gomem_profile_read(gomem_profile **out, gomem_source *src, gomem_error *err)
 	} else if (looks_like_text_heap(head, n)) {
 		rc = gomem_read_profile(out, &gomem_heapprof_reader_ops, src, NULL, 0, NULL, err);
 	} else {
-		rc = gomem_read_profile(out, &gomem_pprof_reader_ops, src, NULL, 0, NULL, err);
+		rc = read_profile(out, &gomem_pprof_reader_ops, src, NULL, 0, NULL, err, &decoded);
 		/* "empty input" needs no explaining */
-		if (rc != GOMEM_OK && gomem_source_offset(src) > 0)
-			explain_first_field(err, gomem_source_is_gzip(src));
+		if (rc != GOMEM_OK && !decoded && gomem_source_offset(src) > 0)
+			explain_first_field(err, gzipped);
 	}
 	if (rc != GOMEM_OK) {
 		if (err != NULL && err->source[0] == '\0')
@@ -555,6 +572,11 @@ int gomem_profile_read(gomem_profile **out, gomem_source *src, gomem_error *err)
 		*out = NULL;
 	}
 	return rc;
+}
+
+int gomem_profile_read(gomem_profile **out, gomem_source *src, gomem_error *err)
+{
+	return gomem_profile_read_as(out, src, gomem_source_is_gzip(src), err);
 }
 
 int gomem_profile_from_buffer(gomem_profile **out, const void *data, size_t len,

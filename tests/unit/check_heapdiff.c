@@ -179,7 +179,7 @@ START_TEST(normalize_and_bad_options)
 	gomem_heapdiff *d;
 	gomem_error err = {0};
 
-	o.normalize = 1; /* NEW scaled by 300/1000, truncated per sample as pprof does */
+	o.normalize = 1; /* NEW scaled by 300/1000, rounded per sample as pprof's ScaleN */
 	d = diff(&o);
 	expect(d, "main.a", 200, 150);
 	expect(d, "main.b", 0, 150);
@@ -320,6 +320,236 @@ START_TEST(pprof_roundtrip)
 }
 END_TEST
 
+/* --format pprof carries the profiles' mappings (issue 12 item 5): without
+ * them pprof says "Main binary filename not available". Two profiles the
+ * runtime wrote for one binary: the diff has NEW's mappings, main first. */
+START_TEST(pprof_export_keeps_mappings)
+{
+	gomem_heapdiff_options o = GOMEM_HEAPDIFF_OPTIONS_INIT;
+	gomem_profile *b, *n, *merged;
+	gomem_heapdiff *d;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	gomem_error err = {0};
+	uint64_t start, limit, off, start2, limit2, off2;
+
+	ck_assert_int_eq(gomem_profile_load(&b, test_path("tests/data/pprof-kinds/heap.before.pb.gz"), NULL,
+					    &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_profile_load(&n, test_path("tests/data/pprof-kinds/heap.after.pb.gz"), NULL,
+					    &err), GOMEM_OK);
+	ck_assert_uint_gt(gomem_profile_mapping_count(n), 0);
+	ck_assert_int_eq(gomem_heapdiff_compute(&d, b, n, &o, &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_heapdiff_write_pprof(d, fp, &err), GOMEM_OK);
+	fclose(fp);
+	ck_assert_int_eq(gomem_profile_from_buffer(&merged, buf, len, "diff.pb.gz", &err), GOMEM_OK);
+	ck_assert_uint_eq(gomem_profile_mapping_count(merged), gomem_profile_mapping_count(n));
+	for (size_t m = 0; m < gomem_profile_mapping_count(n); m++) {
+		const char *want = gomem_profile_mapping_file(n, m, &start, &limit, &off);
+		const char *got = gomem_profile_mapping_file(merged, m, &start2, &limit2, &off2);
+
+		ck_assert_str_eq(got, want);
+		ck_assert_uint_eq(start2, start);
+		ck_assert_uint_eq(limit2, limit);
+		ck_assert_uint_eq(off2, off);
+	}
+	ck_assert_str_ne(gomem_profile_mapping_file(merged, 0, &start, &limit, &off), "");
+	gomem_heapdiff_free(d);
+	gomem_profile_free(merged);
+	gomem_profile_free(b);
+	gomem_profile_free(n);
+	free(buf);
+}
+END_TEST
+
+/* ---- what pprof makes of a profile's header -------------------------------- */
+
+/* Sets a string field of P (a string id) to S. */
+static void set_str(gomem_profile *p, uint32_t *field, const char *s)
+{
+	ck_assert_int_eq(gomem_profile_intern(p, s, field), GOMEM_OK);
+}
+
+/* NEW's drop_frames prune both sides, as pprof prunes its merged profile:
+ * main.a's bytes go to its caller. Names are matched as pprof's
+ * simplifyFunc cuts them: "net/http.(*conn).serve" is "net/http.". */
+START_TEST(drop_and_keep_frames)
+{
+	gomem_heapdiff_options o = GOMEM_HEAPDIFF_OPTIONS_INIT;
+	gomem_heapdiff *d;
+
+	set_str(newp, &newp->drop_frames, "main\\.a|net/http\\.");
+	d = diff(&o);
+	ck_assert_ptr_null(find(d, "main.a"));
+	ck_assert_ptr_null(find(d, "net/http.(*conn).serve"));
+	expect(d, "main.main", 300, 500);
+	expect(d, "main.b", 0, 500);
+	ck_assert_ptr_null(gomem_heapdiff_note(d));
+	gomem_heapdiff_free(d);
+
+	set_str(newp, &newp->keep_frames, "main\\.a");
+	d = diff(&o);
+	expect(d, "main.a", 200, 500);
+	expect(d, "main.main", 100, 0);
+	gomem_heapdiff_free(d);
+
+	/* not POSIX ERE: nothing pruned, and the user is told */
+	set_str(newp, &newp->keep_frames, "");
+	set_str(newp, &newp->drop_frames, "main\\.(a");
+	d = diff(&o);
+	expect(d, "main.a", 200, 500);
+	ck_assert_ptr_nonnull(gomem_heapdiff_note(d));
+	gomem_heapdiff_free(d);
+
+	/* BASE's own drop_frames play no part (pprof keeps NEW's) */
+	set_str(newp, &newp->drop_frames, "");
+	set_str(base, &base->drop_frames, "main\\.a");
+	d = diff(&o);
+	expect(d, "main.a", 200, 500);
+	gomem_heapdiff_free(d);
+}
+END_TEST
+
+/* Without --sample: NEW's default_sample_type, else BASE's, else NEW's
+ * last type; an index names one of NEW's. */
+START_TEST(default_sample_type)
+{
+	gomem_heapdiff_options o = GOMEM_HEAPDIFF_OPTIONS_INIT;
+	gomem_heapdiff *d;
+	gomem_error err = {0};
+
+	d = diff(&o);
+	ck_assert_str_eq(gomem_heapdiff_sample_type(d, NULL), "inuse_space");
+	gomem_heapdiff_free(d);
+	set_str(base, &base->default_sample_type, "alloc_objects");
+	d = diff(&o);
+	ck_assert_str_eq(gomem_heapdiff_sample_type(d, NULL), "alloc_objects");
+	gomem_heapdiff_free(d);
+	set_str(newp, &newp->default_sample_type, "alloc_space");
+	d = diff(&o);
+	ck_assert_str_eq(gomem_heapdiff_sample_type(d, NULL), "alloc_space");
+	gomem_heapdiff_free(d);
+	o.sample = "2";
+	d = diff(&o);
+	ck_assert_str_eq(gomem_heapdiff_sample_type(d, NULL), "inuse_objects");
+	gomem_heapdiff_free(d);
+	o.sample = "4";
+	ck_assert_int_eq(gomem_heapdiff_compute(&d, base, newp, &o, &err), GOMEM_E_NOTFOUND);
+	ck_assert_str_eq(err.message, "sample type index 4 is outside 0..3");
+}
+END_TEST
+
+/* A kilobytes profile against a bytes one: compared in bytes, as pprof
+ * scales both to the finer unit. */
+START_TEST(units_normalised)
+{
+	gomem_heapdiff_options o = GOMEM_HEAPDIFF_OPTIONS_INIT;
+	const char *unit;
+	gomem_heapdiff *d;
+	gomem_error err = {0};
+
+	set_str(newp, &newp->sample_types[3].unit, "kilobytes");
+	d = diff(&o);
+	expect(d, "main.a", 200, 500 * 1024);
+	ck_assert_str_eq(gomem_heapdiff_sample_type(d, &unit), "inuse_space");
+	ck_assert_str_eq(unit, "bytes");
+	gomem_heapdiff_free(d);
+	set_str(base, &base->sample_types[3].unit, "MB");
+	d = diff(&o);
+	expect(d, "main.a", 200 << 20, 500 * 1024);
+	gomem_heapdiff_free(d);
+	set_str(base, &base->sample_types[3].unit, "count");
+	ck_assert_int_eq(gomem_heapdiff_compute(&d, base, newp, &o, &err), GOMEM_E_INVALID);
+	ck_assert_str_eq(err.message, "BASE's inuse_space is in count, NEW's in kilobytes: the units "
+				      "cannot be compared");
+}
+END_TEST
+
+START_TEST(refuses_other_profiles)
+{
+	gomem_heapdiff_options o = GOMEM_HEAPDIFF_OPTIONS_INIT;
+	gomem_heapdiff *d;
+	gomem_error err = {0};
+
+	set_str(newp, &newp->period_type.type, "cpu");
+	ck_assert_int_eq(gomem_heapdiff_accepts(newp, &err), GOMEM_E_INVALID);
+	ck_assert(strncmp(err.message, "a CPU profile (sample types alloc_objects/count", 47) == 0);
+	gomem_error_clear(&err);
+	ck_assert_int_eq(gomem_heapdiff_compute(&d, base, newp, &o, &err), GOMEM_E_INVALID);
+	ck_assert(strncmp(err.message, "NEW is a CPU profile", 20) == 0);
+	ck_assert_int_eq(gomem_heapdiff_accepts(base, NULL), GOMEM_OK);
+}
+END_TEST
+
+/* Totals that pass the int64 range (a BASE total near INT64_MAX that
+ * --normalize spreads over NEW, a kilobytes total in bytes) saturate: a
+ * sum never wraps to a negative growth that would let a gate pass. */
+START_TEST(sums_saturate)
+{
+	static const char huge[] = "heap profile: 1: 9223372036854775806 [1: 9223372036854775806] @ heap/2\n"
+				   "1: 9223372036854775806 [1: 9223372036854775806] @ 0x1001\n"
+				   "#\t0x1000\tmain.a+0x10\t/src/a.go:10\n";
+	/* 2^63 - 2 is 2^63 as a double: each of these scales to 2^62 */
+	static const char small[] = "heap profile: 2: 2 [2: 2] @ heap/2\n"
+				    "1: 1 [1: 1] @ 0x1001\n"
+				    "#\t0x1000\tmain.a+0x10\t/src/a.go:10\n"
+				    "1: 1 [1: 1] @ 0x2001\n"
+				    "#\t0x2000\tmain.b+0x10\t/src/b.go:10\n";
+	gomem_heapdiff_options o = GOMEM_HEAPDIFF_OPTIONS_INIT;
+	gomem_profile *h, *sm;
+	gomem_heapdiff *d;
+	gomem_error err = {0};
+
+	ck_assert_int_eq(gomem_heapprof_from_buffer(&h, huge, strlen(huge), "h", &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_heapprof_from_buffer(&sm, small, strlen(small), "s", &err), GOMEM_OK);
+	o.normalize = 1;
+	ck_assert_int_eq(gomem_heapdiff_compute(&d, h, sm, &o, &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_heapdiff_totals(d)->new_, INT64_MAX);
+	ck_assert_int_eq(find(d, "main.b")->new_, INT64_C(1) << 62);
+	ck_assert_str_eq(gomem_heapdiff_note(d), "a total reached the int64 range (8 EiB) and is shown "
+						 "clamped there");
+	gomem_heapdiff_free(d);
+	o.normalize = 0;
+	set_str(h, &h->sample_types[3].unit, "kilobytes");
+	ck_assert_int_eq(gomem_heapdiff_compute(&d, sm, h, &o, &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_heapdiff_totals(d)->new_, INT64_MAX);
+	ck_assert_int_eq(gomem_heapdiff_totals(d)->delta, INT64_MAX - 2);
+	gomem_heapdiff_free(d);
+	ck_assert_int_eq(gomem_heapdiff_compute(&d, h, sm, &o, &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_heapdiff_totals(d)->delta, 2 - INT64_MAX);
+	gomem_heapdiff_free(d);
+	gomem_profile_free(h);
+	gomem_profile_free(sm);
+}
+END_TEST
+
+/* The gate clears the limit beyond the uncertainty; a limit past any
+ * int64 (15EiB, 1e30%) is never reached, and never converted out of range. */
+START_TEST(gate)
+{
+	gomem_heapdiff_options o = GOMEM_HEAPDIFF_OPTIONS_INIT;
+	gomem_heapdiff *d = diff(&o);
+	double limit;
+	int pct;
+	char msg[256];
+
+	ck_assert_int_eq(gomem_heapdiff_parse_limit(&limit, &pct, "600"), GOMEM_OK);
+	ck_assert_int_eq(gomem_heapdiff_gate(d, limit, pct, "--fail-above 600", msg, sizeof(msg)), 1);
+	ck_assert_str_eq(msg, "total grew by +700B (\xc2\xb1" "0B), above --fail-above 600");
+	ck_assert_int_eq(gomem_heapdiff_parse_limit(&limit, &pct, "200%"), GOMEM_OK);
+	ck_assert_int_eq(pct, 1);
+	ck_assert_int_eq(gomem_heapdiff_gate(d, limit, pct, "x", msg, sizeof(msg)), 1);
+	ck_assert_str_eq(msg, "total grew by +700B (\xc2\xb1" "0B), above x (600B)");
+	ck_assert_int_eq(gomem_heapdiff_gate(d, 700, 0, "x", msg, sizeof(msg)), 0);
+	ck_assert_int_eq(gomem_heapdiff_parse_limit(&limit, &pct, "15EiB"), GOMEM_OK);
+	ck_assert_int_eq(gomem_heapdiff_gate(d, limit, pct, "x", msg, sizeof(msg)), 0);
+	ck_assert_int_eq(gomem_heapdiff_gate(d, 1e30, 1, "x", msg, sizeof(msg)), 0);
+	ck_assert_int_eq(gomem_heapdiff_gate(d, -1e30, 0, "x", msg, sizeof(msg)), 1);
+	ck_assert_int_eq(gomem_heapdiff_parse_limit(&limit, &pct, "5 %"), GOMEM_E_INVALID);
+	gomem_heapdiff_free(d);
+}
+END_TEST
+
 Suite *suite_heapdiff(void)
 {
 	Suite *s = suite_create("heapdiff");
@@ -335,6 +565,13 @@ Suite *suite_heapdiff(void)
 	tcase_add_test(tc, heap_url_adds_gc);
 	tcase_add_test(tc, folded_output);
 	tcase_add_test(tc, pprof_roundtrip);
+	tcase_add_test(tc, pprof_export_keeps_mappings);
+	tcase_add_test(tc, drop_and_keep_frames);
+	tcase_add_test(tc, default_sample_type);
+	tcase_add_test(tc, units_normalised);
+	tcase_add_test(tc, refuses_other_profiles);
+	tcase_add_test(tc, sums_saturate);
+	tcase_add_test(tc, gate);
 	suite_add_tcase(s, tc);
 	return s;
 }

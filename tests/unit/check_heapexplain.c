@@ -175,6 +175,46 @@ START_TEST(test_negative_discrepancy)
 }
 END_TEST
 
+/* MemStats no runtime writes are refused, whoever made them: the reader
+ * at the line to blame, the library for a caller's own. */
+START_TEST(test_impossible_memstats)
+{
+	gomem_profile *p = one_record(35000, 48, TRAILER);
+	gomem_memstats ms = *gomem_profile_memstats(p);
+	gomem_heapexplain_options o = GOMEM_HEAPEXPLAIN_OPTIONS_INIT;
+	gomem_heapexplain *x = NULL;
+	gomem_error err = {0};
+	gomem_profile *bad;
+
+	ms.heap_sys = ms.heap_inuse = 0;
+	o.memstats = &ms;
+	ck_assert_int_eq(gomem_heapexplain_new(&x, p, &o, &err), GOMEM_E_INVALID);
+	ck_assert_ptr_null(x);
+	ck_assert_str_eq(err.message, "impossible MemStats: HeapSys = 0: a Go program's heap is never empty");
+	ms = *gomem_profile_memstats(p);
+	ms.heap_alloc = ms.heap_inuse + 1;
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(gomem_heapexplain_new(&x, p, &o, &err), GOMEM_E_INVALID);
+	ck_assert_str_eq(err.message, "impossible MemStats: HeapAlloc 3145729 exceeds HeapInuse "
+			 "3145728 (objects live in spans in use)");
+	ms = *gomem_profile_memstats(p);
+	ms.heap_released = ms.heap_idle + 1;
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(gomem_heapexplain_new(&x, p, &o, &err), GOMEM_E_INVALID);
+	gomem_profile_free(p);
+
+	/* the trailer: HeapSys is not HeapInuse + HeapIdle, blamed at its line */
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(gomem_heapprof_from_buffer(&bad, "heap profile: 0: 0 [0: 0] @ heap/2\n"
+						    "# runtime.MemStats\n# HeapSys = 100\n"
+						    "# HeapIdle = 10\n# HeapInuse = 50\n", 103,
+						    "m.txt", &err), GOMEM_E_FORMAT);
+	ck_assert_ptr_null(bad);
+	ck_assert_int_eq(err.line, 3);
+	ck_assert_str_eq(err.message, "impossible MemStats: HeapSys 100 is not HeapInuse + HeapIdle (50 + 10)");
+}
+END_TEST
+
 START_TEST(test_without_memstats)
 {
 	gomem_profile *p = one_record(100, 4864, "");
@@ -471,6 +511,7 @@ Suite *suite_heapexplain(void)
 	tcase_add_test(tc, test_breakdown);
 	tcase_add_test(tc, test_negative_discrepancy);
 	tcase_add_test(tc, test_without_memstats);
+	tcase_add_test(tc, test_impossible_memstats);
 	tcase_add_test(tc, test_sites_merge_and_sort);
 	tcase_add_test(tc, test_invalid);
 	tcase_add_loop_test(tc, test_url, 0, (int)GOMEM_ARRAY_SIZE(url_cases));

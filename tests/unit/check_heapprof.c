@@ -249,8 +249,8 @@ static const struct header_case {
 	{"heap profile: 1: 1024 [1: 1024] @ heap/1048576", 524288, true, {512, 524800, 512, 524800}},
 	/* C++ "[0: 0]": allocations not tracked */
 	{"heap profile: 1: 1024 [0: 0] @ heap/1048576", 524288, true, {512, 524800, 512, 524800}},
-	/* no rate: period 0, no scaling */
-	{"heap profile: 1: 1024 [2: 2048] @ heap", 0, false, {2, 2048, 1, 1024}},
+	/* no rate: no scaling (pprof's period 0), period 1; "heap/0" is refused */
+	{"heap profile: 1: 1024 [2: 2048] @ heap", 1, false, {2, 2048, 1, 1024}},
 	{"  heap profile: 1: 1024 [2: 2048] @ heap/2   ", 1, false, {2, 2048, 1, 1024}},
 };
 
@@ -331,10 +331,12 @@ static const struct scale_case {
 	{97114, 147030596, 1048576, 67308416, 101904942653},
 	/* a count without bytes scales to nothing */
 	{5, 0, 524288, 0, 0},
-	/* overflow: Go's int64(float64) on amd64 gives 0x8000000000000000 */
-	{1, INT64_MAX, 524288, 1, INT64_MIN},
-	{4611686018427387904, 4611686018427387904, 2, INT64_MIN, INT64_MIN},
-	{1000000, 1000000, INT64_MAX, INT64_MIN, INT64_MIN},
+	/* out of the int64 range, where Go's int64(float64) on amd64 gives
+	 * 0x8000000000000000 (pprof shows that negative number): refused, at
+	 * the pair (want_count 0 marks those) */
+	{1, INT64_MAX, 524288, 0, 0},
+	{4611686018427387904, 4611686018427387904, 2, 0, 0},
+	{1000000, 1000000, INT64_MAX, 0, 0},
 };
 
 START_TEST(test_unsample)
@@ -348,6 +350,15 @@ START_TEST(test_unsample)
 		 "heap profile: 1: 1 [2: 2] @ heap_v2/%lld\n%lld: %lld [%lld: %lld] @ 0x1001\n",
 		 (long long)c->rate, (long long)c->count, (long long)c->size, (long long)c->count,
 		 (long long)c->size);
+	if (c->want_count == 0 && c->size != 0) {
+		gomem_error err = {0};
+
+		ck_assert_int_eq(gomem_heapprof_from_buffer(&p, text, strlen(text), "x", &err),
+				 GOMEM_E_FORMAT);
+		ck_assert_uint_eq(err.line, 2);
+		ck_assert_msg(strstr(err.message, "leave the int64 range") != NULL, "%s", err.message);
+		return;
+	}
 	p = parse_ok(text);
 	assert_values(p, 0, c->want_count, c->want_size, c->want_count, c->want_size);
 	ck_assert_int_eq(bytes_label(p, 0), c->size / c->count);
@@ -372,16 +383,19 @@ START_TEST(test_blocksize_label)
 	gomem_profile *p = parse_ok("heap profile: 1: 288 [5: 1320] @ heap/2\n"
 				    "1: 288 [2: 296] @\n"
 				    "0: 0 [3: 1024] @ 0x1001\n"
-				    "0: 0 [0: 0] @ 0x1001\n"
-				    "-1: -64 [0: 0] @ 0x1001\n");
+				    "0: 0 [0: 0] @ 0x1001\n");
+	gomem_error err = {0};
 
 	ck_assert_int_eq(bytes_label(p, 0), 288);
 	ck_assert_int_eq(bytes_label(p, 1), 341);
 	ck_assert_int_eq(bytes_label(p, 2), -1);
-	/* pprof's sample regexp allows a negative in-use pair */
-	ck_assert_int_eq(bytes_label(p, 3), 64);
-	assert_values(p, 3, 0, 0, -1, -64);
 	gomem_profile_free(p);
+	/* pprof's sample regexp allows a negative in-use pair; a snapshot
+	 * cannot hold one, and it is refused where it is */
+	ck_assert_int_eq(gomem_heapprof_from_buffer(&p, "heap profile: 1: 64 [1: 64] @ heap/2\n"
+						    "-1: -64 [0: 0] @ 0x1001\n", 61, "n", &err),
+			 GOMEM_E_FORMAT);
+	ck_assert_uint_eq(err.line, 2);
 }
 END_TEST
 
@@ -845,6 +859,19 @@ static const struct fixture_case {
 	{"legacy-symbol-outside-record.txt", GOMEM_E_FORMAT, "2:1: symbol line outside a record"},
 	{"legacy-memstats-bad-value.txt", GOMEM_E_FORMAT, "6:18: expected '/' after the in-use size"},
 	{"legacy-java.txt", GOMEM_E_UNSUPPORTED, "1:1: Java heap profile ('--- heapz') is not supported"},
+	{"legacy-values-overflow.txt", GOMEM_E_FORMAT,
+	 "5:1: the values of alloc_space add up past 9223372036854775807 here: no total of them "
+	 "could be represented"},
+	{"legacy-unsample-overflow.txt", GOMEM_E_FORMAT,
+	 "2:1: inuse count 100000000000000000 and size 1600000000000000000 unsampled at period "
+	 "524288 leave the int64 range"},
+	{"legacy-negative.txt", GOMEM_E_FORMAT,
+	 "2:1: negative inuse_objects -1 in a heap profile (a snapshot holds nothing below zero)"},
+	{"legacy-rate-zero.txt", GOMEM_E_FORMAT,
+	 "1:39: period 0: the heap profile was written with runtime.MemProfileRate=0 (profiling "
+	 "off), so its samples cannot be unsampled"},
+	{"legacy-memstats-heapsys-zero.txt", GOMEM_E_FORMAT,
+	 "38:1: impossible MemStats: HeapSys = 0: a Go program's heap is never empty"},
 };
 
 static char *slurp(const char *path, size_t *len);

@@ -3,6 +3,7 @@
  * they fill. Inputs are built field by field with a tiny encoder so each
  * case says what it holds; malformed cases name the exact error, code and
  * byte offset, and every case is also fed in 1-byte and odd-size chunks. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1700,6 +1701,16 @@ static const struct fixture fixtures[] = {
 	 "length 200 exceeds remaining 2 bytes in Sample.label", 77},
 	{"pprof-concatenated.pb", GOMEM_E_FORMAT,
 	 "concatenated profiles detected (second time_nanos)", 256},
+	{"pprof-negative-period.pb", GOMEM_E_FORMAT,
+	 "negative period -1: a sampling period counts events and cannot be below zero", 6},
+	{"pprof-period-zero.pb", GOMEM_E_FORMAT,
+	 "period 0: the heap profile was written with runtime.MemProfileRate=0 (profiling off), "
+	 "so its samples cannot be unsampled", 0},
+	{"pprof-negative-inuse.pb", GOMEM_E_FORMAT,
+	 "negative inuse_space -1024 in a heap profile (a snapshot holds nothing below zero)", 84},
+	{"pprof-values-overflow.pb", GOMEM_E_FORMAT,
+	 "the values of alloc_space add up past 9223372036854775807 here: no total of them could "
+	 "be represented", 109},
 };
 
 START_TEST(test_fixture)
@@ -1726,6 +1737,114 @@ START_TEST(test_fixture)
 	gomem_error_format(line, sizeof(line), &err);
 	ck_assert_ptr_nonnull(strstr(line, ": byte "));
 	gomem_source_free(src);
+
+	/* by name (a gzip file is inflated whole): the very same error */
+	{
+		gomem_error err2 = {0};
+
+		ck_assert_int_eq(gomem_profile_load(&p, path, NULL, &err2), f->code);
+		ck_assert_str_eq(err2.message, err.message);
+		ck_assert_str_eq(err2.source, err.source);
+		ck_assert_uint_eq(err2.offset, err.offset);
+	}
+}
+END_TEST
+
+/* ---- reading fast and slow, whole and streamed ---------------------------- */
+
+static char *read_serialized(const char *path, bool whole, bool slow, size_t *len)
+{
+	gomem_source *src = NULL;
+	gomem_profile *p;
+	gomem_error err = {0};
+	char *out;
+
+	gomem_pprof_slow_only = slow;
+	if (whole) {
+		ck_assert_msg(gomem_profile_load(&p, path, NULL, &err) == GOMEM_OK, "%s: %s", path,
+			      err.message);
+	} else {
+		ck_assert_int_eq(gomem_source_open_path(&src, path, NULL, &err), GOMEM_OK);
+		ck_assert_msg(gomem_profile_read(&p, src, &err) == GOMEM_OK, "%s: %s", path, err.message);
+		gomem_source_free(src);
+	}
+	gomem_pprof_slow_only = false;
+	out = serialize(p, len);
+	gomem_profile_free(p);
+	return out;
+}
+
+static const char *const agree_files[] = {
+	"contrib/examples/before.pb.gz", "contrib/examples/after.pb.gz",
+	"tests/data/heap/go1.19/rate1/after.pb.gz", "tests/data/heap/go1.23/default/after.pb.gz",
+	"tests/data/pprof-kinds/heap.after.drop.pb.gz", "tests/data/pprof-kinds/cpu.pb.gz",
+	"tests/data/pprof-kinds/goroutine.pb.gz", "tests/fuzz/corpus/pprof/everything.pb",
+	"tests/fuzz/corpus/pprof/unknown-fields.pb", "tests/fuzz/corpus/pprof/sparse-ids.pb",
+};
+
+/* The fast paths (Samples, Locations, Functions straight into the model)
+ * and the general decoder give the same profile; so do a file inflated
+ * whole with libdeflate and the same file streamed through zlib. */
+START_TEST(test_paths_agree)
+{
+	const char *path = test_path(agree_files[_i]);
+	size_t n1, n2, n3;
+	char *fast = read_serialized(path, false, false, &n1);
+	char *slow = read_serialized(path, false, true, &n2);
+	char *whole = read_serialized(path, true, false, &n3);
+
+	ck_assert_uint_eq(n1, n2);
+	ck_assert_int_eq(memcmp(fast, slow, n1), 0);
+	ck_assert_uint_eq(n1, n3);
+	ck_assert_int_eq(memcmp(fast, whole, n1), 0);
+	free(fast);
+	free(slow);
+	free(whole);
+}
+END_TEST
+
+/* What the whole way does not take streams, with the stream's answer: two
+ * gzip members, a trailer claiming more than --max-input, a file cut short. */
+START_TEST(test_load_falls_back)
+{
+	const char *one = test_path("contrib/examples/after.pb.gz");
+	char tmp[] = "/tmp/gomem-load-XXXXXX";
+	int fd = mkstemp(tmp);
+	size_t len, n1, n2;
+	char *gz, *a, *b;
+	gomem_source_options so = GOMEM_SOURCE_OPTIONS_INIT;
+	gomem_profile *p;
+	gomem_error err = {0};
+	FILE *fp = fopen(one, "rb");
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_ptr_nonnull(fp);
+	gz = malloc(1 << 20);
+	len = fread(gz, 1, 1 << 20, fp);
+	fclose(fp);
+	/* the profile, then an empty second member: gzip -d reads both */
+	ck_assert_int_eq(write(fd, gz, len), (ssize_t)len);
+	ck_assert_int_eq(write(fd, "\x1f\x8b\x08\0\0\0\0\0\0\xff\x03\0\0\0\0\0\0\0\0\0", 20), 20);
+	close(fd);
+	a = read_serialized(one, true, false, &n1);
+	b = read_serialized(tmp, true, false, &n2);
+	ck_assert_uint_eq(n1, n2);
+	ck_assert_int_eq(memcmp(a, b, n1), 0);
+	free(a);
+	free(b);
+	/* a cap below the inflated size: the source's error */
+	so.max_input = 1000;
+	ck_assert_int_eq(gomem_profile_load(&p, one, &so, &err), GOMEM_E_LIMIT);
+	ck_assert_ptr_nonnull(strstr(err.message, "--max-input"));
+	/* cut short */
+	fd = open(tmp, O_WRONLY | O_TRUNC);
+	ck_assert_int_eq(write(fd, gz, len - 9), (ssize_t)len - 9);
+	close(fd);
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(gomem_profile_load(&p, tmp, NULL, &err), GOMEM_E_TRUNCATED);
+	ck_assert_str_eq(err.message, "gzip stream is truncated");
+	unlink(tmp);
+	free(gz);
 }
 END_TEST
 
@@ -1772,6 +1891,8 @@ Suite *suite_pprof(void)
 	tcase_add_loop_test(tc, test_every_prefix, 0, (int)GOMEM_ARRAY_SIZE(bad_cases));
 	tcase_add_loop_test(tc, test_fixture, 0, (int)GOMEM_ARRAY_SIZE(fixtures));
 	tcase_add_test(tc, test_gzip_bomb_capped);
+	tcase_add_loop_test(tc, test_paths_agree, 0, (int)GOMEM_ARRAY_SIZE(agree_files));
+	tcase_add_test(tc, test_load_falls_back);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("buffer");

@@ -36,7 +36,8 @@ typedef enum {
 
 typedef struct gomem_heapdiff_options {
 	unsigned int version;      /* GOMEM_HEAPDIFF_OPTIONS_VERSION */
-	const char *sample;        /* sample type name; NULL = inuse_space (or the default type) */
+	const char *sample;        /* sample type name or NEW's index ("0"); NULL = pprof's default:
+				    * default_sample_type (NEW's, else BASE's), else NEW's last type */
 	gomem_heapdiff_by by;
 	int cum;                   /* cumulative instead of flat */
 	const char *focus;         /* POSIX ERE: keep samples with a frame whose function or file matches */
@@ -78,6 +79,25 @@ GOMEM_API const gomem_heapdiff_row *gomem_heapdiff_totals(const gomem_heapdiff *
 GOMEM_API const char *gomem_heapdiff_sample_type(const gomem_heapdiff *d, const char **unit);
 /* Rows that changed by at least min_delta, before top-N kept the first ones. */
 GOMEM_API size_t gomem_heapdiff_rows_before_trim(const gomem_heapdiff *d);
+/* Something the user should know about how the diff was made (a
+ * drop_frames regexp that could not be used), or NULL. */
+GOMEM_API const char *gomem_heapdiff_note(const gomem_heapdiff *d);
+/* GOMEM_OK when P is a profile heapdiff compares (a heap or allocs
+ * profile); else GOMEM_E_INVALID, and ERR says what P is ("a CPU
+ * profile"). */
+GOMEM_API int gomem_heapdiff_accepts(const gomem_profile *p, gomem_error *err);
+
+/* A --fail-above limit: a size ("10MiB", bytes), a count ("5000") or a
+ * percent of BASE's total ("5%"). GOMEM_E_INVALID for anything else. */
+GOMEM_API int gomem_heapdiff_parse_limit(double *limit, int *percent, const char *arg);
+/* The gate: 1 when the total grew by more than LIMIT (in the compared unit,
+ * or with PERCENT a percent of BASE's total) beyond its sampling
+ * uncertainty, which at the default MemProfileRate is large enough that a
+ * gate on the bare number would flap; 0 otherwise. When it trips, MSG (SIZE
+ * bytes) says "total grew by +32.1MiB (±8.36MiB), above LABEL", with the
+ * limit in the unit after a percent LABEL. */
+GOMEM_API int gomem_heapdiff_gate(const gomem_heapdiff *d, double limit, int percent,
+				  const char *label, char *msg, size_t size);
 
 /* Collapsed stacks ("root;...;leaf value"), one line per distinct stack, for
  * flame-graph tools: the delta, or with TWO_COLUMN "base new" for

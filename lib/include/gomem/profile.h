@@ -31,6 +31,12 @@ typedef enum {
  * is NULL and err says where: "file: byte N" for protobuf, "file:line:col"
  * for text. */
 GOMEM_API int gomem_profile_read(gomem_profile **out, gomem_source *src, gomem_error *err);
+/* Reads the profile SPEC names: a path, "-" (standard input) or an
+ * http(s) URL, opened as gomem_source_open opens it (OPTS may be NULL). A
+ * gzipped regular file is inflated whole (libdeflate); anything else
+ * streams. Errors as gomem_profile_read's. */
+GOMEM_API int gomem_profile_load(gomem_profile **out, const char *spec,
+				 const gomem_source_options *opts, gomem_error *err);
 /* Same, from memory (NAME labels errors). */
 GOMEM_API int gomem_profile_from_buffer(gomem_profile **out, const void *data, size_t len,
 					const char *name, gomem_error *err);

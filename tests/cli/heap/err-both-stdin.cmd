@@ -1,0 +1,1 @@
+gomem heap explain --memstats - - < tests/data/heapexplain/go1.22/heap.txt

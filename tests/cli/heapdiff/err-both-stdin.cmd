@@ -1,0 +1,1 @@
+gomem heapdiff - - < contrib/examples/before.pb.gz

@@ -1,0 +1,1 @@
+f="${TMPDIR:-/tmp}/gomem-cli-fifo.$$"; mkfifo "$f" && { cat contrib/examples/after.pb.gz >"$f" & timeout 30 "$GOMEM_EXEC_PATH/gomem" heapdiff --top 1 --format csv contrib/examples/before.pb.gz "$f"; st=$?; rm -f "$f"; exit $st; }

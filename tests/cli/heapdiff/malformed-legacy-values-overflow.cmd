@@ -1,0 +1,1 @@
+gomem heapdiff tests/data/malformed/legacy-values-overflow.txt contrib/examples/after.pb.gz

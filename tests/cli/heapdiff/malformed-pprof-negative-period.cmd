@@ -1,0 +1,1 @@
+gomem heapdiff tests/data/malformed/pprof-negative-period.pb contrib/examples/after.pb.gz

@@ -1,0 +1,1 @@
+gomem heapdiff tests/data/malformed/pprof-period-zero.pb contrib/examples/after.pb.gz
