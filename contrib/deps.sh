@@ -20,7 +20,7 @@ what=${1:-build}
 pkgs="gcc make autoconf automake libtool pkg-config zlib1g-dev libdeflate-dev libcurl4-openssl-dev libncurses-dev libelf-dev libdw-dev check"
 backports=""
 if [ "$what" = test ]; then
-	pkgs="$pkgs golang-go mandoc tmux jq prometheus chromium libxml2-utils clang libclang-rt-dev"
+	pkgs="$pkgs golang-go mandoc tmux jq curl prometheus chromium libxml2-utils clang libclang-rt-dev"
 	backports="golang-1.21-go golang-1.22-go golang-1.23-go"
 fi
 

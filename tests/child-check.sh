@@ -69,6 +69,26 @@ fi
 chmod 755 "$tmp/as_user"
 as_user="$tmp/as_user"
 
+# Unprivileged, the tools may be out of reach (a checkout under /root, mode
+# 700): then the user runs copies of them (the programs libtool wraps, and the
+# library beside them) from the temporary directory.
+if ! "$as_user" test -x "$gctrace"; then
+	mkdir "$tmp/bin"
+	for t in gctrace top; do
+		real="$top_builddir/bin/.libs/gomem-$t"
+		[ -x "$real" ] || real="$top_builddir/bin/gomem-$t"
+		cp "$real" "$tmp/bin/gomem-$t" || { echo "FAIL cannot copy $real"; exit 1; }
+	done
+	for so in "$top_builddir"/lib/.libs/libgomem.so*; do
+		[ -e "$so" ] && cp -P "$so" "$tmp/bin/"
+	done
+	chmod -R a+rX "$tmp/bin"
+	LD_LIBRARY_PATH="$tmp/bin${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+	export LD_LIBRARY_PATH
+	gctrace="$tmp/bin/gomem-gctrace" top="$tmp/bin/gomem-top"
+	echo "# the build tree is out of the user's reach: running copies from $tmp/bin"
+fi
+
 gcline='gc 1 @0.010s 1%: 0.040+1.1+0.004 ms clock, 0.080+0.2/0.5/0.1+0.008 ms cpu, 3->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P'
 
 # A sentinel of the same user: a stray kill(-1, SIGTERM) would end it.
