@@ -26,5 +26,6 @@
 #include "gomem/buildinfo.h"
 #include "gomem/symbolize.h"
 #include "gomem/layout.h"
+#include "gomem/svg.h"
 
 #endif

@@ -60,5 +60,9 @@ size_t gomem_go_package_len(const char *name);
 int gomem_hd_node(gomem_heapdiff *d, const char *name, size_t len, uint32_t *out);
 bool gomem_hd_sample_kept(const gomem_heapdiff *d, const struct hd_side *side, size_t s);
 int64_t gomem_hd_value(const struct hd_side *side, const int64_t *v);
+/* The sampling noise of sample S: the variance each of its estimated
+ * objects carries (*per_object) and their count (*objects); 0 when exact. */
+void gomem_hd_sample_noise(const struct hd_side *side, size_t s, const int64_t *v,
+			   double *per_object, double *objects);
 
 #endif
