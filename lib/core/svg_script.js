@@ -164,11 +164,12 @@
 
 	/* ---- tooltip ---- */
 
-	var tip = make('g', {'class': 'tip', display: 'none'});
+	var tip = make('g', {'class': 'tip'});
 	var tipBox = make('rect', {rx: 3});
 	var tipText = make('text', {y: 16});
 	tip.appendChild(tipBox);
 	tip.appendChild(tipText);
+	tip.style.display = 'none';
 	svg.appendChild(tip);
 
 	/* While a frame shows our tooltip, its title and its ancestors' are
