@@ -206,7 +206,7 @@ static void put_title(const struct draw *d, uint32_t id)
 		put_value(d, (double)n->total[1], 0);
 		fputs(": ", fp);
 		put_change(d, n->total[0], n->total[1], n->var);
-		if ((n->self[0] || n->self[1]) && n->child != FLAME_NONE) {
+		if (n->self[0] != n->self[1] && n->child != FLAME_NONE) {
 			fputs("&#10;self ", fp);
 			put_change(d, n->self[0], n->self[1], n->self_var);
 		}
