@@ -29,6 +29,7 @@ static const struct {
 	{"buildinfo", "a Go binary's Go version, modules and build settings, without Go installed"},
 	{"addr2line", "symbolize PCs of a Go binary: function, file:line and inline chain"},
 	{"layout", "struct layouts from a Go binary: padding, size-class waste, a better field order"},
+	{"heapdump", "heap dumps marked as the GC marks: what retains the heap, paths from roots"},
 };
 
 static void usage(FILE *fp)

@@ -44,8 +44,8 @@ static const cli_option options[] = {
 					       "more than N goroutines"},
 	{"max-input", 0, "SIZE", OPT_MAX_INPUT, "refuse inputs larger than SIZE decompressed\n"
 					       "(default: no limit; a dump is streamed)"},
-	{"header", 0, "LINE", OPT_HEADER, "send 'Name: value' with HTTP requests (repeatable)"},
-	{"timeout", 0, "DURATION", OPT_TIMEOUT, "HTTP timeout (default 60s)"},
+	CLI_OPTION_HEADER,
+	CLI_OPTION_TIMEOUT,
 	{"binary", 0, "BIN", OPT_BINARY, "symbolize a dump that carries only addresses with the\n"
 					 "Go binary BIN that wrote it"},
 	{"help", 'h', NULL, OPT_HELP, "show this help and exit"},
@@ -240,9 +240,18 @@ static int load(gomem_dump **out, const char *spec, const struct config *c)
 	gomem_source *src = NULL;
 	gomem_error err = {0};
 	gomem_dump_warning w;
+	char *url = NULL;
 	int rc;
 
-	rc = gomem_source_open(&src, spec, &c->source, &err);
+	/* The one URL rule: a base URL is its /debug/pprof/goroutine, and
+	 * debug=2 (states, wait times, every goroutine) unless one is asked. */
+	if (gomem_url_is_http(spec) &&
+	    gomem_pprof_url(&url, spec, "goroutine", "debug=2", 0) != GOMEM_OK) {
+		cli_errorf("%s: not an http(s) URL with a host", spec);
+		return EXIT_TROUBLE;
+	}
+	rc = gomem_source_open(&src, url ? url : spec, &c->source, &err);
+	gomem_free(url);
 	if (rc == GOMEM_OK && c->binary)
 		rc = read_symbolized(out, src, c->binary, &err);
 	else if (rc == GOMEM_OK)

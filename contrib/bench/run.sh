@@ -64,6 +64,10 @@ case $st in 0) ;; 1) echo "bench: gomem allocsim target missed"; exit 1 ;; *) ex
 st=0; sh "$srcdir/contrib/bench/layout-bench.sh" "$builddir" || st=$?
 case $st in 0) ;; 1) echo "bench: gomem layout target missed"; exit 1 ;; *) exit 2 ;; esac
 
+# gomem heapdump: mark, dominators and --by root on a 10-million-object dump.
+st=0; sh "$srcdir/contrib/bench/heapdump-bench.sh" "$builddir" || st=$?
+case $st in 0) ;; 1) echo "bench: gomem heapdump target missed"; exit 1 ;; *) exit 2 ;; esac
+
 # GNU time, for peak RSS (the shell's `time` has none).
 timebin=/usr/bin/time
 if ! "$timebin" -f '%U' true >/dev/null 2>&1; then

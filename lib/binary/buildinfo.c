@@ -43,46 +43,6 @@ static const char *pool_str(struct bi_owner *o, const char *s, size_t len)
 
 /* ---- Go string literals (strconv.Unquote, for build settings) ----------- */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int put_utf8(gomem_buf *b, uint32_t r)
-{
-	char u[4];
-	size_t n;
-
-	if (r > 0x10ffff || (r >= 0xd800 && r < 0xe000))
-		return GOMEM_E_FORMAT;
-	if (r < 0x80) {
-		u[0] = (char)r;
-		n = 1;
-	} else if (r < 0x800) {
-		u[0] = (char)(0xc0 | (r >> 6));
-		u[1] = (char)(0x80 | (r & 0x3f));
-		n = 2;
-	} else if (r < 0x10000) {
-		u[0] = (char)(0xe0 | (r >> 12));
-		u[1] = (char)(0x80 | ((r >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (r & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | (r >> 18));
-		u[1] = (char)(0x80 | ((r >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((r >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (r & 0x3f));
-		n = 4;
-	}
-	return gomem_buf_append(b, u, n);
-}
-
 /* One escape after a backslash at S[*i] (S[*i] is the letter). */
 static int unescape(gomem_buf *b, const char *s, size_t len, size_t *i)
 {
@@ -111,7 +71,7 @@ static int unescape(gomem_buf *b, const char *s, size_t len, size_t *i)
 	if (len - *i < (size_t)digits)
 		return GOMEM_E_FORMAT;
 	for (int k = 0; k < digits; k++) {
-		int v = hexval((unsigned char)s[*i + k]);
+		int v = gomem_hex_value((unsigned char)s[*i + k]);
 
 		if (v < 0 || v >= base)
 			return GOMEM_E_FORMAT;
@@ -123,7 +83,7 @@ static int unescape(gomem_buf *b, const char *s, size_t len, size_t *i)
 
 		return r > 255 ? GOMEM_E_FORMAT : gomem_buf_append(b, &c, 1);
 	}
-	return put_utf8(b, r);
+	return gomem_buf_put_utf8(b, r);
 }
 
 /* A Go string literal at the start of S ("..." or `...`): its value into B

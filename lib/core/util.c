@@ -43,9 +43,11 @@ int gomem_buf_append(gomem_buf *b, const void *data, size_t len)
 {
 	int rc;
 
-	if (len > b->max || b->len > b->max - len)
+	if (len > b->max || b->len > b->max - len || b->len + len == SIZE_MAX)
 		return GOMEM_E_LIMIT;
-	rc = gomem_grow((void **)&b->data, &b->cap, b->len + len + 1, 1, b->max + 1);
+	/* max + 1 for the NUL: saturating, so a max of SIZE_MAX (no limit)
+	 * does not wrap to a limit of 0. */
+	rc = gomem_grow((void **)&b->data, &b->cap, b->len + len + 1, 1, gomem_size_add(b->max, 1));
 	if (rc)
 		return rc;
 	if (len)
@@ -88,6 +90,46 @@ void gomem_buf_free(gomem_buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+int gomem_hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int gomem_buf_put_utf8(gomem_buf *b, uint32_t r)
+{
+	char u[4];
+	size_t n;
+
+	if (r > 0x10ffff || (r >= 0xd800 && r < 0xe000))
+		return GOMEM_E_FORMAT;
+	if (r < 0x80) {
+		u[0] = (char)r;
+		n = 1;
+	} else if (r < 0x800) {
+		u[0] = (char)(0xc0 | (r >> 6));
+		u[1] = (char)(0x80 | (r & 0x3f));
+		n = 2;
+	} else if (r < 0x10000) {
+		u[0] = (char)(0xe0 | (r >> 12));
+		u[1] = (char)(0x80 | ((r >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (r & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | (r >> 18));
+		u[1] = (char)(0x80 | ((r >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((r >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (r & 0x3f));
+		n = 4;
+	}
+	return gomem_buf_append(b, u, n);
 }
 
 static void merge_pass(char *dst, const char *src, size_t n, size_t size, size_t width,

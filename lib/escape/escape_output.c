@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include "gomem-internal.h"
+#include "escape/escape-internal.h"
 
 /* ---- SARIF ----------------------------------------------------------------- */
 
@@ -132,7 +132,7 @@ int gomem_escape_sarif_add(gomem_escape_sarif *w, const gomem_escape_record *r, 
 	gomem_json_write_string(fp, r->message);
 	fputc('}', fp);
 	write_location(fp, r);
-	fprintf(fp, ",\"partialFingerprints\":{\"gomemEscapeIdentity/v1\":\"%016llx\"}",
+	fprintf(fp, ",\"partialFingerprints\":{\"gomemEscapeIdentity/v2\":\"%016llx\"}",
 		(unsigned long long)r->hash);
 	if (change == GOMEM_ESCAPE_NEW)
 		fputs(",\"baselineState\":\"new\"", fp);
@@ -158,34 +158,69 @@ int gomem_escape_sarif_end(gomem_escape_sarif *w)
 
 /* ---- annotated source ------------------------------------------------------ */
 
-/* Prints the lines of SRC, each followed by the records idx[i..j) on it. */
-static void annotate_file(FILE *fp, FILE *src, const gomem_escape_set *s, const size_t *idx, size_t i,
-			  size_t j, bool color)
+/* Every byte of annotate's output that comes from the input (paths, source
+ * lines, compiler messages) goes through here, so that one rule decides
+ * how it is shown. */
+static void annotate_text(FILE *fp, const char *s, size_t n)
 {
-	gomem_escape_record q;
-	char *line = NULL;
-	size_t cap = 0, lineno = 0;
-	ssize_t len;
+	fwrite(s, 1, n, fp);
+}
 
-	while ((len = getline(&line, &cap, src)) > 0) {
+static void annotate_str(FILE *fp, const char *s)
+{
+	annotate_text(fp, s, strlen(s));
+}
+
+/* LEAD "// kind: message" after a source line (then "; kind: message"). */
+static void annotate_note(FILE *fp, const gomem_escape_record *q, const char *lead, bool color)
+{
+	fprintf(fp, "%s%s%s: ", lead, color ? "\033[33m" : "", gomem_escape_kind_name(q->kind));
+	annotate_str(fp, q->message);
+	fputs(color ? "\033[0m" : "", fp);
+}
+
+/* Prints the lines of the source TEXT, each followed by the records
+ * idx[i..j) on it; records past its last line come after it. */
+static void annotate_file(FILE *fp, const char *text, size_t size, const gomem_escape_set *s, const size_t *idx,
+			  size_t i, size_t j, bool color)
+{
+	const char *l = text, *end = text + size;
+	gomem_escape_record q;
+	size_t lineno = 0;
+
+	while (l < end) {
+		const char *nl = memchr(l, '\n', (size_t)(end - l));
+		size_t len = nl ? (size_t)(nl - l) : (size_t)(end - l);
 		bool first = true;
 
 		lineno++;
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		for (char *t = line; *t; t++)
-			if (*t == '\t')
-				*t = ' ';
-		fprintf(fp, "%6zu  %s", lineno, line);
+		while (len && l[len - 1] == '\r')
+			len--;
+		fprintf(fp, "%6zu  ", lineno);
+		/* tabs as one space each: the notes stay in one column */
+		for (size_t k = 0, run; k < len; k += run) {
+			const char *tab = memchr(l + k, '\t', len - k);
+
+			run = tab ? (size_t)(tab - l - k) : len - k;
+			annotate_text(fp, l + k, run);
+			if (tab) {
+				fputc(' ', fp);
+				run++;
+			}
+		}
 		while (i < j && gomem_escape_set_get(&q, s, idx[i]) == GOMEM_OK && q.line <= lineno) {
-			fprintf(fp, "%s%s%s: %s%s", first ? "    // " : "; ", color ? "\033[33m" : "",
-				gomem_escape_kind_name(q.kind), q.message, color ? "\033[0m" : "");
+			annotate_note(fp, &q, first ? "    // " : "; ", color);
 			first = false;
 			i++;
 		}
 		fputc('\n', fp);
+		l = nl ? nl + 1 : end;
 	}
-	free(line);
+	for (; i < j && gomem_escape_set_get(&q, s, idx[i]) == GOMEM_OK; i++) {
+		fprintf(fp, "%6u  ", q.line);
+		annotate_note(fp, &q, "// ", color);
+		fputc('\n', fp);
+	}
 }
 
 /* The records idx[i..j) without their source. */
@@ -195,17 +230,18 @@ static void list_records(FILE *fp, const gomem_escape_set *s, const size_t *idx,
 
 	for (; i < j; i++) {
 		gomem_escape_set_get(&q, s, idx[i]);
-		fprintf(fp, "%6u  // %s: %s\n", q.line, gomem_escape_kind_name(q.kind), q.message);
+		fprintf(fp, "%6u  ", q.line);
+		annotate_note(fp, &q, "// ", false);
+		fputc('\n', fp);
 	}
 }
 
 int gomem_escape_annotate(FILE *fp, const gomem_escape_set *s, const gomem_escape_filter *f,
-			  const char *source_dir, bool color,
-			  void (*missing)(const char *path, void *ctx), void *ctx)
+			  const gomem_escape_source_options *source, bool color,
+			  void (*missing)(const char *path, const char *why, void *ctx), void *ctx)
 {
 	size_t total = gomem_escape_set_count(s), n = 0;
 	size_t *idx = malloc((total ? total : 1) * sizeof(*idx));
-	char used[4096];
 
 	if (idx == NULL)
 		return GOMEM_E_NOMEM;
@@ -214,22 +250,29 @@ int gomem_escape_annotate(FILE *fp, const gomem_escape_set *s, const gomem_escap
 			idx[n++] = i;
 	/* the records are in path, line order: one run per file */
 	for (size_t i = 0, j; i < n; i = j) {
+		struct esc_source_file src;
 		gomem_escape_record r, q;
-		FILE *src;
+		const char *why;
+		int rc;
 
 		gomem_escape_set_get(&r, s, idx[i]);
-		for (j = i + 1; j < n && gomem_escape_set_get(&q, s, idx[j]) == GOMEM_OK &&
-				strcmp(q.path, r.path) == 0;)
+		for (j = i + 1; j < n && gomem_escape_set_get(&q, s, idx[j]) == GOMEM_OK && strcmp(q.path, r.path) == 0;)
 			j++;
-		fprintf(fp, "==> %s <==\n", r.path);
-		if ((src = gomem_escape_open_source(source_dir, r.path, used, sizeof(used))) == NULL) {
+		fputs("==> ", fp);
+		annotate_str(fp, r.path);
+		fputs(" <==\n", fp);
+		if ((rc = esc_source_load(&src, source, r.path, &why)) != GOMEM_OK) {
+			if (rc == GOMEM_E_NOMEM) {
+				free(idx);
+				return rc;
+			}
 			if (missing)
-				missing(r.path, ctx);
+				missing(r.path, why, ctx);
 			list_records(fp, s, idx, i, j);
 			continue;
 		}
-		annotate_file(fp, src, s, idx, i, j, color);
-		fclose(src);
+		annotate_file(fp, src.data, src.len, s, idx, i, j, color);
+		esc_source_free(&src);
 	}
 	free(idx);
 	return ferror(fp) ? GOMEM_E_IO : GOMEM_OK;

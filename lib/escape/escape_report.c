@@ -55,26 +55,22 @@ struct gslot {
 	char *key;
 };
 
-static int group_key(char **out, gomem_escape_group_by by, const gomem_escape_record *r)
+/* The group key of R into B (NUL-terminated; B is reused record to record). */
+static int group_key(gomem_buf *b, gomem_escape_group_by by, const gomem_escape_record *r)
 {
-	gomem_buf b;
+	const char *k = by == GOMEM_ESCAPE_BY_PACKAGE || by == GOMEM_ESCAPE_BY_FUNCTION ? r->package
+		      : by == GOMEM_ESCAPE_BY_FILE ? r->file : gomem_escape_kind_name(r->kind);
 	int rc;
 
-	gomem_buf_init(&b, (size_t)1 << 20);
-	switch (by) {
-	case GOMEM_ESCAPE_BY_PACKAGE: rc = gomem_buf_printf(&b, "%s", r->package); break;
-	case GOMEM_ESCAPE_BY_FILE: rc = gomem_buf_printf(&b, "%s", r->file); break;
-	case GOMEM_ESCAPE_BY_FUNCTION:
-		rc = gomem_buf_printf(&b, "%s.%s", r->package, r->function[0] ? r->function : "?");
-		break;
-	default: rc = gomem_buf_printf(&b, "%s", gomem_escape_kind_name(r->kind)); break;
+	b->len = 0;
+	if ((rc = gomem_buf_append(b, k, strlen(k))) >= 0 && by == GOMEM_ESCAPE_BY_FUNCTION) {
+		k = r->function[0] ? r->function : "?";
+		if ((rc = gomem_buf_append(b, ".", 1)) >= 0)
+			rc = gomem_buf_append(b, k, strlen(k));
 	}
-	if (rc < 0) {
-		gomem_buf_free(&b);
-		return rc;
-	}
-	*out = b.data;
-	return GOMEM_OK;
+	if (rc >= 0 && (rc = gomem_buf_append(b, "", 1)) >= 0)
+		b->len--;
+	return rc;
 }
 
 static int cmp_group(const void *a, const void *b, void *ctx)
@@ -111,45 +107,81 @@ static int pack_groups(gomem_escape_group **out, struct gslot *sl, size_t n)
 	return GOMEM_OK;
 }
 
+/* The slot of group KEY in the open-addressed TABLE (CAP a power of two)
+ * over slot index + 1: its group's, or the empty one where it goes. */
+static size_t group_slot(const uint32_t *table, size_t cap, const struct gslot *sl, const char *key)
+{
+	size_t h = (size_t)gomem_hash_bytes(key, strlen(key)) & (cap - 1);
+
+	while (table[h] && strcmp(sl[table[h] - 1].key, key) != 0)
+		h = (h + 1) & (cap - 1);
+	return h;
+}
+
+/* Doubles TABLE when NEED groups would make it more than half full. */
+static int group_table_grow(uint32_t **table, size_t *cap, const struct gslot *sl, size_t need)
+{
+	size_t ncap = *cap;
+	uint32_t *t;
+
+	if (need * 2 <= *cap)
+		return GOMEM_OK;
+	while (need * 2 > ncap)
+		ncap *= 2;
+	if (!(t = calloc(ncap, sizeof(*t))))
+		return GOMEM_E_NOMEM;
+	for (size_t i = 0; i < need - 1; i++)
+		t[group_slot(t, ncap, sl, sl[i].key)] = (uint32_t)i + 1;
+	free(*table);
+	*table = t;
+	*cap = ncap;
+	return GOMEM_OK;
+}
+
 int gomem_escape_groups(gomem_escape_group **out, size_t *n, const gomem_escape_set *s,
 			gomem_escape_group_by by, const gomem_escape_filter *f)
 {
 	struct gslot *sl = NULL;
-	size_t ns = 0, cap = 0, count = gomem_escape_set_count(s);
-	int rc = GOMEM_OK;
+	size_t ns = 0, cap = 0, count = gomem_escape_set_count(s), tcap = 64;
+	uint32_t *table = calloc(tcap, sizeof(*table));
+	int rc = table ? GOMEM_OK : GOMEM_E_NOMEM;
+	gomem_buf kb;
 
 	*out = NULL;
 	*n = 0;
+	gomem_buf_init(&kb, (size_t)1 << 24);
 	for (size_t i = 0; rc >= 0 && i < count; i++) {
 		gomem_escape_record r;
-		char *key;
-		size_t j;
+		const char *key;
+		size_t h;
 
 		gomem_escape_set_get(&r, s, i);
-		if (!filter_record(f, &r) || (rc = group_key(&key, by, &r)) < 0)
+		if (!filter_record(f, &r) || (rc = group_key(&kb, by, &r)) < 0)
 			continue;
-		/* linear over groups sorted by first sight is fine for the few
-		 * thousand functions of a report; the hot path is parsing */
-		for (j = ns; j > 0 && strcmp(sl[j - 1].key, key) != 0; j--)
-			;
-		if (j == 0) {
-			if ((rc = GOMEM_GROW(sl, cap, ns + 1, (size_t)1 << 26)) < 0) {
-				free(key);
+		key = kb.data;
+		h = group_slot(table, tcap, sl, key);
+		if (!table[h]) {
+			if ((rc = GOMEM_GROW(sl, cap, ns + 1, (size_t)1 << 26)) < 0 ||
+			    (rc = group_table_grow(&table, &tcap, sl, ns + 1)) < 0)
+				break;
+			h = group_slot(table, tcap, sl, key); /* the table may have grown */
+			memset(&sl[ns], 0, sizeof(sl[ns]));
+			if (!(sl[ns].key = strdup(key))) {
+				rc = GOMEM_E_NOMEM;
 				break;
 			}
-			memset(&sl[ns], 0, sizeof(sl[ns]));
-			sl[ns].key = key;
+			key = sl[ns].key;
 			sl[ns].g.package = by == GOMEM_ESCAPE_BY_KIND ? "" : r.package;
 			sl[ns].g.file = by == GOMEM_ESCAPE_BY_FILE ? r.file : "";
 			sl[ns].g.function = by == GOMEM_ESCAPE_BY_FUNCTION ? r.function : "";
 			sl[ns].g.kind = by == GOMEM_ESCAPE_BY_KIND ? r.kind : GOMEM_ESCAPE_UNKNOWN;
-			j = ++ns;
-		} else {
-			free(key);
+			table[h] = (uint32_t)++ns;
 		}
-		sl[j - 1].g.count++;
-		sl[j - 1].g.heap += gomem_escape_kind_is_heap(r.kind);
+		sl[table[h] - 1].g.count++;
+		sl[table[h] - 1].g.heap += gomem_escape_kind_is_heap(r.kind);
 	}
+	free(table);
+	gomem_buf_free(&kb);
 	for (size_t i = 0; i < ns; i++)
 		sl[i].g.key = sl[i].key;
 	if (rc >= 0 && (rc = gomem_sort(sl, ns, sizeof(*sl), cmp_group, NULL)) >= 0 &&
@@ -170,49 +202,153 @@ void gomem_escape_groups_free(gomem_escape_group *groups)
 
 struct gomem_escape_diff {
 	const gomem_escape_set *old_set, *new_set;
-	struct { size_t index; gomem_escape_change change; } *e;
+	struct dentry { size_t index; gomem_escape_change change; } *e;
 	size_t n, cap, unchanged;
 };
 
-static int diff_side(gomem_escape_diff *d, const gomem_escape_set *a, const gomem_escape_set *b,
-		     const gomem_escape_filter *f, gomem_escape_change change)
-{
-	size_t count = gomem_escape_set_count(a);
-	int rc;
+/* One record of a side: its identity is GROUP "\t" OCCURRENCE. */
+struct dside {
+	size_t index;
+	const char *identity, *function;
+	size_t glen;
+	uint32_t occurrence;
+	bool paired;
+};
 
+static int cmp_dside(const void *a, const void *b, void *ctx)
+{
+	const struct dside *x = a, *y = b;
+	size_t n = x->glen < y->glen ? x->glen : y->glen;
+	int c = memcmp(x->identity, y->identity, n);
+
+	(void)ctx;
+	if (c == 0 && x->glen != y->glen)
+		c = x->glen < y->glen ? -1 : 1;
+	if (c == 0 && x->occurrence != y->occurrence)
+		c = x->occurrence < y->occurrence ? -1 : 1;
+	return c;
+}
+
+/* The records of S passing F, by group and occurrence. */
+static int diff_side(struct dside **out, size_t *n, const gomem_escape_set *s, const gomem_escape_filter *f)
+{
+	size_t count = gomem_escape_set_count(s);
+	struct dside *d = malloc((count + 1) * sizeof(*d));
+
+	*out = d;
+	*n = 0;
+	if (!d)
+		return GOMEM_E_NOMEM;
 	for (size_t i = 0; i < count; i++) {
 		gomem_escape_record r;
-		size_t j;
+		const char *tab;
 
-		gomem_escape_set_get(&r, a, i);
+		gomem_escape_set_get(&r, s, i);
 		if (!filter_record(f, &r))
 			continue;
-		j = gomem_escape_set_find(b, r.identity);
-		if (j != SIZE_MAX && gomem_escape_filter_match(f, b, j)) {
-			d->unchanged += change == GOMEM_ESCAPE_NEW;
-			continue;
+		tab = strrchr(r.identity, '\t');
+		d[*n] = (struct dside){i, r.identity, r.function, tab ? (size_t)(tab - r.identity) : strlen(r.identity),
+				       r.occurrence, false};
+		(*n)++;
+	}
+	return gomem_sort(d, *n, sizeof(*d), cmp_dside, NULL);
+}
+
+static bool same_group(const struct dside *x, const struct dside *y)
+{
+	return x->glen == y->glen && memcmp(x->identity, y->identity, x->glen) == 0;
+}
+
+/* Pairs the old records O[0..no) with the new N[0..nn) of one group: as
+ * many pairs as the smaller side has (what identities say), first those in
+ * the same known function, so that what is reported new or removed is
+ * where the change is; then the rest in line order. */
+static size_t pair_group(struct dside *o, size_t no, struct dside *n, size_t nn)
+{
+	size_t pairs = 0, a = 0, b = 0;
+
+	if (no * nn <= (size_t)1 << 20) {
+		for (size_t i = 0; i < nn; i++) {
+			for (size_t k = 0; *n[i].function && k < no; k++) {
+				if (!o[k].paired && strcmp(o[k].function, n[i].function) == 0) {
+					o[k].paired = n[i].paired = true;
+					pairs++;
+					break;
+				}
+			}
 		}
+	}
+	while (pairs < (no < nn ? no : nn)) {
+		while (o[a].paired)
+			a++;
+		while (n[b].paired)
+			b++;
+		o[a].paired = n[b].paired = true;
+		pairs++;
+	}
+	return pairs;
+}
+
+static int add_entries(gomem_escape_diff *d, const struct dside *v, size_t n, gomem_escape_change change)
+{
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].paired)
+			continue;
 		if ((rc = GOMEM_GROW(d->e, d->cap, d->n + 1, (size_t)1 << 28)) < 0)
 			return rc;
-		d->e[d->n].index = i;
-		d->e[d->n++].change = change;
+		d->e[d->n++] = (struct dentry){v[i].index, change};
 	}
 	return GOMEM_OK;
+}
+
+static int cmp_dentry(const void *a, const void *b, void *ctx)
+{
+	const struct dentry *x = a, *y = b;
+
+	(void)ctx;
+	if (x->change != y->change)
+		return x->change < y->change ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
 }
 
 int gomem_escape_diff_new(gomem_escape_diff **out, const gomem_escape_set *old_set,
 			  const gomem_escape_set *new_set, const gomem_escape_filter *f)
 {
 	gomem_escape_diff *d = calloc(1, sizeof(*d));
-	int rc;
+	struct dside *o = NULL, *n = NULL;
+	size_t no = 0, nn = 0, i = 0, k = 0;
+	int rc = GOMEM_E_NOMEM;
 
 	*out = NULL;
-	if (!d)
-		return GOMEM_E_NOMEM;
+	if (!d || (rc = diff_side(&o, &no, old_set, f)) < 0 || (rc = diff_side(&n, &nn, new_set, f)) < 0)
+		goto out;
 	d->old_set = old_set;
 	d->new_set = new_set;
-	if ((rc = diff_side(d, new_set, old_set, f, GOMEM_ESCAPE_NEW)) < 0 ||
-	    (rc = diff_side(d, old_set, new_set, f, GOMEM_ESCAPE_REMOVED)) < 0) {
+	while (i < no && k < nn) {
+		int c = cmp_dside(&o[i], &n[k], NULL);
+		size_t gi = i, gk = k;
+
+		if (!same_group(&o[i], &n[k])) {
+			if (c < 0)
+				i++;
+			else
+				k++;
+			continue;
+		}
+		while (i < no && same_group(&o[i], &o[gi]))
+			i++;
+		while (k < nn && same_group(&n[k], &n[gk]))
+			k++;
+		d->unchanged += pair_group(o + gi, i - gi, n + gk, k - gk);
+	}
+	if ((rc = add_entries(d, n, nn, GOMEM_ESCAPE_NEW)) >= 0 && (rc = add_entries(d, o, no, GOMEM_ESCAPE_REMOVED)) >= 0)
+		rc = gomem_sort(d->e, d->n, sizeof(*d->e), cmp_dentry, NULL);
+out:
+	free(o);
+	free(n);
+	if (rc < 0) {
 		gomem_escape_diff_free(d);
 		return rc;
 	}
@@ -255,6 +391,11 @@ struct gomem_escape_baseline {
 	gomem_strpool ids;  /* interned identities (duplicates collapse) */
 	const char **sorted;/* the same, sorted, for a lookup that does not write */
 	size_t count;
+	int version;        /* of the file's header */
+	/* version 1: identity groups without the function, and their counts */
+	gomem_strpool v1_groups;
+	uint32_t *v1_counts;
+	size_t v1_cap;
 };
 
 static int cmp_str(const void *a, const void *b, void *ctx)
@@ -331,30 +472,83 @@ int gomem_escape_baseline_write(const char *path, const gomem_escape_set *s,
 	return GOMEM_OK;
 }
 
-static int baseline_line(gomem_escape_baseline *b, bool *header, const char *l, size_t n,
-			 uint64_t lineno, gomem_error *err)
+/* A version 1 identity, "package\tfile\tfunction\tkind\tnormalized\tN",
+ * counted in its group without the function: version 2 numbers the
+ * occurrences of a file's equal escapes, whatever function they are in. */
+static int baseline_v1(gomem_escape_baseline *b, const char *l, size_t n)
 {
-	const char *h = GOMEM_ESCAPE_BASELINE_HEADER;
-	size_t hl = strlen(h) - 1;
+	const char *t[5], *p = l, *end = l + n;
+	char key[8192];
+	uint32_t id;
+	int k, rc;
+
+	for (k = 0; k < 5 && (p = memchr(p, '\t', (size_t)(end - p))) != NULL; k++)
+		t[k] = p++;
+	if (k < 5)
+		return GOMEM_E_FORMAT;
+	/* package \t file \t | kind \t normalized */
+	k = snprintf(key, sizeof(key), "%.*s%.*s", (int)(t[1] + 1 - l), l, (int)(t[4] - t[2] - 1), t[2] + 1);
+	if (k < 0 || (size_t)k >= sizeof(key))
+		return GOMEM_E_LIMIT;
+	if ((rc = gomem_strpool_intern(&b->v1_groups, key, (size_t)k, &id)) < 0 ||
+	    (rc = GOMEM_GROW(b->v1_counts, b->v1_cap, (size_t)id + 1, (size_t)1 << 28)) < 0)
+		return rc;
+	if (id + 1 > b->count)
+		b->v1_counts[id] = 0, b->count = id + 1;
+	b->v1_counts[id]++;
+	return GOMEM_OK;
+}
+
+/* Version 1's groups as version 2 identities, numbered 0..count-1. */
+static int baseline_from_v1(gomem_escape_baseline *b)
+{
+	size_t groups = b->count;
+	gomem_buf buf;
+	uint32_t id;
+	int rc = GOMEM_OK;
+
+	b->count = 0;
+	gomem_buf_init(&buf, (size_t)1 << 20);
+	for (size_t g = 0; rc >= 0 && g < groups; g++) {
+		for (uint32_t k = 0; rc >= 0 && k < b->v1_counts[g]; k++) {
+			buf.len = 0;
+			if ((rc = gomem_buf_printf(&buf, "%s\t%u", gomem_strpool_get(&b->v1_groups, (uint32_t)g), k)) >= 0 &&
+			    (rc = gomem_strpool_intern(&b->ids, buf.data, buf.len, &id)) >= 0 && id + 1 > b->count)
+				b->count = id + 1;
+		}
+	}
+	gomem_buf_free(&buf);
+	return rc;
+}
+
+static int baseline_line(gomem_escape_baseline *b, const char *l, size_t n, uint64_t lineno, gomem_error *err)
+{
+	static const char h[] = "gomem-escape-baseline ";
+	size_t hl = sizeof(h) - 1;
 	uint32_t id;
 	int rc;
 
-	if (!*header) {
-		if (n == hl + 1 && memcmp(l, h, hl) == 0 && l[hl] != '1')
+	if (!b->version) {
+		if (n == hl + 1 && memcmp(l, h, hl) == 0 && l[hl] >= '3' && l[hl] <= '9')
 			return gomem_error_at_line(err, GOMEM_E_UNSUPPORTED, lineno, 1,
 						   "baseline version %c is newer than this gomem", l[hl]);
-		if (n != hl + 1 || memcmp(l, h, hl + 1) != 0)
+		if (n != hl + 1 || memcmp(l, h, hl) != 0 || (l[hl] != '1' && l[hl] != '2'))
 			return gomem_error_at_line(err, GOMEM_E_FORMAT, lineno, 1,
-						   "not a gomem escape baseline (expected \"%s\")", h);
-		*header = true;
+						   "not a gomem escape baseline (expected \"%s\")",
+						   GOMEM_ESCAPE_BASELINE_HEADER);
+		b->version = l[hl] - '0';
 		return GOMEM_OK;
 	}
 	if (n == 0 || l[0] == '#')
 		return GOMEM_OK;
-	if ((rc = gomem_strpool_intern(&b->ids, l, n, &id)) < 0)
-		return gomem_error_at_line(err, rc, lineno, 1, "%s", gomem_strerror(rc));
-	if (id + 1 > b->count)
+	if (b->version == 1) {
+		if ((rc = baseline_v1(b, l, n)) == GOMEM_E_FORMAT)
+			return gomem_error_at_line(err, rc, lineno, 1, "not a version 1 escape identity");
+	} else if ((rc = gomem_strpool_intern(&b->ids, l, n, &id)) >= 0 && id + 1 > b->count) {
 		b->count = id + 1;
+	}
+	if (rc < 0)
+		return gomem_error_at_line(err, rc, lineno, 1, "%s", gomem_strerror(rc));
 	return GOMEM_OK;
 }
 
@@ -366,12 +560,12 @@ int gomem_escape_baseline_from_buffer(gomem_escape_baseline **out, const void *d
 	const char *l;
 	size_t n;
 	int rc = GOMEM_OK;
-	bool header = false;
 
 	*out = NULL;
 	if (!b)
 		return GOMEM_E_NOMEM;
 	gomem_strpool_init(&b->ids);
+	gomem_strpool_init(&b->v1_groups);
 	gomem_error_set_source(err, name ? name : "<baseline>");
 	gomem_linebuf_init(&lb, (size_t)1 << 20);
 	gomem_linebuf_feed(&lb, data, len);
@@ -379,13 +573,15 @@ int gomem_escape_baseline_from_buffer(gomem_escape_baseline **out, const void *d
 		if (pass)
 			gomem_linebuf_finish(&lb);
 		while (rc >= 0 && (rc = gomem_linebuf_next(&lb, &l, &n)) > 0)
-			rc = baseline_line(b, &header, l, n, lb.lineno, err);
+			rc = baseline_line(b, l, n, lb.lineno, err);
 		if (rc == GOMEM_E_LIMIT)
 			gomem_error_at_line(err, rc, lb.lineno + 1, 1, "line too long");
 	}
-	if (rc >= 0 && !header)
+	if (rc >= 0 && !b->version)
 		rc = gomem_error_at_line(err, GOMEM_E_FORMAT, 1, 1, "empty baseline file");
 	gomem_linebuf_free(&lb);
+	if (rc >= 0 && b->version == 1)
+		rc = baseline_from_v1(b);
 	if (rc >= 0 && !(b->sorted = malloc((b->count + 1) * sizeof(*b->sorted))))
 		rc = GOMEM_E_NOMEM;
 	for (size_t i = 0; rc >= 0 && i < b->count; i++)
@@ -453,6 +649,8 @@ void gomem_escape_baseline_free(gomem_escape_baseline *b)
 	if (!b)
 		return;
 	gomem_strpool_free(&b->ids);
+	gomem_strpool_free(&b->v1_groups);
+	free(b->v1_counts);
 	free(b->sorted);
 	free(b);
 }

@@ -867,11 +867,12 @@ static void start_discarding(gomem_gctrace_parser *p)
 static void discard(gomem_gctrace_parser *p)
 {
 	gomem_linebuf *lb = &p->lb;
-	const char *start = lb->chunk + lb->pos;
-	const char *nl;
+	const char *start, *nl;
 
+	/* nothing left of the chunk (a finished one is NULL: no start then) */
 	if (lb->pos >= lb->chunk_len)
 		return;
+	start = lb->chunk + lb->pos;
 	nl = memchr(start, '\n', lb->chunk_len - lb->pos);
 	if (nl == NULL) {
 		lb->pos = lb->chunk_len;

@@ -16,6 +16,11 @@
 #define DEFAULT_MAX_FRAMES 4096
 #define DEFAULT_MAX_LINE (64 * 1024)
 #define DEFAULT_MAX_GOROUTINES ((uint64_t)1 << 28)
+/* Records kept one per goroutine; past this many, a goroutine equal to one
+ * recorded since (same stack, state, creator, labels) is counted on it, so
+ * that memory grows with distinct stacks, not with goroutines: a hostile
+ * endless body, or a dump of millions, is read in bounded memory. */
+#define MERGE_AFTER ((size_t)1 << 20)
 #define GO_STACK_LIMIT ((uint64_t)64 << 20) /* runtime/pprof's debug=2 cap */
 #define FOLDED_MAX (1u << 20)
 #define POINTER_MIN 0x100000u
@@ -548,6 +553,9 @@ struct gomem_goroutine_parser {
 	size_t status_cap;
 	uint32_t empty_status;
 
+	uint32_t *merge_slots;  /* past MERGE_AFTER: record index + 1, open addressing */
+	size_t merge_cap, merge_used;
+
 	uint64_t garbage, garbage_line, garbage_off;     /* since the last record */
 	uint64_t skipped, skipped_line, skipped_off;     /* reported */
 	uint64_t cut_lines, cut_line;
@@ -623,11 +631,11 @@ int gomem_goroutine_parser_new(gomem_goroutine_parser **out, const char *name,
 	p->max_goroutines = opts && opts->max_goroutines ? opts->max_goroutines : DEFAULT_MAX_GOROUTINES;
 	gomem_buf_init(&p->carry, p->max_line);
 	gomem_buf_init(&p->json, p->max_line);
-	gomem_buf_init(&p->args, p->max_line * 2 + 16);
+	gomem_buf_init(&p->args, gomem_size_add(gomem_size_mul(p->max_line, 2), 16));
 	gomem_buf_init(&p->pend, p->max_line);
 	gomem_error_clear(&p->err);
 	gomem_error_set_source(&p->err, name ? name : "<input>");
-	p->fr = malloc(p->max_frames * sizeof(*p->fr));
+	p->fr = p->max_frames > SIZE_MAX / sizeof(*p->fr) ? NULL : malloc(p->max_frames * sizeof(*p->fr));
 	if (p->fr == NULL || dump_new(&p->d, name ? name : "<input>") ||
 	    status_intern(p, "", 0, &p->empty_status)) {
 		gomem_goroutine_parser_free(p);
@@ -648,6 +656,7 @@ void gomem_goroutine_parser_free(gomem_goroutine_parser *p)
 	gomem_buf_free(&p->pend);
 	free(p->fr);
 	free(p->status_slots);
+	free(p->merge_slots);
 	free(p);
 }
 
@@ -820,11 +829,95 @@ static void frame_push(gomem_goroutine_parser *p, uint32_t id)
 	p->dropped++;
 }
 
+static int set_runtime_flag(const gomem_dump *d, struct gr_record *r)
+{
+	const struct gr_stack *st = &d->stacks[r->stack];
+
+	if ((st->all_runtime && (r->created_by == GOMEM_GOROUTINE_NONE ||
+				 is_runtime_fn(d, d->frames[r->created_by].function))) ||
+	    ((r->flags & GOMEM_GOROUTINE_HAS_ID) && r->id == 0))
+		r->flags |= GOMEM_GOROUTINE_RUNTIME;
+	return GOMEM_OK;
+}
+
+/* What makes two goroutines count as one past MERGE_AFTER: all but their
+ * ids, positions and raw arguments. */
+static uint64_t merge_hash(const struct gr_record *r)
+{
+	uint64_t k[5] = {r->status, r->stack, r->created_by, r->labels,
+			 (uint64_t)r->flags << 32 ^ r->parent};
+
+	return gr_hash(k, sizeof(k), 0x6d657267);
+}
+
+static bool merge_equal(const struct gr_record *a, const struct gr_record *b)
+{
+	return a->status == b->status && a->stack == b->stack && a->created_by == b->created_by &&
+	       a->labels == b->labels && a->flags == b->flags && a->parent == b->parent;
+}
+
+static int merge_grow(gomem_goroutine_parser *p)
+{
+	size_t cap = p->merge_cap ? p->merge_cap * 2 : 1024;
+	uint32_t *slots = calloc(cap, sizeof(*slots));
+
+	if (slots == NULL)
+		return GOMEM_E_NOMEM;
+	for (size_t i = 0; i < p->merge_cap; i++) {
+		size_t j;
+
+		if (p->merge_slots[i] == 0)
+			continue;
+		j = merge_hash(&p->d->records[p->merge_slots[i] - 1]) & (cap - 1);
+		while (slots[j])
+			j = (j + 1) & (cap - 1);
+		slots[j] = p->merge_slots[i];
+	}
+	free(p->merge_slots);
+	p->merge_slots = slots;
+	p->merge_cap = cap;
+	return GOMEM_OK;
+}
+
+/* Past MERGE_AFTER records: counts R on an equal record kept since (*merged
+ * true), or notes where R will go. */
+static int merge_record(gomem_goroutine_parser *p, const struct gr_record *r, bool *merged)
+{
+	gomem_dump *d = p->d;
+	size_t j;
+	int rc;
+
+	*merged = false;
+	if (d->nrecords < MERGE_AFTER || r->count != 1)
+		return GOMEM_OK;
+	if (p->merge_used == 0 &&
+	    (rc = warn(d, r->line, r->offset, "more than %zu goroutines: the rest are counted with "
+		       "the first of the same stack and state (their ids, and for --similarity exact "
+		       "their arguments, not told apart)", MERGE_AFTER)) != GOMEM_OK)
+		return rc;
+	if ((p->merge_used + 1) * 2 > p->merge_cap && (rc = merge_grow(p)) != GOMEM_OK)
+		return rc;
+	for (j = merge_hash(r) & (p->merge_cap - 1); p->merge_slots[j];
+	     j = (j + 1) & (p->merge_cap - 1)) {
+		struct gr_record *o = &d->records[p->merge_slots[j] - 1];
+
+		if (merge_equal(o, r)) {
+			o->count++;
+			d->total++;
+			*merged = true;
+			return GOMEM_OK;
+		}
+	}
+	p->merge_slots[j] = (uint32_t)d->nrecords + 1; /* the record about to be added */
+	p->merge_used++;
+	return GOMEM_OK;
+}
+
 static int record_close(gomem_goroutine_parser *p)
 {
 	gomem_dump *d = p->d;
 	struct gr_record *r = &p->rec;
-	const struct gr_stack *st;
+	bool merged;
 	int rc;
 
 	p->open = p->pend_fn = p->pend_created = p->skip_frames = false;
@@ -851,14 +944,13 @@ static int record_close(gomem_goroutine_parser *p)
 	}
 	rc = stack_intern(d, p->fr, p->nfr, p->elided_at, p->elided_count, &r->stack);
 	if (rc == GOMEM_OK)
+		rc = set_runtime_flag(d, r);
+	if (rc == GOMEM_OK && (rc = merge_record(p, r, &merged)) == GOMEM_OK && merged)
+		return GOMEM_OK;
+	if (rc == GOMEM_OK)
 		rc = GOMEM_GROW(d->records, d->records_cap, d->nrecords + 1, (size_t)p->max_goroutines);
 	if (rc)
 		return rc == GOMEM_E_LIMIT ? perr(p, rc, "more than the %s goroutine records allowed", "maximum") : rc;
-	st = &d->stacks[r->stack];
-	if ((st->all_runtime && (r->created_by == GOMEM_GOROUTINE_NONE ||
-				 is_runtime_fn(d, d->frames[r->created_by].function))) ||
-	    ((r->flags & GOMEM_GOROUTINE_HAS_ID) && r->id == 0))
-		r->flags |= GOMEM_GOROUTINE_RUNTIME;
 	d->records[d->nrecords++] = *r;
 	d->total += r->count;
 	return GOMEM_OK;

@@ -8,12 +8,15 @@
 #include "gomem/error.h"
 #include "gomem/source.h"
 #include "gomem/table.h"
+#include "gomem/sketch.h"
+#include "gomem/openmetrics.h"
 #include "gomem/profile.h"
 #include "gomem/pprof.h"
 #include "gomem/heapprof.h"
 #include "gomem/heapdiff.h"
 #include "gomem/gctrace.h"
 #include "gomem/gcstats.h"
+#include "gomem/gcruns.h"
 #include "gomem/follow.h"
 #include "gomem/monitor.h"
 #include "gomem/goroutine.h"
@@ -27,5 +30,7 @@
 #include "gomem/symbolize.h"
 #include "gomem/layout.h"
 #include "gomem/svg.h"
+#include "gomem/heapdump.h"
+#include "gomem/gc.h"
 
 #endif

@@ -42,7 +42,6 @@ int escape_fuzz_one(const uint8_t *data, size_t size)
 	size_t chunk = size ? (size_t)data[0] % 64 + 1 : 1;
 	int rc = GOMEM_OK;
 
-	o.no_source = true;
 	o.keep_non_escape = size && (data[0] & 0x80);
 	o.max_line = 4096;
 	if (gomem_escape_parser_new(&p, "fuzz", &o) != GOMEM_OK)

@@ -183,6 +183,10 @@ GOMEM_API int gomem_parse_size(uint64_t *out, const char *s);
  * an empty string, a sign, spaces, an unknown unit or a number without a
  * unit after the first pair; *out is then untouched. */
 GOMEM_API int gomem_parse_duration(double *out, const char *s);
+/* SECONDS (a duration) as whole milliseconds for a timeout or a wait:
+ * rounded up, so a positive duration never becomes 0 (which a timeout
+ * takes as "none"), and capped at MAX_MS; NaN, negatives and 0 give 0. */
+GOMEM_API long gomem_duration_ms(double seconds, long max_ms);
 /* Parses a plain non-negative decimal ("12", "2.5", ".5"), whatever the
  * locale -> *out; GOMEM_E_INVALID for anything else. */
 GOMEM_API int gomem_parse_number(double *out, const char *s);

@@ -1,0 +1,581 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* gomem-heapdump — what holds a Go heap: a runtime/debug.WriteHeapDump file
+ * marked the way the GC marks it, with the dominator tree's retained sizes
+ * by root, type, allocation site or size class, paths from the roots, the
+ * tree itself, and the growth between two dumps. The model is libgomem's
+ * (heapdump, gc); this file parses options and prints. */
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/msg.h"
+#include "common/opt.h"
+#include "gomem.h"
+
+enum {
+	OPT_BY = OPT_TOOL_BASE, OPT_TOP, OPT_SORT, OPT_MIN_SIZE, OPT_PATH_TO, OPT_TREE, OPT_DEPTH,
+	OPT_DIFF, OPT_FAIL_ABOVE, OPT_BINARY, OPT_RATE
+};
+
+static const cli_option options[] = {
+	{"by", 0, "KEY", OPT_BY, "root, type, site, class or kind: retained and shallow sizes\n"
+				 "grouped by KEY (default: the summary)"},
+	{"top", 0, "N", OPT_TOP, "show the first N rows (default 20 in the table, all in\n"
+				 "other formats); 0 shows all"},
+	{"sort", 0, "KEY", OPT_SORT, "retained (default), objects, bytes or name"},
+	{"min-size", 0, "SIZE", OPT_MIN_SIZE, "hide rows retaining less than SIZE; --tree folds them"},
+	{"path-to", 0, "REGEX", OPT_PATH_TO, "paths from a root to the objects whose type or allocation\n"
+					     "site matches REGEX, largest retained first (--top paths)"},
+	{"tree", 0, NULL, OPT_TREE, "the dominator tree top-down, small subtrees folded"},
+	{"depth", 0, "N", OPT_DEPTH, "--tree, folded and pprof: at most N levels (default 8, 64)"},
+	{"diff", 0, NULL, OPT_DIFF, "two dumps, OLD NEW: growth by --by root, type or site"},
+	{"fail-above", 0, "LIMIT", OPT_FAIL_ABOVE, "--diff: exit 1 when the reachable heap grew by more\n"
+						   "than LIMIT (a size like 10MiB, or a percent like 5%)"},
+	{"memprofile-rate", 0, "BYTES", OPT_RATE, "the program's runtime.MemProfileRate, to scale sampled\n"
+						  "sites as pprof does (default: 1 when at least half\n"
+						  "the objects carry a site, else 512KiB)"},
+	{"binary", 0, "BIN", OPT_BINARY, "the program that wrote the dump: names globals from its\n"
+					 "symbols and infers types from its DWARF"},
+	{"format", 0, "FMT", OPT_FORMAT, "table, csv, tsv, json, ndjson, folded or pprof"},
+	{"output", 'o', "FILE", OPT_OUTPUT, "write to FILE instead of standard output"},
+	{"no-color", 0, NULL, OPT_NO_COLOR, "no colour even on a terminal (so does NO_COLOR)"},
+	{"max-input", 0, "SIZE", OPT_MAX_INPUT, "refuse inputs larger than SIZE decompressed (default 4GiB)"},
+	{"help", 'h', NULL, OPT_HELP, "show this help and exit"},
+	{"version", 'V', NULL, OPT_VERSION, "show the version and exit"},
+	CLI_OPTIONS_END
+};
+
+static const cli_tool tool = {
+	"heapdump", "[OPTION]... DUMP\n       gomem heapdump --diff [OPTION]... OLD NEW",
+	"Read a Go heap dump (runtime/debug.WriteHeapDump; a file, - or gzip), mark it as\n"
+	"the GC does and answer what holds the heap: retained sizes from the dominator\n"
+	"tree by root, type, allocation site or size class; paths from roots; growth.",
+	options,
+	"Exit status: 0 success, 1 --fail-above tripped, 2 trouble (bad input, bad usage).\n"
+	"Example: gomem heapdump --binary ./server --by type heap.dump\n"
+	"See gomem-heapdump(1) for taking a dump and the format.\n"
+};
+
+enum mode { M_SUMMARY, M_BY, M_PATHS, M_TREE, M_DIFF };
+enum sort_key { S_RETAINED, S_OBJECTS, S_BYTES, S_NAME };
+
+struct config {
+	enum mode mode;
+	gomem_gc_by by;
+	bool by_set;
+	long top;              /* -1: the format's default */
+	enum sort_key sort;
+	uint64_t min_size;
+	const char *path_to, *binary, *output, *format_name, *fail_above;
+	uint32_t depth;
+	bool depth_set;
+	uint64_t rate;
+	double limit;
+	int limit_is_percent;
+	gomem_format format;
+	int no_color;
+	gomem_source_options source;
+	const char *headers[CLI_MAX_HEADERS];
+};
+
+#define usage_error(...) cli_usage_error(&tool, __VA_ARGS__)
+
+static int parse_by(const char *s, gomem_gc_by *by)
+{
+	static const char *const names[] = {"root", "type", "site", "class", "kind"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0) {
+			*by = (gomem_gc_by)i;
+			return 0;
+		}
+	return -1;
+}
+
+static int parse_option(void *ctx, int id, const char *arg)
+{
+	struct config *c = ctx;
+	char *end;
+	switch (id) {
+	case OPT_BY:
+		if (parse_by(arg, &c->by))
+			return usage_error("--by: '%s' is not root, type, site, class or kind", arg);
+		c->by_set = true;
+		break;
+	case OPT_TOP:
+		c->top = strtol(arg, &end, 10);
+		if (*arg < '0' || *arg > '9' || *end || c->top < 0)
+			return usage_error("--top: '%s' is not a count", arg);
+		break;
+	case OPT_SORT:
+		if (strcmp(arg, "retained") == 0) c->sort = S_RETAINED;
+		else if (strcmp(arg, "objects") == 0) c->sort = S_OBJECTS;
+		else if (strcmp(arg, "bytes") == 0) c->sort = S_BYTES;
+		else if (strcmp(arg, "name") == 0) c->sort = S_NAME;
+		else return usage_error("--sort: '%s' is not retained, objects, bytes or name", arg);
+		break;
+	case OPT_MIN_SIZE:
+		if (gomem_parse_size(&c->min_size, arg))
+			return usage_error("--min-size: '%s' is not a size", arg);
+		break;
+	case OPT_PATH_TO: c->path_to = arg; c->mode = M_PATHS; break;
+	case OPT_TREE: c->mode = M_TREE; break;
+	case OPT_DEPTH: {
+		long v = strtol(arg, &end, 10);
+		if (*arg < '0' || *arg > '9' || *end || v < 1 || v > 100000)
+			return usage_error("--depth: '%s' is not a count from 1", arg);
+		c->depth = (uint32_t)v;
+		c->depth_set = true;
+		break;
+	}
+	case OPT_DIFF: c->mode = M_DIFF; break;
+	case OPT_FAIL_ABOVE: {
+		size_t len = strlen(arg);
+		uint64_t size;
+		c->limit_is_percent = len > 1 && arg[len - 1] == '%';
+		char num[64];
+		snprintf(num, sizeof(num), "%.*s", (int)(c->limit_is_percent ? len - 1 : len), arg);
+		if (c->limit_is_percent ? gomem_parse_number(&c->limit, num) != GOMEM_OK || len > sizeof(num)
+					: gomem_parse_size(&size, arg) != GOMEM_OK)
+			return usage_error("--fail-above: '%s' is not a size or a percent", arg);
+		if (!c->limit_is_percent)
+			c->limit = (double)size;
+		c->fail_above = arg;
+		break;
+	}
+	case OPT_BINARY: c->binary = arg; break;
+	case OPT_RATE:
+		if (gomem_parse_size(&c->rate, arg) || c->rate == 0)
+			return usage_error("--memprofile-rate: '%s' is not a size above 0", arg);
+		break;
+	case OPT_FORMAT:
+		if (strcmp(arg, "folded") && strcmp(arg, "pprof") && gomem_format_parse(&c->format, arg))
+			return usage_error("--format: '%s' is not table, csv, tsv, json, ndjson, folded or pprof", arg);
+		c->format_name = arg;
+		break;
+	case OPT_OUTPUT: c->output = arg; break;
+	case OPT_NO_COLOR: c->no_color = 1; break;
+	default: {
+		int st = cli_input_option(&tool, &c->source, c->headers, id, arg);
+		return st == CLI_NOT_INPUT_OPTION ? EXIT_TROUBLE : st;
+	}
+	}
+	return EXIT_OK;
+}
+
+/* ---- loading ------------------------------------------------------------------ */
+
+struct loaded {
+	gomem_binary *bin;
+	gomem_heapdump *dump;
+	gomem_gc *gc;
+};
+
+static int load(const struct config *c, const char *spec, bool keep_values, struct loaded *l)
+{
+	gomem_error err = {0};
+	gomem_source *src = NULL;
+	gomem_heapdump_options ho = GOMEM_HEAPDUMP_OPTIONS_INIT;
+	gomem_gc_options go = GOMEM_GC_OPTIONS_INIT;
+	if (c->binary && !l->bin && gomem_binary_open(c->binary, &l->bin, &err) != GOMEM_OK)
+		goto fail;
+	ho.binary = go.binary = l->bin;
+	go.paths = keep_values; /* the parents cost 4 bytes an object */
+	go.memprofile_rate = c->rate;
+	ho.keep_outside = keep_values || l->bin;
+	if (gomem_source_open(&src, spec, &c->source, &err) != GOMEM_OK ||
+	    gomem_heapdump_read(&l->dump, src, &ho, &err) != GOMEM_OK ||
+	    gomem_gc_analyze(&l->gc, l->dump, &go, &err) != GOMEM_OK)
+		goto fail;
+	gomem_source_free(src);
+	return EXIT_OK;
+fail:
+	cli_error_detail(&err);
+	gomem_source_free(src);
+	return EXIT_TROUBLE;
+}
+
+static void unload(struct loaded *l)
+{
+	gomem_gc_free(l->gc);
+	gomem_heapdump_free(l->dump);
+	gomem_binary_free(l->bin);
+}
+
+/* ---- tables ------------------------------------------------------------------- */
+
+static gomem_cell num(uint64_t v) { return (gomem_cell){.i = (int64_t)v}; }
+static gomem_cell text(const char *s) { return (gomem_cell){.s = s}; }
+static gomem_cell pct(uint64_t part, uint64_t whole)
+{
+	return (gomem_cell){.d = whole ? 100.0 * (double)part / (double)whole : 0};
+}
+
+static bool machine(const struct config *c) { return c->format != GOMEM_FORMAT_TABLE; }
+static size_t top_of(const struct config *c, size_t dflt)
+{
+	return c->top >= 0 ? (c->top ? (size_t)c->top : SIZE_MAX) : machine(c) ? SIZE_MAX : dflt;
+}
+
+static gomem_table *new_table(const struct config *c, const gomem_column *cols, size_t n, FILE *fp,
+			      const gomem_gc *g)
+{
+	gomem_table_options o = GOMEM_TABLE_OPTIONS_INIT;
+	gomem_table *t;
+	o.format = c->format;
+	o.color = cli_use_color(fp, c->no_color);
+	o.schema = "gomem.heapdump/1";
+	if (gomem_table_new(&t, cols, n, fp, &o) != GOMEM_OK)
+		return NULL;
+	if (g) {
+		const gomem_gc_summary *s = gomem_gc_get_summary(g);
+		const gomem_heapdump *d = gomem_gc_dump(g);
+		const gomem_heapdump_memstats *m = gomem_heapdump_get_memstats(d);
+		gomem_table_meta_string(t, "go", gomem_heapdump_get_params(d)->go_version);
+		gomem_table_meta_int(t, "objects", (int64_t)s->objects);
+		gomem_table_meta_int(t, "bytes", (int64_t)s->bytes);
+		gomem_table_meta_int(t, "reachable_objects", (int64_t)s->reachable_objects);
+		gomem_table_meta_int(t, "reachable_bytes", (int64_t)s->reachable_bytes);
+		gomem_table_meta_int(t, "unreached_objects", (int64_t)s->unreached_objects);
+		gomem_table_meta_int(t, "unreached_bytes", (int64_t)s->unreached_bytes);
+		gomem_table_meta_int(t, "typed_bytes", (int64_t)s->typed_bytes);
+		gomem_table_meta_int(t, "memstats_heap_objects", (int64_t)m->heap_objects);
+		gomem_table_meta_int(t, "memstats_heap_alloc", (int64_t)m->heap_alloc);
+		gomem_table_meta_string(t, "sites", gomem_heapdump_sites_exact(d) ? "exact" : "sampled");
+	}
+	return t;
+}
+
+static int finish(gomem_table *t, int rc)
+{
+	if (rc == GOMEM_OK)
+		rc = gomem_table_end(t);
+	if (rc != GOMEM_OK)
+		cli_error_detail(gomem_table_error(t));
+	gomem_table_free(t);
+	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
+}
+
+static const char *by_name(gomem_gc_by by)
+{
+	static const char *const names[] = {"root", "type", "site", "class", "kind"};
+	return names[by];
+}
+
+static const struct config *sort_cfg;
+static int cmp_rows(const void *a, const void *b)
+{
+	const gomem_gc_group *x = a, *y = b;
+	uint64_t u = 0, v = 0;
+	switch (sort_cfg->sort) {
+	case S_NAME: return strcmp(x->key, y->key);
+	case S_OBJECTS: u = x->objects, v = y->objects; break;
+	case S_BYTES: u = x->bytes, v = y->bytes; break;
+	case S_RETAINED: u = x->retained_bytes, v = y->retained_bytes; break;
+	}
+	return u != v ? (u > v ? -1 : 1) : strcmp(x->key, y->key);
+}
+
+static int print_groups(const struct config *c, const gomem_gc *g, gomem_gc_by by, size_t dflt_top, FILE *fp)
+{
+	gomem_gc_group *rows;
+	size_t n;
+	bool roots = by == GOMEM_GC_BY_ROOT || by == GOMEM_GC_BY_KIND;
+	bool scaled = by == GOMEM_GC_BY_SITE && (!gomem_heapdump_sites_exact(gomem_gc_dump(g)) || c->rate > 1);
+	gomem_column cols[] = {
+		{by_name(by), NULL, GOMEM_COL_TEXT, 0},
+		{"retained_objects", "ret objs", GOMEM_COL_COUNT, 0},
+		{"retained", NULL, GOMEM_COL_BYTES, 0},
+		{"retained_pct", "ret%", GOMEM_COL_PERCENT, 0},
+		{roots ? "roots" : "objects", NULL, GOMEM_COL_COUNT, 0},
+		{roots ? "size" : "bytes", roots ? "size" : "shallow", GOMEM_COL_BYTES, 0},
+		/* sampled sites: what pprof would estimate */
+		{"est_objects", "est objs", GOMEM_COL_NUMBER, 0},
+		{"est_bytes", "est bytes", GOMEM_COL_BYTES, 0},
+	};
+	if (gomem_gc_group_by(g, by, &rows, &n) != GOMEM_OK) {
+		cli_errorf("grouping: %s", gomem_strerror(GOMEM_E_NOMEM));
+		return EXIT_TROUBLE;
+	}
+	sort_cfg = c;
+	qsort(rows, n, sizeof(*rows), cmp_rows);
+	gomem_table *t = new_table(c, cols, sizeof(cols) / sizeof(cols[0]) - (scaled ? 0 : 2), fp, g);
+	if (!t) {
+		free(rows);
+		return EXIT_TROUBLE;
+	}
+	uint64_t reach = gomem_gc_get_summary(g)->reachable_bytes;
+	size_t top = top_of(c, dflt_top), shown = 0;
+	int rc = GOMEM_OK;
+	for (size_t i = 0; i < n && shown < top && rc == GOMEM_OK; i++) {
+		if (rows[i].retained_bytes < c->min_size)
+			continue;
+		gomem_cell cells[] = {text(rows[i].key), num(rows[i].retained_objects), num(rows[i].retained_bytes),
+				      pct(rows[i].retained_bytes, reach), num(roots ? rows[i].roots : rows[i].objects),
+				      num(rows[i].bytes), {.d = rows[i].scaled_objects},
+				      {.i = (int64_t)(rows[i].scaled_bytes + 0.5)}};
+		rc = gomem_table_row(t, cells);
+		shown++;
+	}
+	free(rows);
+	return finish(t, rc);
+}
+
+/* ---- the summary -------------------------------------------------------------- */
+
+static int print_summary(const struct config *c, const gomem_gc *g, FILE *fp)
+{
+	if (machine(c))
+		return print_groups(c, g, GOMEM_GC_BY_KIND, SIZE_MAX, fp);
+	const gomem_gc_summary *s = gomem_gc_get_summary(g);
+	const gomem_heapdump *d = gomem_gc_dump(g);
+	const gomem_heapdump_params *p = gomem_heapdump_get_params(d);
+	const gomem_heapdump_memstats *m = gomem_heapdump_get_memstats(d);
+	char a[GOMEM_UNITS_BUFSIZE], b[GOMEM_UNITS_BUFSIZE], e[GOMEM_UNITS_BUFSIZE];
+	fprintf(fp, "%s: %s %s, %llu CPUs, %zu goroutines, %zu roots\n", gomem_heapdump_name(d), p->go_version,
+		p->goarch, (unsigned long long)p->ncpu, gomem_heapdump_goroutine_count(d),
+		gomem_heapdump_root_count(d));
+	gomem_format_bytes(a, sizeof(a), (int64_t)s->bytes, 0);
+	gomem_format_bytes(b, sizeof(b), (int64_t)s->reachable_bytes, 0);
+	gomem_format_bytes(e, sizeof(e), (int64_t)s->unreached_bytes, 0);
+	fprintf(fp, "dumped     %10llu objects  %9s\n", (unsigned long long)s->objects, a);
+	fprintf(fp, "reachable  %10llu objects  %9s", (unsigned long long)s->reachable_objects, b);
+	if (m->present) {
+		gomem_format_bytes(a, sizeof(a), (int64_t)m->heap_alloc, 0);
+		fprintf(fp, "  (MemStats: %llu objects, %s)", (unsigned long long)m->heap_objects, a);
+	}
+	fprintf(fp, "\nunreached  %10llu objects  %9s  garbage not yet swept\n", (unsigned long long)s->unreached_objects,
+		e);
+	if (s->typed_bytes) {
+		gomem_format_bytes(a, sizeof(a), (int64_t)s->typed_bytes, 0);
+		fprintf(fp, "typed      %10llu objects  %9s  %.1f%% of reachable bytes\n",
+			(unsigned long long)s->typed_objects, a,
+			s->reachable_bytes ? 100.0 * (double)s->typed_bytes / (double)s->reachable_bytes : 0.0);
+	}
+	fprintf(fp, "\n");
+	int st = print_groups(c, g, GOMEM_GC_BY_KIND, SIZE_MAX, fp);
+	if (st != EXIT_OK)
+		return st;
+	fprintf(fp, "\ntop retainers:\n");
+	return print_groups(c, g, GOMEM_GC_BY_ROOT, 10, fp);
+}
+
+/* ---- paths -------------------------------------------------------------------- */
+
+struct match {
+	uint32_t obj;
+	uint64_t retained;
+};
+
+static int cmp_match(const void *a, const void *b)
+{
+	const struct match *x = a, *y = b;
+	return x->retained != y->retained ? (x->retained > y->retained ? -1 : 1) : (x->obj > y->obj) - (x->obj < y->obj);
+}
+
+static int print_paths(const struct config *c, const gomem_gc *g, FILE *fp)
+{
+	regex_t re;
+	if (regcomp(&re, c->path_to, REG_EXTENDED | REG_NOSUB) != 0) {
+		cli_errorf("--path-to: '%s' is not a regular expression", c->path_to);
+		return EXIT_TROUBLE;
+	}
+	const gomem_heapdump *d = gomem_gc_dump(g);
+	size_t nobj = gomem_heapdump_object_count(d), nm = 0;
+	struct match *m = malloc((nobj + 1) * sizeof(*m));
+	char buf[1024];
+	for (uint32_t o = 0; m && o < nobj; o++) {
+		if (!gomem_gc_reachable(g, o))
+			continue;
+		if (regexec(&re, gomem_gc_object_key(g, o, GOMEM_GC_BY_TYPE, buf, sizeof(buf)), 0, NULL, 0) &&
+		    regexec(&re, gomem_gc_object_key(g, o, GOMEM_GC_BY_SITE, buf, sizeof(buf)), 0, NULL, 0))
+			continue;
+		uint64_t r = gomem_gc_retained_bytes(g, gomem_gc_object_node(g, o));
+		if (r >= c->min_size)
+			m[nm++] = (struct match){o, r};
+	}
+	regfree(&re);
+	if (!m) {
+		cli_errorf("--path-to: %s", gomem_strerror(GOMEM_E_NOMEM));
+		return EXIT_TROUBLE;
+	}
+	qsort(m, nm, sizeof(*m), cmp_match);
+	static const gomem_column cols[] = {
+		{"path", NULL, GOMEM_COL_COUNT, 0}, {"step", NULL, GOMEM_COL_COUNT, 0},
+		{"node", NULL, GOMEM_COL_TEXT, 0}, {"offset", NULL, GOMEM_COL_COUNT, 0},
+		{"field", NULL, GOMEM_COL_TEXT, 0}, {"retained", NULL, GOMEM_COL_BYTES, 0},
+	};
+	gomem_table *t = new_table(c, cols, sizeof(cols) / sizeof(cols[0]), fp, g);
+	int rc = t ? GOMEM_OK : GOMEM_E_NOMEM;
+	size_t top = top_of(c, 3);
+	for (size_t i = 0; i < nm && i < top && rc == GOMEM_OK; i++) {
+		gomem_gc_step *s;
+		size_t n;
+		if ((rc = gomem_gc_path(g, m[i].obj, &s, &n)) != GOMEM_OK)
+			break;
+		for (size_t k = 0; k < n && rc == GOMEM_OK; k++) {
+			gomem_cell cells[] = {num(i + 1), num(k), text(gomem_gc_node_name(g, s[k].node, buf, sizeof(buf))),
+					      {.i = (int64_t)s[k].offset, .null = k == 0},
+					      {.s = s[k].field, .null = !s[k].field},
+					      num(gomem_gc_retained_bytes(g, s[k].node))};
+			rc = gomem_table_row(t, cells);
+		}
+		free(s);
+	}
+	free(m);
+	return t ? finish(t, rc) : EXIT_TROUBLE;
+}
+
+/* ---- the tree ----------------------------------------------------------------- */
+
+struct tree_ctx {
+	gomem_table *t;
+	bool indent;
+	uint64_t reach;
+};
+
+static int tree_row(void *payload, const gomem_gc_tree_entry *e)
+{
+	struct tree_ctx *tc = payload;
+	char name[1200];
+	snprintf(name, sizeof(name), "%*s%s", tc->indent ? (int)(2 * e->depth) : 0, "", e->name);
+	gomem_cell cells[] = {num(e->depth), text(name), num(e->retained_objects), num(e->retained_bytes),
+			      pct(e->retained_bytes, tc->reach), num(e->shallow_bytes)};
+	return gomem_table_row(tc->t, cells);
+}
+
+static int print_tree(const struct config *c, const gomem_gc *g, FILE *fp)
+{
+	static const gomem_column cols[] = {
+		{"depth", NULL, GOMEM_COL_COUNT, GOMEM_COL_MACHINE_ONLY}, {"node", NULL, GOMEM_COL_TEXT, 0},
+		{"retained_objects", "ret objs", GOMEM_COL_COUNT, 0}, {"retained", NULL, GOMEM_COL_BYTES, 0},
+		{"retained_pct", "ret%", GOMEM_COL_PERCENT, 0}, {"shallow", NULL, GOMEM_COL_BYTES, 0},
+	};
+	struct tree_ctx tc = {new_table(c, cols, sizeof(cols) / sizeof(cols[0]), fp, g), !machine(c),
+			      gomem_gc_get_summary(g)->reachable_bytes};
+	if (!tc.t)
+		return EXIT_TROUBLE;
+	/* small subtrees: below --min-size, or 1% of the heap in the table */
+	uint64_t min = c->min_size ? c->min_size : machine(c) ? 0 : tc.reach / 100;
+	int rc = gomem_gc_tree_walk(g, GOMEM_GC_SUPERROOT, min, c->depth_set ? c->depth : 8, tree_row, &tc);
+	return finish(tc.t, rc);
+}
+
+/* ---- two dumps ---------------------------------------------------------------- */
+
+static int print_diff(const struct config *c, const gomem_gc *old, const gomem_gc *new_, FILE *fp)
+{
+	gomem_gc_by by = c->by_set ? c->by : GOMEM_GC_BY_ROOT;
+	gomem_gc_diff_row *rows;
+	size_t n;
+	if (gomem_gc_diff(old, new_, by, &rows, &n) != GOMEM_OK) {
+		cli_errorf("--diff: %s", gomem_strerror(GOMEM_E_NOMEM));
+		return EXIT_TROUBLE;
+	}
+	gomem_column cols[] = {
+		{by_name(by), NULL, GOMEM_COL_TEXT, 0},
+		{"delta", NULL, GOMEM_COL_BYTES, GOMEM_COL_SIGNED | GOMEM_COL_COLOR_SIGN},
+		{"old", NULL, GOMEM_COL_BYTES, 0}, {"new", NULL, GOMEM_COL_BYTES, 0},
+		{"delta_objects", "delta objs", GOMEM_COL_COUNT, GOMEM_COL_SIGNED},
+		{"old_objects", "old objs", GOMEM_COL_COUNT, 0}, {"new_objects", "new objs", GOMEM_COL_COUNT, 0},
+	};
+	gomem_table *t = new_table(c, cols, sizeof(cols) / sizeof(cols[0]), fp, new_);
+	int rc = t ? GOMEM_OK : GOMEM_E_NOMEM;
+	size_t top = top_of(c, 20), shown = 0;
+	for (size_t i = 0; i < n && shown < top && rc == GOMEM_OK; i++) {
+		if ((uint64_t)llabs(rows[i].delta_bytes) < c->min_size || (!rows[i].delta_bytes && !machine(c)))
+			continue;
+		gomem_cell cells[] = {text(rows[i].key), {.i = rows[i].delta_bytes}, {.i = rows[i].old_bytes},
+				      {.i = rows[i].new_bytes}, {.i = rows[i].delta_objects}, {.i = rows[i].old_objects},
+				      {.i = rows[i].new_objects}};
+		rc = gomem_table_row(t, cells);
+		shown++;
+	}
+	const gomem_gc_summary *so = gomem_gc_get_summary(old), *sn = gomem_gc_get_summary(new_);
+	gomem_cell tot[] = {text("reachable"),
+			    {.i = (int64_t)sn->reachable_bytes - (int64_t)so->reachable_bytes},
+			    num(so->reachable_bytes), num(sn->reachable_bytes),
+			    {.i = (int64_t)sn->reachable_objects - (int64_t)so->reachable_objects},
+			    num(so->reachable_objects), num(sn->reachable_objects)};
+	if (rc == GOMEM_OK && t)
+		rc = gomem_table_totals(t, tot);
+	free(rows);
+	int st = t ? finish(t, rc) : EXIT_TROUBLE;
+	double grew = (double)tot[1].i;
+	double limit = c->limit_is_percent ? c->limit / 100.0 * (double)so->reachable_bytes : c->limit;
+	if (st == EXIT_OK && c->fail_above && grew > limit) {
+		char a[GOMEM_UNITS_BUFSIZE], b[GOMEM_UNITS_BUFSIZE];
+		gomem_format_bytes(a, sizeof(a), tot[1].i, 1);
+		gomem_format_bytes(b, sizeof(b), (int64_t)limit, 0);
+		cli_errorf("reachable heap grew by %s, above --fail-above %s (%s)", a, c->fail_above, b);
+		return EXIT_GATE;
+	}
+	return st;
+}
+
+/* ---- main --------------------------------------------------------------------- */
+
+static int run(const struct config *c, char **files, FILE *fp)
+{
+	struct loaded a = {0}, b = {0};
+	bool values = c->mode == M_PATHS;
+	int st = load(c, files[0], values, &a);
+	if (st == EXIT_OK && c->mode == M_DIFF) {
+		b.bin = a.bin; /* one binary for both */
+		st = load(c, files[1], values, &b);
+		b.bin = NULL;
+	}
+	if (st != EXIT_OK) {
+		unload(&b);
+		unload(&a);
+		return st;
+	}
+	gomem_error err = {0};
+	uint32_t depth = c->depth_set ? c->depth : 64;
+	if (c->format_name && strcmp(c->format_name, "folded") == 0)
+		st = gomem_gc_write_folded(a.gc, fp, depth, &err) == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
+	else if (c->format_name && strcmp(c->format_name, "pprof") == 0)
+		st = gomem_gc_write_pprof(a.gc, fp, depth, &err) == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
+	else if (c->mode == M_DIFF)
+		st = print_diff(c, a.gc, b.gc, fp);
+	else if (c->mode == M_PATHS)
+		st = print_paths(c, a.gc, fp);
+	else if (c->mode == M_TREE)
+		st = print_tree(c, a.gc, fp);
+	else if (c->by_set)
+		st = print_groups(c, a.gc, c->by, 20, fp);
+	else
+		st = print_summary(c, a.gc, fp);
+	if (err.code != GOMEM_OK)
+		cli_error_detail(&err);
+	unload(&b);
+	unload(&a);
+	return st;
+}
+
+int main(int argc, char **argv)
+{
+	struct config c = {.top = -1};
+	gomem_source_options so = GOMEM_SOURCE_OPTIONS_INIT;
+	int status;
+	cli_set_name("gomem heapdump");
+	c.source = so;
+	c.source.max_input = (uint64_t)4 << 30;
+	c.source.headers = c.headers;
+	if ((status = cli_parse(&tool, argc, argv, parse_option, &c)) != EXIT_OK)
+		return status;
+	int want = c.mode == M_DIFF ? 2 : 1;
+	if (argc - optind != want)
+		return usage_error("needs %s", want == 2 ? "two dumps, OLD and NEW, with --diff" : "one DUMP");
+	if (c.fail_above && c.mode != M_DIFF)
+		return usage_error("%s", "--fail-above needs --diff");
+	if (c.format_name && (!strcmp(c.format_name, "folded") || !strcmp(c.format_name, "pprof")) &&
+	    c.mode == M_DIFF)
+		return usage_error("--format %s shows one dump, not --diff", c.format_name);
+	FILE *fp = cli_open_output(c.output);
+	status = run(&c, argv + optind, fp);
+	if (cli_close_output(fp, c.output) != 0)
+		status = EXIT_TROUBLE;
+	return status;
+}

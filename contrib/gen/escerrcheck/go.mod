@@ -1,0 +1,3 @@
+module gomem.example/escerrcheck
+
+go 1.19

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* gc-internal.h — the GC model's state, shared by the mark (gc_mark.c),
+ * the dominator tree (gc_dominators.c), paths (gc_paths.c), groupings and
+ * the tree walk (gc_report.c) and type inference (gc_types.c). */
+#ifndef GOMEM_GC_INTERNAL_H
+#define GOMEM_GC_INTERNAL_H
+
+#include "heapdump-internal.h"
+#include "gomem/gc.h"
+
+#define GC_NONE GOMEM_GC_NONE
+
+/* Inferred types (gc_types.c): an object's type is an index into names
+ * (a DWARF type, or an array of it: "[]main.T"); obj_skip is the bytes
+ * before its first value (a Go 1.22+ malloc header). */
+struct gc_types {
+	gomem_strpool names;
+	uint32_t *obj_type;       /* per object, GC_NONE when untyped */
+	uint8_t *obj_skip;
+	void *impl;               /* the DWARF side, while inferring and for field names */
+};
+
+struct gomem_gc {
+	const gomem_heapdump *d;
+	gomem_gc_options opts;
+	gomem_gc_summary sum;
+	size_t nnodes;            /* 1 + nroots + nobj */
+	uint32_t obj_base;        /* 1 + nroots */
+
+	/* mark: colours of objects (0 white, 1 grey, 2 black) and BFS parents */
+	uint8_t *color;
+	uint32_t *parent;         /* per node: the node it was first reached from */
+
+	/* dominators */
+	uint32_t *idom;           /* per node */
+	uint64_t *ret_bytes;      /* per node */
+	uint32_t *ret_objects;    /* per node (at most 2^32 objects) */
+	uint32_t *child_start;    /* nnodes + 1: children of each node in the tree */
+	uint32_t *children;
+
+	struct gc_types types;
+	gomem_strpool keys;       /* group keys handed out */
+};
+
+/* The successors of NODE: object indices in *TARGETS (GC_NONE possible),
+ * or, for the super-root, *N roots (TARGETS NULL). */
+size_t gc_successors(const gomem_gc *g, uint32_t node, const uint32_t **targets, const uint32_t **words);
+static inline uint32_t gc_obj_node(const gomem_gc *g, uint32_t obj) { return g->obj_base + obj; }
+
+int gc_mark(gomem_gc *g);
+int gc_dominators(gomem_gc *g);
+int gc_types_infer(gomem_gc *g, gomem_error *err);
+void gc_types_free(struct gc_types *t);
+/* The field name of the pointer at WORD of OBJ (its inferred type), or NULL;
+ * in BUF when it is an array element ("[3].Next"). */
+const char *gc_field_name(const gomem_gc *g, uint32_t obj, uint32_t word, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,1 @@
+t=$(mktemp -d); d=$PWD/tests/data/escape/escape2; mkdir "$t/foo"; sh "$d/edit.sh" comment "$d/escape2.go" >"$t/foo/escape2.go"; cd "$t" && for m in 1 2; do gomem escape --diff --format json "$d/orig-m$m.txt.gz" "$d/comment-m$m.txt.gz" || break; done; s=$?; rm -rf "$t"; exit $s

@@ -1,0 +1,1 @@
+gomem escape --diff --tests --format json tests/data/escape/escape2/orig-m1.txt.gz tests/data/escape/escape2/orig-m2.txt.gz && gomem escape --diff --tests --format json tests/data/escape/escape2/orig-inl-m1.txt.gz tests/data/escape/escape2/orig-inl-m2.txt.gz

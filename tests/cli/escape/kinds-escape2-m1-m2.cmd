@@ -1,0 +1,1 @@
+for f in orig-m1 orig-m2 orig-inl-m1 orig-inl-m2; do echo "$f:"; gomem escape --all --tests --top 0 tests/data/escape/escape2/$f.txt.gz | sed -n "/^By kind/,/^\$/p" | grep -v "inline\|capture\|other\|devirtualize"; done

@@ -1,0 +1,1 @@
+t=$(mktemp -d); d=$PWD/tests/data/escape/escape2; mkdir "$t/foo"; sh "$d/edit.sh" moved "$d/escape2.go" >"$t/foo/escape2.go"; cd "$t" && gomem escape --top 3 "$d/moved-m2.txt.gz" | sed -n '/^Top functions/,/^$/p' && gomem escape --top 3 --source-dir . "$d/moved-m2.txt.gz" | sed -n '/^Top functions/,/^$/p'; s=$?; rm -rf "$t"; exit $s

@@ -1,0 +1,1 @@
+gomem heapdump --by shape tests/data/heapdump/go1.23.dump.gz

@@ -1,0 +1,1 @@
+gomem heapdump --path-to '(' tests/data/heapdump/go1.23.dump.gz

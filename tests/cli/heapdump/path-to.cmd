@@ -1,0 +1,1 @@
+gomem heapdump --path-to 'buildTree' --top 1 tests/data/heapdump/go1.23.dump.gz

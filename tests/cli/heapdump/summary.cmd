@@ -1,0 +1,1 @@
+gomem heapdump tests/data/heapdump/go1.23.dump.gz
