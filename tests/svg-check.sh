@@ -215,4 +215,70 @@ gr --diff --format json --top 0 "$ex/goroutines.before.txt" "$ex/goroutines.afte
 	awk -F'\t' '{ s[$1] += $2 } END { for (k in s) print k "\t" s[k] }' >"$tmp/grd-table"
 same_values goroutines-diff svg0 "$tmp/grd-table" 10
 
+# ---- gctrace ----------------------------------------------------------------------
+
+# series NAME PANEL SERIES FIELD: a field of the driver's series line
+# (5 n, 6 min, 7 max, 8 last, 9 inside/outside).
+series() {
+	awk -F'\t' -v p="$2" -v s="$3" -v f="$4" '$2 == "series" && $3 == p && $4 == s { print $f; exit }' "$tmp/$1.out"
+}
+# same NAME WHAT GOT WANT [TOLERANCE]: numbers equal (within TOLERANCE).
+same() {
+	if [ -n "$3" ] && awk -v a="$3" -v b="$4" -v t="${5:-0}" \
+		'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t + 1e-12 * (b < 0 ? -b : b)) }'; then
+		ok "$1: $2 $3 as the table says"
+	else
+		not_ok "$1: $2: svg '$3', table '$4'"
+	fi
+}
+
+log="$ex/gctrace.log"
+"$bin/gomem-gctrace" --format svg "$log" >"$tmp/gctrace.svg" 2>/dev/null || not_ok "gctrace --format svg failed"
+[ -z "$keep" ] || cp "$tmp/gctrace.svg" "$keep/"
+well_formed gctrace "$tmp/gctrace.svg"
+screenshot gctrace "$tmp/gctrace.svg" 700
+browse gctrace "$tmp/gctrace.svg" '{}'
+"$bin/gomem-gctrace" --format json "$log" 2>/dev/null >"$tmp/gctrace.json"
+j() { "$JQ" -r "$1" "$tmp/gctrace.json"; }
+same gctrace "sections (runs)" "$(field gctrace svg0 sections)" "$(j '.rows | length')"
+same gctrace "pauses drawn" "$(series gctrace 'Stop-the-world pauses' 'STW pause (sweep + mark termination)' 5)" "$(j '.rows[0].gcs')"
+same gctrace "longest pause" "$(series gctrace 'Stop-the-world pauses' 'STW pause (sweep + mark termination)' 7)" "$(j '.rows[0].pause_max_s')"
+same gctrace "largest live heap" "$(series gctrace Heap 'live heap (marked)' 7)" "$(j '.rows[0].heap_live_max_bytes')"
+same gctrace "last live heap" "$(series gctrace Heap 'live heap (marked)' 8)" "$(j '.rows[0].heap_live_last_bytes')"
+same gctrace "largest heap at mark end" "$(series gctrace Heap 'heap at mark end' 7)" "$(j '.rows[0].heap_end_max_bytes')"
+same gctrace "largest goal" "$(series gctrace Heap 'heap goal' 7)" "$(j '.rows[0].goal_max_bytes')"
+same gctrace "forced GCs marked" "$(series gctrace Heap 'forced GC' 5)" "$(j '.rows[0].forced')"
+same gctrace "GC CPU since start, last" "$(series gctrace 'GC CPU' 'GC CPU since start' 8)" "$(j '.rows[0].runtime_cpu_pct')"
+if [ "$(grep -c '	series	.*	outside$' "$tmp/gctrace.out")" = 0 ] && [ "$(grep -c '	series	' "$tmp/gctrace.out")" -ge 7 ]; then
+	ok "gctrace: every series is drawn inside its panel"
+else
+	not_ok "gctrace: series outside their panel: $(grep '	outside$' "$tmp/gctrace.out" | head -n 3)"
+fi
+
+# --whatif: the recorded run and each setting's prediction, as the table has them
+w='GOGC=50;GOGC=200;GOMEMLIMIT=40MiB'
+"$bin/gomem-gctrace" --format svg --whatif "$w" "$log" >"$tmp/whatif.svg" || not_ok "gctrace --whatif --format svg failed"
+[ -z "$keep" ] || cp "$tmp/whatif.svg" "$keep/"
+well_formed whatif "$tmp/whatif.svg"
+screenshot whatif "$tmp/whatif.svg" 700
+browse whatif "$tmp/whatif.svg" '{}'
+"$bin/gomem-gctrace" --format json --whatif "$w" "$log" >"$tmp/whatif.json"
+wj() { "$JQ" -r "$1" "$tmp/whatif.json"; }
+same whatif "GCs recorded" "$(series whatif 'GCs so far' recorded 7)" "$(wj '.observed.gc_count')"
+same whatif "recorded peak heap" "$(series whatif Heap 'heap at mark end (recorded)' 7)" "$(wj '.observed.peak_heap_bytes')"
+i=0
+for label in GOGC=50 GOGC=200 GOMEMLIMIT=40MiB; do
+	name=$(awk -F'\t' -v l="$label:" '$2 == "series" && $3 == "Heap" && index($4, l) == 1 { print $4; exit }' "$tmp/whatif.out")
+	same whatif "$label predicted peak" "$(series whatif Heap "$name" 7)" "$(wj ".scenarios[$i].peak_heap_bytes")" 1
+	# a whole number of simulated cycles; the table's count adds the span's
+	# end and the recorded forced GC: within one or two of it
+	same whatif "$label predicted GCs" "$(series whatif 'GCs so far' "$label" 7)" "$(wj ".scenarios[$i].gc_count")" 2
+	i=$((i + 1))
+done
+if [ -n "$(series whatif Heap 'limit of GOMEMLIMIT=40MiB' 8)" ]; then
+	same whatif "the setting's limit line" "$(series whatif Heap 'limit of GOMEMLIMIT=40MiB' 8)" 41943040
+else
+	not_ok "whatif: no limit line for GOMEMLIMIT=40MiB"
+fi
+
 finish

@@ -590,22 +590,50 @@ static void put_level(struct out *o, const struct series *s, const struct axis *
 	fputc('\n', fp);
 }
 
-static void put_panel_head(struct out *o, uint32_t panel)
+/* The legend of PANEL after its title, wrapped to the width: each
+ * series' place (x, row) through PLACE when not NULL; the rows it takes. */
+static size_t panel_legend(const gomem_chart *c, uint32_t panel,
+			   void (*place)(void *ctx, const struct series *s, double x, size_t row), void *ctx)
 {
-	const gomem_chart *c = o->c;
-	FILE *fp = o->fp;
-	size_t len = strlen(c->panels[panel].title);
-	double x = LEFT + (double)gomem_svg_chars(c->panels[panel].title, len) * SVG_CHAR_PX + 24;
+	const char *title = c->panels[panel].title;
+	double right = c->opts.width - RIGHT;
+	double x = LEFT + (double)gomem_svg_chars(title, strlen(title)) * SVG_CHAR_PX + 24;
+	size_t row = 0;
 
-	gomem_svg_text_at(fp, "ptitle", LEFT, o->y + 15, NULL, c->panels[panel].title);
 	for (size_t i = 0; i < c->nseries; i++) {
 		const struct series *s = &c->series[i];
+		double w;
 
-		if (in_panel(c, s, panel))
-			x = gomem_svg_legend_entry(fp, x, o->y + 15, series_color(s), s->name,
-						   s->style & GOMEM_SERIES_DASHED);
+		if (!in_panel(c, s, panel))
+			continue;
+		w = 24 + (double)gomem_svg_chars(s->name, strlen(s->name)) * SVG_CHAR_PX + 16;
+		if (x + w > right && x > LEFT)
+			x = LEFT, row++;
+		if (place)
+			place(ctx, s, x, row);
+		x += w;
 	}
-	o->y += PANEL_HEAD;
+	return row + 1;
+}
+
+static double panel_head_height(const gomem_chart *c, uint32_t panel)
+{
+	return PANEL_HEAD + 18 * (double)(panel_legend(c, panel, NULL, NULL) - 1);
+}
+
+static void place_entry(void *ctx, const struct series *s, double x, size_t row)
+{
+	struct out *o = ctx;
+
+	gomem_svg_legend_entry(o->fp, x, o->y + 15 + 18 * (double)row, series_color(s), s->name,
+			       s->style & GOMEM_SERIES_DASHED);
+}
+
+static void put_panel_head(struct out *o, uint32_t panel)
+{
+	gomem_svg_text_at(o->fp, "ptitle", LEFT, o->y + 15, NULL, o->c->panels[panel].title);
+	panel_legend(o->c, panel, place_entry, o);
+	o->y += panel_head_height(o->c, panel);
 }
 
 static void put_panel(struct out *o, uint32_t panel, const struct axis *xa_in)
@@ -667,7 +695,9 @@ static double chart_height(const gomem_chart *c)
 	double h = c->opts.title ? (c->opts.subtitle ? 56 : 40) : 8;
 
 	h += SECTION_HEAD * (double)c->nsections;
-	h += (PANEL_HEAD + c->opts.panel_height + AXIS_FOOT + PANEL_GAP) * (double)c->npanels;
+	h += (c->opts.panel_height + AXIS_FOOT + PANEL_GAP) * (double)c->npanels;
+	for (uint32_t p = 0; p < c->npanels; p++)
+		h += panel_head_height(c, p);
 	return h + 8;
 }
 

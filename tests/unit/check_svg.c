@@ -553,6 +553,53 @@ START_TEST(test_goroutines_svg)
 }
 END_TEST
 
+/* The pacer model's cycles, recorded and replayed, and the what-if picture. */
+static int count_cycles(void *payload, const gomem_pacer_cycle *c)
+{
+	int *n = payload;
+
+	ck_assert(c->end >= c->start);
+	ck_assert(c->peak >= c->trigger);
+	return ++*n == 3 && n[1] ? 7 : 0;
+}
+
+START_TEST(test_whatif_svg)
+{
+	gomem_pacer_config cfg = GOMEM_PACER_CONFIG_INIT;
+	gomem_pacer_setting *set;
+	gomem_pacer_model *m;
+	gomem_pacer_cycle cy;
+	gomem_error err = {0};
+	struct capture cap;
+	int n[2] = {0, 0};
+	size_t ns;
+	char *s;
+
+	cfg.go_minor = 19;
+	ck_assert_int_eq(gomem_pacer_model_read(&m, test_path("contrib/examples/gctrace.log"), NULL, &cfg, &err),
+			 GOMEM_OK);
+	ck_assert_uint_eq(gomem_pacer_model_cycle_count(m), 199);
+	ck_assert_int_eq(gomem_pacer_model_cycle(m, 198, &cy), GOMEM_OK);
+	ck_assert(cy.peak == 72351744); /* as printed: 69 MB */
+	ck_assert_int_eq(gomem_pacer_model_cycle(m, 199, &cy), GOMEM_E_INVALID);
+	ck_assert_int_eq(gomem_pacer_model_replay(m, NULL, count_cycles, n), GOMEM_OK);
+	ck_assert_int_gt(n[0], 150);
+	n[0] = 0;
+	n[1] = 1; /* stop at the third */
+	ck_assert_int_eq(gomem_pacer_model_replay(m, NULL, count_cycles, n), 7);
+	ck_assert_int_eq(n[0], 3);
+	ck_assert_int_eq(gomem_pacer_settings_parse(&set, &ns, "GOGC=50;GOMEMLIMIT=40MiB", &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_whatif_write_svg(capture_open(&cap), "x.log", m, set, ns, NULL, &err), GOMEM_OK);
+	s = capture_close(&cap);
+	ck_assert_ptr_nonnull(strstr(s, "data-series=\"recorded\" data-n=\"199\""));
+	ck_assert_ptr_nonnull(strstr(s, "data-series=\"limit of GOMEMLIMIT=40MiB\" data-n=\"1\" data-min=\"41943040\""));
+	ck_assert_ptr_nonnull(strstr(s, ">x.log: 199 GCs recorded (GOGC=100 inferred), predicted per setting</text>"));
+	free(s);
+	gomem_free(set);
+	gomem_pacer_model_free(m);
+}
+END_TEST
+
 Suite *suite_svg(void)
 {
 	Suite *s = suite_create("svg");
@@ -576,6 +623,7 @@ Suite *suite_svg(void)
 	tcase_add_test(tc, test_gctimeline_runs);
 	tcase_add_test(tc, test_heapdiff_svg);
 	tcase_add_test(tc, test_goroutines_svg);
+	tcase_add_test(tc, test_whatif_svg);
 	suite_add_tcase(s, tc);
 	return s;
 }
