@@ -124,18 +124,34 @@ check_flame() {
 	fi
 }
 
-# same_values NAME ID TABLE: every "cum" line of the driver (a function's
-# frames, each stack once) equals the table's value for that name (TABLE:
-# name<TAB>value lines); at least MIN names compared.
+# same_values NAME ID TABLE [MIN [KEY]]: every KEY line of the driver (cum:
+# a function's frames, each stack once; top: the root's children) equals
+# the table's value for that name (TABLE: name<TAB>value lines); at least
+# MIN names compared.
 same_values() {
-	awk -F'\t' -v id="$2" 'NR == FNR { want[$1] = $2; next }
-		$1 == id && $2 == "cum" && ($3 in want) { n++; if (want[$3] != $4) { bad++; print "  " $3 ": svg " $4 ", table " want[$3] } }
+	awk -F'\t' -v id="$2" -v key="${5:-cum}" 'NR == FNR { want[$1] = $2; next }
+		$1 == id && $2 == key && ($3 in want) { n++; if (want[$3] != $4) { bad++; print "  " $3 ": svg " $4 ", table " want[$3] } }
 		END { print "compared", n + 0; exit bad > 0 || n < min }' min="${4:-3}" "$3" "$tmp/$1.out" >"$tmp/cmp"
 	if [ $? = 0 ]; then
 		ok "$1: each function's frames add up to the table's value ($(tail -n 1 "$tmp/cmp"))"
 	else
 		not_ok "$1: values differ from the table:"
 		cat "$tmp/cmp"
+	fi
+}
+
+# series NAME PANEL SERIES FIELD: a field of the driver's series line
+# (5 n, 6 min, 7 max, 8 last, 9 inside/outside).
+series() {
+	awk -F'\t' -v p="$2" -v s="$3" -v f="$4" '$2 == "series" && $3 == p && $4 == s { print $f; exit }' "$tmp/$1.out"
+}
+# same NAME WHAT GOT WANT [TOLERANCE]: numbers equal (within TOLERANCE).
+same() {
+	if [ -n "$3" ] && awk -v a="$3" -v b="$4" -v t="${5:-0}" \
+		'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t + 1e-12 * (b < 0 ? -b : b)) }'; then
+		ok "$1: $2 $3 as the table says"
+	else
+		not_ok "$1: $2: svg '$3', table '$4'"
 	fi
 }
 
@@ -215,22 +231,24 @@ gr --diff --format json --top 0 "$ex/goroutines.before.txt" "$ex/goroutines.afte
 	awk -F'\t' '{ s[$1] += $2 } END { for (k in s) print k "\t" s[k] }' >"$tmp/grd-table"
 same_values goroutines-diff svg0 "$tmp/grd-table" 10
 
-# ---- gctrace ----------------------------------------------------------------------
+# ---- heapdump ----------------------------------------------------------------------
 
-# series NAME PANEL SERIES FIELD: a field of the driver's series line
-# (5 n, 6 min, 7 max, 8 last, 9 inside/outside).
-series() {
-	awk -F'\t' -v p="$2" -v s="$3" -v f="$4" '$2 == "series" && $3 == p && $4 == s { print $f; exit }' "$tmp/$1.out"
-}
-# same NAME WHAT GOT WANT [TOLERANCE]: numbers equal (within TOLERANCE).
-same() {
-	if [ -n "$3" ] && awk -v a="$3" -v b="$4" -v t="${5:-0}" \
-		'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t + 1e-12 * (b < 0 ? -b : b)) }'; then
-		ok "$1: $2 $3 as the table says"
-	else
-		not_ok "$1: $2: svg '$3', table '$4'"
-	fi
-}
+dump="$top_srcdir/tests/data/heapdump/go1.23.dump.gz"
+"$bin/gomem-heapdump" --format svg "$dump" >"$tmp/heapdump.svg" || not_ok "heapdump --format svg failed"
+[ -z "$keep" ] || cp "$tmp/heapdump.svg" "$keep/"
+well_formed heapdump "$tmp/heapdump.svg"
+screenshot heapdump "$tmp/heapdump.svg" 400
+browse heapdump "$tmp/heapdump.svg" '{"search": ["^bss\\+0x0$"]}'
+check_flame heapdump svg0
+reach=$("$bin/gomem-heapdump" --format json "$dump" | "$JQ" -r '.reachable_bytes')
+same heapdump "the icicle's root (the reachable heap)" "$(field heapdump svg0 total)" "$reach"
+# each root's frame is what its chains retain in the folded stacks
+"$bin/gomem-heapdump" --format folded "$dump" |
+	awk '{ v = $NF; sub(/ [0-9]+$/, ""); r = $0; sub(/;.*/, "", r); s[r] += v } END { for (k in s) print k "\t" s[k] }' \
+	>"$tmp/hdump-roots"
+same_values heapdump svg0 "$tmp/hdump-roots" 5 top
+
+# ---- gctrace ----------------------------------------------------------------------
 
 log="$ex/gctrace.log"
 "$bin/gomem-gctrace" --format svg "$log" >"$tmp/gctrace.svg" 2>/dev/null || not_ok "gctrace --format svg failed"

@@ -71,6 +71,13 @@
 			Object.keys(cum).sort().forEach(function (name) {
 				say(id, 'cum', name, cum[name]);
 			});
+			/* the root's children: one frame a name */
+			frames.forEach(function (g) {
+				var p = g.parentNode;
+				if (p.parentNode && p.parentNode.classList && p.parentNode.classList.contains('frames')) {
+					say(id, 'top', g.gname, g.getAttribute('data-v'));
+				}
+			});
 		}
 		/* search: the share of the matches, each stack once */
 		(params.search || []).forEach(function (pattern) {
