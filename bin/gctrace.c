@@ -459,15 +459,16 @@ static void counts_meta(gomem_table *t, const gomem_gctrace_counts *n)
 	gomem_table_meta_int(t, "reassembled", (int64_t)n->reassembled);
 }
 
-/* The people's format says what was left out; scripts read the JSON members. */
+/* What was left out. Lines that look like gctrace but could not be read,
+ * and an input with none at all, are said in every mode (--events and the
+ * machine formats too: the numbers would be silently short); the lines
+ * that are not gctrace only in the people's format. */
 static void counts_note(const gomem_gctrace_counts *n, const struct config *c)
 {
-	if (c->format != GOMEM_FORMAT_TABLE || c->openmetrics)
-		return;
 	if (n->gc_events == 0 && n->scav_events == 0)
 		fprintf(stderr, "gomem gctrace: no gctrace lines in %llu lines of input\n",
 			(unsigned long long)n->lines);
-	if (n->skipped > 0)
+	if (n->skipped > 0 && c->format == GOMEM_FORMAT_TABLE && !c->openmetrics)
 		fprintf(stderr, "gomem gctrace: skipped %llu line%s that %s not gctrace\n",
 			(unsigned long long)n->skipped, n->skipped == 1 ? "" : "s",
 			n->skipped == 1 ? "is" : "are");

@@ -392,7 +392,7 @@ static void print_heading(const gomem_heapexplain *x, const struct config *c, FI
 {
 	int64_t period = gomem_heapexplain_sample_period(x);
 
-	fprintf(fp, "Heap of %s\n", strcmp(c->profile, "-") == 0 ? "standard input" : c->profile);
+	gomem_text_printf(fp, "Heap of %s\n", strcmp(c->profile, "-") == 0 ? "standard input" : c->profile);
 	fprintf(fp, "Size classes of %s; objects taken as %s.\n", gomem_heapexplain_release(x),
 		c->explain.scan ? "pointerful (--scan)" : "pointer-free (--scan: pointerful)");
 	if (period > 1)

@@ -340,7 +340,7 @@ static int print_table(const gomem_heapdiff *d, const struct config *c, gomem_fo
 	if ((rc = gomem_table_new(&t, cols, ncols, fp, &to)) != GOMEM_OK)
 		return rc;
 	if (text)
-		fprintf(fp, "%s by %s (%s): %s -> %s\n", type, by_name(c->diff.by),
+		gomem_text_printf(fp, "%s by %s (%s): %s -> %s\n", type, by_name(c->diff.by),
 			c->diff.cum ? "cum" : "flat", c->base, c->newp);
 	gomem_table_meta_string(t, "base", c->base);
 	gomem_table_meta_string(t, "new", c->newp);
@@ -439,7 +439,7 @@ static int print_waste(const gomem_profile *base, const gomem_profile *newp, con
 	to.color = text && cli_use_color(fp, c->no_color);
 	to.schema = "gomem.heapdiff/1";
 	if (text)
-		fprintf(fp, "\nWaste: %s -> %s\n(size classes of %s, objects taken as pointer-free; "
+		gomem_text_printf(fp, "\nWaste: %s -> %s\n(size classes of %s, objects taken as pointer-free; "
 			    "see gomem-heap(1))\n", c->base, c->newp, gomem_heapexplain_release(xn));
 	rc = gomem_table_new(&t, waste_columns, 5, fp, &to);
 	gomem_table_meta_string(t, "base", c->base);

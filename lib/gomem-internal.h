@@ -74,6 +74,7 @@ typedef struct gomem_buf {
 void gomem_buf_init(gomem_buf *b, size_t max);
 int gomem_buf_append(gomem_buf *b, const void *data, size_t len);
 int gomem_buf_printf(gomem_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int gomem_buf_vprintf(gomem_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void gomem_buf_free(gomem_buf *b);
 /* Appends code point R as UTF-8; GOMEM_E_FORMAT for a surrogate or past
  * U+10FFFF. */
@@ -200,6 +201,17 @@ void gomem_linebuf_finish(gomem_linebuf *lb);
 /* 1 and a line, 0 when the chunk is used up (feed more), or a negative
  * GOMEM_E_LIMIT when a line is longer than max_line. */
 int gomem_linebuf_next(gomem_linebuf *lb, const char **line, size_t *len);
+
+/* ---- log line prefixes (lineprefix.c) ------------------------------------ */
+
+/* Where the runtime's text starts on a line [S, E) that a logging stack put
+ * a prefix before: CRI, RFC 3339 timestamps (kubectl --timestamps, docker
+ * logs -t, journald short-iso), syslog/journald, Go's log package (date,
+ * time, file:line), go test's "x_test.go:12: ", kubectl logs --prefix,
+ * docker compose; nested ones too. S itself when there is none. The one
+ * rule of every text reader: gctrace, goroutine dumps. Indentation is the
+ * reader's (a dump's tabs mean something). */
+const char *gomem_line_skip_prefix(const char *s, const char *e);
 
 /* ---- the profile model (profile.c) --------------------------------------- */
 

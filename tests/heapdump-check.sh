@@ -129,7 +129,8 @@ check_release() {
 	first=$(sed -n 2p "$tmp/path.csv" | cut -f3)
 	fields=$(awk -F'\t' 'NR > 2 { printf "%s ", $5 }' "$tmp/path.csv")
 	case "$first|$fields" in
-	"main.cache| buckets "*)
+	# a map caught growing holds some entries in its old bucket array
+	"main.cache| buckets "* | "main.cache| oldbuckets "*)
 		ok "go$want: --path-to main.Entry starts at main.cache, through fields $fields" ;;
 	*)
 		not_ok "go$want: --path-to main.Entry: first step '$first', fields '$fields': $(cat "$tmp/path.csv" "$tmp/err")" ;;

@@ -57,15 +57,15 @@ int gomem_buf_append(gomem_buf *b, const void *data, size_t len)
 	return GOMEM_OK;
 }
 
-int gomem_buf_printf(gomem_buf *b, const char *fmt, ...)
+int gomem_buf_vprintf(gomem_buf *b, const char *fmt, va_list ap)
 {
 	char small[256];
-	va_list ap;
+	va_list copy;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
+	va_copy(copy, ap);
+	n = vsnprintf(small, sizeof(small), fmt, copy);
+	va_end(copy);
 	if (n < 0)
 		return GOMEM_E_INVALID;
 	if ((size_t)n < sizeof(small))
@@ -76,13 +76,22 @@ int gomem_buf_printf(gomem_buf *b, const char *fmt, ...)
 
 		if (big == NULL)
 			return GOMEM_E_NOMEM;
-		va_start(ap, fmt);
 		vsnprintf(big, (size_t)n + 1, fmt, ap);
-		va_end(ap);
 		rc = gomem_buf_append(b, big, (size_t)n);
 		free(big);
 		return rc;
 	}
+}
+
+int gomem_buf_printf(gomem_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = gomem_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 void gomem_buf_free(gomem_buf *b)

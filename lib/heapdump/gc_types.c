@@ -657,7 +657,9 @@ int gc_types_infer(gomem_gc *g, gomem_error *err)
 {
 	size_t nobj = gomem_heapdump_object_count(g->d);
 	struct gc_types *ty = &g->types;
-	if (!g->opts.binary || !g->opts.binary->dwarf)
+	Dwarf *dw = NULL;
+	/* DWARF is opened on demand (it may live in a separate debug file) */
+	if (!g->opts.binary || gomem_binary_dwarf(g->opts.binary, &dw) != GOMEM_OK || !dw)
 		return GOMEM_OK; /* no DWARF: everything stays untyped */
 	struct impl *m = calloc(1, sizeof(*m));
 	ty->obj_type = malloc((nobj + 1) * sizeof(*ty->obj_type));
@@ -674,7 +676,7 @@ int gc_types_infer(gomem_gc *g, gomem_error *err)
 		ty->obj_type[o] = m->obj_t[o] = GC_NONE;
 	m->g = g;
 	m->bin = g->opts.binary;
-	m->dw = m->bin->dwarf;
+	m->dw = dw;
 	m->names = &ty->names;
 	find_bases(m);
 	int rc = infer(m);

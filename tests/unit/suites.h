@@ -30,6 +30,7 @@ Suite *suite_follow(void);
 Suite *suite_monitor(void);
 Suite *suite_goroutine(void);
 Suite *suite_escape(void);
+Suite *suite_lineprefix(void);
 Suite *suite_svg(void);
 
 /* Path of a file under the source tree (tests/data/...), in a static buffer. */
