@@ -189,8 +189,18 @@
 		}
 	});
 	say('page', 'svgs', svgs.length);
+	/* the page's sections and the rows of their tables: a number's exact
+	 * value (data-v) where it has one, else the cell's text */
 	document.querySelectorAll('section[id]').forEach(function (s) {
 		say('page', 'section', s.id);
+		s.querySelectorAll('table tr').forEach(function (tr, i) {
+			var cells = Array.prototype.map.call(tr.querySelectorAll('td'), function (td) {
+				return td.hasAttribute('data-v') ? td.getAttribute('data-v') : td.textContent;
+			});
+			if (cells.length) {
+				say.apply(null, ['table', s.id, i].concat(cells));
+			}
+		});
 	});
 	say('page', 'ms', performance.now().toFixed(0));
 	out.push('GOMEM-TEST-END');

@@ -30,6 +30,7 @@
 #include "gomem/symbolize.h"
 #include "gomem/layout.h"
 #include "gomem/svg.h"
+#include "gomem/snapshot.h"
 #include "gomem/heapdump.h"
 #include "gomem/gc.h"
 
