@@ -462,6 +462,38 @@ START_TEST(test_gctimeline_runs)
 }
 END_TEST
 
+/* ---- terminal cells ------------------------------------------------------------------ */
+
+/* Values 0, 1, 2, 3, 4 of 4 in two rows: ASCII a level a row, blocks eight,
+ * braille four and two points a column; marks at the top (level 4). */
+START_TEST(test_cells)
+{
+	const double v[5] = {0, 1, 2, 3, 4}, m[5] = {4, 4, NAN, 4, 4};
+	char buf[64];
+
+	/* ASCII, 2 levels: 0 1 1 2 2 (half rounds up) */
+	ck_assert_int_eq(gomem_cells_row(buf, sizeof(buf), v, m, 5, 4, 2, 0, GOMEM_CELLS_ASCII), 5);
+	ck_assert_str_eq(buf, "-- ==");
+	ck_assert_int_eq(gomem_cells_row(buf, sizeof(buf), v, NULL, 5, 4, 2, 1, GOMEM_CELLS_ASCII), 5);
+	ck_assert_str_eq(buf, " ####");
+	/* blocks, 16 levels: 0 4 8 12 16; a mark shows where its bar leaves the row empty */
+	ck_assert_int_eq(gomem_cells_row(buf, sizeof(buf), v, NULL, 5, 4, 2, 1, GOMEM_CELLS_BLOCKS), 13);
+	ck_assert_str_eq(buf, " \xe2\x96\x84\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"); /* " ▄███" */
+	gomem_cells_row(buf, sizeof(buf), v, m, 5, 4, 2, 0, GOMEM_CELLS_BLOCKS);
+	ck_assert_str_eq(buf, "\xe2\x96\x94\xe2\x96\x94 \xe2\x96\x84\xe2\x96\x88"); /* "▔▔ ▄█" */
+	/* braille, 8 levels: 0 2 4 6 8, two a column: U+28A0 U+28FF U+2847 at
+	 * the bottom; at the top marks as dots 1 and 4: U+2809 U+28A8 U+2847 */
+	ck_assert_int_eq(gomem_cells_row(buf, sizeof(buf), v, NULL, 5, 4, 2, 1, GOMEM_CELLS_BRAILLE), 9);
+	ck_assert_str_eq(buf, "\xe2\xa2\xa0\xe2\xa3\xbf\xe2\xa1\x87");
+	ck_assert_int_eq(gomem_cells_row(buf, sizeof(buf), v, m, 5, 4, 2, 0, GOMEM_CELLS_BRAILLE), 9);
+	ck_assert_str_eq(buf, "\xe2\xa0\x89\xe2\xa2\xa8\xe2\xa1\x87");
+	ck_assert_int_eq(gomem_cells_points(GOMEM_CELLS_BRAILLE), 2);
+	ck_assert_int_eq(gomem_cells_row(buf, 4, v, NULL, 5, 4, 2, 1, GOMEM_CELLS_BLOCKS), GOMEM_E_INVALID);
+	ck_assert_str_eq(buf, "");
+	ck_assert_int_eq(gomem_cells_row(buf, sizeof(buf), v, NULL, 5, 4, 2, 2, GOMEM_CELLS_ASCII), GOMEM_E_INVALID);
+}
+END_TEST
+
 /* ---- the per-tool pictures --------------------------------------------------------- */
 
 static gomem_profile *read_profile(const char *rel)
@@ -618,6 +650,7 @@ Suite *suite_svg(void)
 	tcase_add_test(tc, test_delta_colours);
 	tcase_add_test(tc, test_categories);
 	tcase_add_test(tc, test_document);
+	tcase_add_test(tc, test_cells);
 	tcase_add_test(tc, test_chart_decimation);
 	tcase_add_test(tc, test_chart_axes);
 	tcase_add_test(tc, test_gctimeline_runs);

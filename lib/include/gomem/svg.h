@@ -192,6 +192,28 @@ GOMEM_API int gomem_chart_point(gomem_chart *c, uint32_t series, double x, doubl
 /* Writes every section, stacked, as one SVG document (or element). */
 GOMEM_API int gomem_chart_write_svg(const gomem_chart *c, FILE *fp, gomem_error *err);
 
+/* ---- charts in terminal cells -------------------------------------------- */
+
+/* What a terminal chart is drawn with. */
+typedef enum {
+	GOMEM_CELLS_ASCII = 0, /* '#' bars, '-' marks: a level per row, a point per column */
+	GOMEM_CELLS_BLOCKS,    /* Unicode eighth blocks: 8 levels per row, a point per column */
+	GOMEM_CELLS_BRAILLE    /* Unicode braille: 4 levels per row, 2 points per column */
+} gomem_cells;
+
+/* Points one column of CELLS holds (2 for braille, else 1). */
+GOMEM_API int gomem_cells_points(gomem_cells cells);
+/* Row ROW (0 at the top) of a bar chart HEIGHT rows high: a bar per value
+ * of VALUES[0..N) from the bottom, scaled so MAX fills the height, and a
+ * mark per value of MARKS[0..N) at its level (MARKS may be NULL; NaN is
+ * none in both), N / gomem_cells_points columns (rounded up), into BUF as
+ * UTF-8 and NUL-terminated. Returns the length, or GOMEM_E_INVALID (BUF
+ * "") when it does not fit in SIZE, for HEIGHT < 1 or ROW out of range. A
+ * mark inside its bar shows as '=' in ASCII; in blocks only in a row its
+ * bar leaves empty (an upper eighth); in braille always (a dot). */
+GOMEM_API int gomem_cells_row(char *buf, size_t size, const double *values, const double *marks,
+			      size_t n, double max, int height, int row, gomem_cells cells);
+
 #ifdef __cplusplus
 }
 #endif
