@@ -51,10 +51,15 @@ page() {
 	else
 		not_ok "$1: no screenshot"
 	fi
+	missing=""
 	for id in summary heap-explain heap-diff allocs goroutines leak-suspects memstats; do
-		grep -q "<section id=\"$id\">" "$p" || not_ok "$1: no section $id"
+		grep -q "<section id=\"$id\">" "$p" || missing="$missing $id"
 	done
-	ok "$1: sections summary, heap-explain, heap-diff, allocs, goroutines, leak-suspects, memstats"
+	if [ -z "$missing" ]; then
+		ok "$1: sections summary, heap-explain, heap-diff, allocs, goroutines, leak-suspects, memstats"
+	else
+		not_ok "$1: no section$missing"
+	fi
 	# the driver, before </body>
 	sed '/^<\/body>/,$d' "$p" >"$tmp/$1.drv.html"
 	{

@@ -6,16 +6,20 @@
 # loaded again with tests/svg-driver.js inside: no script error, and the
 # numbers it reads back from the DOM (each frame's width share, a zoom, a
 # search, the tooltip, each chart series' points) agree with the table of
-# the same run. SVG_CHECK_KEEP=DIR keeps the pictures and screenshots there.
+# the same run. SVG_CHECK_KEEP=DIR keeps the pictures and screenshots there
+# (contrib/examples/heapdiff.png is its heapdiff.png).
 # Env: top_srcdir, top_builddir, CHROMIUM, XMLLINT (a missing one fails).
 . "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
 need_tool CHROMIUM chromium
 need_tool XMLLINT xmllint
 need_tool JQ jq
 bin="$top_builddir/bin"
-ex="$top_srcdir/contrib/examples"
 keep=${SVG_CHECK_KEEP:-}
-[ -z "$keep" ] || mkdir -p "$keep"
+[ -z "$keep" ] || { mkdir -p "$keep" && keep=$(cd "$keep" && pwd); }
+# The examples by their paths in the source tree, as the pictures' subtitles
+# show them (contrib/examples/heapdiff.png, in the README, is this suite's).
+cd "$top_srcdir" || exit 1
+ex=contrib/examples
 export LC_ALL=C
 
 chrome() {
@@ -162,6 +166,15 @@ hd --format svg >"$tmp/heapdiff.svg" || not_ok "heapdiff --format svg failed"
 [ -z "$keep" ] || cp "$tmp/heapdiff.svg" "$keep/"
 well_formed heapdiff "$tmp/heapdiff.svg"
 screenshot heapdiff "$tmp/heapdiff.svg" 260
+# The README's picture is this screenshot: a PNG of the same size, shown there.
+png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{ printf "%dx%d\n", (($1 * 256 + $2) * 256 + $3) * 256 + $4, (($5 * 256 + $6) * 256 + $7) * 256 + $8 }'; }
+pic=contrib/examples/heapdiff.png
+if [ -s "$pic" ] && [ "$(od -An -c -N4 "$pic" | tr -d ' ')" = '211PNG' ] &&
+	[ "$(png_size "$pic")" = "$(png_size "$tmp/heapdiff.png")" ] && grep -q "]($pic)" README.md; then
+	ok "heapdiff: $pic ($(png_size "$pic")) is the README's picture, the size of this screenshot"
+else
+	not_ok "heapdiff: $pic is no screenshot of this size ($(png_size "$tmp/heapdiff.png")) shown in README.md"
+fi
 browse heapdiff "$tmp/heapdiff.svg" \
 	'{"search": ["^main\\.\\(\\*responseCache\\)\\.store$", "^main\\.", "("], "zoom": "main.handleRequest"}'
 check_flame heapdiff svg0
