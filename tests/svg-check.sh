@@ -6,7 +6,8 @@
 # loaded again with tests/svg-driver.js inside: no script error, and the
 # numbers it reads back from the DOM (each frame's width share, a zoom, a
 # search, the tooltip, each chart series' points) agree with the table of
-# the same run. SVG_CHECK_KEEP=DIR keeps the pictures and screenshots there
+# the same run. The SVG goldens of tests/cli are parsed too.
+# SVG_CHECK_KEEP=DIR keeps the pictures and screenshots there
 # (contrib/examples/heapdiff.png is its heapdiff.png).
 # Env: top_srcdir, top_builddir, CHROMIUM, XMLLINT (a missing one fails).
 . "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
@@ -311,5 +312,14 @@ if [ -n "$(series whatif Heap 'limit of GOMEMLIMIT=40MiB' 8)" ]; then
 else
 	not_ok "whatif: no limit line for GOMEMLIMIT=40MiB"
 fi
+
+# ---- the goldens: every SVG the CLI tests compare is a document too --------------
+
+for cmd in tests/cli/*/*.cmd; do
+	grep -q -- '--format[= ]svg' "$cmd" || continue
+	out=${cmd%.cmd}.out
+	[ -s "$out" ] || continue # an error case: nothing drawn
+	well_formed "${out#tests/cli/}" "$out"
+done
 
 finish
