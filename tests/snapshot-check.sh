@@ -33,7 +33,7 @@ addr=$(start_server "$tmp/addr" "$tmp/heapserve" -goleak -lifetime 120s)
 page() {
 	p="$tmp/$1.html"
 	if "$XMLLINT" --noout "$p" 2>"$tmp/xml.err"; then
-		ok "$1: the page is well-formed XML (the inline SVG included)"
+		ok "$1: the page ($(wc -c <"$p") bytes) is well-formed XML (the inline SVG included)"
 	else
 		not_ok "$1: xmllint: $(head -n 3 "$tmp/xml.err")"
 	fi
