@@ -28,7 +28,8 @@ static const cli_option options[] = {
 	{"events", 0, NULL, OPT_EVENTS, "one row per GC (every field, base units, source line)\n"
 					"instead of a summary per run"},
 	{"scav", 0, NULL, OPT_SCAV, "with --events: scavenger lines too (a kind column)"},
-	{"format", 0, "FMT", OPT_FORMAT, "table (default), csv, tsv, json or ndjson"},
+	{"format", 0, "FMT", OPT_FORMAT, "table (default), csv, tsv, json, ndjson or svg (a GC\n"
+					 "timeline per run; with --whatif, the predictions beside it)"},
 	{"openmetrics", 0, NULL, OPT_OPENMETRICS, "the summary as OpenMetrics text (a scrape that\n"
 						  "negotiates OpenMetrics)"},
 	{"prometheus", 0, NULL, OPT_PROMETHEUS, "the summary in the Prometheus text format\n"
@@ -73,6 +74,7 @@ struct config {
 	int openmetrics;           /* --openmetrics or --prometheus: the summary as metrics */
 	int format_set;
 	gomem_format format;
+	int svg;                   /* --format svg: the timeline */
 	double every, window;
 	const char *output;
 	const char *whatif;
@@ -113,8 +115,9 @@ static int parse_option(void *ctx, int id, const char *arg)
 	case OPT_FOLLOW: c->follow = 1; break;
 	case OPT_FROM_END: c->from_end = 1; break;
 	case OPT_FORMAT:
-		if (gomem_format_parse(&c->format, arg) != GOMEM_OK)
-			return usage_error("--format: '%s' is not table, csv, tsv, json or ndjson", arg);
+		c->svg = strcmp(arg, "svg") == 0;
+		if (!c->svg && gomem_format_parse(&c->format, arg) != GOMEM_OK)
+			return usage_error("--format: '%s' is not table, csv, tsv, json, ndjson or svg", arg);
 		c->format_set = 1;
 		break;
 	case OPT_EVERY:
@@ -161,6 +164,9 @@ static int check_modes(struct config *c)
 					 "--openmetrics, --prometheus or a COMMAND");
 	if (c->scav && !c->events)
 		return usage_error("%s", "--scav goes with --events");
+	if (c->svg && (c->events || c->follow || c->command))
+		return usage_error("%s", "--format svg draws whole files: not with --events, --follow "
+					 "or a COMMAND");
 	if (c->openmetrics && (c->events || c->format_set))
 		return usage_error("%s", metrics_flavor == GOMEM_METRICS_PROMETHEUS ?
 					 "--prometheus is a format of the summary: not with --events or --format" :
@@ -238,6 +244,7 @@ struct sink {
 	const struct config *c;
 	gomem_table *events;       /* NULL without --events */
 	struct summaries done;     /* runs that ended */
+	gomem_gctimeline *timeline; /* --format svg */
 };
 
 /* One input being read: its runs (libgomem's), and where they go. */
@@ -252,6 +259,8 @@ static int on_event(void *payload, const gomem_gctrace_event *ev)
 	struct input *in = payload;
 	gomem_cell cells[GOMEM_GCTRACE_EVENT_COLUMNS_MAX];
 
+	if (in->k->timeline)
+		return gomem_gctimeline_add(in->k->timeline, in->name, ev);
 	if (ev->kind != GOMEM_GCTRACE_GC && !in->k->c->scav)
 		return GOMEM_OK;
 	gomem_gctrace_event_cells(cells, ev, in->name, in->k->c->scav ? GOMEM_GCTRACE_ROWS_SCAV : 0);
@@ -276,14 +285,14 @@ static int input_init(struct input *in, const char *name, struct sink *k)
 
 	in->name = name;
 	in->k = k;
-	o.stats = k->events == NULL;
+	o.stats = k->events == NULL && k->timeline == NULL;
 	if (k->c->follow) {
 		o.window = k->c->window > 0 ? k->c->window : 600;
 		o.max_events = 1u << 20;
 	} else if (k->c->command) {
 		o.max_events = 1u << 18;
 	}
-	o.on_event = k->events ? on_event : NULL;
+	o.on_event = k->events || k->timeline ? on_event : NULL;
 	o.on_run = on_run;
 	o.payload = in;
 	return gomem_gcruns_new(&in->runs, name, &o);
@@ -615,6 +624,19 @@ static int end_events(struct sink *k)
 	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
 }
 
+/* --format svg: the timelines drawn. */
+static int print_timeline(gomem_gctimeline *t, FILE *fp)
+{
+	gomem_error err = {0};
+	int rc = gomem_gctimeline_write_svg(t, fp, &err);
+
+	if (rc == GOMEM_E_IO && errno == EPIPE)
+		output_gone = 1;
+	else if (rc != GOMEM_OK)
+		cli_error_detail(&err);
+	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
+}
+
 /* The report at the end: the events table closed, or the summaries. */
 static int report(struct sink *k, const gomem_gctrace_counts *n, FILE *fp, int failed)
 {
@@ -622,6 +644,8 @@ static int report(struct sink *k, const gomem_gctrace_counts *n, FILE *fp, int f
 
 	if (k->events)
 		status = end_events(k);
+	else if (k->timeline)
+		status = print_timeline(k->timeline, fp);
 	else if (k->c->openmetrics)
 		status = print_openmetrics(&k->done, fp);
 	else
@@ -636,11 +660,12 @@ static int run_files(const struct config *c, FILE *fp)
 	static char *stdin_only[] = {"-", NULL};
 	char **files = c->nfiles > 0 ? c->files : stdin_only;
 	int nfiles = c->nfiles > 0 ? c->nfiles : 1;
-	struct sink k = {c, NULL, {NULL, 0, 0}};
+	struct sink k = {c, NULL, {NULL, 0, 0}, NULL};
 	gomem_gctrace_counts n = {0};
 	int status = EXIT_OK;
 
-	if (c->events && open_events(&k, fp, nfiles == 1) != GOMEM_OK) {
+	if ((c->events && open_events(&k, fp, nfiles == 1) != GOMEM_OK) ||
+	    (c->svg && gomem_gctimeline_new(&k.timeline, NULL) != GOMEM_OK)) {
 		cli_errorf("out of memory");
 		return EXIT_TROUBLE;
 	}
@@ -659,6 +684,7 @@ static int run_files(const struct config *c, FILE *fp)
 	} else if (report(&k, &n, fp, status != EXIT_OK) != EXIT_OK) {
 		status = EXIT_TROUBLE;
 	}
+	gomem_gctimeline_free(k.timeline);
 	free(k.done.v);
 	return status;
 }
@@ -787,7 +813,7 @@ static int run_follow(const struct config *c, FILE *fp)
 	static char *stdin_only[] = {"-", NULL};
 	char **files = c->nfiles > 0 ? c->files : stdin_only;
 	int n = c->nfiles > 0 ? c->nfiles : 1, status;
-	struct sink k = {c, NULL, {NULL, 0, 0}};
+	struct sink k = {c, NULL, {NULL, 0, 0}, NULL};
 	char **names = calloc((size_t)n, sizeof(*names));
 	gomem_error err = {0};
 	gomem_follow *f;
@@ -830,7 +856,7 @@ static int run_follow(const struct config *c, FILE *fp)
  * on to it. The exit status is the command's. */
 static int run_child(const struct config *c, FILE *fp)
 {
-	struct sink k = {c, NULL, {NULL, 0, 0}};
+	struct sink k = {c, NULL, {NULL, 0, 0}, NULL};
 	gomem_gctrace_counts n = {0};
 	gomem_error err = {0};
 	const char *slash = strrchr(c->command[0], '/');
@@ -883,7 +909,9 @@ static int run_whatif(const struct config *c, FILE *fp)
 	if (c->go_minor)
 		cfg.go_minor = c->go_minor;
 	rc = gomem_pacer_model_read(&m, c->nfiles ? c->files[0] : "-", &c->source, &cfg, &err);
-	if (rc == GOMEM_OK)
+	if (rc == GOMEM_OK && c->svg)
+		rc = gomem_whatif_write_svg(fp, c->nfiles ? c->files[0] : "<stdin>", m, s, n, NULL, &err);
+	else if (rc == GOMEM_OK)
 		rc = gomem_whatif_write(fp, c->nfiles ? c->files[0] : "<stdin>", m, s, n, c->format, &err);
 	if (rc != GOMEM_OK && !(rc == GOMEM_E_IO && errno == EPIPE))
 		cli_error_detail(&err);

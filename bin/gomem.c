@@ -31,6 +31,7 @@ static const struct {
 	{"layout", "struct layouts from a Go binary: padding, size-class waste, a better field order"},
 	{"heapdump", "heap dumps marked as the GC marks: what retains the heap, paths from roots"},
 	{"trace", "execution traces: what GC and the scheduler cost (pauses, MMU, latency), streamed"},
+	{"snapshot", "one HTML page of a live service's memory: heap, diff, goroutines, leaks"},
 };
 
 static void usage(FILE *fp)

@@ -36,7 +36,8 @@ static const cli_option options[] = {
 						   "ignored), args (all arguments ignored) or functions"},
 	{"top", 0, "N", OPT_TOP, "rows per section of the table (default 10, 20 with --diff);\n"
 				 "0 shows all"},
-	{"format", 0, "FMT", OPT_FORMAT, "table (default), csv, tsv, json, ndjson or folded"},
+	{"format", 0, "FMT", OPT_FORMAT, "table (default), csv, tsv, json, ndjson, folded or svg\n"
+					 "(a flame graph: by state, or by growth with --diff)"},
 	{"output", 'o', "FILE", OPT_OUTPUT, "write to FILE instead of standard output"},
 	{"no-color", 0, NULL, OPT_NO_COLOR, "no colour even on a terminal (so does NO_COLOR)"},
 	{"fail-above", 0, "N", OPT_FAIL_ABOVE, "with --diff: exit 1 when the leak suspects grew by\n"
@@ -166,8 +167,10 @@ static int parse_option(void *ctx, int id, const char *arg)
 	case OPT_FORMAT: {
 		gomem_format f;
 
-		if (gomem_format_parse(&f, arg) != GOMEM_OK && strcmp(arg, "folded") != 0)
-			return usage_error("--format: '%s' is not table, csv, tsv, json, ndjson or folded", arg);
+		if (gomem_format_parse(&f, arg) != GOMEM_OK && strcmp(arg, "folded") != 0 &&
+		    strcmp(arg, "svg") != 0)
+			return usage_error("--format: '%s' is not table, csv, tsv, json, ndjson, folded or svg",
+					   arg);
 		c->format = arg;
 		break;
 	}
@@ -623,6 +626,26 @@ static int summary_rows(const gomem_summary *s, const gomem_dump *d, FILE *fp, c
 	return table_done(t, rc);
 }
 
+/* --format svg: the flame graph of one dump or of a diff. */
+static int write_svg(const gomem_buckets *b, const gomem_dump_diff *df, FILE *fp, const struct config *c)
+{
+	gomem_flame_options look = GOMEM_FLAME_OPTIONS_INIT;
+	gomem_error err = {0};
+	char sub[512];
+	int rc;
+
+	if (df)
+		snprintf(sub, sizeof(sub), "%s \xe2\x86\x92 %s: widths from %s, colour by growth",
+			 c->inputs[0], c->inputs[1], c->inputs[1]);
+	else
+		snprintf(sub, sizeof(sub), "%s: colour by state, darker the longer the wait", c->inputs[0]);
+	look.subtitle = sub;
+	rc = df ? gomem_dump_diff_write_svg(df, fp, &look, &err) : gomem_buckets_write_svg(b, fp, &look, &err);
+	if (rc != GOMEM_OK)
+		cli_error_detail(&err);
+	return rc;
+}
+
 static int run_summary(const struct config *c, FILE *fp)
 {
 	gomem_summary_options so = GOMEM_SUMMARY_OPTIONS_INIT;
@@ -646,7 +669,9 @@ static int run_summary(const struct config *c, FILE *fp)
 		return EXIT_TROUBLE;
 	}
 	gomem_format_parse(&fmt, fname);
-	if (strcmp(fname, "folded") == 0)
+	if (strcmp(fname, "svg") == 0)
+		rc = write_svg(gomem_summary_buckets(s), NULL, fp, c);
+	else if (strcmp(fname, "folded") == 0)
 		rc = summary_rows(s, d, fp, c, fmt, 1);
 	else if (fmt == GOMEM_FORMAT_TABLE)
 		rc = summary_table(s, d, fp, c);
@@ -855,7 +880,9 @@ static int run_diff(const struct config *c, FILE *fp, int *tripped)
 	}
 	if (status == EXIT_OK) {
 		gomem_format_parse(&fmt, fname);
-		if (strcmp(fname, "folded") == 0)
+		if (strcmp(fname, "svg") == 0)
+			rc = write_svg(NULL, df, fp, c);
+		else if (strcmp(fname, "folded") == 0)
 			rc = diff_rows(df, fp, c, fmt, 1);
 		else if (fmt == GOMEM_FORMAT_TABLE)
 			rc = diff_table(df, fp, c);

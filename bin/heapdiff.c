@@ -21,6 +21,8 @@ enum {
 
 /* --waste (apart from the list above, so other options can join it freely) */
 enum { OPT_WASTE = OPT_TOOL_BASE + 64 };
+/* --svg-width-from */
+enum { OPT_SVG_WIDTH_FROM = OPT_TOOL_BASE + 65 };
 
 static const cli_option options[] = {
 	{"sample", 0, "TYPE", OPT_SAMPLE,
@@ -40,7 +42,10 @@ static const cli_option options[] = {
 	{"ignore", 0, "REGEX", OPT_IGNORE, "drop stacks with a function or file matching REGEX"},
 	{"min-delta", 0, "SIZE", OPT_MIN_DELTA, "hide rows that changed by less than SIZE"},
 	{"normalize", 0, NULL, OPT_NORMALIZE, "scale NEW to BASE's total: shifts in share, not growth"},
-	{"format", 0, "FMT", OPT_FORMAT, "table, csv, tsv, json, ndjson, folded, folded-diff or pprof"},
+	{"format", 0, "FMT", OPT_FORMAT, "table, csv, tsv, json, ndjson, folded, folded-diff, pprof\n"
+					 "or svg (a differential flame graph)"},
+	{"svg-width-from", 0, "SIDE", OPT_SVG_WIDTH_FROM, "svg: frame widths from new (default) or base\n"
+							  "(base shows what shrank)"},
 	{"output", 'o', "FILE", OPT_OUTPUT, "write to FILE instead of standard output"},
 	{"no-color", 0, NULL, OPT_NO_COLOR, "no colour even on a terminal (so does NO_COLOR)"},
 	{"fail-above", 0, "LIMIT", OPT_FAIL_ABOVE, "exit 1 when the total grew by more than LIMIT\n"
@@ -76,6 +81,7 @@ struct config {
 	int no_color;
 	int top_set;
 	int waste;             /* --waste */
+	int width_from_base;   /* --svg-width-from base */
 	const char *fail_above;
 	double limit;          /* --fail-above: bytes or objects, or a percent */
 	int limit_is_percent;
@@ -94,7 +100,8 @@ static int format_known(const char *name)
 	gomem_format f;
 
 	return gomem_format_parse(&f, name) == GOMEM_OK || strcmp(name, "folded") == 0 ||
-	       strcmp(name, "folded-diff") == 0 || strcmp(name, "pprof") == 0;
+	       strcmp(name, "folded-diff") == 0 || strcmp(name, "pprof") == 0 ||
+	       strcmp(name, "svg") == 0;
 }
 
 #define usage_error(...) cli_usage_error(&tool, __VA_ARGS__)
@@ -139,8 +146,13 @@ static int parse_option(void *ctx, int id, const char *arg)
 	case OPT_FORMAT:
 		if (!format_known(arg))
 			return usage_error("--format: '%s' is not table, csv, tsv, json, ndjson, "
-					   "folded, folded-diff or pprof", arg);
+					   "folded, folded-diff, pprof or svg", arg);
 		c->format_name = arg;
+		break;
+	case OPT_SVG_WIDTH_FROM:
+		if (strcmp(arg, "new") != 0 && strcmp(arg, "base") != 0)
+			return usage_error("--svg-width-from: '%s' is not new or base", arg);
+		c->width_from_base = strcmp(arg, "base") == 0;
 		break;
 	case OPT_OUTPUT: c->output = arg; break;
 	case OPT_NO_COLOR: c->no_color = 1; break;
@@ -387,6 +399,20 @@ static int print_table(const gomem_heapdiff *d, const struct config *c, gomem_fo
 	return rc;
 }
 
+/* The differential flame graph; the subtitle says what it shows. */
+static int print_svg(const gomem_heapdiff *d, const struct config *c, FILE *fp, gomem_error *err)
+{
+	gomem_flame_options look = GOMEM_FLAME_OPTIONS_INIT;
+	char sub[512];
+
+	snprintf(sub, sizeof(sub), "%s \xe2\x86\x92 %s, by %s: widths from %s, colour by %s change",
+		 c->base, c->newp, by_name(c->diff.by), c->width_from_base ? "base" : "new",
+		 c->diff.cum ? "cumulative" : "own (flat)");
+	look.subtitle = sub;
+	look.width_from = c->width_from_base;
+	return gomem_heapdiff_write_svg(d, fp, &look, err);
+}
+
 static int print_diff(const gomem_heapdiff *d, const struct config *c, FILE *fp)
 {
 	const char *f = c->format_name ? c->format_name : "table";
@@ -400,6 +426,8 @@ static int print_diff(const gomem_heapdiff *d, const struct config *c, FILE *fp)
 		return usage_error("%s", "--format=pprof is binary: not writing it to a terminal (use -o FILE)");
 	else if (strcmp(f, "pprof") == 0)
 		rc = gomem_heapdiff_write_pprof(d, fp, &err);
+	else if (strcmp(f, "svg") == 0)
+		rc = print_svg(d, c, fp, &err);
 	else if (gomem_format_parse(&fmt, f) == GOMEM_OK)
 		return print_table(d, c, fmt, fp) == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
 	else

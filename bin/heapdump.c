@@ -29,7 +29,8 @@ static const cli_option options[] = {
 	{"path-to", 0, "REGEX", OPT_PATH_TO, "paths from a root to the objects whose type or allocation\n"
 					     "site matches REGEX, largest retained first (--top paths)"},
 	{"tree", 0, NULL, OPT_TREE, "the dominator tree top-down, small subtrees folded"},
-	{"depth", 0, "N", OPT_DEPTH, "--tree, folded and pprof: at most N levels (default 8, 64)"},
+	{"depth", 0, "N", OPT_DEPTH, "--tree, folded, pprof and svg: at most N levels (default 8,\n"
+				     "64)"},
 	{"diff", 0, NULL, OPT_DIFF, "two dumps, OLD NEW: growth by --by root, type or site"},
 	{"fail-above", 0, "LIMIT", OPT_FAIL_ABOVE, "--diff: exit 1 when the reachable heap grew by more\n"
 						   "than LIMIT (a size like 10MiB, or a percent like 5%)"},
@@ -38,7 +39,8 @@ static const cli_option options[] = {
 						  "the objects carry a site, else 512KiB)"},
 	{"binary", 0, "BIN", OPT_BINARY, "the program that wrote the dump: names globals from its\n"
 					 "symbols and infers types from its DWARF"},
-	{"format", 0, "FMT", OPT_FORMAT, "table, csv, tsv, json, ndjson, folded or pprof"},
+	{"format", 0, "FMT", OPT_FORMAT, "table, csv, tsv, json, ndjson, folded, pprof or svg (the\n"
+					 "dominator tree as an icicle of retained sizes)"},
 	{"output", 'o', "FILE", OPT_OUTPUT, "write to FILE instead of standard output"},
 	{"no-color", 0, NULL, OPT_NO_COLOR, "no colour even on a terminal (so does NO_COLOR)"},
 	{"max-input", 0, "SIZE", OPT_MAX_INPUT, "refuse inputs larger than SIZE decompressed (default 4GiB)"},
@@ -150,8 +152,10 @@ static int parse_option(void *ctx, int id, const char *arg)
 			return usage_error("--memprofile-rate: '%s' is not a size above 0", arg);
 		break;
 	case OPT_FORMAT:
-		if (strcmp(arg, "folded") && strcmp(arg, "pprof") && gomem_format_parse(&c->format, arg))
-			return usage_error("--format: '%s' is not table, csv, tsv, json, ndjson, folded or pprof", arg);
+		if (strcmp(arg, "folded") && strcmp(arg, "pprof") && strcmp(arg, "svg") &&
+		    gomem_format_parse(&c->format, arg))
+			return usage_error("--format: '%s' is not table, csv, tsv, json, ndjson, folded, pprof or svg",
+					   arg);
 		c->format_name = arg;
 		break;
 	case OPT_OUTPUT: c->output = arg; break;
@@ -516,6 +520,17 @@ static int print_diff(const struct config *c, const gomem_gc *old, const gomem_g
 
 /* ---- main --------------------------------------------------------------------- */
 
+/* --format svg: the dominator tree as an icicle, titled with the dump. */
+static int write_svg(const gomem_gc *g, const char *name, uint32_t depth, FILE *fp, gomem_error *err)
+{
+	gomem_flame_options look = GOMEM_FLAME_OPTIONS_INIT;
+	char sub[512];
+
+	snprintf(sub, sizeof(sub), "%s: objects named by type, at most %u levels", name, depth);
+	look.subtitle = sub;
+	return gomem_gc_write_svg(g, fp, depth, &look, err) == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
+}
+
 static int run(const struct config *c, char **files, FILE *fp)
 {
 	struct loaded a = {0}, b = {0};
@@ -537,6 +552,8 @@ static int run(const struct config *c, char **files, FILE *fp)
 		st = gomem_gc_write_folded(a.gc, fp, depth, &err) == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
 	else if (c->format_name && strcmp(c->format_name, "pprof") == 0)
 		st = gomem_gc_write_pprof(a.gc, fp, depth, &err) == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
+	else if (c->format_name && strcmp(c->format_name, "svg") == 0)
+		st = write_svg(a.gc, files[0], depth, fp, &err);
 	else if (c->mode == M_DIFF)
 		st = print_diff(c, a.gc, b.gc, fp);
 	else if (c->mode == M_PATHS)
@@ -570,8 +587,8 @@ int main(int argc, char **argv)
 		return usage_error("needs %s", want == 2 ? "two dumps, OLD and NEW, with --diff" : "one DUMP");
 	if (c.fail_above && c.mode != M_DIFF)
 		return usage_error("%s", "--fail-above needs --diff");
-	if (c.format_name && (!strcmp(c.format_name, "folded") || !strcmp(c.format_name, "pprof")) &&
-	    c.mode == M_DIFF)
+	if (c.format_name && (!strcmp(c.format_name, "folded") || !strcmp(c.format_name, "pprof") ||
+			      !strcmp(c.format_name, "svg")) && c.mode == M_DIFF)
 		return usage_error("--format %s shows one dump, not --diff", c.format_name);
 	FILE *fp = cli_open_output(c.output);
 	status = run(&c, argv + optind, fp);

@@ -1,62 +1,23 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* top-screen.c — gomem top's screen: ncurses on the terminal (opened as
- * /dev/tty, so a pipe on standard input can be a source), a list of sources,
- * a detail view with charts, help, keys; the terminal given back on every
- * way out, a crash included. The model is libgomem's gomem_monitor. */
+/* top-screen.c — gomem top's screen: ncurses on the terminal top-term.c
+ * opens, a list of sources, a detail view with charts (libgomem's cells:
+ * braille on a UTF-8 terminal), help, keys. The model is libgomem's
+ * gomem_monitor. */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 600 /* ncurses' pkg-config usually says so already */
 #endif
-#include <fcntl.h>
+#include <langinfo.h>
 #include <math.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include "common/msg.h"
 #include "top.h"
 
 #include <curses.h>
-#include <term.h> /* setupterm, tigetstr: after our headers, its macros name fields */
-#undef lines
-#undef columns
-
-/* What a fatal signal handler may use to give the terminal back: the saved
- * termios and the reset strings, prepared while it was safe to. */
-static int tty_fd = -1;
-static struct termios tty_saved;
-static char tty_reset[256];
-static size_t tty_reset_len;
-
-static void on_fatal(int sig)
-{
-	if (tty_fd >= 0) {
-		ssize_t w = write(tty_fd, tty_reset, tty_reset_len);
-
-		(void)w;
-		tcsetattr(tty_fd, TCSANOW, &tty_saved);
-	}
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void add_reset(const char *cap)
-{
-	char *s = tigetstr((char *)cap);
-	size_t n;
-
-	if (s == NULL || s == (char *)-1)
-		return;
-	n = strlen(s);
-	if (tty_reset_len + n < sizeof(tty_reset)) {
-		memcpy(tty_reset + tty_reset_len, s, n);
-		tty_reset_len += n;
-	}
-}
 
 enum { VIEW_MAIN, VIEW_DETAIL, VIEW_HELP };
 
@@ -69,11 +30,20 @@ struct ui {
 	size_t selected;       /* index in the current order */
 	size_t selected_src;   /* the row's index of addition, kept across sorts */
 	size_t top;            /* first row shown */
+	gomem_cells cells;     /* what charts are drawn with: braille on a UTF-8 terminal */
+	int unicode;           /* the terminal takes UTF-8 */
 	long ticks;
 	char status[160];
 };
 
-enum { PAIR_HEADER = 1, PAIR_ERROR, PAIR_CHART, PAIR_GOAL };
+enum { PAIR_HEADER = 1, PAIR_ERROR, PAIR_CHART };
+
+static void init_pairs(void)
+{
+	init_pair(PAIR_HEADER, COLOR_BLACK, COLOR_CYAN);
+	init_pair(PAIR_ERROR, COLOR_RED, -1);
+	init_pair(PAIR_CHART, COLOR_GREEN, -1);
+}
 
 static void ui_attr_on(const struct ui *u, int pair, attr_t extra)
 {
@@ -178,56 +148,52 @@ static void draw_main(struct ui *u)
 	}
 }
 
-/* A bar chart of the last W points of one series at rows Y..Y+H-1: a column
- * of '#' per point, and GOAL (when given) marked '-' above the bar. */
+/* A bar chart of the last points of one series at rows Y..Y+H-1 (a title,
+ * then the bars): as many points as the width holds in the chart's cells
+ * (two a column in braille), and GOAL (when given) marked at its level. The
+ * cells are libgomem's: ASCII '#' and '-' or Unicode blocks and braille. */
 static void draw_chart(const struct ui *u, int y, int h, const char *title, size_t row,
 		       double (*value)(const gomem_monitor_point *), double (*goal)(const gomem_monitor_point *),
 		       void (*label)(char *, size_t, double))
 {
+	enum { MAX_POINTS = 2048 };
+	static double v[MAX_POINTS], g[MAX_POINTS];
 	size_t n = gomem_monitor_history_count(u->m, row), w = COLS > 10 ? (size_t)COLS - 10 : 1;
-	size_t first = n > w ? n - w : 0;
+	size_t points = w * (size_t)gomem_cells_points(u->cells), first, k;
 	double max = 0;
-	char lab[48];
+	char lab[48], cells[8192];
 
 	if (h < 2)
 		return;
-	for (size_t j = first; j < n; j++) {
-		const gomem_monitor_point *p = gomem_monitor_history_at(u->m, row, j);
-		double v = value(p), g = goal ? goal(p) : NAN;
+	if (points > MAX_POINTS)
+		points = MAX_POINTS;
+	first = n > points ? n - points : 0;
+	for (k = 0; first + k < n; k++) {
+		const gomem_monitor_point *p = gomem_monitor_history_at(u->m, row, first + k);
 
-		if (!isnan(v) && v > max)
-			max = v;
-		if (!isnan(g) && g > max)
-			max = g;
+		v[k] = value(p);
+		g[k] = goal ? goal(p) : NAN;
+		if (!isnan(v[k]) && v[k] > max)
+			max = v[k];
+		if (!isnan(g[k]) && g[k] > max)
+			max = g[k];
 	}
 	label(lab, sizeof(lab), max);
 	attron(A_BOLD);
-	put_line(y, "%s (max %s, last %zu points)", title, lab, n - first);
+	put_line(y, "%s (max %s, last %zu points)", title, lab, k);
 	attroff(A_BOLD);
 	h--;
 	y++;
-	label(lab, sizeof(lab), max);
 	mvprintw(y, 0, "%9.9s", lab);
 	label(lab, sizeof(lab), 0);
 	mvprintw(y + h - 1, 0, "%9.9s", lab);
 	if (max <= 0)
 		return;
-	for (size_t j = first; j < n; j++) {
-		const gomem_monitor_point *p = gomem_monitor_history_at(u->m, row, j);
-		double v = value(p), g = goal ? goal(p) : NAN;
-		int x = 10 + (int)(j - first), bar = isnan(v) ? 0 : (int)lround(v / max * h);
-		int gl = isnan(g) ? -1 : (int)lround(g / max * h);
-
-		ui_attr_on(u, PAIR_CHART, 0);
-		for (int k = 0; k < bar && k < h; k++)
-			mvaddch(y + h - 1 - k, x, '#');
-		ui_attr_off(u, PAIR_CHART, 0);
-		if (gl > 0 && gl <= h) {
-			ui_attr_on(u, PAIR_GOAL, 0);
-			mvaddch(y + h - gl, x, gl > bar ? '-' : '=');
-			ui_attr_off(u, PAIR_GOAL, 0);
-		}
-	}
+	ui_attr_on(u, PAIR_CHART, 0);
+	for (int r = 0; r < h; r++)
+		if (gomem_cells_row(cells, sizeof(cells), v, goal ? g : NULL, k, max, h, r, u->cells) > 0)
+			mvaddstr(y + r, 10, cells);
+	ui_attr_off(u, PAIR_CHART, 0);
 }
 
 static double pt_live(const gomem_monitor_point *p) { return p->heap_live < 0 ? NAN : (double)p->heap_live; }
@@ -278,7 +244,8 @@ static void draw_detail(struct ui *u)
 	ch = avail / 3;
 	y = 4;
 	if (ch >= 3) {
-		draw_chart(u, y, ch, "live heap (#) and goal (-)", u->selected, pt_live, pt_goal, lab_bytes);
+		draw_chart(u, y, ch, u->cells == GOMEM_CELLS_ASCII ? "live heap (#) and goal (-)"
+				     : "live heap (bars) and goal (marks)", u->selected, pt_live, pt_goal, lab_bytes);
 		draw_chart(u, y + ch, ch, "STW pause", u->selected, pt_pause, NULL, gomem_monitor_text_duration);
 		draw_chart(u, y + 2 * ch, ch, "GC CPU", u->selected, pt_cpu, NULL, lab_pct);
 		y += 3 * ch;
@@ -322,6 +289,7 @@ static void draw_help(void)
 		"  Esc          back to the list",
 		"  s            next sort key; r reverses the order",
 		"  p            pause (input is still read)",
+		"  c            chart cells: braille, blocks or ASCII (UTF-8 terminals)",
 		"  + / -        longer / shorter interval",
 		"",
 		"Columns: GCS gc count, GC/S GCs per second over the window, PAUSE last STW",
@@ -439,91 +407,15 @@ static int on_key(struct ui *u, int key)
 		snprintf(u->status, sizeof(u->status), "interval %gs", u->interval);
 		break;
 	case 'l' & 0x1f: clearok(curscr, TRUE); break;
+	case 'c':
+		/* braille -> blocks -> ASCII -> braille; ASCII only without UTF-8 */
+		u->cells = !u->unicode ? GOMEM_CELLS_ASCII
+			   : u->cells == GOMEM_CELLS_BRAILLE ? GOMEM_CELLS_BLOCKS
+			   : u->cells == GOMEM_CELLS_BLOCKS ? GOMEM_CELLS_ASCII : GOMEM_CELLS_BRAILLE;
+		break;
 	default: break;
 	}
 	return 0;
-}
-
-/* A terminal that cannot address the cursor (TERM=dumb, a serial console
- * without a terminfo entry) would get a screen drawn as one long line:
- * WHY says so, and the caller prints lines instead. */
-static int usable_terminal(int fd, char *why, size_t size)
-{
-	const char *term = getenv("TERM");
-	char *cup;
-	int err = 0;
-
-	if (setupterm(NULL, fd, &err) != OK) {
-		snprintf(why, size, "no terminfo entry for TERM=%s", term && *term ? term : "(unset)");
-		return 0;
-	}
-	cup = tigetstr((char *)"cup");
-	if (cup == NULL || cup == (char *)-1 || tigetnum((char *)"lines") == 0) {
-		snprintf(why, size, "TERM=%s cannot move the cursor", term ? term : "(unset)");
-		del_curterm(cur_term);
-		return 0;
-	}
-	del_curterm(cur_term);
-	return 1;
-}
-
-static FILE *screen_tty;
-static SCREEN *screen;
-
-int top_screen_open(int no_color, int *color, char *why, size_t size)
-{
-	static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
-
-	if ((screen_tty = fopen("/dev/tty", "r+")) == NULL) {
-		snprintf(why, size, "no terminal to draw on (/dev/tty)");
-		return -1;
-	}
-	tty_fd = fileno(screen_tty);
-	fcntl(tty_fd, F_SETFD, FD_CLOEXEC);
-	if (!usable_terminal(tty_fd, why, size) || tcgetattr(tty_fd, &tty_saved) != 0 ||
-	    (screen = newterm(NULL, screen_tty, screen_tty)) == NULL) {
-		if (why[0] == '\0')
-			snprintf(why, size, "cannot draw on the terminal");
-		tty_fd = -1;
-		fclose(screen_tty);
-		screen_tty = NULL;
-		return -1;
-	}
-	set_term(screen);
-	add_reset("rmcup");
-	add_reset("cnorm");
-	add_reset("sgr0");
-	add_reset("rmkx");
-	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
-		catch_signal(fatal[i], on_fatal);
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	curs_set(0);
-	set_escdelay(25);
-	*color = has_colors() && cli_use_color(screen_tty, no_color);
-	if (*color) {
-		start_color();
-		use_default_colors();
-		init_pair(PAIR_HEADER, COLOR_BLACK, COLOR_CYAN);
-		init_pair(PAIR_ERROR, COLOR_RED, -1);
-		init_pair(PAIR_CHART, COLOR_GREEN, -1);
-		init_pair(PAIR_GOAL, COLOR_YELLOW, -1);
-	}
-	return 0;
-}
-
-void top_screen_close(void)
-{
-	if (screen == NULL)
-		return;
-	endwin();
-	tty_fd = -1;
-	delscreen(screen);
-	fclose(screen_tty);
-	screen = NULL;
 }
 
 /* Keys, and KEY_RESIZE after SIGWINCH cut the wait short: 1 to quit, 2 to
@@ -545,7 +437,7 @@ static int take_keys(struct ui *u, int *dirty)
  * together, so a key is answered at once whatever an endpoint does. */
 int top_screen_run(gomem_monitor *m, const struct top_config *c, int color, int *quit_signal)
 {
-	struct pollfd key = {tty_fd, POLLIN, 0};
+	struct pollfd key = {top_term_fd(), POLLIN, 0};
 	struct ui u;
 	double next = now_mono();
 	int status = EXIT_OK, act;
@@ -558,6 +450,11 @@ int top_screen_run(gomem_monitor *m, const struct top_config *c, int color, int 
 	u.sort = c->sort;
 	u.descending = c->sort != GOMEM_MONITOR_SORT_NAME;
 	u.color = color;
+	if (color)
+		init_pairs();
+	/* Unicode cells only where the locale says the terminal takes UTF-8 */
+	u.unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	u.cells = u.unicode ? GOMEM_CELLS_BRAILLE : GOMEM_CELLS_ASCII;
 	while ((*quit_signal = gomem_signals_take()) == 0) {
 		double now = now_mono();
 		int dirty = 0;

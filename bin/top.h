@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* top.h — what gomem top's two files share: the options (top.c) and the
- * screen (top-screen.c). */
+/* top.h — what gomem top's files share: the options (top.c), the terminal
+ * (top-term.c) and the screen (top-screen.c). */
 #ifndef GOMEM_BIN_TOP_H
 #define GOMEM_BIN_TOP_H
 
@@ -35,6 +35,8 @@ int top_screen_open(int no_color, int *color, char *why, size_t size);
  * *QUIT_SIGNAL); the exit status. */
 int top_screen_run(gomem_monitor *m, const struct top_config *c, int color, int *quit_signal);
 void top_screen_close(void);
+/* The terminal top_screen_open opened (top-term.c), -1 when none. */
+int top_term_fd(void);
 
 static inline double now_mono(void)
 {

@@ -206,6 +206,21 @@ static inline uint32_t gomem_strpool_len(const gomem_strpool *sp, uint32_t id)
 }
 uint64_t gomem_hash_bytes(const void *data, size_t len);
 
+/* ---- UTF-8 (utf8.c) ------------------------------------------------------ */
+
+/* Length (1..4) of the well-formed UTF-8 sequence at S with its code point
+ * in *CP; 0 when S[0] starts none: a stray continuation byte, an overlong
+ * form, a surrogate, past U+10FFFF or cut short. N >= 1. */
+size_t gomem_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* ---- flame trees built from interned names (svg_flame.c) ------------------ */
+
+/* The id of NAME in F's names (the same name, the same id), and the child
+ * of PARENT with that name id: the fast path of gomem_flame_child for
+ * builders that meet the same names millions of times. */
+int gomem_flame_intern(gomem_flame *f, const char *name, size_t len, uint32_t *name_id);
+int gomem_flame_child_named(gomem_flame *f, uint32_t parent, uint32_t name_id, uint32_t *out);
+
 /* ---- line splitting over fed chunks (linebuf.c) -------------------------- */
 
 /* Splits fed chunks into lines without copying when a line lies inside one

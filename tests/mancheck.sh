@@ -22,6 +22,8 @@
 #  (d) gomem(1) names every tool of `gomem --help` (`Xr gomem-TOOL 1`);
 #  (e) the SYNOPSIS of libgomem(3) has every function the public headers
 #      declare (GOMEM_API), and no other;
+#  (g) a tool whose --format takes svg has .Cm svg in OPTIONS and a
+#      --format svg example, and gomem(1) names --format svg;
 #  (f) the C program of the EXAMPLES of libgomem(3) compiles with
 #      -std=c11 -pedantic -Wall -Wextra -Werror, links with the built
 #      library and runs on contrib/examples (only when CC is set).
@@ -184,6 +186,7 @@ lower() {
 	printf '%s\n' "$1" | tr '[:upper:]' '[:lower:]'
 }
 
+svg_tools=""
 for t in $tools; do
 	page=$srcdir/man/gomem-$t.1
 	bin=$builddir/bin/gomem-$t
@@ -235,7 +238,29 @@ EOF
 			not_ok "gomem-$t.1 documents --$name, which gomem-$t --help does not list"
 		fi
 	done <"$tmp/mentions"
+
+	# (g) a tool whose --format takes svg says so: the format in OPTIONS
+	# (.Cm svg) and an example that draws one (which (c) runs).
+	if awk '/^ *--format=/ { f = 1; if (/svg/) found = 1; next }
+		f && /^ *-/ { f = 0 } f && /svg/ { found = 1 } END { exit !found }' "$tmp/help"; then
+		svg_tools="$svg_tools $t"
+		if section "$page" OPTIONS | grep -q '^\.Cm svg' &&
+			section "$page" EXAMPLES | grep -q -- '--format svg'; then
+			ok "gomem-$t.1 documents --format svg, with an example"
+		else
+			not_ok "gomem-$t --format takes svg: gomem-$t.1 lacks .Cm svg in OPTIONS or a --format svg example"
+		fi
+	fi
 done
+
+# (g) gomem(1) says the pictures are there.
+if [ -n "$svg_tools" ]; then
+	if grep -q -- 'Fl -format Cm svg' "$srcdir/man/gomem.1"; then
+		ok "gomem.1 names --format svg (drawn by$svg_tools)"
+	else
+		not_ok "gomem.1 lacks '.Fl -format Cm svg' (drawn by$svg_tools)"
+	fi
+fi
 
 # ---- (c) examples ----------------------------------------------------------------
 

@@ -140,13 +140,14 @@ if [ -z "$tmux_bin" ]; then
 	echo "$pass passed, $fail failed"
 	exit 1
 fi
-tm() { "$tmux_bin" -L "$sock" -f /dev/null "$@"; }
+# -u: the panes hold UTF-8 whatever our locale says (the braille charts)
+tm() { "$tmux_bin" -u -L "$sock" -f /dev/null "$@"; }
 cap() { tm capture-pane -p -t "$1"; }
 # wait_for SESSION PATTERN [TENTHS]: the pane shows PATTERN within the time.
 wait_for() {
 	n=0
 	while [ $n -lt "${3:-100}" ]; do
-		cap "$1" >"$tmp/screen" 2>/dev/null && grep -q -- "$2" "$tmp/screen" && return 0
+		cap "$1" >"$tmp/screen" 2>/dev/null && LC_ALL=C grep -q -- "$2" "$tmp/screen" && return 0
 		sleep 0.1; n=$((n + 1))
 	done
 	cp "$tmp/screen" "$tmp/show" 2>/dev/null
@@ -166,10 +167,11 @@ grows() {
 	cap "$1" >"$tmp/show"
 	return 1
 }
-# A session running a plain shell; the test types the command into it.
+# A session running a plain shell (LANG $2, C by default); the test types
+# the command into it.
 session() {
 	tm new-session -d -s "$1" -x 120 -y 30 \
-		"env -i PATH=\"$PATH\" HOME=\"$tmp\" TERM=screen LANG=C PS1='top-check\$ ' sh" || return 1
+		"env -i PATH=\"$PATH\" HOME=\"$tmp\" TERM=screen LANG=${2:-C} PS1='top-check\$ ' sh" || return 1
 	wait_for "$1" 'top-check\$' 50
 }
 
@@ -369,6 +371,35 @@ if wait_for e '^top-exit=0$' && grep -q 'TERM=dumb cannot move the cursor: print
 else
 	cp "$tmp/screen" "$tmp/show" 2>/dev/null; bad "TERM=dumb"
 fi
+
+# Session f: a UTF-8 terminal draws the charts in braille cells (two points
+# a column, four levels a row); c turns them to eighth blocks, then ASCII.
+# The cells are matched as bytes (LC_ALL=C grep), whatever our locale.
+session f C.UTF-8 || bad "tmux session f"
+tm send-keys -t f "'$tool' -d 300ms '$log'; echo top-exit=\$?" Enter
+wait_for f '^app\.log  *running ' || bad "session f: no row"
+tm send-keys -t f Enter
+braille=$(printf '\342[\240-\243]')
+blocks=$(printf '\342\226[\201-\210]')
+if wait_for f '^live heap (bars) and goal (marks)' && wait_for f "$braille"; then
+	ok "UTF-8: the charts in braille cells"
+else
+	bad "UTF-8: no braille chart"
+fi
+tm send-keys -t f c
+if wait_for f "$blocks" && ! LC_ALL=C grep -q "$braille" "$tmp/screen"; then
+	ok "c: eighth blocks"
+else
+	bad "c: no block chart"
+fi
+tm send-keys -t f c
+if wait_for f '^live heap (#) and goal (-)' && grep -q '#' "$tmp/screen" && ! LC_ALL=C grep -q "$blocks" "$tmp/screen"; then
+	ok "c again: ASCII"
+else
+	bad "c: no ASCII chart"
+fi
+tm send-keys -t f q
+wait_for f '^top-exit=0$' || bad "session f: q"
 
 tm kill-server 2>/dev/null
 echo "$pass passed, $fail failed"

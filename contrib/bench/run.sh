@@ -153,6 +153,10 @@ done
 
 sh "$srcdir/contrib/bench/gctrace-bench.sh" "$builddir" || exit $?
 sh "$srcdir/contrib/bench/whatif-bench.sh" "$builddir" || exit $?
+# The pictures: heapdiff --format svg on this pair and a wide one, gctrace's
+# timeline of the 1 GB log gctrace-bench.sh made, each loaded in Chromium.
+BENCH_LARGE=$data BENCH_GCTRACE_LOG=$builddir/bench-data/gctrace/gctrace-${BENCH_GCTRACE_MB:-1024}MB.log \
+	sh "$srcdir/contrib/bench/svg-bench.sh" "$builddir" || exit $?
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gomem-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

@@ -623,6 +623,10 @@ struct sim {
 	size_t back_to_back;      /* cycles triggered at once: no room left under the goal */
 	int limiter_on;
 	gomem_pacer_limiter limiter;
+	/* gomem_pacer_model_replay: each simulated cycle, as it is simulated */
+	int (*on_cycle)(void *payload, const gomem_pacer_cycle *c);
+	void *payload;
+	int stopped;              /* on_cycle's non-zero return */
 };
 
 /* Mark wall time per live byte at T: that of the observed cycle whose mark
@@ -782,17 +786,27 @@ static void sim_cycle(struct sim *s)
 	s->last_h1 = h1;
 	/* What was allocated during the mark is marked (allocated black). */
 	s->marked = live + (h1 - trigger);
+	if (s->on_cycle && !s->stopped) {
+		gomem_pacer_cycle c = {t0, t1, trigger - TRUNC_BIAS, h1 - TRUNC_BIAS, s->marked - TRUNC_BIAS,
+				       goal - TRUNC_BIAS, NAN, 0};
+
+		s->stopped = s->on_cycle(s->payload, &c);
+	}
 	/* Continuous GC cannot go faster than one mark after another. */
 	s->t = t1 > s->t ? t1 : s->t + 1e-4;
 }
 
-static int simulate(const gomem_pacer_model *m, const gomem_pacer_config *cfg,
-		    const struct knobs *k, gomem_pacer_outcome *out)
+/* The simulation under CFG; ON_CYCLE (may be NULL) sees each cycle. */
+static int simulate_cycles(const gomem_pacer_model *m, const gomem_pacer_config *cfg,
+			   const struct knobs *k, gomem_pacer_outcome *out,
+			   int (*on_cycle)(void *payload, const gomem_pacer_cycle *c), void *payload)
 {
 	struct sim s;
 	size_t guard = 0, max_cycles = 64 * m->n + 1024;
 
 	memset(&s, 0, sizeof(s));
+	s.on_cycle = on_cycle;
+	s.payload = payload;
 	s.m = m;
 	s.cfg = cfg;
 	s.k = k;
@@ -831,7 +845,13 @@ static int simulate(const gomem_pacer_model *m, const gomem_pacer_config *cfg,
 	 * an unlimited run shows only in part (sim_mark). */
 	out->thrash = s.back_to_back * 10 > s.cycles;
 	out->limiter_on |= out->thrash;
-	return GOMEM_OK;
+	return s.stopped ? s.stopped : GOMEM_OK;
+}
+
+static int simulate(const gomem_pacer_model *m, const gomem_pacer_config *cfg,
+		    const struct knobs *k, gomem_pacer_outcome *out)
+{
+	return simulate_cycles(m, cfg, k, out, NULL, NULL);
 }
 
 /* Half the largest relative move of each figure when one knob turns. */
@@ -943,6 +963,43 @@ int gomem_pacer_model_whatif(const gomem_pacer_model *m, const gomem_pacer_setti
 	if (setting->set_limit)
 		c.memory_limit = setting->memory_limit;
 	return gomem_pacer_model_predict(m, &c, out);
+}
+
+size_t gomem_pacer_model_cycle_count(const gomem_pacer_model *m)
+{
+	return m->n;
+}
+
+int gomem_pacer_model_cycle(const gomem_pacer_model *m, size_t i, gomem_pacer_cycle *out)
+{
+	const struct cycle *c;
+
+	if (i >= m->n)
+		return GOMEM_E_INVALID;
+	c = &m->c[i];
+	out->start = c->t;
+	out->end = c->end;
+	out->trigger = c->h0 > 0 ? c->h0 - TRUNC_BIAS : NAN;
+	out->peak = c->h1 > 0 ? c->h1 - TRUNC_BIAS : NAN;
+	out->marked = c->h2 > 0 ? c->h2 - TRUNC_BIAS : NAN;
+	out->goal = c->goal > 0 ? c->goal - TRUNC_BIAS : NAN;
+	out->pause = c->end - c->t - c->mark;
+	out->forced = c->forced;
+	return GOMEM_OK;
+}
+
+int gomem_pacer_model_replay(const gomem_pacer_model *m, const gomem_pacer_setting *setting,
+			     int (*on_cycle)(void *payload, const gomem_pacer_cycle *c), void *payload)
+{
+	const struct knobs k = {1, 1, 1};
+	gomem_pacer_config c = m->config;
+	gomem_pacer_outcome o;
+
+	if (setting && setting->set_gogc)
+		c.gogc = setting->gogc;
+	if (setting && setting->set_limit)
+		c.memory_limit = setting->memory_limit;
+	return simulate_cycles(m, &c, &k, &o, on_cycle, payload);
 }
 
 /* ---- reading a log ------------------------------------------------------------------- */

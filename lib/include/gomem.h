@@ -29,6 +29,8 @@
 #include "gomem/buildinfo.h"
 #include "gomem/symbolize.h"
 #include "gomem/layout.h"
+#include "gomem/svg.h"
+#include "gomem/snapshot.h"
 #include "gomem/heapdump.h"
 #include "gomem/gc.h"
 #include "gomem/trace.h"

@@ -93,5 +93,9 @@ int gomem_hd_bind(gomem_heapdiff *d, const gomem_profile *base, const gomem_prof
 		  gomem_error *err);
 /* Computes SIDE's line_start and sample_start for DROP and KEEP (may be NULL). */
 int gomem_hd_prune(struct hd_side *side, const regex_t *drop, const regex_t *keep);
+/* The sampling noise of sample S: the variance each of its estimated
+ * objects carries (*per_object) and their count (*objects); 0 when exact. */
+void gomem_hd_sample_noise(const struct hd_side *side, size_t s, const int64_t *v,
+			   double *per_object, double *objects);
 
 #endif

@@ -270,8 +270,8 @@ static double object_size(const struct hd_side *side, size_t s, const int64_t *v
  * so each estimated object carries variance (1-q)/q (s^2 times that in
  * bytes): *per_object gets that, *objects the estimated object count. At
  * rate 1 every object is recorded and both are 0. */
-static void sample_noise(const struct hd_side *side, size_t s, const int64_t *v,
-			 double *per_object, double *objects)
+void gomem_hd_sample_noise(const struct hd_side *side, size_t s, const int64_t *v,
+			   double *per_object, double *objects)
 {
 	int count = side->is_space ? side->pair : side->value;
 	double size, q;
@@ -353,7 +353,7 @@ static int note_noise(gomem_heapdiff *d, const struct hd_side *side, int is_new,
 	uint32_t id;
 	int rc;
 
-	sample_noise(side, s, v, &per_object, &objects);
+	gomem_hd_sample_noise(side, s, v, &per_object, &objects);
 	if (per_object == 0)
 		return GOMEM_OK;
 	d->key.len = 0;

@@ -17,7 +17,7 @@ static const struct {
 	{"table", suite_table},     {"pprof", suite_pprof},     {"heapprof", suite_heapprof},
 	{"heapdiff", suite_heapdiff}, {"nomem", suite_nomem},     {"gctrace", suite_gctrace},
 	{"gcstats", suite_gcstats},   {"gcruns", suite_gcruns},   {"follow", suite_follow},   {"monitor", suite_monitor},
-	{"goroutine", suite_goroutine}, {"escape", suite_escape},
+	{"goroutine", suite_goroutine}, {"escape", suite_escape}, {"svg", suite_svg}, {"snapshot", suite_snapshot},
 	{"sizeclass", suite_sizeclass}, {"alloc", suite_alloc},   {"pacer", suite_pacer},
 	{"heapexplain", suite_heapexplain}, {"binary", suite_binary}, {"layout", suite_layout},
 	{"heapdump", suite_heapdump}, {"gc", suite_gc},

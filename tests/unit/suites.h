@@ -37,6 +37,8 @@ Suite *suite_trace_old(void);
 Suite *suite_trace_state(void);
 Suite *suite_trace_gc(void);
 Suite *suite_trace_mmu(void);
+Suite *suite_svg(void);
+Suite *suite_snapshot(void);
 
 /* Path of a file under the source tree (tests/data/...), in a static buffer. */
 const char *test_path(const char *rel);

@@ -2,7 +2,8 @@
 
 // heapserve is a live Go process for gomem's HTTP tests: it serves
 // net/http/pprof on a loopback port (printed on stdout), leaks 64 KiB every
-// 50 ms in main.leak, optionally demands a bearer token, and exits by itself
+// 50 ms in main.leak (and with -goleak a goroutine blocked in main.stuck),
+// optionally demands a bearer token, and exits by itself
 // after -lifetime so a test can never leave it behind.
 package main
 
@@ -19,6 +20,14 @@ import (
 
 var kept [][]byte
 
+// never is received from by the goroutines -goleak leaks: they block for good.
+var never = make(chan int)
+
+//go:noinline
+func stuck() {
+	<-never
+}
+
 //go:noinline
 func leak() {
 	kept = append(kept, make([]byte, 64<<10))
@@ -27,6 +36,7 @@ func leak() {
 func main() {
 	token := flag.String("token", "", "require 'Authorization: Bearer TOKEN'")
 	lifetime := flag.Duration("lifetime", 60*time.Second, "exit after this long")
+	goleak := flag.Bool("goleak", false, "also leak a goroutine blocked in main.stuck every 50 ms")
 	flag.Parse()
 	runtime.MemProfileRate = 1
 
@@ -51,6 +61,9 @@ func main() {
 	go func() {
 		for range time.Tick(50 * time.Millisecond) {
 			leak()
+			if *goleak {
+				go stuck()
+			}
 		}
 	}()
 	time.AfterFunc(*lifetime, func() { os.Exit(0) })

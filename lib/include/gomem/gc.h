@@ -23,6 +23,7 @@
 #include "gomem/common.h"
 #include "gomem/error.h"
 #include "gomem/heapdump.h"
+#include "gomem/svg.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -179,6 +180,12 @@ GOMEM_API int gomem_gc_write_folded(const gomem_gc *g, FILE *fp, uint32_t max_de
  * and inuse_space; a frame's cumulative value is its retained size), for
  * pprof, Pyroscope and Parca. */
 GOMEM_API int gomem_gc_write_pprof(const gomem_gc *g, FILE *fp, uint32_t max_depth, gomem_error *err);
+/* The same tree as an icicle (SVG): the roots at the top, each frame as
+ * wide as the bytes its chain retains, coloured by name; LOOK (may be NULL)
+ * gives the title, subtitle, width, embedding and id. GOMEM_E_INVALID
+ * without the dominator tree. */
+GOMEM_API int gomem_gc_write_svg(const gomem_gc *g, FILE *fp, uint32_t max_depth,
+				 const gomem_flame_options *look, gomem_error *err);
 
 #ifdef __cplusplus
 }

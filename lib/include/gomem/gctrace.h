@@ -11,9 +11,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "gomem/common.h"
 #include "gomem/error.h"
+#include "gomem/svg.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -105,6 +107,26 @@ GOMEM_API void gomem_gctrace_parser_free(gomem_gctrace_parser *p);
  * gctrace or scavenger event, 0 when it does not. For tests and callers
  * that split lines themselves. */
 GOMEM_API int gomem_gctrace_parse_line(gomem_gctrace_event *ev, const char *line, size_t len);
+
+/* ---- the GC timeline (SVG) ------------------------------------------------ */
+
+/* A picture of gc events as they stream in: per run of each input a section
+ * with the heap (live after each mark, at mark termination, the goal, forced
+ * GCs marked), the stop-the-world pauses as bars, and the GC CPU (the
+ * runtime's cumulative percent and each cycle's own), on one time axis
+ * (seconds since the program started). Decimated to the pixel width as
+ * events arrive (bounded memory), keeping every pause maximum. LOOK (may
+ * be NULL) gives the title, width and embedding. */
+typedef struct gomem_gctimeline gomem_gctimeline;
+
+GOMEM_API int gomem_gctimeline_new(gomem_gctimeline **out, const gomem_chart_options *look);
+/* Adds an event of input NAME (scavenger events are ignored); a new NAME or
+ * run starts a new section. */
+GOMEM_API int gomem_gctimeline_add(gomem_gctimeline *t, const char *name,
+				   const gomem_gctrace_event *ev);
+/* GOMEM_E_FORMAT when no gc event came. */
+GOMEM_API int gomem_gctimeline_write_svg(gomem_gctimeline *t, FILE *fp, gomem_error *err);
+GOMEM_API void gomem_gctimeline_free(gomem_gctimeline *t);
 
 #ifdef __cplusplus
 }

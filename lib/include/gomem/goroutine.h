@@ -23,6 +23,7 @@
 #include "gomem/common.h"
 #include "gomem/error.h"
 #include "gomem/source.h"
+#include "gomem/svg.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -433,6 +434,22 @@ GOMEM_API const gomem_buckets *gomem_dump_diff_before(const gomem_dump_diff *df)
 GOMEM_API const gomem_buckets *gomem_dump_diff_after(const gomem_dump_diff *df);
 GOMEM_API const char *gomem_diff_kind_name(gomem_diff_kind k); /* "same", "grew", ... */
 GOMEM_API void gomem_dump_diff_free(gomem_dump_diff *df);
+
+/* ---- pictures ------------------------------------------------------------- */
+
+/* The buckets as a flame graph (SVG): each bucket's stack with the
+ * outermost call at the root, as wide as its goroutines, coloured by the
+ * class of state most of a frame's goroutines are in (channel, select, IO,
+ * sync, sleep, syscall, running, runtime...), darker the longer they have
+ * waited. LOOK (may be NULL) gives the title, subtitle, widths, embedding
+ * and id. */
+GOMEM_API int gomem_buckets_write_svg(const gomem_buckets *b, FILE *fp,
+				      const gomem_flame_options *look, gomem_error *err);
+/* The diff as a flame graph as wide as AFTER (BEFORE with look->width_from
+ * 1), every frame coloured by its cumulative growth: red grew, blue shrank,
+ * so a leak is one red tower from the root to where it blocks. */
+GOMEM_API int gomem_dump_diff_write_svg(const gomem_dump_diff *df, FILE *fp,
+					const gomem_flame_options *look, gomem_error *err);
 
 /* Whether STATE (as gomem_goroutine.state) is a blocked park a leak sits in. */
 GOMEM_API bool gomem_goroutine_state_is_blocked(const char *state);

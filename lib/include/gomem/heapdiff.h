@@ -14,6 +14,7 @@
 #include "gomem/common.h"
 #include "gomem/error.h"
 #include "gomem/profile.h"
+#include "gomem/svg.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -107,6 +108,18 @@ GOMEM_API int gomem_heapdiff_write_folded(const gomem_heapdiff *d, FILE *fp, int
 /* The diff as a profile.proto (gzipped): NEW's samples plus BASE's negated,
  * every sample type kept, so `go tool pprof -top` reads the same deltas. */
 GOMEM_API int gomem_heapdiff_write_pprof(const gomem_heapdiff *d, FILE *fp, gomem_error *err);
+
+/* The diff as a differential flame graph, one self-contained SVG: every
+ * kept sample of both profiles on its stack (frames at the --by
+ * granularity; function names for GOMEM_BY_STACK), widths from NEW (or BASE
+ * with LOOK->width_from 1), red where a frame grew and blue where it
+ * shrank, by its own change (or its cumulative one when the diff is cum),
+ * and neutral grey where that change is within its sampling uncertainty
+ * (the table's "±"). Focus, ignore and normalize apply as in the table. LOOK
+ * (may be NULL) gives the title, subtitle, widths, embedding and id; unit,
+ * colours and labels follow the diff. */
+GOMEM_API int gomem_heapdiff_write_svg(const gomem_heapdiff *d, FILE *fp,
+				       const gomem_flame_options *look, gomem_error *err);
 
 /* Adds gc=1 to a /debug/pprof/heap URL unless the query already sets gc,
  * so the profile reflects the last collection. *out is the caller's, freed

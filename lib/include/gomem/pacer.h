@@ -17,6 +17,7 @@
 #include "gomem/error.h"
 #include "gomem/gctrace.h"
 #include "gomem/source.h"
+#include "gomem/svg.h"
 #include "gomem/table.h"
 
 #ifdef __cplusplus
@@ -171,6 +172,31 @@ GOMEM_API int gomem_pacer_model_whatif(const gomem_pacer_model *m, const gomem_p
 				       gomem_pacer_outcome *out);
 GOMEM_API void gomem_pacer_model_free(gomem_pacer_model *m);
 
+/* One GC cycle, recorded or simulated: seconds since the program started,
+ * sizes in bytes as gctrace prints them (the model's correction for the
+ * truncation to MiB taken off, as the outcomes' peak_heap has it). */
+typedef struct gomem_pacer_cycle {
+	double start;   /* the cycle began (sweep termination) */
+	double end;     /* its mark termination */
+	double trigger; /* the heap when it began (recorded: H0) */
+	double peak;    /* the heap at mark termination (H1) */
+	double marked;  /* the marked heap after it (H2) */
+	double goal;    /* its heap goal */
+	double pause;   /* its stop-the-world time (NAN when simulated) */
+	int forced;     /* recorded: runtime.GC or the scavenger forced it */
+} gomem_pacer_cycle;
+
+/* The gc lines the model was fitted to, in order. GOMEM_E_INVALID for I
+ * out of range. */
+GOMEM_API size_t gomem_pacer_model_cycle_count(const gomem_pacer_model *m);
+GOMEM_API int gomem_pacer_model_cycle(const gomem_pacer_model *m, size_t i, gomem_pacer_cycle *out);
+/* Simulates SETTING (NULL: the log's own settings) as
+ * gomem_pacer_model_whatif does, calling ON_CYCLE with each simulated cycle
+ * in order; a non-zero return stops the calls and is returned. */
+GOMEM_API int gomem_pacer_model_replay(const gomem_pacer_model *m, const gomem_pacer_setting *setting,
+				       int (*on_cycle)(void *payload, const gomem_pacer_cycle *c),
+				       void *payload);
+
 /* ---- the what-if report --------------------------------------------------------- */
 
 /* Writes the observed run and one prediction per setting of S[0..N) to FP:
@@ -181,6 +207,15 @@ GOMEM_API void gomem_pacer_model_free(gomem_pacer_model *m);
 GOMEM_API int gomem_whatif_write(FILE *fp, const char *name, const gomem_pacer_model *m,
 				 const gomem_pacer_setting *s, size_t n, gomem_format format,
 				 gomem_error *err);
+
+/* The same as a picture (SVG): the recorded run, cycle by cycle, with
+ * each setting's prediction beside it on one time axis — its heap at mark
+ * termination and its memory limit over the recorded heap, live heap and
+ * goal, its count of GCs so far against the log's — and the recorded
+ * pauses. LOOK (may be NULL) gives the title, width and embedding. */
+GOMEM_API int gomem_whatif_write_svg(FILE *fp, const char *name, const gomem_pacer_model *m,
+				     const gomem_pacer_setting *s, size_t n,
+				     const gomem_chart_options *look, gomem_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,1 @@
+gomem gctrace --format svg --events contrib/examples/gctrace.log

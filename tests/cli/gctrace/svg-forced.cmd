@@ -1,0 +1,1 @@
+gomem gctrace --format svg tests/data/gctrace/go1.19/forced.log

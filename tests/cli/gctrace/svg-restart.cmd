@@ -1,0 +1,1 @@
+cat tests/data/gctrace/go1.19/leak.log tests/data/gctrace/go1.19/steady.log | gomem gctrace --format svg -

@@ -1,0 +1,1 @@
+gomem goroutines --format svg contrib/examples/goroutines.after.txt | sed '/^<script>/,/<\/script>$/d'

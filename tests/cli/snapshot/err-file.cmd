@@ -1,0 +1,1 @@
+gomem snapshot -o /dev/null contrib/examples/after.txt

@@ -1,0 +1,1 @@
+gomem snapshot -o /dev/null http://a http://b
