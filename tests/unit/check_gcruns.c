@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* gctrace text into runs (statistics, one per program run) and rows. */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gomem-internal.h"
@@ -131,6 +133,75 @@ START_TEST(event_rows)
 }
 END_TEST
 
+/* The summary row of a run: its columns (names scripts key on), the cells
+ * in them, an empty run's statistics as nulls, and the quantiles' text. */
+START_TEST(summary_rows)
+{
+	gomem_gcruns_options o = GOMEM_GCRUNS_OPTIONS_INIT;
+	gomem_cell cells[GOMEM_GCTRACE_SUMMARY_COLUMNS];
+	gomem_gcstats_summary s, none = {0};
+	char buf[32];
+	size_t n;
+	const gomem_column *cols = gomem_gctrace_summary_columns(&n);
+	gomem_gcruns *r;
+
+	ck_assert_uint_eq(n, GOMEM_GCTRACE_SUMMARY_COLUMNS);
+	ck_assert_str_eq(cols[0].name, "file");
+	ck_assert_str_eq(cols[2].name, "gcs");
+	ck_assert_str_eq(cols[7].name, "pause_p50_s");
+	ck_assert_str_eq(cols[n - 1].name, "last_line");
+	ck_assert_int_eq(gomem_gcruns_new(&r, "two.log", &o), GOMEM_OK);
+	ck_assert_int_eq(gomem_gcruns_feed(r, two_runs, (size_t)(strstr(two_runs, "the") - two_runs)), GOMEM_OK);
+	ck_assert_int_eq(gomem_gcruns_current(r, &s), 1);
+	ck_assert_uint_eq(gomem_gctrace_summary_cells(cells, &s, "two.log", buf, sizeof(buf)), n);
+	ck_assert_str_eq(cells[0].s, "two.log");
+	ck_assert_int_eq(cells[2].i, 2);                    /* gcs */
+	ck_assert(!cells[7].null);                          /* pause p50 */
+	ck_assert_str_eq(cells[18].s, "exact");             /* quantiles */
+	ck_assert_int_eq(cells[22].i, (int64_t)2 << 20);    /* live, last */
+	ck_assert_int_eq(gomem_gctrace_summary_cells(cells, &none, "e", buf, sizeof(buf)), (int)n);
+	ck_assert(cells[7].null);
+	ck_assert_ptr_null(cells[18].s);
+	ck_assert(cells[22].null);
+	gomem_gcruns_free(r);
+}
+END_TEST
+
+/* Counts of several inputs add up, and become the JSON members. */
+START_TEST(counts_of_inputs)
+{
+	gomem_gctrace_parser *p;
+	gomem_gctrace_counts sum = {0};
+	gomem_table *t;
+	gomem_table_options to = GOMEM_TABLE_OPTIONS_INIT;
+	gomem_column col = {"x", NULL, GOMEM_COL_COUNT, 0};
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+
+	ck_assert_int_eq(gomem_gctrace_parser_new(&p, "x"), GOMEM_OK);
+	ck_assert_int_eq(gomem_gctrace_feed(p, two_runs, strlen(two_runs)), GOMEM_OK);
+	ck_assert_int_eq(gomem_gctrace_finish(p), GOMEM_OK);
+	gomem_gctrace_counts_add(&sum, p);
+	gomem_gctrace_counts_add(&sum, p);
+	ck_assert_uint_eq(sum.lines, 8);
+	ck_assert_uint_eq(sum.gc_events, 6);
+	ck_assert_uint_eq(sum.skipped, 2);
+	ck_assert_uint_eq(sum.runs, 4);
+	to.format = GOMEM_FORMAT_JSON;
+	to.schema = "gomem.test/1";
+	ck_assert_int_eq(gomem_table_new(&t, &col, 1, fp, &to), GOMEM_OK);
+	gomem_gctrace_counts_meta(t, &sum);
+	ck_assert_int_eq(gomem_table_end(t), GOMEM_OK);
+	gomem_table_free(t);
+	fclose(fp);
+	ck_assert_ptr_nonnull(strstr(out, "\"lines\":8,\"gc_events\":6,\"scav_events\":0,"
+					  "\"skipped_lines\":2,\"unparsed_lines\":0,\"reassembled\":0"));
+	free(out);
+	gomem_gctrace_parser_free(p);
+}
+END_TEST
+
 Suite *suite_gcruns(void)
 {
 	Suite *s = suite_create("gcruns");
@@ -139,6 +210,8 @@ Suite *suite_gcruns(void)
 	tcase_add_test(tc, runs_split_and_end);
 	tcase_add_test(tc, events_only_and_restart);
 	tcase_add_test(tc, event_rows);
+	tcase_add_test(tc, summary_rows);
+	tcase_add_test(tc, counts_of_inputs);
 	suite_add_tcase(s, tc);
 	return s;
 }

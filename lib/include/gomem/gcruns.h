@@ -73,6 +73,25 @@ GOMEM_API size_t gomem_gctrace_event_columns(gomem_column *cols, unsigned flags)
 GOMEM_API size_t gomem_gctrace_event_cells(gomem_cell *cells, const gomem_gctrace_event *ev,
 					   const char *name, unsigned flags);
 
+/* ---- summaries as rows ---------------------------------------------------------------- */
+
+#define GOMEM_GCTRACE_SUMMARY_COLUMNS 40
+
+/* The columns of a summary row, one run's statistics (`gomem gctrace`
+ * without --events; see gomem-gctrace(1)): file, run, gcs, ... last_line.
+ * Static: valid for the life of the program. *N gets how many. */
+GOMEM_API const gomem_column *gomem_gctrace_summary_columns(size_t *n);
+/* The cells of run S of input NAME for those columns; BUF (SIZE bytes, 32
+ * are enough) holds the text of the quantiles cell, so it must live as long
+ * as the cells. Returns how many. */
+GOMEM_API size_t gomem_gctrace_summary_cells(gomem_cell *cells, const gomem_gcstats_summary *s,
+					     const char *name, char *buf, size_t size);
+/* Adds the line counts of P to *SUM (several inputs, one report). */
+GOMEM_API void gomem_gctrace_counts_add(gomem_gctrace_counts *sum, const gomem_gctrace_parser *p);
+/* The counts as the table's JSON members: lines, gc_events, scav_events,
+ * skipped_lines, unparsed_lines, reassembled. */
+GOMEM_API void gomem_gctrace_counts_meta(gomem_table *t, const gomem_gctrace_counts *n);
+
 #ifdef __cplusplus
 }
 #endif
