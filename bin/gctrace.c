@@ -5,13 +5,9 @@
  * parsing and the statistics are libgomem's; this file reads, loops and
  * prints. */
 #include <errno.h>
-#include <poll.h>
-#include <signal.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/msg.h"
@@ -202,91 +198,18 @@ static int parse_args(struct config *c, int argc, char **argv)
 	return check_modes(c);
 }
 
-/* ---- runs ---------------------------------------------------------------------------- */
+/* ---- the report ------------------------------------------------------------------------ */
 
-/* A summary row: the statistics of one run of one input. */
-struct summary {
-	const char *name;
-	gomem_gcstats_summary s;
-};
-
-struct summaries {
-	struct summary *v;
-	size_t n, cap;
-};
-
-static int summaries_add(struct summaries *all, const char *name, const gomem_gcstats_summary *s)
-{
-	if (all->n == all->cap) {
-		size_t cap = all->cap ? all->cap * 2 : 16;
-		struct summary *v = realloc(all->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return GOMEM_E_NOMEM;
-		all->v = v;
-		all->cap = cap;
-	}
-	all->v[all->n].name = name;
-	all->v[all->n].s = *s;
-	all->n++;
-	return GOMEM_OK;
-}
-
-/* What happens to each event: a row (--events), and statistics always. */
+/* Where events and summaries go (libgomem's report: the inputs, their runs,
+ * the event table with --events); when following, the loop (its inputs the
+ * report's, in the same order). */
 struct sink {
 	const struct config *c;
-	gomem_table *events;       /* NULL without --events */
-	struct summaries done;     /* runs that ended */
+	gomem_gcreport *report;
+	FILE *fp;
+	gomem_follow_loop *loop;
+	int first, status;
 };
-
-/* One input being read: its runs (libgomem's), and where they go. */
-struct input {
-	const char *name;
-	gomem_gcruns *runs;
-	struct sink *k;
-};
-
-static int on_event(void *payload, const gomem_gctrace_event *ev)
-{
-	struct input *in = payload;
-	gomem_cell cells[GOMEM_GCTRACE_EVENT_COLUMNS_MAX];
-
-	if (ev->kind != GOMEM_GCTRACE_GC && !in->k->c->scav)
-		return GOMEM_OK;
-	gomem_gctrace_event_cells(cells, ev, in->name, in->k->c->scav ? GOMEM_GCTRACE_ROWS_SCAV : 0);
-	return gomem_table_row(in->k->events, cells);
-}
-
-static int on_run(void *payload, const gomem_gcstats_summary *run)
-{
-	struct input *in = payload;
-
-	return summaries_add(&in->k->done, in->name, run);
-}
-
-/* Event rows need no statistics: without them memory stays constant
- * whatever the input (--events, --follow streaming). Inputs that may never
- * end keep bounded statistics: a followed log the last --window (10 minutes
- * by default), a child its last 262144 GCs (days of a busy service). A file
- * ends, and its statistics are exact. */
-static int input_init(struct input *in, const char *name, struct sink *k)
-{
-	gomem_gcruns_options o = GOMEM_GCRUNS_OPTIONS_INIT;
-
-	in->name = name;
-	in->k = k;
-	o.stats = k->events == NULL;
-	if (k->c->follow) {
-		o.window = k->c->window > 0 ? k->c->window : 600;
-		o.max_events = 1u << 20;
-	} else if (k->c->command) {
-		o.max_events = 1u << 18;
-	}
-	o.on_event = k->events ? on_event : NULL;
-	o.on_run = on_run;
-	o.payload = in;
-	return gomem_gcruns_new(&in->runs, name, &o);
-}
 
 /* What was left out. Lines that look like gctrace but could not be read,
  * and an input with none at all, are said in every mode (--events and the
@@ -306,169 +229,125 @@ static void counts_note(const gomem_gctrace_counts *n, const struct config *c)
 			(unsigned long long)n->unparsed, n->unparsed == 1 ? "" : "s");
 }
 
-static int table_open(gomem_table **t, const gomem_column *cols, size_t ncols, FILE *fp,
-		      const struct config *c, int header)
-{
-	gomem_table_options to = GOMEM_TABLE_OPTIONS_INIT;
-
-	to.format = c->format;
-	to.color = c->format == GOMEM_FORMAT_TABLE && cli_use_color(fp, c->no_color);
-	to.schema = "gomem.gctrace/2";
-	to.header = header;
-	to.flush = c->follow || c->command != NULL;
-	return gomem_table_new(t, cols, ncols, fp, &to);
-}
-
 /* Reports a failed write once: a reader that went away (head) is no error
  * worth a message. */
-static int table_failed(gomem_table *t)
+static int write_failed(const gomem_error *e)
 {
-	const gomem_error *e = gomem_table_error(t);
-
-	if (e && e->code != GOMEM_OK && strstr(e->message, strerror(EPIPE)) != NULL)
+	if (e->code != GOMEM_OK && strstr(e->message, strerror(EPIPE)) != NULL)
 		output_gone = 1;
-	else if (e && e->code != GOMEM_OK)
+	else if (e->code != GOMEM_OK)
 		cli_error_detail(e);
 	return EXIT_TROUBLE;
 }
 
-static int print_summaries(const struct summaries *all, const gomem_gctrace_counts *n,
-			   const struct config *c, FILE *fp, int header)
+static int events_failed(const struct sink *k)
 {
-	gomem_cell cells[GOMEM_GCTRACE_SUMMARY_COLUMNS];
-	char quantiles[32];
-	size_t ncols;
-	const gomem_column *cols = gomem_gctrace_summary_columns(&ncols);
-	gomem_table *t;
-	int rc;
-
-	if (table_open(&t, cols, ncols, fp, c, header) != GOMEM_OK) {
-		cli_errorf("out of memory");
-		return EXIT_TROUBLE;
-	}
-	gomem_gctrace_counts_meta(t, n);
-	rc = GOMEM_OK;
-	for (size_t i = 0; i < all->n && rc == GOMEM_OK; i++) {
-		gomem_gctrace_summary_cells(cells, &all->v[i].s, all->v[i].name, quantiles, sizeof(quantiles));
-		rc = gomem_table_row(t, cells);
-	}
-	if (rc == GOMEM_OK)
-		rc = gomem_table_end(t);
-	if (rc != GOMEM_OK)
-		rc = table_failed(t);
-	gomem_table_free(t);
-	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
+	return gomem_gcreport_error(k->report)->code != GOMEM_OK;
 }
 
-/* ---- OpenMetrics or Prometheus text ----------------------------------------------------- */
-
-static int print_openmetrics(const struct summaries *all, FILE *fp)
+/* The report, with its event table (--events). Inputs that may never end
+ * keep bounded statistics: a followed log the last --window (10 minutes by
+ * default), a child its last 262144 GCs (days of a busy service). A file
+ * ends, and its statistics are exact. */
+static int sink_open(struct sink *k, const struct config *c, FILE *fp, int one_file)
 {
-	gomem_gcstats_summary *runs = calloc(all->n ? all->n : 1, sizeof(*runs));
-	const char **sources = calloc(all->n ? all->n : 1, sizeof(*sources));
-	int rc = GOMEM_E_NOMEM;
+	gomem_gcreport_options o = GOMEM_GCREPORT_OPTIONS_INIT;
+	gomem_table_options to = GOMEM_TABLE_OPTIONS_INIT;
 
-	if (runs && sources) {
-		for (size_t i = 0; i < all->n; i++) {
-			runs[i] = all->v[i].s;
-			sources[i] = all->v[i].name;
-		}
-		rc = gomem_gcstats_write_metrics(fp, runs, sources, all->n, metrics_flavor);
+	k->c = c;
+	k->fp = fp;
+	to.format = c->format;
+	to.color = c->format == GOMEM_FORMAT_TABLE && cli_use_color(fp, c->no_color);
+	to.schema = "gomem.gctrace/2";
+	to.flush = c->follow || c->command != NULL;
+	o.fp = fp;
+	o.table = &to;
+	o.events = c->events;
+	o.rows = (c->scav ? GOMEM_GCTRACE_ROWS_SCAV : 0) | (one_file ? GOMEM_GCTRACE_ROWS_ONE_FILE : 0);
+	if (c->follow) {
+		o.window = c->window > 0 ? c->window : 600;
+		o.max_events = 1u << 20;
+	} else if (c->command) {
+		o.max_events = 1u << 18;
 	}
-	free(runs);
-	free(sources);
-	if (rc == GOMEM_E_IO && errno == EPIPE)
-		output_gone = 1;
-	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
+	return gomem_gcreport_new(&k->report, &o) == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
+}
+
+static void sink_close(struct sink *k)
+{
+	gomem_follow_loop_free(k->loop); /* a child still running is stopped here */
+	gomem_gcreport_free(k->report);
+}
+
+static int end_events(struct sink *k)
+{
+	gomem_error err = {0};
+
+	if (k->report == NULL || gomem_gcreport_end(k->report, &err) == GOMEM_OK)
+		return EXIT_OK;
+	return write_failed(&err);
+}
+
+/* The summary: the runs that ended, and with CURRENT the open ones; a
+ * table, or OpenMetrics or Prometheus text. */
+static int print_summaries(const struct sink *k, bool current, int header)
+{
+	gomem_error err = {0};
+	int rc;
+
+	if (k->c->openmetrics) {
+		rc = gomem_gcreport_write_metrics(k->report, k->fp, metrics_flavor, current);
+		if (rc == GOMEM_E_IO && errno == EPIPE)
+			output_gone = 1;
+		return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
+	}
+	if (gomem_gcreport_write_summary(k->report, current, header, &err) != GOMEM_OK)
+		return write_failed(&err);
+	return EXIT_OK;
+}
+
+/* The report at the end: the events table closed, or the summaries. */
+static int report(struct sink *k, int failed)
+{
+	gomem_gctrace_counts n;
+	int status = k->c->events ? end_events(k) : print_summaries(k, false, 1);
+
+	gomem_gcreport_counts(k->report, &n);
+	if (!failed)
+		counts_note(&n, k->c);
+	return status;
 }
 
 /* ---- reading -------------------------------------------------------------------------- */
 
-/* Reports what failed: the parser, the event table, or the statistics. */
-static int read_failed(struct input *in, struct sink *k, int rc)
+/* Reports what failed: the event table, or the input (E). */
+static int read_failed(const struct sink *k, const gomem_error *e)
 {
-	const gomem_error *e = gomem_gctrace_parser_error(gomem_gcruns_parser(in->runs));
-
-	if (k->events && gomem_table_error(k->events)->code != GOMEM_OK)
-		return table_failed(k->events);
-	if (e && e->code != GOMEM_OK)
-		cli_error_detail(e);
-	else
-		cli_errorf("%s: %s", in->name, gomem_strerror(rc));
+	if (events_failed(k))
+		return write_failed(gomem_gcreport_error(k->report));
+	cli_error_detail(e);
 	return EXIT_TROUBLE;
 }
 
 /* A whole file (or stdin, gzip or not), read in chunks. */
-static int read_file(const char *spec, struct sink *k, gomem_gctrace_counts *n)
+static int read_file(const char *spec, struct sink *k)
 {
 	const char *name = strcmp(spec, "-") == 0 ? "<stdin>" : spec;
 	gomem_source *src = NULL;
 	gomem_error err = {0};
-	struct input in;
-	const uint8_t *data;
-	size_t len;
 	int rc;
 
 	if (gomem_source_open(&src, spec, &k->c->source, &err) != GOMEM_OK) {
 		cli_error_detail(&err);
 		return EXIT_TROUBLE;
 	}
-	rc = input_init(&in, name, k);
-	while (rc == GOMEM_OK && (rc = gomem_source_read(src, &data, &len)) == GOMEM_OK && len > 0)
-		rc = gomem_gcruns_feed(in.runs, data, len);
-	if (rc == GOMEM_OK)
-		rc = gomem_gcruns_finish(in.runs);
-	if (rc != GOMEM_OK && gomem_source_error(src)->code != GOMEM_OK) {
+	rc = gomem_gcreport_read(k->report, name, src, &err);
+	if (rc != GOMEM_OK && gomem_source_error(src)->code != GOMEM_OK)
 		cli_error_detail(gomem_source_error(src));
-		rc = EXIT_TROUBLE;
-	} else if (rc != GOMEM_OK) {
-		rc = read_failed(&in, k, rc);
-	}
-	if (in.runs)
-		gomem_gctrace_counts_add(n, gomem_gcruns_parser(in.runs));
-	gomem_gcruns_free(in.runs);
+	else if (rc != GOMEM_OK)
+		read_failed(k, &err);
 	gomem_source_free(src);
 	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
-}
-
-static int open_events(struct sink *k, FILE *fp, int one_file)
-{
-	/* The table points at its columns until it is freed: keep them here. */
-	static gomem_column cols[GOMEM_GCTRACE_EVENT_COLUMNS_MAX];
-	size_t ncols = gomem_gctrace_event_columns(cols, (k->c->scav ? GOMEM_GCTRACE_ROWS_SCAV : 0) |
-							       (one_file ? GOMEM_GCTRACE_ROWS_ONE_FILE : 0));
-
-	return table_open(&k->events, cols, ncols, fp, k->c, 1);
-}
-
-static int end_events(struct sink *k)
-{
-	int rc = GOMEM_OK;
-
-	if (k->events == NULL)
-		return EXIT_OK;
-	rc = gomem_table_end(k->events);
-	if (rc != GOMEM_OK)
-		rc = table_failed(k->events);
-	gomem_table_free(k->events);
-	k->events = NULL;
-	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
-}
-
-/* The report at the end: the events table closed, or the summaries. */
-static int report(struct sink *k, const gomem_gctrace_counts *n, FILE *fp, int failed)
-{
-	int status;
-
-	if (k->events)
-		status = end_events(k);
-	else if (k->c->openmetrics)
-		status = print_openmetrics(&k->done, fp);
-	else
-		status = print_summaries(&k->done, n, k->c, fp, 1);
-	if (!failed)
-		counts_note(n, k->c);
-	return status;
 }
 
 static int run_files(const struct config *c, FILE *fp)
@@ -476,190 +355,124 @@ static int run_files(const struct config *c, FILE *fp)
 	static char *stdin_only[] = {"-", NULL};
 	char **files = c->nfiles > 0 ? c->files : stdin_only;
 	int nfiles = c->nfiles > 0 ? c->nfiles : 1;
-	struct sink k = {c, NULL, {NULL, 0, 0}};
-	gomem_gctrace_counts n = {0};
+	struct sink k = {0};
 	int status = EXIT_OK;
 
-	if (c->events && open_events(&k, fp, nfiles == 1) != GOMEM_OK) {
+	if (sink_open(&k, c, fp, nfiles == 1) != EXIT_OK) {
 		cli_errorf("out of memory");
+		sink_close(&k);
 		return EXIT_TROUBLE;
 	}
 	/* An input that cannot be read is reported and the others still
 	 * are: the exit status says something was missing. */
 	for (int i = 0; i < nfiles; i++) {
-		if (read_file(files[i], &k, &n) != EXIT_OK) {
+		if (read_file(files[i], &k) != EXIT_OK) {
 			status = EXIT_TROUBLE;
-			if (k.events && gomem_table_error(k.events)->code != GOMEM_OK)
+			if (events_failed(&k))
 				break;
 		}
 	}
-	if (k.events && gomem_table_error(k.events)->code != GOMEM_OK) {
-		gomem_table_free(k.events);
-		k.events = NULL;
-	} else if (report(&k, &n, fp, status != EXIT_OK) != EXIT_OK) {
+	if (!events_failed(&k) && report(&k, status != EXIT_OK) != EXIT_OK)
 		status = EXIT_TROUBLE;
-	}
-	free(k.done.v);
+	sink_close(&k);
 	return status;
 }
 
-/* ---- following: the library's follow loop, fed to the parsers ---------------------- */
-
-/* What the loop's callbacks work on: the inputs (the loop's in the same
- * order) and where events and summaries go. */
-struct live {
-	struct sink *k;
-	struct input *ins;
-	int n;
-	FILE *fp;
-	int first, status;
-	gomem_follow_loop *loop;
-};
+/* ---- following: the library's follow loop, fed to the report ---------------------- */
 
 /* --every: the current statistics of every input, with the runs that ended. */
-static int tick(struct sink *k, struct input *ins, int n, FILE *fp, int first)
-{
-	struct summaries now = {NULL, 0, 0};
-	gomem_gctrace_counts counts = {0};
-	int status = EXIT_OK;
-
-	for (size_t i = 0; i < k->done.n && status == EXIT_OK; i++) {
-		if (now.n == now.cap) {
-			now.cap = now.cap ? now.cap * 2 : 16;
-			now.v = realloc(now.v, now.cap * sizeof(*now.v));
-			if (now.v == NULL)
-				status = EXIT_TROUBLE;
-		}
-		if (now.v)
-			now.v[now.n++] = k->done.v[i];
-	}
-	for (int i = 0; i < n && status == EXIT_OK; i++) {
-		gomem_gcstats_summary run;
-
-		if (gomem_gcruns_current(ins[i].runs, &run) &&
-		    summaries_add(&now, ins[i].name, &run) != GOMEM_OK)
-			status = EXIT_TROUBLE;
-		gomem_gctrace_counts_add(&counts, gomem_gcruns_parser(ins[i].runs));
-	}
-	if (status == EXIT_OK && k->c->openmetrics)
-		status = print_openmetrics(&now, fp);
-	else if (status == EXIT_OK)
-		status = print_summaries(&now, &counts, k->c, fp,
-					 first || k->c->format == GOMEM_FORMAT_TABLE);
-	free(now.v);
-	return status;
-}
-
 static int on_tick(void *payload, double now)
 {
-	struct live *v = payload;
+	struct sink *k = payload;
 
 	(void)now;
-	v->status = tick(v->k, v->ins, v->n, v->fp, v->first);
-	v->first = 0;
-	return v->status == EXIT_OK ? GOMEM_OK : GOMEM_E_IO;
+	k->status = print_summaries(k, true, k->first || k->c->format == GOMEM_FORMAT_TABLE);
+	k->first = 0;
+	return k->status == EXIT_OK ? GOMEM_OK : GOMEM_E_IO;
 }
 
-/* Bytes of one input into its parser; its end, or why it could not be read. */
+/* Bytes of one input into the report; its end, or why it could not be read. */
 static int on_input(void *payload, size_t i, const uint8_t *data, size_t len, unsigned events)
 {
-	struct live *v = payload;
-	struct input *in = &v->ins[i];
+	struct sink *k = payload;
 	/* After a failure a child still runs to its end, its stderr passed
 	 * through unread; a followed log ends there. */
-	int go_on = v->k->c->command ? GOMEM_OK : GOMEM_E_IO;
+	int go_on = k->c->command ? GOMEM_OK : GOMEM_E_IO, rc;
+	gomem_error err = {0};
 
-	if (v->status != EXIT_OK)
+	if (k->status != EXIT_OK)
 		return go_on;
-	/* A truncated or replaced log starts over: end the line the old
-	 * content left unfinished. */
-	if (events & (GOMEM_FOLLOW_TRUNCATED | GOMEM_FOLLOW_ROTATED))
-		gomem_gcruns_restart(in->runs);
-	if (events & GOMEM_FOLLOW_ERROR) {
-		cli_error_detail(gomem_follow_error(gomem_follow_loop_input(v->loop, i)));
-		v->status = EXIT_TROUBLE;
-	} else if (len > 0 && gomem_gcruns_feed(in->runs, data, len) != GOMEM_OK) {
-		v->status = read_failed(in, v->k, GOMEM_E_IO);
-	} else if ((events & GOMEM_FOLLOW_EOF) && gomem_gcruns_finish(in->runs) != GOMEM_OK) {
-		v->status = read_failed(in, v->k, GOMEM_E_IO);
+	rc = gomem_gcreport_input(k->report, i, data, len, events, &err);
+	if (rc != GOMEM_OK && (events & GOMEM_FOLLOW_ERROR)) {
+		cli_error_detail(gomem_follow_error(gomem_follow_loop_input(k->loop, i)));
+		k->status = EXIT_TROUBLE;
+	} else if (rc != GOMEM_OK) {
+		k->status = read_failed(k, &err);
 	}
-	if (v->k->events && gomem_table_error(v->k->events)->code != GOMEM_OK)
-		v->status = table_failed(v->k->events);
-	return v->status == EXIT_OK || (events & GOMEM_FOLLOW_EOF) ? GOMEM_OK : go_on;
+	if (events_failed(k))
+		k->status = write_failed(gomem_gcreport_error(k->report));
+	return k->status == EXIT_OK || (events & GOMEM_FOLLOW_EOF) ? GOMEM_OK : go_on;
 }
 
-/* The loop and its inputs: N of them, named NAMES, opened by the caller
- * into V->loop in the same order; the event table first, with --events. */
-static int live_new(struct live *v, struct sink *k, FILE *fp, int n, char *const *names)
+/* The report and the loop; the caller adds the inputs, to both in the same
+ * order (follow_add). */
+static int follow_new(struct sink *k, const struct config *c, FILE *fp, int one_file)
 {
 	gomem_follow_loop_options lo = GOMEM_FOLLOW_LOOP_OPTIONS_INIT;
 
-	memset(v, 0, sizeof(*v));
-	if (k->c->events && open_events(k, fp, n == 1) != GOMEM_OK)
-		return EXIT_TROUBLE;
-	v->k = k;
-	v->fp = fp;
-	v->first = 1;
-	v->status = EXIT_OK;
-	lo.tick = k->c->every;
+	k->first = 1;
+	k->status = EXIT_OK;
+	lo.tick = c->every;
 	lo.on_input = on_input;
-	lo.on_tick = k->c->every > 0 ? on_tick : NULL;
-	lo.payload = v;
-	if ((v->ins = calloc((size_t)n, sizeof(*v->ins))) == NULL ||
-	    gomem_follow_loop_new(&v->loop, &lo) != GOMEM_OK)
+	lo.on_tick = c->every > 0 ? on_tick : NULL;
+	lo.payload = k;
+	if (sink_open(k, c, fp, one_file) != EXIT_OK || gomem_follow_loop_new(&k->loop, &lo) != GOMEM_OK) {
+		cli_errorf("out of memory");
 		return EXIT_TROUBLE;
-	for (; v->n < n; v->n++)
-		if (input_init(&v->ins[v->n], names[v->n], k) != GOMEM_OK)
-			return EXIT_TROUBLE;
+	}
 	return EXIT_OK;
 }
 
-static void live_free(struct live *v)
+/* F, named NAME (which outlives the report), into the report and the loop;
+ * freed on failure. */
+static int follow_add(struct sink *k, gomem_follow *f, const char *name)
 {
-	gomem_follow_loop_free(v->loop); /* a child still running is stopped here */
-	for (int i = 0; i < v->n; i++)
-		gomem_gcruns_free(v->ins[i].runs);
-	free(v->ins);
+	if (gomem_gcreport_add(k->report, name, NULL) == GOMEM_OK &&
+	    gomem_follow_loop_add(k->loop, f, NULL) == GOMEM_OK)
+		return EXIT_OK;
+	gomem_follow_free(f);
+	return EXIT_TROUBLE;
 }
 
 static int run_follow(const struct config *c, FILE *fp)
 {
 	static char *stdin_only[] = {"-", NULL};
 	char **files = c->nfiles > 0 ? c->files : stdin_only;
-	int n = c->nfiles > 0 ? c->nfiles : 1, status;
-	struct sink k = {c, NULL, {NULL, 0, 0}};
-	char **names = calloc((size_t)n, sizeof(*names));
+	int n = c->nfiles > 0 ? c->nfiles : 1;
+	struct sink k = {0};
 	gomem_error err = {0};
 	gomem_follow *f;
-	struct live v;
+	int status = follow_new(&k, c, fp, n == 1);
 
-	for (int i = 0; names && i < n; i++)
-		names[i] = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
-	status = names ? live_new(&v, &k, fp, n, names) : EXIT_TROUBLE;
-	if (status != EXIT_OK)
-		cli_errorf("out of memory");
 	for (int i = 0; i < n && status == EXIT_OK; i++) {
 		if (gomem_follow_open(&f, files[i], !c->from_end, &err) != GOMEM_OK) {
 			cli_error_detail(&err);
 			status = EXIT_TROUBLE;
-		} else if (gomem_follow_loop_add(v.loop, f, NULL) != GOMEM_OK) {
-			gomem_follow_free(f);
-			status = EXIT_TROUBLE;
+		} else {
+			status = follow_add(&k, f, strcmp(files[i], "-") == 0 ? "<stdin>" : files[i]);
 		}
 	}
 	gomem_signals_catch();
 	if (status == EXIT_OK)
-		gomem_follow_loop_run(v.loop);
+		gomem_follow_loop_run(k.loop);
 	/* Interrupted or every pipe ended: a last summary. */
-	if (status == EXIT_OK && v.status == EXIT_OK && c->every > 0)
-		gomem_follow_loop_tick(v.loop);
+	if (status == EXIT_OK && k.status == EXIT_OK && c->every > 0)
+		gomem_follow_loop_tick(k.loop);
 	if (status == EXIT_OK)
-		status = v.status;
-	if (k.events && end_events(&k) != EXIT_OK)
+		status = k.status;
+	if (end_events(&k) != EXIT_OK)
 		status = EXIT_TROUBLE;
-	live_free(&v);
-	free(names);
-	free(k.done.v);
+	sink_close(&k);
 	return status;
 }
 
@@ -670,41 +483,35 @@ static int run_follow(const struct config *c, FILE *fp)
  * on to it. The exit status is the command's. */
 static int run_child(const struct config *c, FILE *fp)
 {
-	struct sink k = {c, NULL, {NULL, 0, 0}};
-	gomem_gctrace_counts n = {0};
+	struct sink k = {0};
 	gomem_error err = {0};
 	const char *slash = strrchr(c->command[0], '/');
-	char *name = slash ? (char *)slash + 1 : c->command[0];
+	const char *name = slash ? slash + 1 : c->command[0];
 	gomem_follow *f = NULL;
-	struct live v;
 	int status;
 
 	gomem_signals_catch();
-	if (live_new(&v, &k, fp, 1, &name) != EXIT_OK) {
-		cli_errorf("out of memory");
-		live_free(&v);
+	if (follow_new(&k, c, fp, 1) != EXIT_OK) {
+		sink_close(&k);
 		return EXIT_TROUBLE;
 	}
 	if (gomem_follow_spawn(&f, c->command, "gctrace=1", 1, 0, &err) != GOMEM_OK ||
-	    gomem_follow_loop_add(v.loop, f, NULL) != GOMEM_OK) {
+	    follow_add(&k, f, name) != EXIT_OK) {
 		cli_error_detail(&err);
-		gomem_follow_free(f);
-		live_free(&v);
 		end_events(&k);
+		sink_close(&k);
 		return err.code == GOMEM_E_NOTFOUND ? 127 : 126;
 	}
-	gomem_follow_loop_run(v.loop);
+	gomem_follow_loop_run(k.loop);
 	status = gomem_follow_exit_status(f);
 	if (status == GOMEM_FOLLOW_STATUS_LOST || status < 0) {
 		cli_errorf("%s: its exit status was lost (reaped by someone else)", name);
 		status = EXIT_TROUBLE;
 	}
-	gomem_gctrace_counts_add(&n, gomem_gcruns_parser(v.ins[0].runs));
 	/* Trouble writing the report is said on stderr; the status is the
 	 * child's, as the caller of the command expects. */
-	report(&k, &n, fp, v.status != EXIT_OK);
-	live_free(&v);
-	free(k.done.v);
+	report(&k, k.status != EXIT_OK);
+	sink_close(&k);
 	return status;
 }
 

@@ -202,6 +202,158 @@ START_TEST(counts_of_inputs)
 }
 END_TEST
 
+/* ---- the report of several inputs ------------------------------------------------------ */
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* A report to a memory stream in FMT; *fp and *out are the caller's. */
+static gomem_gcreport *report_new(FILE **fp, char **out, size_t *len, gomem_format fmt, bool events)
+{
+	gomem_gcreport_options o = GOMEM_GCREPORT_OPTIONS_INIT;
+	gomem_table_options to = GOMEM_TABLE_OPTIONS_INIT;
+	gomem_gcreport *r;
+
+	*fp = open_memstream(out, len);
+	to.format = fmt;
+	to.max_cells = 30; /* a text table of events overflows on its second row */
+	o.fp = *fp;
+	o.table = &to;
+	o.events = events;
+	ck_assert_int_eq(gomem_gcreport_new(&r, &o), GOMEM_OK);
+	return r;
+}
+
+/* OUT is the stream's: it moves until FP is closed. */
+static void report_free(gomem_gcreport *r, FILE *fp, char **out)
+{
+	gomem_gcreport_free(r);
+	fclose(fp);
+	free(*out);
+}
+
+static int read_text(gomem_gcreport *r, const char *name, const char *text, gomem_error *err)
+{
+	gomem_source *src;
+	int rc;
+
+	ck_assert_int_eq(gomem_source_open_memory(&src, text, strlen(text), name, NULL, NULL), GOMEM_OK);
+	rc = gomem_gcreport_read(r, name, src, err);
+	gomem_source_free(src);
+	return rc;
+}
+
+/* Files: each read whole and closed; its runs stay, in the order they
+ * ended, with their input's name; the counts of all are summed. */
+START_TEST(report_of_files)
+{
+	gomem_gctrace_counts n;
+	gomem_error err = {0};
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp;
+	gomem_gcreport *r = report_new(&fp, &out, &len, GOMEM_FORMAT_CSV, false);
+
+	ck_assert_int_eq(read_text(r, "a.log", two_runs, &err), GOMEM_OK);
+	ck_assert_int_eq(read_text(r, "b.log", two_runs + strlen(two_runs) - 129, &err), GOMEM_OK);
+	ck_assert_ptr_null(gomem_gcreport_runs(r, 0)); /* closed */
+	gomem_gcreport_counts(r, &n);
+	ck_assert_uint_eq(n.gc_events, 4);
+	ck_assert_uint_eq(n.lines, 5);
+	ck_assert_int_eq(gomem_gcreport_write_summary(r, true, true, &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_gcreport_write_summary(r, false, false, &err), GOMEM_OK);
+	fflush(fp);
+	ck_assert_int_eq(count_lines(out), 1 + 3 + 3); /* a header once, three runs twice */
+	ck_assert_ptr_nonnull(strstr(out, "file,run,gcs,"));
+	ck_assert_ptr_nonnull(strstr(out, "\na.log,0,2,"));
+	ck_assert_ptr_nonnull(strstr(out, "\na.log,1,1,"));
+	ck_assert_ptr_nonnull(strstr(out, "\nb.log,0,1,"));
+	ck_assert(strstr(out, "\nb.log,0,1,") > strstr(out, "\na.log,1,1,"));
+	ck_assert_int_eq(gomem_gcreport_end(r, &err), GOMEM_OK); /* no event table: nothing */
+	report_free(r, fp, &out);
+}
+END_TEST
+
+/* Followed inputs: the open run shows only when asked for (--every); a
+ * truncated log ends the line it left unfinished; the end of the input ends
+ * its run; a failed read says so. */
+START_TEST(report_of_followed_inputs)
+{
+	gomem_error err = {0};
+	char *out = NULL;
+	size_t len = 0, i, line = 129;
+	FILE *fp;
+	gomem_gcreport *r = report_new(&fp, &out, &len, GOMEM_FORMAT_CSV, false);
+	const uint8_t *text = (const uint8_t *)two_runs;
+	char *json = NULL;
+	size_t jlen = 0;
+	FILE *jf = open_memstream(&json, &jlen);
+
+	ck_assert_int_eq(gomem_gcreport_add(r, "f.log", &i), GOMEM_OK);
+	ck_assert_uint_eq(i, 0);
+	ck_assert_ptr_nonnull(gomem_gcreport_runs(r, 0));
+	ck_assert_int_eq(gomem_gcreport_input(r, 0, text, line, 0, &err), GOMEM_OK);
+	/* half a line, then the file starts over: that half is a line of its own */
+	ck_assert_int_eq(gomem_gcreport_input(r, 0, text + line, 20, 0, &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_gcreport_input(r, 0, text + line, line, GOMEM_FOLLOW_TRUNCATED, &err),
+			 GOMEM_OK);
+	ck_assert_int_eq(gomem_gcreport_write_summary(r, false, true, &err), GOMEM_OK);
+	fflush(fp);
+	ck_assert_int_eq(count_lines(out), 1); /* nothing ended yet */
+	ck_assert_int_eq(gomem_gcreport_write_summary(r, true, false, &err), GOMEM_OK);
+	fflush(fp);
+	ck_assert_int_eq(count_lines(out), 2);
+	ck_assert_ptr_nonnull(strstr(out, "\nf.log,0,2,"));
+	ck_assert_int_eq(gomem_gcreport_write_metrics(r, jf, GOMEM_METRICS_PROMETHEUS, true), GOMEM_OK);
+	fflush(jf);
+	ck_assert_ptr_nonnull(strstr(json, "gomem_gc_cycles"));
+	ck_assert_int_eq(gomem_gcreport_input(r, 0, NULL, 0, GOMEM_FOLLOW_EOF, &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_gcreport_write_summary(r, false, false, &err), GOMEM_OK);
+	fflush(fp);
+	ck_assert_int_eq(count_lines(out), 3);
+	ck_assert_int_eq(gomem_gcreport_add(r, "g.log", &i), GOMEM_OK);
+	ck_assert_int_eq(gomem_gcreport_input(r, 1, NULL, 0, GOMEM_FOLLOW_EOF | GOMEM_FOLLOW_ERROR, &err),
+			 GOMEM_E_IO);
+	ck_assert_int_eq(err.code, GOMEM_OK); /* the follow's error says why */
+	report_free(r, fp, &out);
+	fclose(jf);
+	free(json);
+}
+END_TEST
+
+/* --events: a row per event, no statistics; a row the table cannot take
+ * stops the read, and the table's error and the input's say why. */
+START_TEST(report_of_events)
+{
+	gomem_error err = {0};
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp;
+	gomem_gcreport *r = report_new(&fp, &out, &len, GOMEM_FORMAT_CSV, true);
+
+	ck_assert_int_eq(read_text(r, "a.log", two_runs, &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_gcreport_error(r)->code, GOMEM_OK);
+	ck_assert_int_eq(gomem_gcreport_end(r, &err), GOMEM_OK);
+	fflush(fp);
+	ck_assert_int_eq(count_lines(out), 1 + 3);
+	ck_assert_ptr_nonnull(strstr(out, "gc,t_s,heap_start_bytes,"));
+	ck_assert_ptr_null(strstr(out, "kind")); /* no scavenger columns without ROWS_SCAV */
+	report_free(r, fp, &out);
+
+	r = report_new(&fp, &out, &len, GOMEM_FORMAT_TABLE, true);
+	ck_assert_int_ne(read_text(r, "a.log", two_runs, &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_gcreport_error(r)->code, GOMEM_E_LIMIT);
+	ck_assert_str_eq(err.source, "a.log");
+	report_free(r, fp, &out);
+}
+END_TEST
+
 Suite *suite_gcruns(void)
 {
 	Suite *s = suite_create("gcruns");
@@ -212,6 +364,9 @@ Suite *suite_gcruns(void)
 	tcase_add_test(tc, event_rows);
 	tcase_add_test(tc, summary_rows);
 	tcase_add_test(tc, counts_of_inputs);
+	tcase_add_test(tc, report_of_files);
+	tcase_add_test(tc, report_of_followed_inputs);
+	tcase_add_test(tc, report_of_events);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,12 +7,15 @@
 #ifndef GOMEM_GCRUNS_H
 #define GOMEM_GCRUNS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "gomem/common.h"
 #include "gomem/gcstats.h"
 #include "gomem/gctrace.h"
+#include "gomem/source.h"
 #include "gomem/table.h"
 
 #ifdef __cplusplus
@@ -91,6 +94,74 @@ GOMEM_API void gomem_gctrace_counts_add(gomem_gctrace_counts *sum, const gomem_g
 /* The counts as the table's JSON members: lines, gc_events, scav_events,
  * skipped_lines, unparsed_lines, reassembled. */
 GOMEM_API void gomem_gctrace_counts_meta(gomem_table *t, const gomem_gctrace_counts *n);
+
+/* ---- several inputs, one report ------------------------------------------------------- */
+
+/* What `gomem gctrace` reports on: its inputs (files, followed logs, a
+ * child), each read by its gomem_gcruns; every event a row of a table as it
+ * is read, or the statistics of every run that ended (with its input's
+ * name) and of each input's open run, as a table or as metrics; the line
+ * counts of all. */
+typedef struct gomem_gcreport gomem_gcreport;
+
+typedef struct gomem_gcreport_options {
+	unsigned int version;              /* GOMEM_GCREPORT_OPTIONS_VERSION */
+	FILE *fp;                          /* where the tables go */
+	const gomem_table_options *table;  /* their format, colour, schema and flush
+					    * (copied; NULL: the defaults) */
+	bool events;                       /* every event a row of a table opened now (the
+					    * columns of gomem_gctrace_event_columns(ROWS)),
+					    * no statistics: constant memory whatever the input */
+	unsigned rows;                     /* GOMEM_GCTRACE_ROWS_*: scavenger events, one file */
+	double window;                     /* statistics of the last WINDOW seconds of a
+					    * run (0: all) ... */
+	size_t max_events;                 /* ... and of its last MAX_EVENTS GCs (0: all) */
+} gomem_gcreport_options;
+
+#define GOMEM_GCREPORT_OPTIONS_VERSION 1
+#define GOMEM_GCREPORT_OPTIONS_INIT {GOMEM_GCREPORT_OPTIONS_VERSION, NULL, NULL, false, 0, 0, 0}
+
+GOMEM_API int gomem_gcreport_new(gomem_gcreport **out, const gomem_gcreport_options *opts);
+/* A new input NAME (borrowed: it must outlive R); *INDEX (may be NULL) is
+ * its number, 0, 1, ... in order. */
+GOMEM_API int gomem_gcreport_add(gomem_gcreport *r, const char *name, size_t *index);
+/* Input I's reader (owned by R): feed, restart and finish it, its parser's
+ * error. NULL once closed. */
+GOMEM_API gomem_gcruns *gomem_gcreport_runs(const gomem_gcreport *r, size_t i);
+/* All of SRC read as a new input NAME, then closed (a file). On failure
+ * ERR (may be NULL) says why: the parser's error, or NAME and the code's;
+ * SRC's own error is gomem_source_error's, a failed event row's
+ * gomem_gcreport_error's. */
+GOMEM_API int gomem_gcreport_read(gomem_gcreport *r, const char *name, gomem_source *src,
+				  gomem_error *err);
+/* Bytes of input I as gomem_follow_loop hands them, with its EVENTS: a
+ * log truncated or replaced (GOMEM_FOLLOW_TRUNCATED, _ROTATED) ends the
+ * line its old text left open; at GOMEM_FOLLOW_EOF the input is finished.
+ * GOMEM_E_IO when the loop could not read it (GOMEM_FOLLOW_ERROR: the
+ * follow's error says why, ERR is left alone) or reading failed (ERR as
+ * for gomem_gcreport_read). */
+GOMEM_API int gomem_gcreport_input(gomem_gcreport *r, size_t i, const uint8_t *data, size_t len,
+				   unsigned events, gomem_error *err);
+/* Input I is done with: its reader is freed, its line counts and ended runs stay. */
+GOMEM_API void gomem_gcreport_close(gomem_gcreport *r, size_t i);
+/* The line counts of every input, closed or not, summed. */
+GOMEM_API void gomem_gcreport_counts(const gomem_gcreport *r, gomem_gctrace_counts *out);
+/* The event table's error: code GOMEM_OK while none (or without events). */
+GOMEM_API const gomem_error *gomem_gcreport_error(const gomem_gcreport *r);
+/* Ends the event table (GOMEM_OK without one); on failure ERR (may be
+ * NULL) gets its error. */
+GOMEM_API int gomem_gcreport_end(gomem_gcreport *r, gomem_error *err);
+/* The summary, a table of its own to the report's FP (the columns of
+ * gomem_gctrace_summary_columns; a header row or not): the counts as its
+ * JSON members, a row per run that ended, in the order they did, then with
+ * CURRENT the open run of each input not closed, in input order. On
+ * failure ERR (may be NULL) says why. */
+GOMEM_API int gomem_gcreport_write_summary(const gomem_gcreport *r, bool current, bool header,
+					   gomem_error *err);
+/* The same runs as metrics (gomem_gcstats_write_metrics). */
+GOMEM_API int gomem_gcreport_write_metrics(const gomem_gcreport *r, FILE *fp,
+					   gomem_metrics_flavor flavor, bool current);
+GOMEM_API void gomem_gcreport_free(gomem_gcreport *r);
 
 #ifdef __cplusplus
 }
