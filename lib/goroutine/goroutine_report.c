@@ -41,17 +41,6 @@ static gomem_cell wait_cell(int64_t minutes)
 	return cell;
 }
 
-/* Ends T (after RC, the last row's), its error into ERR. */
-static int table_done(gomem_table *t, int rc, gomem_error *err)
-{
-	if (rc == GOMEM_OK)
-		rc = gomem_table_end(t);
-	if (rc != GOMEM_OK && t)
-		gomem_error_copy(err, gomem_table_error(t));
-	gomem_table_free(t);
-	return rc;
-}
-
 static int open_table(gomem_table **t, const gomem_column *cols, size_t n, FILE *fp,
 		      gomem_format fmt, const report_opts *o, const char *schema, gomem_error *err)
 {
@@ -104,7 +93,7 @@ static int print_states(const gomem_summary *s, FILE *fp, const report_opts *o, 
 		cells[3 + GOMEM_WAIT_CLASSES] = wait_cell(st->wait_max);
 		rc = gomem_table_row(t, cells);
 	}
-	return table_done(t, rc, err);
+	return gomem_table_close(t, rc, err);
 }
 
 /* "chan receive" or "select 3, chan receive 2", with the wait range. */
@@ -213,7 +202,7 @@ static int print_groups(const gomem_summary *s, int creators, FILE *fp, const re
 		cells[3].d = total ? 100.0 * (double)g->count / (double)total : 0;
 		rc = gomem_table_row(t, cells);
 	}
-	rc = table_done(t, rc, err);
+	rc = gomem_table_close(t, rc, err);
 	if (rc == GOMEM_OK && shown < n)
 		fprintf(fp, "(%zu of %zu; --top 0 shows all)\n", shown, n);
 	return rc;
@@ -263,7 +252,7 @@ static int print_waiting(const gomem_summary *s, const gomem_dump *d, FILE *fp,
 		cells[4].s = by.function;
 		rc = gomem_table_row(t, cells);
 	}
-	return table_done(t, rc, err);
+	return gomem_table_close(t, rc, err);
 }
 
 static int summary_table(const gomem_summary *s, const gomem_dump *d, FILE *fp,
@@ -362,7 +351,7 @@ static int summary_rows(const gomem_summary *s, const gomem_dump *d, FILE *fp, c
 	}
 	if (o->folded)
 		return ferror(fp) ? GOMEM_E_IO : GOMEM_OK;
-	return table_done(t, rc, err);
+	return gomem_table_close(t, rc, err);
 }
 
 /* ---- the diff ---------------------------------------------------------------- */
@@ -458,7 +447,7 @@ static int diff_section(const gomem_dump_diff *df, FILE *fp, const report_opts *
 		rc = gomem_table_row(t, cells);
 		shown++;
 	}
-	rc = table_done(t, rc, err);
+	rc = gomem_table_close(t, rc, err);
 	if (rc == GOMEM_OK && shown < n)
 		fprintf(fp, "(%zu of %zu; --top 0 shows all)\n", shown, n);
 	return rc;
@@ -537,7 +526,7 @@ static int diff_rows(const gomem_dump_diff *df, FILE *fp, const report_opts *o, 
 	}
 	if (o->folded)
 		return ferror(fp) ? GOMEM_E_IO : GOMEM_OK;
-	return table_done(t, rc, err);
+	return gomem_table_close(t, rc, err);
 }
 
 /* ---- the public calls ---------------------------------------------------------- */
