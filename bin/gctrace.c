@@ -117,8 +117,7 @@ static int parse_option(void *ctx, int id, const char *arg)
 		double secs;
 
 		if (gomem_parse_duration(&secs, arg) != GOMEM_OK || secs <= 0)
-			return usage_error(id == OPT_EVERY ? "--every: '%s' is not a duration"
-							   : "--window: '%s' is not a duration", arg);
+			return usage_error("--%s: '%s' is not a duration", id == OPT_EVERY ? "every" : "window", arg);
 		*(id == OPT_EVERY ? &c->every : &c->window) = secs;
 		break;
 	}
@@ -148,6 +147,7 @@ static int check_modes(struct config *c)
 {
 	int streams = c->format == GOMEM_FORMAT_CSV || c->format == GOMEM_FORMAT_TSV ||
 		      c->format == GOMEM_FORMAT_NDJSON;
+	const char *metrics = metrics_flavor == GOMEM_METRICS_PROMETHEUS ? "--prometheus" : "--openmetrics";
 
 	if (c->go_minor && !c->whatif)
 		return usage_error("%s", "--go goes with --whatif");
@@ -157,10 +157,7 @@ static int check_modes(struct config *c)
 	if (c->scav && !c->events)
 		return usage_error("%s", "--scav goes with --events");
 	if (c->openmetrics && (c->events || c->format_set))
-		return usage_error("%s", metrics_flavor == GOMEM_METRICS_PROMETHEUS ?
-					 "--prometheus is a format of the summary: not with --events or --format" :
-					 "--openmetrics is a format of the summary: not with --events "
-					 "or --format");
+		return usage_error("%s is a format of the summary: not with --events or --format", metrics);
 	if ((c->every > 0 || c->from_end || c->window > 0) && !c->follow)
 		return usage_error("%s", "--every, --window and --from-end go with --follow");
 	if (c->follow && c->command)
@@ -178,9 +175,7 @@ static int check_modes(struct config *c)
 						 "(or a summary --every DURATION)");
 	}
 	if (c->follow && c->openmetrics && c->every <= 0)
-		return usage_error("%s", metrics_flavor == GOMEM_METRICS_PROMETHEUS ?
-					 "--follow --prometheus needs --every DURATION" :
-					 "--follow --openmetrics needs --every DURATION");
+		return usage_error("--follow %s needs --every DURATION", metrics);
 	return EXIT_OK;
 }
 
@@ -201,33 +196,13 @@ static int parse_args(struct config *c, int argc, char **argv)
 /* ---- the report ------------------------------------------------------------------------ */
 
 /* Where events and summaries go (libgomem's report: the inputs, their runs,
- * the event table with --events); when following, the loop (its inputs the
- * report's, in the same order). */
+ * the event table with --events); when following, the loop feeding it. */
 struct sink {
 	const struct config *c;
 	gomem_gcreport *report;
 	FILE *fp;
-	gomem_follow_loop *loop;
-	int first, status;
+	gomem_gcfollow *follow;
 };
-
-/* What was left out. Lines that look like gctrace but could not be read,
- * and an input with none at all, are said in every mode (--events and the
- * machine formats too: the numbers would be silently short); the lines
- * that are not gctrace only in the people's format. */
-static void counts_note(const gomem_gctrace_counts *n, const struct config *c)
-{
-	if (n->gc_events == 0 && n->scav_events == 0)
-		fprintf(stderr, "gomem gctrace: no gctrace lines in %llu lines of input\n",
-			(unsigned long long)n->lines);
-	if (n->skipped > 0 && c->format == GOMEM_FORMAT_TABLE && !c->openmetrics)
-		fprintf(stderr, "gomem gctrace: skipped %llu line%s that %s not gctrace\n",
-			(unsigned long long)n->skipped, n->skipped == 1 ? "" : "s",
-			n->skipped == 1 ? "is" : "are");
-	if (n->unparsed > 0)
-		fprintf(stderr, "gomem gctrace: %llu line%s looked like gctrace but could not be read\n",
-			(unsigned long long)n->unparsed, n->unparsed == 1 ? "" : "s");
-}
 
 /* Reports a failed write once: a reader that went away (head) is no error
  * worth a message. */
@@ -275,7 +250,7 @@ static int sink_open(struct sink *k, const struct config *c, FILE *fp, int one_f
 
 static void sink_close(struct sink *k)
 {
-	gomem_follow_loop_free(k->loop); /* a child still running is stopped here */
+	gomem_gcfollow_free(k->follow); /* a child still running is stopped here */
 	gomem_gcreport_free(k->report);
 }
 
@@ -306,7 +281,11 @@ static int print_summaries(const struct sink *k, bool current, int header)
 	return EXIT_OK;
 }
 
-/* The report at the end: the events table closed, or the summaries. */
+/* The report at the end: the events table closed, or the summaries; then
+ * what was left out. Lines that look like gctrace but could not be read,
+ * and an input with none at all, are said in every mode (--events and the
+ * machine formats too: the numbers would be silently short); the lines
+ * that are not gctrace only in the people's format. */
 static int report(struct sink *k, int failed)
 {
 	gomem_gctrace_counts n;
@@ -314,40 +293,25 @@ static int report(struct sink *k, int failed)
 
 	gomem_gcreport_counts(k->report, &n);
 	if (!failed)
-		counts_note(&n, k->c);
+		gomem_gctrace_counts_notes(stderr, "gomem gctrace", &n,
+					   k->c->format == GOMEM_FORMAT_TABLE && !k->c->openmetrics);
 	return status;
 }
 
 /* ---- reading -------------------------------------------------------------------------- */
 
-/* Reports what failed: the event table, or the input (E). */
-static int read_failed(const struct sink *k, const gomem_error *e)
-{
-	if (events_failed(k))
-		return write_failed(gomem_gcreport_error(k->report));
-	cli_error_detail(e);
-	return EXIT_TROUBLE;
-}
-
-/* A whole file (or stdin, gzip or not), read in chunks. */
+/* A whole file (or stdin, gzip or not); what failed: the event table, or
+ * the input. */
 static int read_file(const char *spec, struct sink *k)
 {
-	const char *name = strcmp(spec, "-") == 0 ? "<stdin>" : spec;
-	gomem_source *src = NULL;
 	gomem_error err = {0};
-	int rc;
 
-	if (gomem_source_open(&src, spec, &k->c->source, &err) != GOMEM_OK) {
-		cli_error_detail(&err);
-		return EXIT_TROUBLE;
-	}
-	rc = gomem_gcreport_read(k->report, name, src, &err);
-	if (rc != GOMEM_OK && gomem_source_error(src)->code != GOMEM_OK)
-		cli_error_detail(gomem_source_error(src));
-	else if (rc != GOMEM_OK)
-		read_failed(k, &err);
-	gomem_source_free(src);
-	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
+	if (gomem_gcreport_read_path(k->report, spec, &k->c->source, &err) == GOMEM_OK)
+		return EXIT_OK;
+	if (events_failed(k))
+		return write_failed(gomem_gcreport_error(k->report));
+	cli_error_detail(&err);
+	return EXIT_TROUBLE;
 }
 
 static int run_files(const struct config *c, FILE *fp)
@@ -381,67 +345,41 @@ static int run_files(const struct config *c, FILE *fp)
 /* ---- following: the library's follow loop, fed to the report ---------------------- */
 
 /* --every: the current statistics of every input, with the runs that ended. */
-static int on_tick(void *payload, double now)
+static int on_tick(void *payload, bool first)
 {
 	struct sink *k = payload;
+	bool header = first || k->c->format == GOMEM_FORMAT_TABLE;
 
-	(void)now;
-	k->status = print_summaries(k, true, k->first || k->c->format == GOMEM_FORMAT_TABLE);
-	k->first = 0;
-	return k->status == EXIT_OK ? GOMEM_OK : GOMEM_E_IO;
+	return print_summaries(k, true, header) == EXIT_OK ? GOMEM_OK : GOMEM_E_IO;
 }
 
-/* Bytes of one input into the report; its end, or why it could not be read. */
-static int on_input(void *payload, size_t i, const uint8_t *data, size_t len, unsigned events)
+/* An input that could not be read, or the event table not written. */
+static void on_error(void *payload, const gomem_error *e, bool write)
 {
-	struct sink *k = payload;
-	/* After a failure a child still runs to its end, its stderr passed
-	 * through unread; a followed log ends there. */
-	int go_on = k->c->command ? GOMEM_OK : GOMEM_E_IO, rc;
-	gomem_error err = {0};
-
-	if (k->status != EXIT_OK)
-		return go_on;
-	rc = gomem_gcreport_input(k->report, i, data, len, events, &err);
-	if (rc != GOMEM_OK && (events & GOMEM_FOLLOW_ERROR)) {
-		cli_error_detail(gomem_follow_error(gomem_follow_loop_input(k->loop, i)));
-		k->status = EXIT_TROUBLE;
-	} else if (rc != GOMEM_OK) {
-		k->status = read_failed(k, &err);
-	}
-	if (events_failed(k))
-		k->status = write_failed(gomem_gcreport_error(k->report));
-	return k->status == EXIT_OK || (events & GOMEM_FOLLOW_EOF) ? GOMEM_OK : go_on;
+	(void)payload;
+	if (write)
+		write_failed(e);
+	else
+		cli_error_detail(e);
 }
 
-/* The report and the loop; the caller adds the inputs, to both in the same
- * order (follow_add). */
+/* The report and the loop feeding it; the caller adds the inputs. After a
+ * failure a child still runs to its end, its stderr passed through unread;
+ * a followed log ends there. */
 static int follow_new(struct sink *k, const struct config *c, FILE *fp, int one_file)
 {
-	gomem_follow_loop_options lo = GOMEM_FOLLOW_LOOP_OPTIONS_INIT;
+	gomem_gcfollow_options o = GOMEM_GCFOLLOW_OPTIONS_INIT;
 
-	k->first = 1;
-	k->status = EXIT_OK;
-	lo.tick = c->every;
-	lo.on_input = on_input;
-	lo.on_tick = c->every > 0 ? on_tick : NULL;
-	lo.payload = k;
-	if (sink_open(k, c, fp, one_file) != EXIT_OK || gomem_follow_loop_new(&k->loop, &lo) != GOMEM_OK) {
+	o.every = c->every;
+	o.read_on = c->command != NULL;
+	o.on_tick = on_tick;
+	o.on_error = on_error;
+	o.payload = k;
+	if (sink_open(k, c, fp, one_file) != EXIT_OK || gomem_gcfollow_new(&k->follow, k->report, &o) != GOMEM_OK) {
 		cli_errorf("out of memory");
 		return EXIT_TROUBLE;
 	}
 	return EXIT_OK;
-}
-
-/* F, named NAME (which outlives the report), into the report and the loop;
- * freed on failure. */
-static int follow_add(struct sink *k, gomem_follow *f, const char *name)
-{
-	if (gomem_gcreport_add(k->report, name, NULL) == GOMEM_OK &&
-	    gomem_follow_loop_add(k->loop, f, NULL) == GOMEM_OK)
-		return EXIT_OK;
-	gomem_follow_free(f);
-	return EXIT_TROUBLE;
 }
 
 static int run_follow(const struct config *c, FILE *fp)
@@ -458,18 +396,14 @@ static int run_follow(const struct config *c, FILE *fp)
 		if (gomem_follow_open(&f, files[i], !c->from_end, &err) != GOMEM_OK) {
 			cli_error_detail(&err);
 			status = EXIT_TROUBLE;
-		} else {
-			status = follow_add(&k, f, strcmp(files[i], "-") == 0 ? "<stdin>" : files[i]);
+		} else if (gomem_gcfollow_add(k.follow, f, strcmp(files[i], "-") == 0 ? "<stdin>" : files[i]) !=
+			   GOMEM_OK) {
+			status = EXIT_TROUBLE;
 		}
 	}
 	gomem_signals_catch();
-	if (status == EXIT_OK)
-		gomem_follow_loop_run(k.loop);
-	/* Interrupted or every pipe ended: a last summary. */
-	if (status == EXIT_OK && k.status == EXIT_OK && c->every > 0)
-		gomem_follow_loop_tick(k.loop);
-	if (status == EXIT_OK)
-		status = k.status;
+	if (status == EXIT_OK && gomem_gcfollow_run(k.follow) != GOMEM_OK)
+		status = EXIT_TROUBLE;
 	if (end_events(&k) != EXIT_OK)
 		status = EXIT_TROUBLE;
 	sink_close(&k);
@@ -488,7 +422,7 @@ static int run_child(const struct config *c, FILE *fp)
 	const char *slash = strrchr(c->command[0], '/');
 	const char *name = slash ? slash + 1 : c->command[0];
 	gomem_follow *f = NULL;
-	int status;
+	int status, rc;
 
 	gomem_signals_catch();
 	if (follow_new(&k, c, fp, 1) != EXIT_OK) {
@@ -496,13 +430,13 @@ static int run_child(const struct config *c, FILE *fp)
 		return EXIT_TROUBLE;
 	}
 	if (gomem_follow_spawn(&f, c->command, "gctrace=1", 1, 0, &err) != GOMEM_OK ||
-	    follow_add(&k, f, name) != EXIT_OK) {
+	    gomem_gcfollow_add(k.follow, f, name) != GOMEM_OK) {
 		cli_error_detail(&err);
 		end_events(&k);
 		sink_close(&k);
 		return err.code == GOMEM_E_NOTFOUND ? 127 : 126;
 	}
-	gomem_follow_loop_run(k.loop);
+	rc = gomem_gcfollow_run(k.follow);
 	status = gomem_follow_exit_status(f);
 	if (status == GOMEM_FOLLOW_STATUS_LOST || status < 0) {
 		cli_errorf("%s: its exit status was lost (reaped by someone else)", name);
@@ -510,7 +444,7 @@ static int run_child(const struct config *c, FILE *fp)
 	}
 	/* Trouble writing the report is said on stderr; the status is the
 	 * child's, as the caller of the command expects. */
-	report(&k, k.status != EXIT_OK);
+	report(&k, rc != GOMEM_OK);
 	sink_close(&k);
 	return status;
 }
@@ -558,8 +492,7 @@ int main(int argc, char **argv)
 		return status;
 	if (c.command && (c.output == NULL || strcmp(c.output, "-") == 0)) {
 		/* The child's stdout is ours: the report goes beside its stderr. */
-		status = run_child(&c, stderr);
-		return status;
+		return run_child(&c, stderr);
 	}
 	fp = cli_open_output(c.output);
 	if (c.command)

@@ -5,6 +5,7 @@
  * that ended and of each input's open run, as a table or as metrics. The
  * frontend opens the inputs and the tables; this keeps the runs. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "gomem-internal.h"
 
@@ -318,6 +319,22 @@ int gomem_gcreport_read(gomem_gcreport *r, const char *name, gomem_source *src, 
 	if (rc != GOMEM_OK)
 		input_failed(r, i, runs, rc, err);
 	gomem_gcreport_close(r, i);
+	return rc;
+}
+
+int gomem_gcreport_read_path(gomem_gcreport *r, const char *path, const gomem_source_options *so,
+			     gomem_error *err)
+{
+	gomem_source *src = NULL;
+	gomem_error e = {0};
+	int rc;
+
+	if ((rc = gomem_source_open(&src, path, so, err)) != GOMEM_OK)
+		return rc;
+	rc = gomem_gcreport_read(r, strcmp(path, "-") == 0 ? "<stdin>" : path, src, &e);
+	if (rc != GOMEM_OK)
+		gomem_error_copy(err, gomem_source_error(src)->code != GOMEM_OK ? gomem_source_error(src) : &e);
+	gomem_source_free(src);
 	return rc;
 }
 

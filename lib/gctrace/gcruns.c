@@ -448,3 +448,15 @@ void gomem_gctrace_counts_meta(gomem_table *t, const gomem_gctrace_counts *n)
 	gomem_table_meta_int(t, "unparsed_lines", (int64_t)n->unparsed);
 	gomem_table_meta_int(t, "reassembled", (int64_t)n->reassembled);
 }
+
+void gomem_gctrace_counts_notes(FILE *fp, const char *prefix, const gomem_gctrace_counts *n, bool skipped)
+{
+	if (n->gc_events == 0 && n->scav_events == 0)
+		fprintf(fp, "%s: no gctrace lines in %llu lines of input\n", prefix, (unsigned long long)n->lines);
+	if (n->skipped > 0 && skipped)
+		fprintf(fp, "%s: skipped %llu line%s that %s not gctrace\n", prefix,
+			(unsigned long long)n->skipped, n->skipped == 1 ? "" : "s", n->skipped == 1 ? "is" : "are");
+	if (n->unparsed > 0)
+		fprintf(fp, "%s: %llu line%s looked like gctrace but could not be read\n", prefix,
+			(unsigned long long)n->unparsed, n->unparsed == 1 ? "" : "s");
+}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gomem-internal.h"
 #include "suites.h"
@@ -354,6 +355,168 @@ START_TEST(report_of_events)
 }
 END_TEST
 
+/* What was left out, said to people: the skipped lines only when asked
+ * for; singular and plural. */
+START_TEST(counts_notes)
+{
+	gomem_gctrace_counts n = {0};
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+
+	n.lines = 7;
+	gomem_gctrace_counts_notes(fp, "t", &n, true);
+	n.gc_events = 3;
+	n.skipped = 1;
+	n.unparsed = 2;
+	gomem_gctrace_counts_notes(fp, "t", &n, false);
+	gomem_gctrace_counts_notes(fp, "t", &n, true);
+	n.skipped = 2;
+	n.unparsed = 1;
+	gomem_gctrace_counts_notes(fp, "t", &n, true);
+	fclose(fp);
+	ck_assert_str_eq(out, "t: no gctrace lines in 7 lines of input\n"
+			      "t: 2 lines looked like gctrace but could not be read\n"
+			      "t: skipped 1 line that is not gctrace\n"
+			      "t: 2 lines looked like gctrace but could not be read\n"
+			      "t: skipped 2 lines that are not gctrace\n"
+			      "t: 1 line looked like gctrace but could not be read\n");
+	free(out);
+}
+END_TEST
+
+/* A path: read whole and closed; one that cannot be opened names itself. */
+START_TEST(report_of_a_path)
+{
+	gomem_source_options so = GOMEM_SOURCE_OPTIONS_INIT;
+	char path[] = "/tmp/gomem-gcrunsXXXXXX";
+	gomem_gctrace_counts n;
+	gomem_error err = {0};
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp, *f;
+	gomem_gcreport *r = report_new(&fp, &out, &len, GOMEM_FORMAT_CSV, false);
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_ptr_nonnull(f = fdopen(fd, "w"));
+	fputs(two_runs, f);
+	fclose(f);
+	ck_assert_int_eq(gomem_gcreport_read_path(r, path, &so, &err), GOMEM_OK);
+	ck_assert_ptr_null(gomem_gcreport_runs(r, 0));
+	gomem_gcreport_counts(r, &n);
+	ck_assert_uint_eq(n.gc_events, 3);
+	ck_assert_int_eq(gomem_gcreport_write_summary(r, false, false, &err), GOMEM_OK);
+	fflush(fp);
+	ck_assert_ptr_nonnull(strstr(out, path));
+	unlink(path);
+	ck_assert_int_ne(gomem_gcreport_read_path(r, path, &so, &err), GOMEM_OK);
+	ck_assert_int_ne(err.code, GOMEM_OK);
+	ck_assert_str_eq(err.source, path);
+	report_free(r, fp, &out);
+}
+END_TEST
+
+/* ---- followed inputs -------------------------------------------------------------------- */
+
+struct follow_seen {
+	int ticks, first_ticks, errors, error_code;
+	bool write;
+};
+
+static int seen_tick(void *payload, bool first)
+{
+	struct follow_seen *v = payload;
+
+	v->ticks++;
+	v->first_ticks += first;
+	return GOMEM_OK;
+}
+
+static void seen_error(void *payload, const gomem_error *err, bool write)
+{
+	struct follow_seen *v = payload;
+
+	v->errors++;
+	v->error_code = err->code;
+	v->write = write;
+}
+
+/* A child writing TWO_RUNS to its stderr, followed into R with O, what
+ * happened seen in V; *RC what run returned; the exit status. */
+static int follow_child(gomem_gcreport *r, gomem_gcfollow_options *o, struct follow_seen *v, int *rc)
+{
+	char *argv[] = {"sh", "-c", "printf '%s' \"$1\" >&2", "sh", (char *)two_runs, NULL};
+	gomem_gcfollow *g;
+	gomem_follow *f;
+	int status;
+
+	o->on_tick = seen_tick;
+	o->on_error = seen_error;
+	o->payload = v;
+	ck_assert_int_eq(gomem_gcfollow_new(&g, r, o), GOMEM_OK);
+	ck_assert_int_eq(gomem_follow_spawn(&f, argv, "gctrace=1", 0, 1, NULL), GOMEM_OK);
+	ck_assert_int_eq(gomem_gcfollow_add(g, f, "child"), GOMEM_OK);
+	*rc = gomem_gcfollow_run(g);
+	status = gomem_follow_exit_status(f);
+	gomem_gcfollow_free(g);
+	return status;
+}
+
+/* A child read to its end: every run ended, and with EVERY a last summary
+ * at the end, the first one. */
+START_TEST(follow_a_child)
+{
+	gomem_gcfollow_options o = GOMEM_GCFOLLOW_OPTIONS_INIT;
+	struct follow_seen v = {0};
+	gomem_gctrace_counts n;
+	gomem_gcfollow *g;
+	gomem_error err = {0};
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp;
+	gomem_gcreport *r = report_new(&fp, &out, &len, GOMEM_FORMAT_CSV, false);
+	int rc;
+
+	o.every = 3600;
+	ck_assert_int_eq(gomem_gcfollow_new(&g, r, &o), GOMEM_E_INVALID); /* EVERY without on_tick */
+	ck_assert_int_eq(follow_child(r, &o, &v, &rc), 0);
+	ck_assert_int_eq(rc, GOMEM_OK);
+	ck_assert_int_eq(v.errors, 0);
+	ck_assert_int_eq(v.ticks, 1);
+	ck_assert_int_eq(v.first_ticks, 1);
+	gomem_gcreport_counts(r, &n);
+	ck_assert_uint_eq(n.gc_events, 3);
+	ck_assert_int_eq(gomem_gcreport_write_summary(r, false, false, &err), GOMEM_OK);
+	fflush(fp);
+	ck_assert_int_eq(count_lines(out), 2);
+	report_free(r, fp, &out);
+}
+END_TEST
+
+/* An event table that cannot take a row: the failure is said once, with
+ * WRITE, and the child is read on to its end (read_on). */
+START_TEST(follow_failure_once)
+{
+	gomem_gcfollow_options o = GOMEM_GCFOLLOW_OPTIONS_INIT;
+	struct follow_seen v = {0};
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp;
+	gomem_gcreport *r = report_new(&fp, &out, &len, GOMEM_FORMAT_TABLE, true);
+	int rc;
+
+	o.read_on = true;
+	ck_assert_int_eq(follow_child(r, &o, &v, &rc), 0);
+	ck_assert_int_eq(rc, GOMEM_E_LIMIT);
+	ck_assert_int_eq(v.errors, 1);
+	ck_assert_int_eq(v.error_code, GOMEM_E_LIMIT);
+	ck_assert(v.write);
+	ck_assert_int_eq(v.ticks, 0);
+	report_free(r, fp, &out);
+}
+END_TEST
+
 Suite *suite_gcruns(void)
 {
 	Suite *s = suite_create("gcruns");
@@ -367,6 +530,10 @@ Suite *suite_gcruns(void)
 	tcase_add_test(tc, report_of_files);
 	tcase_add_test(tc, report_of_followed_inputs);
 	tcase_add_test(tc, report_of_events);
+	tcase_add_test(tc, counts_notes);
+	tcase_add_test(tc, report_of_a_path);
+	tcase_add_test(tc, follow_a_child);
+	tcase_add_test(tc, follow_failure_once);
 	suite_add_tcase(s, tc);
 	return s;
 }

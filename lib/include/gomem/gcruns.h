@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "gomem/common.h"
+#include "gomem/follow.h"
 #include "gomem/gcstats.h"
 #include "gomem/gctrace.h"
 #include "gomem/source.h"
@@ -94,6 +95,12 @@ GOMEM_API void gomem_gctrace_counts_add(gomem_gctrace_counts *sum, const gomem_g
 /* The counts as the table's JSON members: lines, gc_events, scav_events,
  * skipped_lines, unparsed_lines, reassembled. */
 GOMEM_API void gomem_gctrace_counts_meta(gomem_table *t, const gomem_gctrace_counts *n);
+/* What the counts say was left out, a line each to FP, after "PREFIX: ":
+ * no gctrace line at all, lines that looked like gctrace but could not be
+ * read, and with SKIPPED the lines that are not gctrace (the program's own
+ * output: worth a note for people, not beside machine formats). */
+GOMEM_API void gomem_gctrace_counts_notes(FILE *fp, const char *prefix, const gomem_gctrace_counts *n,
+					  bool skipped);
 
 /* ---- several inputs, one report ------------------------------------------------------- */
 
@@ -134,6 +141,12 @@ GOMEM_API gomem_gcruns *gomem_gcreport_runs(const gomem_gcreport *r, size_t i);
  * gomem_gcreport_error's. */
 GOMEM_API int gomem_gcreport_read(gomem_gcreport *r, const char *name, gomem_source *src,
 				  gomem_error *err);
+/* The file PATH ("-": standard input, named "<stdin>"; PATH borrowed as
+ * NAME is) opened with SO, gzip or not, read as gomem_gcreport_read does.
+ * On failure ERR (may be NULL) says why: the source's error (it could not
+ * be opened or read) or the input's. */
+GOMEM_API int gomem_gcreport_read_path(gomem_gcreport *r, const char *path, const gomem_source_options *so,
+				       gomem_error *err);
 /* Bytes of input I as gomem_follow_loop hands them, with its EVENTS: a
  * log truncated or replaced (GOMEM_FOLLOW_TRUNCATED, _ROTATED) ends the
  * line its old text left open; at GOMEM_FOLLOW_EOF the input is finished.
@@ -162,6 +175,44 @@ GOMEM_API int gomem_gcreport_write_summary(const gomem_gcreport *r, bool current
 GOMEM_API int gomem_gcreport_write_metrics(const gomem_gcreport *r, FILE *fp,
 					   gomem_metrics_flavor flavor, bool current);
 GOMEM_API void gomem_gcreport_free(gomem_gcreport *r);
+
+/* ---- followed inputs, one report ----------------------------------------------------- */
+
+/* A report fed by a follow loop (gomem/follow.h): followed logs or a child,
+ * every EVERY seconds a summary, and a last one when the loop ends. */
+typedef struct gomem_gcfollow gomem_gcfollow;
+
+typedef struct gomem_gcfollow_options {
+	unsigned int version; /* GOMEM_GCFOLLOW_OPTIONS_VERSION */
+	double every;         /* seconds between summaries; 0: none */
+	bool read_on;         /* after a failure, read the inputs on to their end,
+			       * unparsed (a child whose stderr passes through);
+			       * else the loop ends there */
+	/* Writes the summary (FIRST: the first time); not GOMEM_OK is a
+	 * failure it has reported itself. Required with EVERY. */
+	int (*on_tick)(void *payload, bool first);
+	/* The first failure, once, when it happens: an input that could not be
+	 * read (the follow's or the parser's error), or with WRITE the event
+	 * table that could not be written (gomem_gcreport_error). May be NULL. */
+	void (*on_error)(void *payload, const gomem_error *err, bool write);
+	void *payload;
+} gomem_gcfollow_options;
+
+#define GOMEM_GCFOLLOW_OPTIONS_VERSION 1
+#define GOMEM_GCFOLLOW_OPTIONS_INIT {GOMEM_GCFOLLOW_OPTIONS_VERSION, 0, false, NULL, NULL, NULL}
+
+/* R (borrowed: it must outlive the follow) fed by a new loop. */
+GOMEM_API int gomem_gcfollow_new(gomem_gcfollow **out, gomem_gcreport *r,
+				 const gomem_gcfollow_options *opts);
+/* F, owned from now on (freed on failure), as a new input NAME of the
+ * report (NAME borrowed, as for gomem_gcreport_add) and of the loop. */
+GOMEM_API int gomem_gcfollow_add(gomem_gcfollow *g, gomem_follow *f, const char *name);
+/* Runs the loop (gomem_follow_loop_run: until every input ended, a failure
+ * without read_on, or a quit signal), then with EVERY the last summary.
+ * GOMEM_OK, or the code of the first failure. */
+GOMEM_API int gomem_gcfollow_run(gomem_gcfollow *g);
+/* Frees the loop and its inputs: a child still running is stopped. */
+GOMEM_API void gomem_gcfollow_free(gomem_gcfollow *g);
 
 #ifdef __cplusplus
 }
