@@ -220,40 +220,6 @@ static int events_failed(const struct sink *k)
 	return gomem_gcreport_error(k->report)->code != GOMEM_OK;
 }
 
-/* The report, with its event table (--events). Inputs that may never end
- * keep bounded statistics: a followed log the last --window (10 minutes by
- * default), a child its last 262144 GCs (days of a busy service). A file
- * ends, and its statistics are exact. */
-static int sink_open(struct sink *k, const struct config *c, FILE *fp, int one_file)
-{
-	gomem_gcreport_options o = GOMEM_GCREPORT_OPTIONS_INIT;
-	gomem_table_options to = GOMEM_TABLE_OPTIONS_INIT;
-
-	k->c = c;
-	k->fp = fp;
-	to.format = c->format;
-	to.color = c->format == GOMEM_FORMAT_TABLE && cli_use_color(fp, c->no_color);
-	to.schema = "gomem.gctrace/2";
-	to.flush = c->follow || c->command != NULL;
-	o.fp = fp;
-	o.table = &to;
-	o.events = c->events;
-	o.rows = (c->scav ? GOMEM_GCTRACE_ROWS_SCAV : 0) | (one_file ? GOMEM_GCTRACE_ROWS_ONE_FILE : 0);
-	if (c->follow) {
-		o.window = c->window > 0 ? c->window : 600;
-		o.max_events = 1u << 20;
-	} else if (c->command) {
-		o.max_events = 1u << 18;
-	}
-	return gomem_gcreport_new(&k->report, &o) == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
-}
-
-static void sink_close(struct sink *k)
-{
-	gomem_gcfollow_free(k->follow); /* a child still running is stopped here */
-	gomem_gcreport_free(k->report);
-}
-
 static int end_events(struct sink *k)
 {
 	gomem_error err = {0};
@@ -279,6 +245,72 @@ static int print_summaries(const struct sink *k, bool current, int header)
 	if (gomem_gcreport_write_summary(k->report, current, header, &err) != GOMEM_OK)
 		return write_failed(&err);
 	return EXIT_OK;
+}
+
+/* --every: the current statistics of every input, with the runs that ended. */
+static int on_tick(void *payload, bool first)
+{
+	struct sink *k = payload;
+	bool header = first || k->c->format == GOMEM_FORMAT_TABLE;
+
+	return print_summaries(k, true, header) == EXIT_OK ? GOMEM_OK : GOMEM_E_IO;
+}
+
+/* An input that could not be read, or the event table not written. */
+static void on_error(void *payload, const gomem_error *e, bool write)
+{
+	(void)payload;
+	if (write)
+		write_failed(e);
+	else
+		cli_error_detail(e);
+}
+
+/* The report, with its event table (--events), and when following the loop
+ * feeding it (the caller adds the inputs). Inputs that may never end keep
+ * bounded statistics: a followed log the last --window (10 minutes by
+ * default), a child its last 262144 GCs (days of a busy service). A file
+ * ends, and its statistics are exact. After a failure a child still runs to
+ * its end, its stderr passed through unread; a followed log ends there. */
+static int sink_open(struct sink *k, const struct config *c, FILE *fp, int one_file)
+{
+	gomem_gcreport_options o = GOMEM_GCREPORT_OPTIONS_INIT;
+	gomem_table_options to = GOMEM_TABLE_OPTIONS_INIT;
+	gomem_gcfollow_options fo = GOMEM_GCFOLLOW_OPTIONS_INIT;
+
+	k->c = c;
+	k->fp = fp;
+	to.format = c->format;
+	to.color = c->format == GOMEM_FORMAT_TABLE && cli_use_color(fp, c->no_color);
+	to.schema = "gomem.gctrace/2";
+	to.flush = c->follow || c->command != NULL;
+	o.fp = fp;
+	o.table = &to;
+	o.events = c->events;
+	o.rows = (c->scav ? GOMEM_GCTRACE_ROWS_SCAV : 0) | (one_file ? GOMEM_GCTRACE_ROWS_ONE_FILE : 0);
+	if (c->follow) {
+		o.window = c->window > 0 ? c->window : 600;
+		o.max_events = 1u << 20;
+	} else if (c->command) {
+		o.max_events = 1u << 18;
+	}
+	fo.every = c->every;
+	fo.read_on = c->command != NULL;
+	fo.on_tick = on_tick;
+	fo.on_error = on_error;
+	fo.payload = k;
+	if (gomem_gcreport_new(&k->report, &o) != GOMEM_OK ||
+	    ((c->follow || c->command) && gomem_gcfollow_new(&k->follow, k->report, &fo) != GOMEM_OK)) {
+		cli_errorf("out of memory");
+		return EXIT_TROUBLE;
+	}
+	return EXIT_OK;
+}
+
+static void sink_close(struct sink *k)
+{
+	gomem_gcfollow_free(k->follow); /* a child still running is stopped here */
+	gomem_gcreport_free(k->report);
 }
 
 /* The report at the end: the events table closed, or the summaries; then
@@ -323,7 +355,6 @@ static int run_files(const struct config *c, FILE *fp)
 	int status = EXIT_OK;
 
 	if (sink_open(&k, c, fp, nfiles == 1) != EXIT_OK) {
-		cli_errorf("out of memory");
 		sink_close(&k);
 		return EXIT_TROUBLE;
 	}
@@ -344,44 +375,6 @@ static int run_files(const struct config *c, FILE *fp)
 
 /* ---- following: the library's follow loop, fed to the report ---------------------- */
 
-/* --every: the current statistics of every input, with the runs that ended. */
-static int on_tick(void *payload, bool first)
-{
-	struct sink *k = payload;
-	bool header = first || k->c->format == GOMEM_FORMAT_TABLE;
-
-	return print_summaries(k, true, header) == EXIT_OK ? GOMEM_OK : GOMEM_E_IO;
-}
-
-/* An input that could not be read, or the event table not written. */
-static void on_error(void *payload, const gomem_error *e, bool write)
-{
-	(void)payload;
-	if (write)
-		write_failed(e);
-	else
-		cli_error_detail(e);
-}
-
-/* The report and the loop feeding it; the caller adds the inputs. After a
- * failure a child still runs to its end, its stderr passed through unread;
- * a followed log ends there. */
-static int follow_new(struct sink *k, const struct config *c, FILE *fp, int one_file)
-{
-	gomem_gcfollow_options o = GOMEM_GCFOLLOW_OPTIONS_INIT;
-
-	o.every = c->every;
-	o.read_on = c->command != NULL;
-	o.on_tick = on_tick;
-	o.on_error = on_error;
-	o.payload = k;
-	if (sink_open(k, c, fp, one_file) != EXIT_OK || gomem_gcfollow_new(&k->follow, k->report, &o) != GOMEM_OK) {
-		cli_errorf("out of memory");
-		return EXIT_TROUBLE;
-	}
-	return EXIT_OK;
-}
-
 static int run_follow(const struct config *c, FILE *fp)
 {
 	static char *stdin_only[] = {"-", NULL};
@@ -390,7 +383,7 @@ static int run_follow(const struct config *c, FILE *fp)
 	struct sink k = {0};
 	gomem_error err = {0};
 	gomem_follow *f;
-	int status = follow_new(&k, c, fp, n == 1);
+	int status = sink_open(&k, c, fp, n == 1);
 
 	for (int i = 0; i < n && status == EXIT_OK; i++) {
 		if (gomem_follow_open(&f, files[i], !c->from_end, &err) != GOMEM_OK) {
@@ -425,7 +418,7 @@ static int run_child(const struct config *c, FILE *fp)
 	int status, rc;
 
 	gomem_signals_catch();
-	if (follow_new(&k, c, fp, 1) != EXIT_OK) {
+	if (sink_open(&k, c, fp, 1) != EXIT_OK) {
 		sink_close(&k);
 		return EXIT_TROUBLE;
 	}
