@@ -14,9 +14,10 @@
 #include "common/opt.h"
 #include "gomem.h"
 
+/* A short option's id is its letter: getopt_long returns 'f' for -f. */
 enum {
-	OPT_EVENTS = OPT_TOOL_BASE, OPT_SCAV, OPT_FOLLOW, OPT_FROM_END, OPT_EVERY, OPT_WINDOW,
-	OPT_OPENMETRICS, OPT_PROMETHEUS, OPT_WHATIF, OPT_GO
+	OPT_EVENTS = OPT_TOOL_BASE, OPT_SCAV, OPT_FROM_END, OPT_EVERY, OPT_WINDOW,
+	OPT_OPENMETRICS, OPT_PROMETHEUS, OPT_WHATIF, OPT_GO, OPT_FOLLOW = 'f'
 };
 
 static const cli_option options[] = {
