@@ -5,7 +5,6 @@
  * records, groups, diff and gate, and prints; nothing is computed here. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,8 +70,6 @@ static const cli_tool tool = {
 #define MAX_ROOTS 16
 #define MAX_WARNINGS 20
 
-enum { FMT_SARIF = 100 };
-
 struct config {
 	int why, annotate, all, run, diff, write_baseline, tests, no_color, cold_cache;
 	const char *baseline;
@@ -85,7 +82,7 @@ struct config {
 	const char *roots[MAX_ROOTS];
 	size_t nroots;
 	uint64_t max_source;
-	int format; /* a gomem_format or FMT_SARIF */
+	int format; /* a gomem_format or GOMEM_ESCAPE_FORMAT_SARIF */
 	const char *format_name;
 	const char *output;
 	char **build_args;
@@ -145,7 +142,7 @@ static int parse_option(struct config *c, int id, const char *arg)
 	case OPT_COLD_CACHE: c->cold_cache = 1; break;
 	case OPT_FORMAT:
 		if (strcmp(arg, "sarif") == 0)
-			c->format = FMT_SARIF;
+			c->format = GOMEM_ESCAPE_FORMAT_SARIF;
 		else if (gomem_format_parse(&f, arg) == GOMEM_OK)
 			c->format = (int)f;
 		else
@@ -272,334 +269,6 @@ static int run_compiler(gomem_escape_set **out, const struct config *c)
 	return EXIT_OK;
 }
 
-/* ---- output: shared ------------------------------------------------------ */
-
-/* Columns of one escape in machine formats; the text table shows a
- * location column instead. CHANGE (last) only for --diff. */
-static const gomem_column record_columns[] = {
-	{"kind", NULL, GOMEM_COL_TEXT, 0},
-	{"package", NULL, GOMEM_COL_TEXT, 0},
-	{"file", NULL, GOMEM_COL_TEXT, 0},
-	{"line", NULL, GOMEM_COL_COUNT, 0},
-	{"function", NULL, GOMEM_COL_TEXT, 0},
-	{"expression", NULL, GOMEM_COL_TEXT, 0},
-	{"column", NULL, GOMEM_COL_COUNT, 0},
-	{"path", NULL, GOMEM_COL_TEXT, 0},
-	{"message", NULL, GOMEM_COL_TEXT, 0},
-	{"test", NULL, GOMEM_COL_COUNT, 0},
-	{"identity", NULL, GOMEM_COL_TEXT, 0},
-	{"why", NULL, GOMEM_COL_TEXT, 0},
-	{"change", NULL, GOMEM_COL_TEXT, 0},
-};
-#define NREC_COLS 13
-
-static const gomem_column text_columns[] = {
-	{"change", "", GOMEM_COL_TEXT, 0},
-	{"location", NULL, GOMEM_COL_TEXT, 0},
-	{"kind", NULL, GOMEM_COL_TEXT, 0},
-	{"function", NULL, GOMEM_COL_TEXT, 0},
-	{"expression", NULL, GOMEM_COL_TEXT, 0},
-};
-
-struct strbuf {
-	char *p;
-	size_t len, cap;
-};
-
-static int sb_add(struct strbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-		char *p;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if (!(p = realloc(b->p, cap)))
-			return -1;
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return 0;
-}
-
-static const char *why_text(struct strbuf *b, const gomem_escape_record *r)
-{
-	b->len = 0;
-	if (b->p)
-		b->p[0] = '\0';
-	for (size_t i = 0; i < r->nflow; i++) {
-		if (i)
-			sb_add(b, "\n", 1);
-		sb_add(b, r->flow[i].text, strlen(r->flow[i].text));
-	}
-	return b->p ? b->p : "";
-}
-
-static const char *change_name(gomem_escape_change ch)
-{
-	return ch == GOMEM_ESCAPE_NEW ? "new" : ch == GOMEM_ESCAPE_REMOVED ? "removed" : "";
-}
-
-/* One list of records: the escapes of a report, the entries of a diff or the
- * offenders of the gate. */
-struct list {
-	const gomem_escape_set *set;   /* report/gate */
-	const size_t *index;           /* gate: indices into set; NULL: filtered set */
-	size_t n;
-	const gomem_escape_diff *diff; /* diff entries instead */
-};
-
-static size_t list_count(const struct list *l)
-{
-	return l->n;
-}
-
-static int list_get(gomem_escape_record *r, gomem_escape_change *ch, const struct list *l, size_t i)
-{
-	*ch = 0;
-	if (l->diff)
-		return gomem_escape_diff_get(r, ch, l->diff, i);
-	return gomem_escape_set_get(r, l->set, l->index[i]);
-}
-
-static int write_records(const struct list *l, const struct config *c, FILE *fp, const char *title)
-{
-	gomem_table_options to = GOMEM_TABLE_OPTIONS_INIT;
-	int text = c->format == GOMEM_FORMAT_TABLE;
-	gomem_cell cells[NREC_COLS];
-	struct strbuf why = {0};
-	char loc[4096];
-	gomem_escape_record r;
-	gomem_escape_change ch;
-	gomem_table *t;
-	size_t off = l->diff ? 0 : 1; /* the text table has no change column without --diff */
-	int rc;
-
-	to.format = (gomem_format)c->format;
-	to.color = text && cli_use_color(fp, c->no_color);
-	to.schema = "gomem.escape/1";
-	to.header = 1;
-	if (text) {
-		if (title)
-			gomem_text_printf(fp, "%s\n", title); /* may name input files */
-		if (list_count(l) == 0) {
-			fprintf(fp, "  (none)\n");
-			return GOMEM_OK;
-		}
-		rc = gomem_table_new(&t, l->diff ? text_columns : text_columns + 1, l->diff ? 5 : 4, fp, &to);
-	} else {
-		rc = gomem_table_new(&t, record_columns, NREC_COLS - (l->diff ? 0 : 1), fp, &to);
-	}
-	if (rc != GOMEM_OK)
-		return rc;
-	if (!text) {
-		gomem_table_meta_string(t, "mode", l->diff ? "diff" : l->index && c->baseline ? "gate" : "report");
-		gomem_table_meta_int(t, "count", (int64_t)list_count(l));
-		if (l->diff)
-			gomem_table_meta_int(t, "unchanged", (int64_t)gomem_escape_diff_unchanged(l->diff));
-	}
-	for (size_t i = 0; i < list_count(l) && rc == GOMEM_OK; i++) {
-		if ((rc = list_get(&r, &ch, l, i)) != GOMEM_OK)
-			break;
-		memset(cells, 0, sizeof(cells));
-		if (text) {
-			if (r.column)
-				snprintf(loc, sizeof(loc), "%s:%u:%u", r.path, r.line, r.column);
-			else
-				snprintf(loc, sizeof(loc), "%s:%u", r.path, r.line);
-			if (l->diff)
-				cells[0 - off].s = ch == GOMEM_ESCAPE_NEW ? "+" : "-";
-			cells[1 - off].s = loc;
-			cells[2 - off].s = gomem_escape_kind_name(r.kind);
-			cells[3 - off].s = r.function;
-			cells[3 - off].null = !*r.function;
-			cells[4 - off].s = r.expression;
-			rc = gomem_table_row(t, cells);
-			if (rc == GOMEM_OK && c->why && r.nflow) {
-				/* the text table buffers rows: flow lines go in rows of their own */
-				for (size_t k = 0; k < r.nflow && rc == GOMEM_OK; k++) {
-					memset(cells, 0, sizeof(cells));
-					snprintf(loc, sizeof(loc), "    %s", r.flow[k].text);
-					cells[1 - off].s = loc;
-					for (size_t j = 2; j < 5; j++)
-						cells[j - off].s = "";
-					if (l->diff)
-						cells[0 - off].s = "";
-					rc = gomem_table_row(t, cells);
-				}
-			}
-			continue;
-		}
-		cells[0].s = gomem_escape_kind_name(r.kind);
-		cells[1].s = r.package;
-		cells[2].s = r.file;
-		cells[3].i = r.line;
-		cells[4].s = r.function;
-		cells[4].null = !*r.function;
-		cells[5].s = r.expression;
-		cells[6].i = r.column;
-		cells[6].null = r.column == 0;
-		cells[7].s = r.path;
-		cells[8].s = r.message;
-		cells[9].i = (r.flags & GOMEM_ESCAPE_F_TEST) != 0;
-		cells[10].s = r.identity;
-		cells[11].s = why_text(&why, &r);
-		cells[11].null = r.nflow == 0;
-		cells[12].s = change_name(ch);
-		rc = gomem_table_row(t, cells);
-	}
-	if (rc == GOMEM_OK)
-		rc = gomem_table_end(t);
-	if (rc != GOMEM_OK)
-		cli_error_detail(gomem_table_error(t));
-	gomem_table_free(t);
-	free(why.p);
-	return rc;
-}
-
-/* The text table of --why rows above puts the flow text in the location
- * column; the layer pads it like any cell. */
-
-/* ---- output: SARIF 2.1.0 -------------------------------------------------- */
-
-static int write_sarif(const struct list *l, FILE *fp)
-{
-	gomem_escape_sarif *w;
-	gomem_escape_record r;
-	gomem_escape_change ch;
-	int rc;
-
-	if ((rc = gomem_escape_sarif_begin(&w, fp)) != GOMEM_OK) {
-		gomem_escape_sarif_end(w);
-		return rc;
-	}
-	for (size_t i = 0; i < list_count(l) && rc == GOMEM_OK; i++)
-		if ((rc = list_get(&r, &ch, l, i)) == GOMEM_OK)
-			rc = gomem_escape_sarif_add(w, &r, (int)ch);
-	if (gomem_escape_sarif_end(w) != GOMEM_OK && rc == GOMEM_OK)
-		rc = GOMEM_E_IO;
-	return rc;
-}
-
-static int write_list(const struct list *l, const struct config *c, FILE *fp, const char *title)
-{
-	if (c->format == FMT_SARIF)
-		return write_sarif(l, fp);
-	return write_records(l, c, fp, title);
-}
-
-/* ---- the report ---------------------------------------------------------- */
-
-static bool any_function(const gomem_escape_group *gr, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (*gr[i].function)
-			return true;
-	return false;
-}
-
-static int write_groups(const gomem_escape_set *s, const struct config *c, FILE *fp)
-{
-	static const struct {
-		gomem_escape_group_by by;
-		const char *title, *col;
-	} groups[] = {
-		{GOMEM_ESCAPE_BY_KIND, "By kind", "kind"},
-		{GOMEM_ESCAPE_BY_PACKAGE, "By package", "package"},
-		{GOMEM_ESCAPE_BY_FILE, "By file", "file"},
-		{GOMEM_ESCAPE_BY_FUNCTION, "Top functions", "function"},
-	};
-	gomem_table_options to = GOMEM_TABLE_OPTIONS_INIT;
-	int rc = GOMEM_OK;
-
-	to.color = cli_use_color(fp, c->no_color);
-	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]) && rc == GOMEM_OK; g++) {
-		gomem_column cols[3] = {
-			{groups[g].col, NULL, GOMEM_COL_TEXT, 0},
-			{"count", NULL, GOMEM_COL_COUNT, 0},
-			{"heap", NULL, GOMEM_COL_COUNT, 0},
-		};
-		gomem_escape_group *gr = NULL;
-		gomem_cell cells[3];
-		gomem_table *t;
-		size_t n = 0, shown;
-
-		if ((rc = gomem_escape_groups(&gr, &n, s, groups[g].by, &c->filter)) != GOMEM_OK) {
-			cli_errorf("grouping: %s", gomem_strerror(rc));
-			break;
-		}
-		shown = c->top && (size_t)c->top < n ? (size_t)c->top : n;
-		if (!c->all)
-			cols[2].flags |= GOMEM_COL_MACHINE_ONLY;
-		fprintf(fp, "%s%s\n", g ? "\n" : "", groups[g].title);
-		rc = gomem_table_new(&t, cols, 3, fp, &to);
-		for (size_t i = 0; i < shown && rc == GOMEM_OK; i++) {
-			memset(cells, 0, sizeof(cells));
-			cells[0].s = gr[i].key;
-			cells[1].i = (int64_t)gr[i].count;
-			cells[2].i = (int64_t)gr[i].heap;
-			rc = gomem_table_row(t, cells);
-		}
-		if (rc == GOMEM_OK)
-			rc = gomem_table_end(t);
-		if (rc != GOMEM_OK)
-			cli_error_detail(gomem_table_error(t));
-		gomem_table_free(t);
-		if (rc == GOMEM_OK && shown < n)
-			fprintf(fp, "(%zu of %zu rows; --top 0 shows all)\n", shown, n);
-		if (rc == GOMEM_OK && groups[g].by == GOMEM_ESCAPE_BY_FUNCTION && n && !any_function(gr, n))
-			fputs("(no function names: the compiler does not print them; --source-dir reads them\n"
-			      "from the sources the input was built from)\n", fp);
-		gomem_escape_groups_free(gr);
-	}
-	return rc;
-}
-
-static int filtered(size_t **out, size_t *n, const gomem_escape_set *s, const gomem_escape_filter *f)
-{
-	size_t total = gomem_escape_set_count(s);
-	size_t *idx = malloc((total ? total : 1) * sizeof(*idx));
-
-	*n = 0;
-	if (!idx)
-		return GOMEM_E_NOMEM;
-	for (size_t i = 0; i < total; i++)
-		if (gomem_escape_filter_match(f, s, i))
-			idx[(*n)++] = i;
-	*out = idx;
-	return GOMEM_OK;
-}
-
-static int report(const gomem_escape_set *s, const struct config *c, FILE *fp)
-{
-	struct list l = {s, NULL, 0, NULL};
-	size_t *idx;
-	int rc;
-
-	if ((rc = filtered(&idx, &l.n, s, &c->filter)) != GOMEM_OK)
-		return rc;
-	l.index = idx;
-	if (c->format == GOMEM_FORMAT_TABLE) {
-		gomem_text_printf(fp, "%zu %s in %s", l.n, c->all ? "diagnostics" : "heap escapes", c->in[0] ? c->in[0] : "go build");
-		if (gomem_escape_set_duplicates(s))
-			fprintf(fp, " (%llu duplicate lines dropped)",
-				(unsigned long long)gomem_escape_set_duplicates(s));
-		fputs("\n\n", fp);
-		rc = write_groups(s, c, fp);
-		if (rc == GOMEM_OK) {
-			fputc('\n', fp);
-			rc = write_records(&l, c, fp, c->all ? "Diagnostics" : "Escapes");
-		}
-	} else {
-		rc = write_list(&l, c, fp, NULL);
-	}
-	free(idx);
-	return rc;
-}
-
 /* ---- --annotate ---------------------------------------------------------- */
 
 static void source_missing(const char *path, const char *why, void *ctx)
@@ -619,6 +288,20 @@ static int annotate(const gomem_escape_set *s, const struct config *c, FILE *fp)
 }
 
 /* ---- main ---------------------------------------------------------------- */
+
+/* How the report, diff or gate is written. */
+static gomem_escape_report_options report_options(const struct config *c, FILE *fp)
+{
+	gomem_escape_report_options o = GOMEM_ESCAPE_REPORT_OPTIONS_INIT;
+
+	o.format = c->format;
+	o.color = cli_use_color(fp, c->no_color);
+	o.why = c->why;
+	o.all = c->all;
+	o.top = (size_t)c->top;
+	o.filter = &c->filter;
+	return o;
+}
 
 /* The source rules of each input: a directory only where one was given
  * (--run: the current one), the roots and the cap for all. */
@@ -645,6 +328,7 @@ int main(int argc, char **argv)
 	gomem_escape_set *a = NULL, *b = NULL;
 	gomem_escape_diff *d = NULL;
 	gomem_escape_baseline *bl = NULL;
+	gomem_escape_report_options o;
 	gomem_error err = {0};
 	size_t *offenders = NULL, noff = 0;
 	int status, tripped = 0, rc = GOMEM_OK;
@@ -687,7 +371,7 @@ int main(int argc, char **argv)
 		} else {
 			size_t *idx, n = 0;
 
-			if (filtered(&idx, &n, a, &c.filter) == GOMEM_OK)
+			if (gomem_escape_filter_indices(&idx, &n, a, &c.filter) == GOMEM_OK)
 				free(idx);
 			gomem_text_printf(stderr, "gomem escape: wrote %zu escapes to %s\n", n, c.baseline);
 		}
@@ -711,28 +395,21 @@ int main(int argc, char **argv)
 	}
 	if (status == EXIT_OK || (c.run && a)) {
 		fp = cli_open_output(c.output);
+		o = report_options(&c, fp);
 		if (c.diff) {
-			struct list l = {NULL, NULL, gomem_escape_diff_count(d), d};
-			char title[512];
-
-			snprintf(title, sizeof(title), "%zu changed (%zu unchanged): %s -> %s",
-				 l.n, gomem_escape_diff_unchanged(d), c.in[0], c.in[1]);
-			rc = write_list(&l, &c, fp, title);
+			rc = gomem_escape_diff_write(fp, d, c.in[0], c.in[1], &o, &err);
 		} else if (c.baseline) {
-			struct list l = {a, offenders, noff, NULL};
-			char title[PATH_MAX + 128];
-
-			snprintf(title, sizeof(title), "%zu heap escapes not in the baseline %s (%zu in it)",
-				 noff, c.baseline, gomem_escape_baseline_count(bl));
-			rc = write_list(&l, &c, fp, title);
+			rc = gomem_escape_gate_write(fp, a, offenders, noff, bl, c.baseline, &o, &err);
 			tripped = noff > 0;
 			if (tripped)
 				cli_errorf("%zu heap escapes not in the baseline %s", noff, c.baseline);
 		} else if (c.annotate) {
 			rc = annotate(a, &c, fp);
 		} else {
-			rc = report(a, &c, fp);
+			rc = gomem_escape_set_write(fp, a, c.in[0], &o, &err);
 		}
+		if (rc != GOMEM_OK && err.code != GOMEM_OK)
+			cli_error_detail(&err);
 		if (rc != GOMEM_OK && status == EXIT_OK)
 			status = EXIT_TROUBLE;
 		if (cli_close_output(fp, c.output) != 0)

@@ -5,23 +5,19 @@
  * parsing and the statistics are libgomem's; this file reads, loops and
  * prints. */
 #include <errno.h>
-#include <math.h>
-#include <poll.h>
-#include <signal.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/msg.h"
 #include "common/opt.h"
 #include "gomem.h"
 
+/* A short option's id is its letter: getopt_long returns 'f' for -f. */
 enum {
-	OPT_EVENTS = OPT_TOOL_BASE, OPT_SCAV, OPT_FOLLOW, OPT_FROM_END, OPT_EVERY, OPT_WINDOW,
-	OPT_OPENMETRICS, OPT_PROMETHEUS, OPT_WHATIF, OPT_GO
+	OPT_EVENTS = OPT_TOOL_BASE, OPT_SCAV, OPT_FROM_END, OPT_EVERY, OPT_WINDOW,
+	OPT_OPENMETRICS, OPT_PROMETHEUS, OPT_WHATIF, OPT_GO, OPT_FOLLOW = 'f'
 };
 
 static const cli_option options[] = {
@@ -125,8 +121,7 @@ static int parse_option(void *ctx, int id, const char *arg)
 		double secs;
 
 		if (gomem_parse_duration(&secs, arg) != GOMEM_OK || secs <= 0)
-			return usage_error(id == OPT_EVERY ? "--every: '%s' is not a duration"
-							   : "--window: '%s' is not a duration", arg);
+			return usage_error("--%s: '%s' is not a duration", id == OPT_EVERY ? "every" : "window", arg);
 		*(id == OPT_EVERY ? &c->every : &c->window) = secs;
 		break;
 	}
@@ -156,6 +151,7 @@ static int check_modes(struct config *c)
 {
 	int streams = c->format == GOMEM_FORMAT_CSV || c->format == GOMEM_FORMAT_TSV ||
 		      c->format == GOMEM_FORMAT_NDJSON;
+	const char *metrics = metrics_flavor == GOMEM_METRICS_PROMETHEUS ? "--prometheus" : "--openmetrics";
 
 	if (c->go_minor && !c->whatif)
 		return usage_error("%s", "--go goes with --whatif");
@@ -168,10 +164,7 @@ static int check_modes(struct config *c)
 		return usage_error("%s", "--format svg draws whole files: not with --events, --follow "
 					 "or a COMMAND");
 	if (c->openmetrics && (c->events || c->format_set))
-		return usage_error("%s", metrics_flavor == GOMEM_METRICS_PROMETHEUS ?
-					 "--prometheus is a format of the summary: not with --events or --format" :
-					 "--openmetrics is a format of the summary: not with --events "
-					 "or --format");
+		return usage_error("%s is a format of the summary: not with --events or --format", metrics);
 	if ((c->every > 0 || c->from_end || c->window > 0) && !c->follow)
 		return usage_error("%s", "--every, --window and --from-end go with --follow");
 	if (c->follow && c->command)
@@ -189,9 +182,7 @@ static int check_modes(struct config *c)
 						 "(or a summary --every DURATION)");
 	}
 	if (c->follow && c->openmetrics && c->every <= 0)
-		return usage_error("%s", metrics_flavor == GOMEM_METRICS_PROMETHEUS ?
-					 "--follow --prometheus needs --every DURATION" :
-					 "--follow --openmetrics needs --every DURATION");
+		return usage_error("--follow %s needs --every DURATION", metrics);
 	return EXIT_OK;
 }
 
@@ -209,426 +200,138 @@ static int parse_args(struct config *c, int argc, char **argv)
 	return check_modes(c);
 }
 
-/* ---- runs ---------------------------------------------------------------------------- */
+/* ---- the report ------------------------------------------------------------------------ */
 
-/* A summary row: the statistics of one run of one input. */
-struct summary {
-	const char *name;
-	gomem_gcstats_summary s;
-};
-
-struct summaries {
-	struct summary *v;
-	size_t n, cap;
-};
-
-static int summaries_add(struct summaries *all, const char *name, const gomem_gcstats_summary *s)
-{
-	if (all->n == all->cap) {
-		size_t cap = all->cap ? all->cap * 2 : 16;
-		struct summary *v = realloc(all->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return GOMEM_E_NOMEM;
-		all->v = v;
-		all->cap = cap;
-	}
-	all->v[all->n].name = name;
-	all->v[all->n].s = *s;
-	all->n++;
-	return GOMEM_OK;
-}
-
-/* What happens to each event: a row (--events), and statistics always. */
+/* Where events and summaries go (libgomem's report: the inputs, their runs,
+ * the event table with --events); when following, the loop feeding it. */
 struct sink {
 	const struct config *c;
-	gomem_table *events;       /* NULL without --events */
-	struct summaries done;     /* runs that ended */
+	gomem_gcreport *report;
+	FILE *fp;
+	gomem_gcfollow *follow;
 	gomem_gctimeline *timeline; /* --format svg */
 };
 
-/* One input being read: its runs (libgomem's), and where they go. */
-struct input {
-	const char *name;
-	gomem_gcruns *runs;
-	struct sink *k;
-};
-
-static int on_event(void *payload, const gomem_gctrace_event *ev)
-{
-	struct input *in = payload;
-	gomem_cell cells[GOMEM_GCTRACE_EVENT_COLUMNS_MAX];
-
-	if (in->k->timeline)
-		return gomem_gctimeline_add(in->k->timeline, in->name, ev);
-	if (ev->kind != GOMEM_GCTRACE_GC && !in->k->c->scav)
-		return GOMEM_OK;
-	gomem_gctrace_event_cells(cells, ev, in->name, in->k->c->scav ? GOMEM_GCTRACE_ROWS_SCAV : 0);
-	return gomem_table_row(in->k->events, cells);
-}
-
-static int on_run(void *payload, const gomem_gcstats_summary *run)
-{
-	struct input *in = payload;
-
-	return summaries_add(&in->k->done, in->name, run);
-}
-
-/* Event rows need no statistics: without them memory stays constant
- * whatever the input (--events, --follow streaming). Inputs that may never
- * end keep bounded statistics: a followed log the last --window (10 minutes
- * by default), a child its last 262144 GCs (days of a busy service). A file
- * ends, and its statistics are exact. */
-static int input_init(struct input *in, const char *name, struct sink *k)
-{
-	gomem_gcruns_options o = GOMEM_GCRUNS_OPTIONS_INIT;
-
-	in->name = name;
-	in->k = k;
-	o.stats = k->events == NULL && k->timeline == NULL;
-	if (k->c->follow) {
-		o.window = k->c->window > 0 ? k->c->window : 600;
-		o.max_events = 1u << 20;
-	} else if (k->c->command) {
-		o.max_events = 1u << 18;
-	}
-	o.on_event = k->events || k->timeline ? on_event : NULL;
-	o.on_run = on_run;
-	o.payload = in;
-	return gomem_gcruns_new(&in->runs, name, &o);
-}
-
-/* ---- events ------------------------------------------------------------------------- */
-
-static void cell_int(gomem_cell *c, int64_t v)
-{
-	c->i = v;
-	c->null = v < 0;
-}
-
-static void cell_real(gomem_cell *c, double v)
-{
-	c->d = v;
-	c->null = isnan(v);
-}
-
-/* ---- summaries ---------------------------------------------------------------------- */
-
-enum {
-	SC_FILE, SC_RUN, SC_GCS, SC_FORCED, SC_SCAV, SC_SPAN, SC_RATE, SC_P50, SC_P90, SC_P99, SC_MAX,
-	SC_PAUSE_TOTAL, SC_PAUSE_QERR, SC_MARK_P50, SC_MARK_P90, SC_MARK_P99, SC_MARK_MAX, SC_MARK_QERR,
-	SC_QUANTILES, SC_GC_CPU, SC_RUNTIME_CPU,
-	SC_LIVE_FIRST, SC_LIVE_LAST, SC_LIVE_MAX, SC_HEAP_START_MAX, SC_HEAP_END_MAX, SC_GOAL_LAST,
-	SC_GOAL_MAX, SC_STACKS_MAX, SC_GLOBALS_MAX, SC_PROCS_FIRST, SC_PROCS_LAST, SC_PROCS_CHANGES,
-	SC_SLOPE, SC_SLOPE_MIN, SC_R2, SC_FIRST_GC, SC_LAST_GC, SC_FIRST_LINE, SC_LAST_LINE,
-	SC_COUNT
-};
-
-#define MO GOMEM_COL_MACHINE_ONLY
-#define TO GOMEM_COL_TEXT_ONLY
-
-static const gomem_column summary_columns[SC_COUNT] = {
-	{"file", NULL, GOMEM_COL_TEXT, 0},
-	{"run", NULL, GOMEM_COL_COUNT, 0},
-	{"gcs", NULL, GOMEM_COL_COUNT, 0},
-	{"forced", NULL, GOMEM_COL_COUNT, MO},
-	{"scav_events", NULL, GOMEM_COL_COUNT, MO},
-	{"span_s", "span", GOMEM_COL_DURATION, 0},
-	{"gc_per_s", "gc/s", GOMEM_COL_NUMBER, 0},
-	{"pause_p50_s", "pause p50", GOMEM_COL_DURATION, 0},
-	{"pause_p90_s", NULL, GOMEM_COL_DURATION, MO},
-	{"pause_p99_s", "p99", GOMEM_COL_DURATION, 0},
-	{"pause_max_s", "max", GOMEM_COL_DURATION, 0},
-	{"pause_total_s", NULL, GOMEM_COL_DURATION, MO},
-	{"pause_quantile_error_pct", NULL, GOMEM_COL_NUMBER, MO},
-	{"mark_p50_s", NULL, GOMEM_COL_DURATION, MO},
-	{"mark_p90_s", NULL, GOMEM_COL_DURATION, MO},
-	{"mark_p99_s", "mark p99", GOMEM_COL_DURATION, 0},
-	{"mark_max_s", NULL, GOMEM_COL_DURATION, MO},
-	{"mark_quantile_error_pct", NULL, GOMEM_COL_NUMBER, MO},
-	{"quantiles", "pctl", GOMEM_COL_TEXT, TO},
-	{"gc_cpu_pct", "gc cpu", GOMEM_COL_PERCENT, 0},
-	{"runtime_cpu_pct", "rt cpu%", GOMEM_COL_COUNT, 0},
-	{"heap_live_first_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"heap_live_last_bytes", "live", GOMEM_COL_BYTES, 0},
-	{"heap_live_max_bytes", "live max", GOMEM_COL_BYTES, 0},
-	{"heap_start_max_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"heap_end_max_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"goal_last_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"goal_max_bytes", "goal max", GOMEM_COL_BYTES, 0},
-	{"stacks_max_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"globals_max_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"procs_first", NULL, GOMEM_COL_COUNT, MO},
-	{"procs_last", "P", GOMEM_COL_COUNT, 0},
-	{"procs_changes", NULL, GOMEM_COL_COUNT, MO},
-	{"live_slope_bytes_per_s", NULL, GOMEM_COL_NUMBER, MO},
-	{"live_slope_per_min", "slope/min", GOMEM_COL_BYTES, GOMEM_COL_SIGNED | TO},
-	{"live_slope_r2", "r2", GOMEM_COL_NUMBER, 0},
-	{"first_gc", NULL, GOMEM_COL_COUNT, MO},
-	{"last_gc", NULL, GOMEM_COL_COUNT, MO},
-	{"first_line", NULL, GOMEM_COL_COUNT, MO},
-	{"last_line", NULL, GOMEM_COL_COUNT, MO},
-};
-
-/* "exact", or the sketch's bound ("±1%") once a run passed its cap. */
-static const char *quantiles_text(char *buf, size_t size, const gomem_gcstats_summary *s)
-{
-	double e = s->pause_quantile_error > s->mark_quantile_error ? s->pause_quantile_error
-								      : s->mark_quantile_error;
-
-	if (e <= 0)
-		return "exact";
-	snprintf(buf, size, "±%g%%", 100 * e);
-	return buf;
-}
-
-/* BUF holds the quantiles' text for the row. */
-static void summary_cells(gomem_cell *c, const struct summary *row, char *buf, size_t size)
-{
-	const gomem_gcstats_summary *s = &row->s;
-	int none = s->gcs == 0;
-
-	for (size_t i = 0; i < SC_COUNT; i++)
-		c[i] = (gomem_cell){0, 0, NAN, NULL};
-	c[SC_FILE].s = row->name;
-	c[SC_RUN].i = (int64_t)s->run;
-	c[SC_GCS].i = (int64_t)s->gcs;
-	c[SC_FORCED].i = (int64_t)s->forced;
-	c[SC_SCAV].i = (int64_t)s->scav_events;
-	cell_real(&c[SC_SPAN], none ? NAN : s->last_t - s->first_t);
-	cell_real(&c[SC_RATE], s->gc_per_s);
-	cell_real(&c[SC_P50], none ? NAN : s->pause_p50);
-	cell_real(&c[SC_P90], none ? NAN : s->pause_p90);
-	cell_real(&c[SC_P99], none ? NAN : s->pause_p99);
-	cell_real(&c[SC_MAX], none ? NAN : s->pause_max);
-	cell_real(&c[SC_PAUSE_TOTAL], none ? NAN : s->pause_total);
-	cell_real(&c[SC_PAUSE_QERR], none ? NAN : 100 * s->pause_quantile_error);
-	cell_real(&c[SC_MARK_P50], none ? NAN : s->mark_p50);
-	cell_real(&c[SC_MARK_P90], none ? NAN : s->mark_p90);
-	cell_real(&c[SC_MARK_P99], none ? NAN : s->mark_p99);
-	cell_real(&c[SC_MARK_MAX], none ? NAN : s->mark_max);
-	cell_real(&c[SC_MARK_QERR], none ? NAN : 100 * s->mark_quantile_error);
-	c[SC_QUANTILES].s = none ? NULL : quantiles_text(buf, size, s);
-	/* gomem's figure from the cpu fields, and the runtime's own truncated one */
-	cell_real(&c[SC_GC_CPU], s->cpu_pct_window);
-	cell_int(&c[SC_RUNTIME_CPU], none ? -1 : s->cpu_pct_last);
-	cell_int(&c[SC_LIVE_FIRST], none ? -1 : s->heap_live_first);
-	cell_int(&c[SC_LIVE_LAST], none ? -1 : s->heap_live_last);
-	cell_int(&c[SC_LIVE_MAX], none ? -1 : s->heap_live_max);
-	cell_int(&c[SC_HEAP_START_MAX], none ? -1 : s->heap_start_max);
-	cell_int(&c[SC_HEAP_END_MAX], none ? -1 : s->heap_end_max);
-	cell_int(&c[SC_GOAL_LAST], none ? -1 : s->goal_last);
-	cell_int(&c[SC_GOAL_MAX], none ? -1 : s->goal_max);
-	cell_int(&c[SC_STACKS_MAX], none ? -1 : s->stacks_max);
-	cell_int(&c[SC_GLOBALS_MAX], none ? -1 : s->globals_max);
-	cell_int(&c[SC_PROCS_FIRST], none ? -1 : s->procs_first);
-	cell_int(&c[SC_PROCS_LAST], none ? -1 : s->procs_last);
-	cell_int(&c[SC_PROCS_CHANGES], none ? -1 : s->procs_changes);
-	cell_real(&c[SC_SLOPE], s->live_slope);
-	c[SC_SLOPE_MIN].i = isnan(s->live_slope) ? 0 : (int64_t)llround(s->live_slope * 60);
-	c[SC_SLOPE_MIN].null = isnan(s->live_slope);
-	cell_real(&c[SC_R2], s->live_slope_r2);
-	cell_int(&c[SC_FIRST_GC], none ? -1 : (int64_t)s->first_gc);
-	cell_int(&c[SC_LAST_GC], none ? -1 : (int64_t)s->last_gc);
-	cell_int(&c[SC_FIRST_LINE], (int64_t)s->first_line);
-	cell_int(&c[SC_LAST_LINE], (int64_t)s->last_line);
-}
-
-/* Counts of every input, for the note and the JSON members. */
-static void counts_add(gomem_gctrace_counts *sum, const gomem_gctrace_parser *p)
-{
-	gomem_gctrace_counts c;
-
-	gomem_gctrace_get_counts(p, &c);
-	sum->lines += c.lines;
-	sum->gc_events += c.gc_events;
-	sum->scav_events += c.scav_events;
-	sum->skipped += c.skipped;
-	sum->unparsed += c.unparsed;
-	sum->reassembled += c.reassembled;
-	sum->runs += c.runs;
-}
-
-static void counts_meta(gomem_table *t, const gomem_gctrace_counts *n)
-{
-	gomem_table_meta_int(t, "lines", (int64_t)n->lines);
-	gomem_table_meta_int(t, "gc_events", (int64_t)n->gc_events);
-	gomem_table_meta_int(t, "scav_events", (int64_t)n->scav_events);
-	gomem_table_meta_int(t, "skipped_lines", (int64_t)n->skipped);
-	gomem_table_meta_int(t, "unparsed_lines", (int64_t)n->unparsed);
-	gomem_table_meta_int(t, "reassembled", (int64_t)n->reassembled);
-}
-
-/* What was left out. Lines that look like gctrace but could not be read,
- * and an input with none at all, are said in every mode (--events and the
- * machine formats too: the numbers would be silently short); the lines
- * that are not gctrace only in the people's format. */
-static void counts_note(const gomem_gctrace_counts *n, const struct config *c)
-{
-	if (n->gc_events == 0 && n->scav_events == 0)
-		fprintf(stderr, "gomem gctrace: no gctrace lines in %llu lines of input\n",
-			(unsigned long long)n->lines);
-	if (n->skipped > 0 && c->format == GOMEM_FORMAT_TABLE && !c->openmetrics)
-		fprintf(stderr, "gomem gctrace: skipped %llu line%s that %s not gctrace\n",
-			(unsigned long long)n->skipped, n->skipped == 1 ? "" : "s",
-			n->skipped == 1 ? "is" : "are");
-	if (n->unparsed > 0)
-		fprintf(stderr, "gomem gctrace: %llu line%s looked like gctrace but could not be read\n",
-			(unsigned long long)n->unparsed, n->unparsed == 1 ? "" : "s");
-}
-
-static int table_open(gomem_table **t, const gomem_column *cols, size_t ncols, FILE *fp,
-		      const struct config *c, int header)
-{
-	gomem_table_options to = GOMEM_TABLE_OPTIONS_INIT;
-
-	to.format = c->format;
-	to.color = c->format == GOMEM_FORMAT_TABLE && cli_use_color(fp, c->no_color);
-	to.schema = "gomem.gctrace/2";
-	to.header = header;
-	to.flush = c->follow || c->command != NULL;
-	return gomem_table_new(t, cols, ncols, fp, &to);
-}
-
 /* Reports a failed write once: a reader that went away (head) is no error
  * worth a message. */
-static int table_failed(gomem_table *t)
+static int write_failed(const gomem_error *e)
 {
-	const gomem_error *e = gomem_table_error(t);
-
-	if (e && e->code != GOMEM_OK && strstr(e->message, strerror(EPIPE)) != NULL)
+	if (e->code != GOMEM_OK && strstr(e->message, strerror(EPIPE)) != NULL)
 		output_gone = 1;
-	else if (e && e->code != GOMEM_OK)
+	else if (e->code != GOMEM_OK)
 		cli_error_detail(e);
 	return EXIT_TROUBLE;
 }
 
-static int print_summaries(const struct summaries *all, const gomem_gctrace_counts *n,
-			   const struct config *c, FILE *fp, int header)
+static int events_failed(const struct sink *k)
 {
-	gomem_cell cells[SC_COUNT];
-	char quantiles[32];
-	gomem_table *t;
-	int rc;
-
-	if (table_open(&t, summary_columns, SC_COUNT, fp, c, header) != GOMEM_OK) {
-		cli_errorf("out of memory");
-		return EXIT_TROUBLE;
-	}
-	counts_meta(t, n);
-	rc = GOMEM_OK;
-	for (size_t i = 0; i < all->n && rc == GOMEM_OK; i++) {
-		summary_cells(cells, &all->v[i], quantiles, sizeof(quantiles));
-		rc = gomem_table_row(t, cells);
-	}
-	if (rc == GOMEM_OK)
-		rc = gomem_table_end(t);
-	if (rc != GOMEM_OK)
-		rc = table_failed(t);
-	gomem_table_free(t);
-	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
-}
-
-/* ---- OpenMetrics or Prometheus text ----------------------------------------------------- */
-
-static int print_openmetrics(const struct summaries *all, FILE *fp)
-{
-	gomem_gcstats_summary *runs = calloc(all->n ? all->n : 1, sizeof(*runs));
-	const char **sources = calloc(all->n ? all->n : 1, sizeof(*sources));
-	int rc = GOMEM_E_NOMEM;
-
-	if (runs && sources) {
-		for (size_t i = 0; i < all->n; i++) {
-			runs[i] = all->v[i].s;
-			sources[i] = all->v[i].name;
-		}
-		rc = gomem_gcstats_write_metrics(fp, runs, sources, all->n, metrics_flavor);
-	}
-	free(runs);
-	free(sources);
-	if (rc == GOMEM_E_IO && errno == EPIPE)
-		output_gone = 1;
-	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
-}
-
-/* ---- reading -------------------------------------------------------------------------- */
-
-/* Reports what failed: the parser, the event table, or the statistics. */
-static int read_failed(struct input *in, struct sink *k, int rc)
-{
-	const gomem_error *e = gomem_gctrace_parser_error(gomem_gcruns_parser(in->runs));
-
-	if (k->events && gomem_table_error(k->events)->code != GOMEM_OK)
-		return table_failed(k->events);
-	if (e && e->code != GOMEM_OK)
-		cli_error_detail(e);
-	else
-		cli_errorf("%s: %s", in->name, gomem_strerror(rc));
-	return EXIT_TROUBLE;
-}
-
-/* A whole file (or stdin, gzip or not), read in chunks. */
-static int read_file(const char *spec, struct sink *k, gomem_gctrace_counts *n)
-{
-	const char *name = strcmp(spec, "-") == 0 ? "<stdin>" : spec;
-	gomem_source *src = NULL;
-	gomem_error err = {0};
-	struct input in;
-	const uint8_t *data;
-	size_t len;
-	int rc;
-
-	if (gomem_source_open(&src, spec, &k->c->source, &err) != GOMEM_OK) {
-		cli_error_detail(&err);
-		return EXIT_TROUBLE;
-	}
-	rc = input_init(&in, name, k);
-	while (rc == GOMEM_OK && (rc = gomem_source_read(src, &data, &len)) == GOMEM_OK && len > 0)
-		rc = gomem_gcruns_feed(in.runs, data, len);
-	if (rc == GOMEM_OK)
-		rc = gomem_gcruns_finish(in.runs);
-	if (rc != GOMEM_OK && gomem_source_error(src)->code != GOMEM_OK) {
-		cli_error_detail(gomem_source_error(src));
-		rc = EXIT_TROUBLE;
-	} else if (rc != GOMEM_OK) {
-		rc = read_failed(&in, k, rc);
-	}
-	if (in.runs)
-		counts_add(n, gomem_gcruns_parser(in.runs));
-	gomem_gcruns_free(in.runs);
-	gomem_source_free(src);
-	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
-}
-
-static int open_events(struct sink *k, FILE *fp, int one_file)
-{
-	/* The table points at its columns until it is freed: keep them here. */
-	static gomem_column cols[GOMEM_GCTRACE_EVENT_COLUMNS_MAX];
-	size_t ncols = gomem_gctrace_event_columns(cols, (k->c->scav ? GOMEM_GCTRACE_ROWS_SCAV : 0) |
-							       (one_file ? GOMEM_GCTRACE_ROWS_ONE_FILE : 0));
-
-	return table_open(&k->events, cols, ncols, fp, k->c, 1);
+	return gomem_gcreport_error(k->report)->code != GOMEM_OK;
 }
 
 static int end_events(struct sink *k)
 {
-	int rc = GOMEM_OK;
+	gomem_error err = {0};
 
-	if (k->events == NULL)
+	if (k->report == NULL || gomem_gcreport_end(k->report, &err) == GOMEM_OK)
 		return EXIT_OK;
-	rc = gomem_table_end(k->events);
-	if (rc != GOMEM_OK)
-		rc = table_failed(k->events);
-	gomem_table_free(k->events);
-	k->events = NULL;
-	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
+	return write_failed(&err);
+}
+
+/* The summary: the runs that ended, and with CURRENT the open ones; a
+ * table, or OpenMetrics or Prometheus text. */
+static int print_summaries(const struct sink *k, bool current, int header)
+{
+	gomem_error err = {0};
+	int rc;
+
+	if (k->c->openmetrics) {
+		rc = gomem_gcreport_write_metrics(k->report, k->fp, metrics_flavor, current);
+		if (rc == GOMEM_E_IO && errno == EPIPE)
+			output_gone = 1;
+		return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
+	}
+	if (gomem_gcreport_write_summary(k->report, current, header, &err) != GOMEM_OK)
+		return write_failed(&err);
+	return EXIT_OK;
+}
+
+/* --every: the current statistics of every input, with the runs that ended. */
+static int on_tick(void *payload, bool first)
+{
+	struct sink *k = payload;
+	bool header = first || k->c->format == GOMEM_FORMAT_TABLE;
+
+	return print_summaries(k, true, header) == EXIT_OK ? GOMEM_OK : GOMEM_E_IO;
+}
+
+/* An input that could not be read, or the event table not written. */
+static void on_error(void *payload, const gomem_error *e, bool write)
+{
+	(void)payload;
+	if (write)
+		write_failed(e);
+	else
+		cli_error_detail(e);
+}
+
+/* The report, with its event table (--events), and when following the loop
+ * feeding it (the caller adds the inputs). Inputs that may never end keep
+ * bounded statistics: a followed log the last --window (10 minutes by
+ * default), a child its last 262144 GCs (days of a busy service). A file
+ * ends, and its statistics are exact. After a failure a child still runs to
+ * its end, its stderr passed through unread; a followed log ends there. */
+static int sink_open(struct sink *k, const struct config *c, FILE *fp, int one_file)
+{
+	gomem_gcreport_options o = GOMEM_GCREPORT_OPTIONS_INIT;
+	gomem_table_options to = GOMEM_TABLE_OPTIONS_INIT;
+	gomem_gcfollow_options fo = GOMEM_GCFOLLOW_OPTIONS_INIT;
+
+	k->c = c;
+	k->fp = fp;
+	to.format = c->format;
+	to.color = c->format == GOMEM_FORMAT_TABLE && cli_use_color(fp, c->no_color);
+	to.schema = "gomem.gctrace/2";
+	to.flush = c->follow || c->command != NULL;
+	o.fp = fp;
+	o.table = &to;
+	o.events = c->events;
+	if (c->svg && gomem_gctimeline_new(&k->timeline, NULL) != GOMEM_OK) {
+		cli_errorf("out of memory");
+		return EXIT_TROUBLE;
+	}
+	o.timeline = k->timeline;
+	o.rows = (c->scav ? GOMEM_GCTRACE_ROWS_SCAV : 0) | (one_file ? GOMEM_GCTRACE_ROWS_ONE_FILE : 0);
+	if (c->follow) {
+		o.window = c->window > 0 ? c->window : 600;
+		o.max_events = 1u << 20;
+	} else if (c->command) {
+		o.max_events = 1u << 18;
+	}
+	fo.every = c->every;
+	fo.read_on = c->command != NULL;
+	fo.on_tick = on_tick;
+	fo.on_error = on_error;
+	fo.payload = k;
+	if (gomem_gcreport_new(&k->report, &o) != GOMEM_OK ||
+	    ((c->follow || c->command) && gomem_gcfollow_new(&k->follow, k->report, &fo) != GOMEM_OK)) {
+		cli_errorf("out of memory");
+		return EXIT_TROUBLE;
+	}
+	return EXIT_OK;
+}
+
+static void sink_close(struct sink *k)
+{
+	gomem_gcfollow_free(k->follow); /* a child still running is stopped here */
+	gomem_gcreport_free(k->report);
+	gomem_gctimeline_free(k->timeline);
 }
 
 /* --format svg: the timelines drawn. */
-static int print_timeline(gomem_gctimeline *t, FILE *fp)
+static int print_timeline(const struct sink *k)
 {
 	gomem_error err = {0};
-	int rc = gomem_gctimeline_write_svg(t, fp, &err);
+	int rc = gomem_gctimeline_write_svg(k->timeline, k->fp, &err);
 
 	if (rc == GOMEM_E_IO && errno == EPIPE)
 		output_gone = 1;
@@ -637,22 +340,37 @@ static int print_timeline(gomem_gctimeline *t, FILE *fp)
 	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
 }
 
-/* The report at the end: the events table closed, or the summaries. */
-static int report(struct sink *k, const gomem_gctrace_counts *n, FILE *fp, int failed)
+/* The report at the end: the events table closed, the timelines, or the summaries; then
+ * what was left out. Lines that look like gctrace but could not be read,
+ * and an input with none at all, are said in every mode (--events and the
+ * machine formats too: the numbers would be silently short); the lines
+ * that are not gctrace only in the people's format. */
+static int report(struct sink *k, int failed)
 {
-	int status;
+	gomem_gctrace_counts n;
+	int status = k->c->events ? end_events(k) : k->timeline ? print_timeline(k) : print_summaries(k, false, 1);
 
-	if (k->events)
-		status = end_events(k);
-	else if (k->timeline)
-		status = print_timeline(k->timeline, fp);
-	else if (k->c->openmetrics)
-		status = print_openmetrics(&k->done, fp);
-	else
-		status = print_summaries(&k->done, n, k->c, fp, 1);
+	gomem_gcreport_counts(k->report, &n);
 	if (!failed)
-		counts_note(n, k->c);
+		gomem_gctrace_counts_notes(stderr, "gomem gctrace", &n,
+					   k->c->format == GOMEM_FORMAT_TABLE && !k->c->openmetrics);
 	return status;
+}
+
+/* ---- reading -------------------------------------------------------------------------- */
+
+/* A whole file (or stdin, gzip or not); what failed: the event table, or
+ * the input. */
+static int read_file(const char *spec, struct sink *k)
+{
+	gomem_error err = {0};
+
+	if (gomem_gcreport_read_path(k->report, spec, &k->c->source, &err) == GOMEM_OK)
+		return EXIT_OK;
+	if (events_failed(k))
+		return write_failed(gomem_gcreport_error(k->report));
+	cli_error_detail(&err);
+	return EXIT_TROUBLE;
 }
 
 static int run_files(const struct config *c, FILE *fp)
@@ -660,192 +378,55 @@ static int run_files(const struct config *c, FILE *fp)
 	static char *stdin_only[] = {"-", NULL};
 	char **files = c->nfiles > 0 ? c->files : stdin_only;
 	int nfiles = c->nfiles > 0 ? c->nfiles : 1;
-	struct sink k = {c, NULL, {NULL, 0, 0}, NULL};
-	gomem_gctrace_counts n = {0};
+	struct sink k = {0};
 	int status = EXIT_OK;
 
-	if ((c->events && open_events(&k, fp, nfiles == 1) != GOMEM_OK) ||
-	    (c->svg && gomem_gctimeline_new(&k.timeline, NULL) != GOMEM_OK)) {
-		cli_errorf("out of memory");
+	if (sink_open(&k, c, fp, nfiles == 1) != EXIT_OK) {
+		sink_close(&k);
 		return EXIT_TROUBLE;
 	}
 	/* An input that cannot be read is reported and the others still
 	 * are: the exit status says something was missing. */
 	for (int i = 0; i < nfiles; i++) {
-		if (read_file(files[i], &k, &n) != EXIT_OK) {
+		if (read_file(files[i], &k) != EXIT_OK) {
 			status = EXIT_TROUBLE;
-			if (k.events && gomem_table_error(k.events)->code != GOMEM_OK)
+			if (events_failed(&k))
 				break;
 		}
 	}
-	if (k.events && gomem_table_error(k.events)->code != GOMEM_OK) {
-		gomem_table_free(k.events);
-		k.events = NULL;
-	} else if (report(&k, &n, fp, status != EXIT_OK) != EXIT_OK) {
+	if (!events_failed(&k) && report(&k, status != EXIT_OK) != EXIT_OK)
 		status = EXIT_TROUBLE;
-	}
-	gomem_gctimeline_free(k.timeline);
-	free(k.done.v);
+	sink_close(&k);
 	return status;
 }
 
-/* ---- following: the library's follow loop, fed to the parsers ---------------------- */
-
-/* What the loop's callbacks work on: the inputs (the loop's in the same
- * order) and where events and summaries go. */
-struct live {
-	struct sink *k;
-	struct input *ins;
-	int n;
-	FILE *fp;
-	int first, status;
-	gomem_follow_loop *loop;
-};
-
-/* --every: the current statistics of every input, with the runs that ended. */
-static int tick(struct sink *k, struct input *ins, int n, FILE *fp, int first)
-{
-	struct summaries now = {NULL, 0, 0};
-	gomem_gctrace_counts counts = {0};
-	int status = EXIT_OK;
-
-	for (size_t i = 0; i < k->done.n && status == EXIT_OK; i++) {
-		if (now.n == now.cap) {
-			now.cap = now.cap ? now.cap * 2 : 16;
-			now.v = realloc(now.v, now.cap * sizeof(*now.v));
-			if (now.v == NULL)
-				status = EXIT_TROUBLE;
-		}
-		if (now.v)
-			now.v[now.n++] = k->done.v[i];
-	}
-	for (int i = 0; i < n && status == EXIT_OK; i++) {
-		gomem_gcstats_summary run;
-
-		if (gomem_gcruns_current(ins[i].runs, &run) &&
-		    summaries_add(&now, ins[i].name, &run) != GOMEM_OK)
-			status = EXIT_TROUBLE;
-		counts_add(&counts, gomem_gcruns_parser(ins[i].runs));
-	}
-	if (status == EXIT_OK && k->c->openmetrics)
-		status = print_openmetrics(&now, fp);
-	else if (status == EXIT_OK)
-		status = print_summaries(&now, &counts, k->c, fp,
-					 first || k->c->format == GOMEM_FORMAT_TABLE);
-	free(now.v);
-	return status;
-}
-
-static int on_tick(void *payload, double now)
-{
-	struct live *v = payload;
-
-	(void)now;
-	v->status = tick(v->k, v->ins, v->n, v->fp, v->first);
-	v->first = 0;
-	return v->status == EXIT_OK ? GOMEM_OK : GOMEM_E_IO;
-}
-
-/* Bytes of one input into its parser; its end, or why it could not be read. */
-static int on_input(void *payload, size_t i, const uint8_t *data, size_t len, unsigned events)
-{
-	struct live *v = payload;
-	struct input *in = &v->ins[i];
-	/* After a failure a child still runs to its end, its stderr passed
-	 * through unread; a followed log ends there. */
-	int go_on = v->k->c->command ? GOMEM_OK : GOMEM_E_IO;
-
-	if (v->status != EXIT_OK)
-		return go_on;
-	/* A truncated or replaced log starts over: end the line the old
-	 * content left unfinished. */
-	if (events & (GOMEM_FOLLOW_TRUNCATED | GOMEM_FOLLOW_ROTATED))
-		gomem_gcruns_restart(in->runs);
-	if (events & GOMEM_FOLLOW_ERROR) {
-		cli_error_detail(gomem_follow_error(gomem_follow_loop_input(v->loop, i)));
-		v->status = EXIT_TROUBLE;
-	} else if (len > 0 && gomem_gcruns_feed(in->runs, data, len) != GOMEM_OK) {
-		v->status = read_failed(in, v->k, GOMEM_E_IO);
-	} else if ((events & GOMEM_FOLLOW_EOF) && gomem_gcruns_finish(in->runs) != GOMEM_OK) {
-		v->status = read_failed(in, v->k, GOMEM_E_IO);
-	}
-	if (v->k->events && gomem_table_error(v->k->events)->code != GOMEM_OK)
-		v->status = table_failed(v->k->events);
-	return v->status == EXIT_OK || (events & GOMEM_FOLLOW_EOF) ? GOMEM_OK : go_on;
-}
-
-/* The loop and its inputs: N of them, named NAMES, opened by the caller
- * into V->loop in the same order; the event table first, with --events. */
-static int live_new(struct live *v, struct sink *k, FILE *fp, int n, char *const *names)
-{
-	gomem_follow_loop_options lo = GOMEM_FOLLOW_LOOP_OPTIONS_INIT;
-
-	memset(v, 0, sizeof(*v));
-	if (k->c->events && open_events(k, fp, n == 1) != GOMEM_OK)
-		return EXIT_TROUBLE;
-	v->k = k;
-	v->fp = fp;
-	v->first = 1;
-	v->status = EXIT_OK;
-	lo.tick = k->c->every;
-	lo.on_input = on_input;
-	lo.on_tick = k->c->every > 0 ? on_tick : NULL;
-	lo.payload = v;
-	if ((v->ins = calloc((size_t)n, sizeof(*v->ins))) == NULL ||
-	    gomem_follow_loop_new(&v->loop, &lo) != GOMEM_OK)
-		return EXIT_TROUBLE;
-	for (; v->n < n; v->n++)
-		if (input_init(&v->ins[v->n], names[v->n], k) != GOMEM_OK)
-			return EXIT_TROUBLE;
-	return EXIT_OK;
-}
-
-static void live_free(struct live *v)
-{
-	gomem_follow_loop_free(v->loop); /* a child still running is stopped here */
-	for (int i = 0; i < v->n; i++)
-		gomem_gcruns_free(v->ins[i].runs);
-	free(v->ins);
-}
+/* ---- following: the library's follow loop, fed to the report ---------------------- */
 
 static int run_follow(const struct config *c, FILE *fp)
 {
 	static char *stdin_only[] = {"-", NULL};
 	char **files = c->nfiles > 0 ? c->files : stdin_only;
-	int n = c->nfiles > 0 ? c->nfiles : 1, status;
-	struct sink k = {c, NULL, {NULL, 0, 0}, NULL};
-	char **names = calloc((size_t)n, sizeof(*names));
+	int n = c->nfiles > 0 ? c->nfiles : 1;
+	struct sink k = {0};
 	gomem_error err = {0};
 	gomem_follow *f;
-	struct live v;
+	int status = sink_open(&k, c, fp, n == 1);
 
-	for (int i = 0; names && i < n; i++)
-		names[i] = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
-	status = names ? live_new(&v, &k, fp, n, names) : EXIT_TROUBLE;
-	if (status != EXIT_OK)
-		cli_errorf("out of memory");
 	for (int i = 0; i < n && status == EXIT_OK; i++) {
 		if (gomem_follow_open(&f, files[i], !c->from_end, &err) != GOMEM_OK) {
 			cli_error_detail(&err);
 			status = EXIT_TROUBLE;
-		} else if (gomem_follow_loop_add(v.loop, f, NULL) != GOMEM_OK) {
-			gomem_follow_free(f);
+		} else if (gomem_gcfollow_add(k.follow, f, strcmp(files[i], "-") == 0 ? "<stdin>" : files[i]) !=
+			   GOMEM_OK) {
 			status = EXIT_TROUBLE;
 		}
 	}
 	gomem_signals_catch();
-	if (status == EXIT_OK)
-		gomem_follow_loop_run(v.loop);
-	/* Interrupted or every pipe ended: a last summary. */
-	if (status == EXIT_OK && v.status == EXIT_OK && c->every > 0)
-		gomem_follow_loop_tick(v.loop);
-	if (status == EXIT_OK)
-		status = v.status;
-	if (k.events && end_events(&k) != EXIT_OK)
+	if (status == EXIT_OK && gomem_gcfollow_run(k.follow) != GOMEM_OK)
 		status = EXIT_TROUBLE;
-	live_free(&v);
-	free(names);
-	free(k.done.v);
+	if (end_events(&k) != EXIT_OK)
+		status = EXIT_TROUBLE;
+	sink_close(&k);
 	return status;
 }
 
@@ -856,41 +437,35 @@ static int run_follow(const struct config *c, FILE *fp)
  * on to it. The exit status is the command's. */
 static int run_child(const struct config *c, FILE *fp)
 {
-	struct sink k = {c, NULL, {NULL, 0, 0}, NULL};
-	gomem_gctrace_counts n = {0};
+	struct sink k = {0};
 	gomem_error err = {0};
 	const char *slash = strrchr(c->command[0], '/');
-	char *name = slash ? (char *)slash + 1 : c->command[0];
+	const char *name = slash ? slash + 1 : c->command[0];
 	gomem_follow *f = NULL;
-	struct live v;
-	int status;
+	int status, rc;
 
 	gomem_signals_catch();
-	if (live_new(&v, &k, fp, 1, &name) != EXIT_OK) {
-		cli_errorf("out of memory");
-		live_free(&v);
+	if (sink_open(&k, c, fp, 1) != EXIT_OK) {
+		sink_close(&k);
 		return EXIT_TROUBLE;
 	}
 	if (gomem_follow_spawn(&f, c->command, "gctrace=1", 1, 0, &err) != GOMEM_OK ||
-	    gomem_follow_loop_add(v.loop, f, NULL) != GOMEM_OK) {
+	    gomem_gcfollow_add(k.follow, f, name) != GOMEM_OK) {
 		cli_error_detail(&err);
-		gomem_follow_free(f);
-		live_free(&v);
 		end_events(&k);
+		sink_close(&k);
 		return err.code == GOMEM_E_NOTFOUND ? 127 : 126;
 	}
-	gomem_follow_loop_run(v.loop);
+	rc = gomem_gcfollow_run(k.follow);
 	status = gomem_follow_exit_status(f);
 	if (status == GOMEM_FOLLOW_STATUS_LOST || status < 0) {
 		cli_errorf("%s: its exit status was lost (reaped by someone else)", name);
 		status = EXIT_TROUBLE;
 	}
-	counts_add(&n, gomem_gcruns_parser(v.ins[0].runs));
 	/* Trouble writing the report is said on stderr; the status is the
 	 * child's, as the caller of the command expects. */
-	report(&k, &n, fp, v.status != EXIT_OK);
-	live_free(&v);
-	free(k.done.v);
+	report(&k, rc != GOMEM_OK);
+	sink_close(&k);
 	return status;
 }
 
@@ -939,8 +514,7 @@ int main(int argc, char **argv)
 		return status;
 	if (c.command && (c.output == NULL || strcmp(c.output, "-") == 0)) {
 		/* The child's stdout is ours: the report goes beside its stderr. */
-		status = run_child(&c, stderr);
-		return status;
+		return run_child(&c, stderr);
 	}
 	fp = cli_open_output(c.output);
 	if (c.command)

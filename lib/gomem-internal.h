@@ -127,6 +127,13 @@ int gomem_buf_put_utf8(gomem_buf *b, uint32_t r);
 /* The value of hex digit C, or -1. */
 int gomem_hex_value(int c);
 
+/* ---- tables (table.c) ------------------------------------------------------ */
+
+/* The last step of writing table T (NULL after a failed gomem_table_new):
+ * ends it if RC is GOMEM_OK, else copies its error detail into ERR, and
+ * frees it. Returns the outcome. */
+int gomem_table_close(gomem_table *t, int rc, gomem_error *err);
+
 /* ---- the legacy heap profile (heapprof.c) ---------------------------------- */
 
 /* One record's pair (count, size) unsampled for MemProfileRate RATE, as

@@ -1152,3 +1152,13 @@ void gomem_table_free(gomem_table *t)
 	free(t->widths);
 	free(t);
 }
+
+int gomem_table_close(gomem_table *t, int rc, gomem_error *err)
+{
+	if (rc == GOMEM_OK)
+		rc = gomem_table_end(t);
+	if (rc != GOMEM_OK)
+		gomem_error_copy(err, gomem_table_error(t));
+	gomem_table_free(t);
+	return rc;
+}

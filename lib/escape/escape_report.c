@@ -48,6 +48,22 @@ bool gomem_escape_filter_match(const gomem_escape_filter *f, const gomem_escape_
 	return gomem_escape_set_get(&r, s, i) == GOMEM_OK && filter_record(f, &r);
 }
 
+int gomem_escape_filter_indices(size_t **out, size_t *n, const gomem_escape_set *s,
+				const gomem_escape_filter *f)
+{
+	size_t total = gomem_escape_set_count(s);
+	size_t *idx = malloc((total ? total : 1) * sizeof(*idx));
+
+	*n = 0;
+	if (!idx)
+		return GOMEM_E_NOMEM;
+	for (size_t i = 0; i < total; i++)
+		if (gomem_escape_filter_match(f, s, i))
+			idx[(*n)++] = i;
+	*out = idx;
+	return GOMEM_OK;
+}
+
 /* ---- grouping ------------------------------------------------------------ */
 
 struct gslot {

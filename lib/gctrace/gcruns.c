@@ -292,3 +292,171 @@ size_t gomem_gctrace_event_cells(gomem_cell *cells, const gomem_gctrace_event *e
 	return n;
 }
 
+/* ---- summaries as rows --------------------------------------------------------------- */
+
+/* A run's statistics, one row per run (`gomem gctrace` without --events). */
+
+enum {
+	SC_FILE, SC_RUN, SC_GCS, SC_FORCED, SC_SCAV, SC_SPAN, SC_RATE, SC_P50, SC_P90, SC_P99, SC_MAX,
+	SC_PAUSE_TOTAL, SC_PAUSE_QERR, SC_MARK_P50, SC_MARK_P90, SC_MARK_P99, SC_MARK_MAX, SC_MARK_QERR,
+	SC_QUANTILES, SC_GC_CPU, SC_RUNTIME_CPU,
+	SC_LIVE_FIRST, SC_LIVE_LAST, SC_LIVE_MAX, SC_HEAP_START_MAX, SC_HEAP_END_MAX, SC_GOAL_LAST,
+	SC_GOAL_MAX, SC_STACKS_MAX, SC_GLOBALS_MAX, SC_PROCS_FIRST, SC_PROCS_LAST, SC_PROCS_CHANGES,
+	SC_SLOPE, SC_SLOPE_MIN, SC_R2, SC_FIRST_GC, SC_LAST_GC, SC_FIRST_LINE, SC_LAST_LINE,
+	SC_COUNT
+};
+
+_Static_assert(SC_COUNT == GOMEM_GCTRACE_SUMMARY_COLUMNS, "gcruns.h names the summary's width");
+
+#define TO GOMEM_COL_TEXT_ONLY
+
+static const gomem_column summary_columns[SC_COUNT] = {
+	{"file", NULL, GOMEM_COL_TEXT, 0},
+	{"run", NULL, GOMEM_COL_COUNT, 0},
+	{"gcs", NULL, GOMEM_COL_COUNT, 0},
+	{"forced", NULL, GOMEM_COL_COUNT, MO},
+	{"scav_events", NULL, GOMEM_COL_COUNT, MO},
+	{"span_s", "span", GOMEM_COL_DURATION, 0},
+	{"gc_per_s", "gc/s", GOMEM_COL_NUMBER, 0},
+	{"pause_p50_s", "pause p50", GOMEM_COL_DURATION, 0},
+	{"pause_p90_s", NULL, GOMEM_COL_DURATION, MO},
+	{"pause_p99_s", "p99", GOMEM_COL_DURATION, 0},
+	{"pause_max_s", "max", GOMEM_COL_DURATION, 0},
+	{"pause_total_s", NULL, GOMEM_COL_DURATION, MO},
+	{"pause_quantile_error_pct", NULL, GOMEM_COL_NUMBER, MO},
+	{"mark_p50_s", NULL, GOMEM_COL_DURATION, MO},
+	{"mark_p90_s", NULL, GOMEM_COL_DURATION, MO},
+	{"mark_p99_s", "mark p99", GOMEM_COL_DURATION, 0},
+	{"mark_max_s", NULL, GOMEM_COL_DURATION, MO},
+	{"mark_quantile_error_pct", NULL, GOMEM_COL_NUMBER, MO},
+	{"quantiles", "pctl", GOMEM_COL_TEXT, TO},
+	{"gc_cpu_pct", "gc cpu", GOMEM_COL_PERCENT, 0},
+	{"runtime_cpu_pct", "rt cpu%", GOMEM_COL_COUNT, 0},
+	{"heap_live_first_bytes", NULL, GOMEM_COL_BYTES, MO},
+	{"heap_live_last_bytes", "live", GOMEM_COL_BYTES, 0},
+	{"heap_live_max_bytes", "live max", GOMEM_COL_BYTES, 0},
+	{"heap_start_max_bytes", NULL, GOMEM_COL_BYTES, MO},
+	{"heap_end_max_bytes", NULL, GOMEM_COL_BYTES, MO},
+	{"goal_last_bytes", NULL, GOMEM_COL_BYTES, MO},
+	{"goal_max_bytes", "goal max", GOMEM_COL_BYTES, 0},
+	{"stacks_max_bytes", NULL, GOMEM_COL_BYTES, MO},
+	{"globals_max_bytes", NULL, GOMEM_COL_BYTES, MO},
+	{"procs_first", NULL, GOMEM_COL_COUNT, MO},
+	{"procs_last", "P", GOMEM_COL_COUNT, 0},
+	{"procs_changes", NULL, GOMEM_COL_COUNT, MO},
+	{"live_slope_bytes_per_s", NULL, GOMEM_COL_NUMBER, MO},
+	{"live_slope_per_min", "slope/min", GOMEM_COL_BYTES, GOMEM_COL_SIGNED | TO},
+	{"live_slope_r2", "r2", GOMEM_COL_NUMBER, 0},
+	{"first_gc", NULL, GOMEM_COL_COUNT, MO},
+	{"last_gc", NULL, GOMEM_COL_COUNT, MO},
+	{"first_line", NULL, GOMEM_COL_COUNT, MO},
+	{"last_line", NULL, GOMEM_COL_COUNT, MO},
+};
+
+/* "exact", or the sketch's bound ("±1%") once a run passed its cap. */
+static const char *quantiles_text(char *buf, size_t size, const gomem_gcstats_summary *s)
+{
+	double e = s->pause_quantile_error > s->mark_quantile_error ? s->pause_quantile_error
+								      : s->mark_quantile_error;
+
+	if (e <= 0)
+		return "exact";
+	snprintf(buf, size, "±%g%%", 100 * e);
+	return buf;
+}
+
+const gomem_column *gomem_gctrace_summary_columns(size_t *n)
+{
+	*n = SC_COUNT;
+	return summary_columns;
+}
+
+size_t gomem_gctrace_summary_cells(gomem_cell *c, const gomem_gcstats_summary *s, const char *name,
+				   char *buf, size_t size)
+{
+	int none = s->gcs == 0;
+
+	for (size_t i = 0; i < SC_COUNT; i++)
+		c[i] = (gomem_cell){0, 0, NAN, NULL};
+	c[SC_FILE].s = name;
+	c[SC_RUN].i = (int64_t)s->run;
+	c[SC_GCS].i = (int64_t)s->gcs;
+	c[SC_FORCED].i = (int64_t)s->forced;
+	c[SC_SCAV].i = (int64_t)s->scav_events;
+	cell_real(&c[SC_SPAN], none ? NAN : s->last_t - s->first_t);
+	cell_real(&c[SC_RATE], s->gc_per_s);
+	cell_real(&c[SC_P50], none ? NAN : s->pause_p50);
+	cell_real(&c[SC_P90], none ? NAN : s->pause_p90);
+	cell_real(&c[SC_P99], none ? NAN : s->pause_p99);
+	cell_real(&c[SC_MAX], none ? NAN : s->pause_max);
+	cell_real(&c[SC_PAUSE_TOTAL], none ? NAN : s->pause_total);
+	cell_real(&c[SC_PAUSE_QERR], none ? NAN : 100 * s->pause_quantile_error);
+	cell_real(&c[SC_MARK_P50], none ? NAN : s->mark_p50);
+	cell_real(&c[SC_MARK_P90], none ? NAN : s->mark_p90);
+	cell_real(&c[SC_MARK_P99], none ? NAN : s->mark_p99);
+	cell_real(&c[SC_MARK_MAX], none ? NAN : s->mark_max);
+	cell_real(&c[SC_MARK_QERR], none ? NAN : 100 * s->mark_quantile_error);
+	c[SC_QUANTILES].s = none ? NULL : quantiles_text(buf, size, s);
+	/* gomem's figure from the cpu fields, and the runtime's own truncated one */
+	cell_real(&c[SC_GC_CPU], s->cpu_pct_window);
+	cell_int(&c[SC_RUNTIME_CPU], none ? -1 : s->cpu_pct_last);
+	cell_int(&c[SC_LIVE_FIRST], none ? -1 : s->heap_live_first);
+	cell_int(&c[SC_LIVE_LAST], none ? -1 : s->heap_live_last);
+	cell_int(&c[SC_LIVE_MAX], none ? -1 : s->heap_live_max);
+	cell_int(&c[SC_HEAP_START_MAX], none ? -1 : s->heap_start_max);
+	cell_int(&c[SC_HEAP_END_MAX], none ? -1 : s->heap_end_max);
+	cell_int(&c[SC_GOAL_LAST], none ? -1 : s->goal_last);
+	cell_int(&c[SC_GOAL_MAX], none ? -1 : s->goal_max);
+	cell_int(&c[SC_STACKS_MAX], none ? -1 : s->stacks_max);
+	cell_int(&c[SC_GLOBALS_MAX], none ? -1 : s->globals_max);
+	cell_int(&c[SC_PROCS_FIRST], none ? -1 : s->procs_first);
+	cell_int(&c[SC_PROCS_LAST], none ? -1 : s->procs_last);
+	cell_int(&c[SC_PROCS_CHANGES], none ? -1 : s->procs_changes);
+	cell_real(&c[SC_SLOPE], s->live_slope);
+	c[SC_SLOPE_MIN].i = isnan(s->live_slope) ? 0 : (int64_t)llround(s->live_slope * 60);
+	c[SC_SLOPE_MIN].null = isnan(s->live_slope);
+	cell_real(&c[SC_R2], s->live_slope_r2);
+	cell_int(&c[SC_FIRST_GC], none ? -1 : (int64_t)s->first_gc);
+	cell_int(&c[SC_LAST_GC], none ? -1 : (int64_t)s->last_gc);
+	cell_int(&c[SC_FIRST_LINE], (int64_t)s->first_line);
+	cell_int(&c[SC_LAST_LINE], (int64_t)s->last_line);
+	return SC_COUNT;
+}
+
+/* ---- line counts --------------------------------------------------------------------- */
+
+void gomem_gctrace_counts_add(gomem_gctrace_counts *sum, const gomem_gctrace_parser *p)
+{
+	gomem_gctrace_counts c;
+
+	gomem_gctrace_get_counts(p, &c);
+	sum->lines += c.lines;
+	sum->gc_events += c.gc_events;
+	sum->scav_events += c.scav_events;
+	sum->skipped += c.skipped;
+	sum->unparsed += c.unparsed;
+	sum->reassembled += c.reassembled;
+	sum->runs += c.runs;
+}
+
+void gomem_gctrace_counts_meta(gomem_table *t, const gomem_gctrace_counts *n)
+{
+	gomem_table_meta_int(t, "lines", (int64_t)n->lines);
+	gomem_table_meta_int(t, "gc_events", (int64_t)n->gc_events);
+	gomem_table_meta_int(t, "scav_events", (int64_t)n->scav_events);
+	gomem_table_meta_int(t, "skipped_lines", (int64_t)n->skipped);
+	gomem_table_meta_int(t, "unparsed_lines", (int64_t)n->unparsed);
+	gomem_table_meta_int(t, "reassembled", (int64_t)n->reassembled);
+}
+
+void gomem_gctrace_counts_notes(FILE *fp, const char *prefix, const gomem_gctrace_counts *n, bool skipped)
+{
+	if (n->gc_events == 0 && n->scav_events == 0)
+		fprintf(fp, "%s: no gctrace lines in %llu lines of input\n", prefix, (unsigned long long)n->lines);
+	if (n->skipped > 0 && skipped)
+		fprintf(fp, "%s: skipped %llu line%s that %s not gctrace\n", prefix,
+			(unsigned long long)n->skipped, n->skipped == 1 ? "" : "s", n->skipped == 1 ? "is" : "are");
+	if (n->unparsed > 0)
+		fprintf(fp, "%s: %llu line%s looked like gctrace but could not be read\n", prefix,
+			(unsigned long long)n->unparsed, n->unparsed == 1 ? "" : "s");
+}

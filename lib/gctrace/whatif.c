@@ -91,12 +91,7 @@ static int write_rows(FILE *fp, const gomem_pacer_model *m, const gomem_pacer_se
 		outcome_cells(cells, s[i].label, &o, 1);
 		rc = gomem_table_row(t, cells);
 	}
-	if (rc == GOMEM_OK)
-		rc = gomem_table_end(t);
-	if (rc != GOMEM_OK)
-		gomem_error_copy(err, gomem_table_error(t));
-	gomem_table_free(t);
-	return rc;
+	return gomem_table_close(t, rc, err);
 }
 
 /* ---- JSON -------------------------------------------------------------------------- */

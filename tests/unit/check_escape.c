@@ -839,6 +839,130 @@ START_TEST(test_groups)
 }
 END_TEST
 
+/* ---- what `gomem escape` writes -------------------------------------------- */
+
+/* What a write call printed to a memory stream. */
+struct memout {
+	FILE *fp;
+	char *text;
+	size_t len;
+};
+
+static void memout_open(struct memout *m)
+{
+	m->text = NULL;
+	ck_assert_ptr_nonnull(m->fp = open_memstream(&m->text, &m->len));
+}
+
+static const char *memout_close(struct memout *m)
+{
+	ck_assert_int_eq(fclose(m->fp), 0);
+	return m->text;
+}
+
+static const char two_packages[] = "# p\n./a.go:3:2: moved to heap: x\n./a.go:5:9: y does not escape\n"
+				   "# q\n./c.go:1:1: w escapes to heap\n./c.go:2:1: v escapes to heap\n";
+
+START_TEST(test_filter_indices)
+{
+	gomem_escape_options o = GOMEM_ESCAPE_OPTIONS_INIT;
+	gomem_escape_filter f = GOMEM_ESCAPE_FILTER_INIT;
+	const char *only_q[] = {"q"};
+	gomem_escape_set *s;
+	gomem_escape_record r;
+	size_t *idx, n;
+
+	o.keep_non_escape = true;
+	s = parse_text(two_packages, 0, &o);
+	ck_assert_uint_eq(gomem_escape_set_count(s), 4);
+	/* the defaults: heap escapes only, in set order */
+	ck_assert_int_eq(gomem_escape_filter_indices(&idx, &n, s, NULL), GOMEM_OK);
+	ck_assert_uint_eq(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert(i == 0 || idx[i] > idx[i - 1]);
+		ck_assert(gomem_escape_filter_match(NULL, s, idx[i]));
+	}
+	gomem_free(idx);
+	f.packages = only_q;
+	f.npackages = 1;
+	ck_assert_int_eq(gomem_escape_filter_indices(&idx, &n, s, &f), GOMEM_OK);
+	ck_assert_uint_eq(n, 2);
+	gomem_escape_set_get(&r, s, idx[0]);
+	ck_assert_str_eq(r.package, "q");
+	gomem_free(idx);
+	gomem_escape_set_free(s);
+}
+END_TEST
+
+START_TEST(test_report_writes)
+{
+	gomem_escape_options o = GOMEM_ESCAPE_OPTIONS_INIT;
+	gomem_escape_report_options ro = GOMEM_ESCAPE_REPORT_OPTIONS_INIT, bad = ro;
+	gomem_escape_baseline *bl;
+	gomem_escape_diff *d;
+	gomem_escape_set *a, *b;
+	gomem_error err = {0};
+	struct memout m;
+	size_t off[] = {1};
+	const char *text, *baseline = "gomem-escape-baseline 2\np\tp/a.go\tmoved\tx\t0\n";
+
+	a = parse_text("# p\n./a.go:3:2: moved to heap: x\n", 0, &o);
+	b = parse_text("# p\n./a.go:3:2: moved to heap: x\n./a.go:8:9: &T{...} escapes to heap\n", 0, &o);
+	ck_assert_int_eq(gomem_escape_baseline_from_buffer(&bl, baseline, strlen(baseline), "bl", NULL), GOMEM_OK);
+
+	/* options of another version are refused before anything is written */
+	bad.version = 0;
+	memout_open(&m);
+	ck_assert_int_eq(gomem_escape_set_write(m.fp, a, "in", &bad, &err), GOMEM_E_INVALID);
+	ck_assert_str_eq(memout_close(&m), "");
+	free(m.text);
+
+	/* the gate: its title, and "(none)" when nothing is new */
+	memout_open(&m);
+	ck_assert_int_eq(gomem_escape_gate_write(m.fp, a, NULL, 0, bl, "bl.txt", &ro, &err), GOMEM_OK);
+	ck_assert_str_eq(memout_close(&m), "0 heap escapes not in the baseline bl.txt (1 in it)\n  (none)\n");
+	free(m.text);
+	ro.format = GOMEM_FORMAT_JSON;
+	memout_open(&m);
+	ck_assert_int_eq(gomem_escape_gate_write(m.fp, b, off, 1, bl, "bl.txt", &ro, &err), GOMEM_OK);
+	text = memout_close(&m);
+	ck_assert_ptr_nonnull(strstr(text, "\"schema\":\"gomem.escape/1\",\"mode\":\"gate\",\"count\":1,"));
+	ck_assert_ptr_nonnull(strstr(text, "\"expression\":\"&T{...}\""));
+	ck_assert_ptr_null(strstr(text, "\"change\""));
+	free(m.text);
+
+	/* the diff: a change column, and its title in the text */
+	ck_assert_int_eq(gomem_escape_diff_new(&d, a, b, NULL), GOMEM_OK);
+	memout_open(&m);
+	ck_assert_int_eq(gomem_escape_diff_write(m.fp, d, "old", "new", &ro, &err), GOMEM_OK);
+	text = memout_close(&m);
+	ck_assert_ptr_nonnull(strstr(text, "\"mode\":\"diff\",\"count\":1,\"unchanged\":1,"));
+	ck_assert_ptr_nonnull(strstr(text, "\"change\":\"new\""));
+	free(m.text);
+	ro.format = GOMEM_FORMAT_TABLE;
+	memout_open(&m);
+	ck_assert_int_eq(gomem_escape_diff_write(m.fp, d, "old", "new", &ro, &err), GOMEM_OK);
+	text = memout_close(&m);
+	ck_assert_ptr_eq(strstr(text, "1 changed (1 unchanged): old -> new\n"), text);
+	ck_assert_ptr_nonnull(strstr(text, "\n+  ./a.go:8:9  escapes  -         &T{...}\n"));
+	free(m.text);
+
+	/* the report: the count and the name of the input head the text */
+	memout_open(&m);
+	ck_assert_int_eq(gomem_escape_set_write(m.fp, b, NULL, &ro, &err), GOMEM_OK);
+	text = memout_close(&m);
+	ck_assert_ptr_eq(strstr(text, "2 heap escapes in go build\n\nBy kind\n"), text);
+	ck_assert_ptr_nonnull(strstr(text, "\nEscapes\n"));
+	free(m.text);
+	ck_assert_int_eq(err.code, GOMEM_OK);
+
+	gomem_escape_diff_free(d);
+	gomem_escape_baseline_free(bl);
+	gomem_escape_set_free(a);
+	gomem_escape_set_free(b);
+}
+END_TEST
+
 /* ---- the corpus ------------------------------------------------------------- */
 
 static gomem_escape_set *corpus_set(const char *rel, const char *srcrel)
@@ -1069,6 +1193,8 @@ Suite *suite_escape(void)
 	tcase_add_test(tc, test_diff_pairing);
 	tcase_add_test(tc, test_baseline_gate);
 	tcase_add_test(tc, test_groups);
+	tcase_add_test(tc, test_filter_indices);
+	tcase_add_test(tc, test_report_writes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("corpus");
 	tcase_set_timeout(tc, 60);

@@ -738,15 +738,16 @@ START_TEST(test_summary)
 }
 END_TEST
 
+static const char before[] =
+	"goroutine 1 [chan send]:\nmain.leak(0x0?)\n\t/l.go:3 +0x1\ncreated by main.run\n\t/m.go:9 +0x1\n\n"
+	"goroutine 2 [sleep]:\nmain.gone()\n\t/g.go:3 +0x1\n\n";
+static const char after[] =
+	"goroutine 11 [chan send, 2 minutes]:\nmain.leak(0x0?)\n\t/l.go:3 +0x1\ncreated by main.run\n\t/m.go:9 +0x1\n\n"
+	"goroutine 12 [chan send]:\nmain.leak(0x0?)\n\t/l.go:3 +0x1\ncreated by main.run\n\t/m.go:9 +0x1\n\n"
+	"goroutine 13 [running]:\nmain.busy()\n\t/b.go:3 +0x1\n\n";
+
 START_TEST(test_diff)
 {
-	const char before[] =
-		"goroutine 1 [chan send]:\nmain.leak(0x0?)\n\t/l.go:3 +0x1\ncreated by main.run\n\t/m.go:9 +0x1\n\n"
-		"goroutine 2 [sleep]:\nmain.gone()\n\t/g.go:3 +0x1\n\n";
-	const char after[] =
-		"goroutine 11 [chan send, 2 minutes]:\nmain.leak(0x0?)\n\t/l.go:3 +0x1\ncreated by main.run\n\t/m.go:9 +0x1\n\n"
-		"goroutine 12 [chan send]:\nmain.leak(0x0?)\n\t/l.go:3 +0x1\ncreated by main.run\n\t/m.go:9 +0x1\n\n"
-		"goroutine 13 [running]:\nmain.busy()\n\t/b.go:3 +0x1\n\n";
 	gomem_dump *b = parse(before), *a = parse(after);
 	gomem_dump_diff *df;
 	const gomem_diff_entry *e;
@@ -769,6 +770,103 @@ START_TEST(test_diff)
 	ck_assert_uint_eq(gomem_dump_diff_leak_growth(df), 1);
 	ck_assert_uint_eq(gomem_dump_diff_total_before(df), 2);
 	ck_assert_uint_eq(gomem_dump_diff_total_after(df), 3);
+	gomem_dump_diff_free(df);
+	gomem_dump_free(b);
+	gomem_dump_free(a);
+}
+END_TEST
+
+/* ---- reports: what `gomem goroutines` prints ---------------------------- */
+
+/* What gomem_summary_write (S, D, DF NULL) or gomem_dump_diff_write (DF)
+ * writes under O, expecting RC; freed by the caller. */
+static char *report_text(const gomem_summary *s, const gomem_dump *d, const gomem_dump_diff *df,
+			 const gomem_goroutine_report_options *o, int rc)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+	gomem_error err = {0};
+
+	if (df)
+		ck_assert_int_eq(gomem_dump_diff_write(fp, df, o, &err), rc);
+	else
+		ck_assert_int_eq(gomem_summary_write(fp, s, d, o, &err), rc);
+	ck_assert_int_eq(err.code, GOMEM_OK);
+	fclose(fp);
+	return out;
+}
+
+/* The summary as sections (--top cuts them, --full shows whole stacks), as
+ * rows and as folded stacks; an unknown options version is refused. */
+START_TEST(test_summary_write)
+{
+	gomem_goroutine_report_options o = GOMEM_GOROUTINE_REPORT_OPTIONS_INIT;
+	gomem_dump *d = parse(similar);
+	gomem_summary *s;
+	char *out;
+
+	ck_assert_int_eq(gomem_summary_new(&s, d, NULL, NULL), GOMEM_OK);
+	o.before = "g.txt"; /* only a diff names its inputs: the dump's own name is used */
+	o.top = 1;
+	out = report_text(s, d, NULL, &o, GOMEM_OK);
+	ck_assert_ptr_nonnull(strstr(out, ": 4 goroutines in 3 buckets (debug=2, similarity pointers)\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\nBy state:\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\nLargest buckets (1 of 3; --full shows all):\n"));
+	ck_assert_ptr_nonnull(strstr(out, "[chan receive, 7 min]"));
+	ck_assert_ptr_nonnull(strstr(out, "\nBy created-by site:\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\nLongest waiting:\n"));
+	ck_assert_ptr_null(strstr(out, "g.txt"));
+	free(out);
+	o.full = true;
+	out = report_text(s, d, NULL, &o, GOMEM_OK);
+	ck_assert_ptr_nonnull(strstr(out, "\nEvery bucket, whole stacks (leaf first):\n"));
+	ck_assert_ptr_nonnull(strstr(out, "         main.w(0xPTR, 0x2)\n             /w.go:6\n"));
+	ck_assert_ptr_null(strstr(out, "By state"));
+	free(out);
+	o.format = GOMEM_FORMAT_CSV;
+	out = report_text(s, d, NULL, &o, GOMEM_OK);
+	ck_assert(strncmp(out, "count,state,states,wait_min,wait_max,created_by,created_at,stack\n", 65) == 0);
+	ck_assert_ptr_nonnull(strstr(out, "\n2,chan receive,chan receive:2,420,420,main.a,/m.go:10,main.w\n"));
+	free(out);
+	o.folded = true;
+	out = report_text(s, d, NULL, &o, GOMEM_OK);
+	ck_assert_str_eq(out, "main.w 2\nmain.w 1\nmain.w 1\n");
+	free(out);
+	o.version = 99;
+	out = report_text(s, d, NULL, &o, GOMEM_E_INVALID);
+	ck_assert_str_eq(out, "");
+	free(out);
+	gomem_summary_free(s);
+	gomem_dump_free(d);
+}
+END_TEST
+
+/* The diff as sections, with the inputs named, and as rows with the totals. */
+START_TEST(test_diff_write)
+{
+	gomem_goroutine_report_options o = GOMEM_GOROUTINE_REPORT_OPTIONS_INIT;
+	gomem_dump *b = parse(before), *a = parse(after);
+	gomem_dump_diff *df;
+	char *out;
+
+	ck_assert_int_eq(gomem_dump_diff_new(&df, b, a, NULL, NULL), GOMEM_OK);
+	o.before = "b.txt";
+	o.after = "a.txt";
+	out = report_text(NULL, NULL, df, &o, GOMEM_OK);
+	ck_assert(strncmp(out, "b.txt -> a.txt: 2 -> 3 goroutines (+1), similarity pointers\n"
+			       "leak suspects grew by 1 goroutines\n", 95) == 0);
+	ck_assert_ptr_nonnull(strstr(out, "\nLeak suspects: grew and blocked (1):\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\nNew (1):\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\nVanished (1):\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\n0 buckets unchanged (0 goroutines)\n"));
+	free(out);
+	o.format = GOMEM_FORMAT_JSON;
+	out = report_text(NULL, NULL, df, &o, GOMEM_OK);
+	ck_assert_ptr_nonnull(strstr(out, "\"schema\":\"gomem.goroutines-diff/1\",\"before\":\"b.txt\","
+					  "\"after\":\"a.txt\",\"similarity\":\"pointers\",\"total_before\":2,"
+					  "\"total_after\":3,\"leak_growth\":1,"));
+	free(out);
 	gomem_dump_diff_free(df);
 	gomem_dump_free(b);
 	gomem_dump_free(a);
@@ -1305,6 +1403,8 @@ Suite *suite_goroutine(void)
 	tcase_add_test(tc, test_filters);
 	tcase_add_test(tc, test_summary);
 	tcase_add_test(tc, test_diff);
+	tcase_add_test(tc, test_summary_write);
+	tcase_add_test(tc, test_diff_write);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("corpus");

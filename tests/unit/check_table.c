@@ -801,6 +801,41 @@ START_TEST(test_write_error_sticky_stream)
 }
 END_TEST
 
+/* gomem_table_close: ends the table when all went well, else keeps the
+ * caller's code and copies the table's own error detail. */
+START_TEST(test_table_close)
+{
+	gomem_table_options o = GOMEM_TABLE_OPTIONS_INIT;
+	gomem_error err = {0};
+	gomem_table *t;
+	char *text = NULL;
+	size_t len;
+	FILE *fp;
+
+	o.format = GOMEM_FORMAT_CSV;
+	ck_assert_ptr_nonnull(fp = open_memstream(&text, &len));
+	ck_assert_int_eq(gomem_table_new(&t, sample_cols, 3, fp, &o), GOMEM_OK);
+	ck_assert_int_eq(gomem_table_row(t, sample_rows[0]), GOMEM_OK);
+	ck_assert_int_eq(gomem_table_close(t, GOMEM_OK, &err), GOMEM_OK);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_str_eq(text, "name,delta,pct\nmain.alloc,8388608,12.5\n");
+	free(text);
+	ck_assert_int_eq(err.code, GOMEM_OK);
+
+	/* a failed gomem_table_new left no table */
+	ck_assert_int_eq(gomem_table_close(NULL, GOMEM_E_NOMEM, &err), GOMEM_E_NOMEM);
+	ck_assert_int_eq(err.code, GOMEM_OK);
+
+	ck_assert_ptr_nonnull(fp = fopen("/dev/full", "w"));
+	ck_assert_int_eq(gomem_table_new(&t, sample_cols, 3, fp, &o), GOMEM_OK);
+	ck_assert_int_eq(gomem_table_row(t, sample_rows[0]), GOMEM_OK);
+	ck_assert_int_eq(gomem_table_close(t, GOMEM_OK, &err), GOMEM_E_IO);
+	ck_assert_int_eq(err.code, GOMEM_E_IO);
+	ck_assert_ptr_nonnull(strstr(err.message, strerror(ENOSPC)));
+	fclose(fp);
+}
+END_TEST
+
 /* `gomem-heapdiff ... | head -1`: the reader is gone, EPIPE is GOMEM_E_IO. */
 START_TEST(test_write_error_pipe)
 {
@@ -1157,6 +1192,7 @@ Suite *suite_table(void)
 	tcase_add_test(tc, test_write_error_full);
 	tcase_add_test(tc, test_write_error_sticky_stream);
 	tcase_add_test(tc, test_write_error_pipe);
+	tcase_add_test(tc, test_table_close);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("units");

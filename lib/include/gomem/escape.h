@@ -21,6 +21,7 @@
 
 #include "gomem/common.h"
 #include "gomem/error.h"
+#include "gomem/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -266,6 +267,10 @@ typedef struct gomem_escape_filter {
 /* Whether record I passes F (NULL F: the defaults). */
 GOMEM_API bool gomem_escape_filter_match(const gomem_escape_filter *f, const gomem_escape_set *s,
 					 size_t i);
+/* The indices (ascending) of the records of S passing F into *out, an
+ * array of *n freed with gomem_free. */
+GOMEM_API int gomem_escape_filter_indices(size_t **out, size_t *n, const gomem_escape_set *s,
+					  const gomem_escape_filter *f);
 
 /* ---- aggregation ----------------------------------------------------------- */
 
@@ -376,6 +381,46 @@ GOMEM_API int gomem_escape_annotate(FILE *fp, const gomem_escape_set *s, const g
 				    const gomem_escape_source_options *source, bool color,
 				    void (*missing)(const char *path, const char *why, void *ctx),
 				    void *ctx);
+
+/* ---- output: what `gomem escape` prints ------------------------------------ */
+
+/* SARIF 2.1.0 (gomem_escape_sarif_begin), beside the gomem_format values. */
+#define GOMEM_ESCAPE_FORMAT_SARIF 100
+
+typedef struct gomem_escape_report_options {
+	unsigned int version;              /* GOMEM_ESCAPE_REPORT_OPTIONS_VERSION */
+	int format;                        /* a gomem_format, or GOMEM_ESCAPE_FORMAT_SARIF */
+	bool color;                        /* colour in the text (the caller decides: a tty) */
+	bool why;                          /* text: each escape's flow chain, a row a step */
+	bool all;                          /* every diagnostic, not only heap escapes: the
+					    * headings say so, the group tables add a heap column */
+	size_t top;                        /* rows of each group table; 0 all */
+	const gomem_escape_filter *filter; /* the records reported (NULL: the defaults) */
+} gomem_escape_report_options;
+
+#define GOMEM_ESCAPE_REPORT_OPTIONS_VERSION 1
+#define GOMEM_ESCAPE_REPORT_OPTIONS_INIT \
+	{GOMEM_ESCAPE_REPORT_OPTIONS_VERSION, GOMEM_FORMAT_TABLE, false, false, false, 10, NULL}
+
+/* The records of S passing the filter. As text: "N heap escapes in NAME"
+ * (NULL NAME: "go build"), the group tables (by kind, package, file, top
+ * functions) and the records, a row each; else a row per record (schema
+ * "gomem.escape/1", "mode": "report"), or SARIF. On failure ERR (may be
+ * NULL) says why when it is known (a failed write, grouping). */
+GOMEM_API int gomem_escape_set_write(FILE *fp, const gomem_escape_set *s, const char *name,
+				     const gomem_escape_report_options *opts, gomem_error *err);
+/* The entries of D, under a title "N changed (M unchanged): OLD -> NEW"
+ * in the text, with a change column ("+" or "-"; "new" or "removed" in
+ * rows). ERR as above. */
+GOMEM_API int gomem_escape_diff_write(FILE *fp, const gomem_escape_diff *d, const char *old_name,
+				      const char *new_name, const gomem_escape_report_options *opts,
+				      gomem_error *err);
+/* The gate's N OFFENDERS (indices into S, from gomem_escape_gate) under a
+ * title naming the baseline B read from BASELINE_NAME. ERR as above. */
+GOMEM_API int gomem_escape_gate_write(FILE *fp, const gomem_escape_set *s, const size_t *offenders,
+				      size_t n, const gomem_escape_baseline *b,
+				      const char *baseline_name,
+				      const gomem_escape_report_options *opts, gomem_error *err);
 
 /* ---- running the compiler -------------------------------------------------- */
 

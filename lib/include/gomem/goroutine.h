@@ -24,6 +24,7 @@
 #include "gomem/error.h"
 #include "gomem/source.h"
 #include "gomem/svg.h"
+#include "gomem/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -453,6 +454,42 @@ GOMEM_API int gomem_dump_diff_write_svg(const gomem_dump_diff *df, FILE *fp,
 
 /* Whether STATE (as gomem_goroutine.state) is a blocked park a leak sits in. */
 GOMEM_API bool gomem_goroutine_state_is_blocked(const char *state);
+
+/* ---- reports -------------------------------------------------------------- */
+
+/* How a summary or a diff is written (`gomem goroutines`). */
+typedef struct gomem_goroutine_report_options {
+	unsigned int version;         /* GOMEM_GOROUTINE_REPORT_OPTIONS_VERSION */
+	gomem_format format;          /* table (sections for people), csv, tsv, json, ndjson */
+	bool folded;                  /* folded stacks instead, "root;...;leaf COUNT" (a
+				       * diff's: before and after counts); format ignored */
+	bool color;                   /* colour in the text (the caller decides: a tty) */
+	bool full;                    /* summary text: every bucket, whole stacks (no
+				       * other section) */
+	size_t top;                   /* text: rows per section; 0 all */
+	gomem_similarity similarity;  /* the buckets' level, as the output names it */
+	const char *before, *after;   /* a diff's input names */
+} gomem_goroutine_report_options;
+
+#define GOMEM_GOROUTINE_REPORT_OPTIONS_VERSION 1
+#define GOMEM_GOROUTINE_REPORT_OPTIONS_INIT \
+	{GOMEM_GOROUTINE_REPORT_OPTIONS_VERSION, GOMEM_FORMAT_TABLE, false, false, false, 10, \
+	 GOMEM_SIMILARITY_POINTERS, NULL, NULL}
+
+/* The summary S of D: as text, a heading and sections (states with their
+ * waits, the largest buckets with their stacks, by package, by creator,
+ * the longest waiting); JSON as gomem_summary_write_json; csv, tsv and
+ * ndjson a row per bucket (schema "gomem.goroutines/1"); or folded. On
+ * failure ERR (may be NULL) says why when the output layer knows
+ * (GOMEM_E_IO: a write failed). */
+GOMEM_API int gomem_summary_write(FILE *fp, const gomem_summary *s, const gomem_dump *d,
+				  const gomem_goroutine_report_options *opts, gomem_error *err);
+/* The diff DF: as text, totals and sections (leak suspects, grew, new,
+ * shrank, vanished) and the unchanged count; else a row per entry
+ * (schema "gomem.goroutines-diff/1", the totals as JSON members), or
+ * folded. ERR as above. */
+GOMEM_API int gomem_dump_diff_write(FILE *fp, const gomem_dump_diff *df,
+				    const gomem_goroutine_report_options *opts, gomem_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,1 @@
+gomem gctrace -f --format table contrib/examples/gctrace.log
