@@ -30,6 +30,7 @@ static const struct {
 	{"addr2line", "symbolize PCs of a Go binary: function, file:line and inline chain"},
 	{"layout", "struct layouts from a Go binary: padding, size-class waste, a better field order"},
 	{"heapdump", "heap dumps marked as the GC marks: what retains the heap, paths from roots"},
+	{"sched", "schedtrace/scheddetail logs: runnable backlog, busy Ps, threads, goroutines"},
 };
 
 static void usage(FILE *fp)

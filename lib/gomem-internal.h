@@ -114,6 +114,17 @@ void gomem_linebuf_finish(gomem_linebuf *lb);
  * GOMEM_E_LIMIT when a line is longer than max_line. */
 int gomem_linebuf_next(gomem_linebuf *lb, const char **line, size_t *len);
 
+/* ---- JSON log lines (jsonlog.c) ------------------------------------------ */
+
+/* A runtime line is ~200 bytes; a JSON message past this is not one. */
+#define GOMEM_JSON_LOG_MAX 4096
+/* Whether the line [S, S+N) is a JSON object (starts with '{' after blanks). */
+bool gomem_json_log_line(const char *s, size_t n);
+/* The value of "msg", "message" or "log" (zap, logrus, slog, docker's
+ * json-file) unescaped into OUT (GOMEM_JSON_LOG_MAX bytes); its length, or
+ * -1 when the line has none. */
+long gomem_json_log_message(const char *s, size_t n, char *out);
+
 /* ---- the profile model (profile.c) --------------------------------------- */
 
 #define GOMEM_NONE UINT32_MAX

@@ -28,5 +28,6 @@
 #include "gomem/layout.h"
 #include "gomem/heapdump.h"
 #include "gomem/gc.h"
+#include "gomem/sched.h"
 
 #endif
