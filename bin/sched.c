@@ -325,7 +325,7 @@ static int run_files(const struct config *c, FILE *fp)
 	}
 	if (gomem_table_error(k.table)->code == GOMEM_OK && gomem_table_end(k.table) != GOMEM_OK)
 		status = table_failed(k.table);
-	if (status == EXIT_OK || !output_gone)
+	if (status == EXIT_OK)
 		counts_note(&k);
 	gomem_table_free(k.table);
 	return status;

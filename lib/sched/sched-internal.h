@@ -30,9 +30,11 @@ enum { GK_STATUS, GK_M, GK_LOCKEDM, GK_COUNT };
  * ended too soon); DONE_AT > 0 once the line was read whole. */
 struct sched_line {
 	enum sched_kind kind;
-	size_t start;          /* where the kind's text starts in the scanned text */
+	size_t start;          /* where the kind's text starts in the scanned text (STOP and
+				* DONE_AT count from the text's start too) */
 	size_t stop, done_at;
 	bool eof;              /* the text ended inside a valid line */
+	bool trace_text;       /* read far enough to be the runtime's text, not the program's */
 	int64_t id;            /* P, M or G number; the header's T in ms */
 	int64_t v[SCHED_MAX_KEYS];
 	unsigned seen;         /* bits of the keys read */

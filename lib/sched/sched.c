@@ -155,6 +155,8 @@ static int queue_waits(gomem_sched_parser *p, const struct block *b)
 {
 	size_t first = p->nqwaits;
 
+	if (b->nreasons == 0)
+		return GOMEM_OK;
 	if (GOMEM_GROW(p->qwaits, p->qwaits_cap, p->nqwaits + b->nreasons, SIZE_MAX / 2))
 		return GOMEM_E_NOMEM;
 	for (size_t k = 0; k < b->nreasons; k++) {
@@ -573,7 +575,7 @@ static int process_line(gomem_sched_parser *p, const char *s, size_t n)
 	}
 	if (l->kind != SK_NONE && l->eof)
 		return start_pending(p, t, l);
-	if (l->kind != SK_NONE)
+	if (l->kind != SK_NONE && l->trace_text)
 		p->counts.unparsed++;
 	else
 		p->counts.skipped++;
@@ -684,10 +686,8 @@ int gomem_sched_next(gomem_sched_parser *p, const gomem_sched_snapshot **snap)
 	p->cur.runq = p->cur.nrunq ? p->qrunq + r->runq_off : NULL;
 	p->cur.procs = p->cur.nprocs ? p->qprocs + r->procs_off : NULL;
 	p->cur.threads_detail = p->cur.nthreads_detail ? p->qthreads + r->threads_off : NULL;
-	p->cur.waits = p->qwaits + r->waits_off;
 	p->cur.nwaits = (p->qhead < p->qlen ? p->q[p->qhead].waits_off : p->nqwaits) - r->waits_off;
-	if (p->cur.nwaits == 0)
-		p->cur.waits = NULL;
+	p->cur.waits = p->cur.nwaits ? p->qwaits + r->waits_off : NULL;
 	*snap = &p->cur;
 	return 1;
 }

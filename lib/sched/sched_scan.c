@@ -178,7 +178,8 @@ static int key_tok(struct sc *c, const char *const *table, int nkeys)
 {
 	size_t start = c->i;
 
-	while (c->i < c->n && (is_lower(c->s[c->i]) || c->s[c->i] == '_'))
+	while (c->i < c->n && (is_lower(c->s[c->i]) || c->s[c->i] == '_' ||
+			       (c->i > start && is_digit(c->s[c->i]))))
 		c->i++;
 	if (c->i >= c->n)
 		return at_end(c), -1;
@@ -329,6 +330,7 @@ static bool kv_pairs(struct sc *c, const char *const *keys, int nkeys, unsigned 
 		if (k >= 0) {
 			l->v[k] = v;
 			l->seen |= BIT(k);
+			l->trace_text = true;
 		}
 	}
 }
@@ -337,6 +339,7 @@ static bool scan_header(struct sc *c)
 {
 	if (!lit(c, "SCHED ") || !uint_tok(c, &c->l->id) || !lit(c, "ms:"))
 		return false;
+	c->l->trace_text = true;
 	return kv_pairs(c, header_keys, HK_COUNT,
 			BIT(HK_GOMAXPROCS) | BIT(HK_IDLEPROCS) | BIT(HK_THREADS) | BIT(HK_SPINNING) |
 				BIT(HK_IDLETHREADS) | BIT(HK_RUNQUEUE));
@@ -390,6 +393,15 @@ static bool word_start(const char *s, size_t at)
 	return !(is_digit(b) || is_lower(b) || (b >= 'A' && b <= 'Z') || b == '_');
 }
 
+/* A scan of the text from AT on, as positions in the whole line. */
+static void at_offset(struct sched_line *l, size_t at)
+{
+	l->start = at;
+	l->stop += at;
+	if (l->done_at)
+		l->done_at += at;
+}
+
 void sched_scan_line(struct sched_line *l, const char *text, size_t n, int64_t *runq)
 {
 	size_t i = 0;
@@ -399,7 +411,7 @@ void sched_scan_line(struct sched_line *l, const char *text, size_t n, int64_t *
 		i++;
 	if (i + 1 < n && detail_kind(text[i]) != SK_NONE && is_digit(text[i + 1])) {
 		sched_scan_kind(l, detail_kind(text[i]), text + i, n - i, runq);
-		l->start = i;
+		at_offset(l, i);
 		return;
 	}
 	/* A header after any prefix the prefix rule did not know. */
@@ -408,7 +420,7 @@ void sched_scan_line(struct sched_line *l, const char *text, size_t n, int64_t *
 
 		if (n - at >= 6 && memcmp(p, "SCHED ", 6) == 0 && word_start(text, at)) {
 			sched_scan_kind(l, SK_HEADER, p, n - at, runq);
-			l->start = at;
+			at_offset(l, at);
 			return;
 		}
 		p++;

@@ -19,7 +19,7 @@ static const struct {
 	{"goroutine", suite_goroutine}, {"escape", suite_escape},
 	{"sizeclass", suite_sizeclass}, {"alloc", suite_alloc},   {"pacer", suite_pacer},
 	{"heapexplain", suite_heapexplain}, {"binary", suite_binary}, {"layout", suite_layout},
-	{"heapdump", suite_heapdump}, {"gc", suite_gc},
+	{"heapdump", suite_heapdump}, {"gc", suite_gc}, {"sched", suite_sched},
 };
 
 const char *test_path(const char *rel)

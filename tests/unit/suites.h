@@ -27,6 +27,7 @@ Suite *suite_follow(void);
 Suite *suite_monitor(void);
 Suite *suite_goroutine(void);
 Suite *suite_escape(void);
+Suite *suite_sched(void);
 
 /* Path of a file under the source tree (tests/data/...), in a static buffer. */
 const char *test_path(const char *rel);
