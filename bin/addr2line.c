@@ -136,7 +136,7 @@ static int put_frame(struct out *o, const char *function, const char *file, int6
 	gomem_cell cells[6] = {{0}};
 
 	if (o->t == NULL) {
-		fprintf(o->fp, "%s %s:%lld\n", function, file, (long long)line);
+		gomem_text_printf(o->fp, "%s %s:%lld\n", function, file, (long long)line);
 		return GOMEM_OK;
 	}
 	cells[0].s = o->pc;
@@ -229,7 +229,7 @@ static int annotate(gomem_symbolizer *s, const char *spec, FILE *fp)
 	else if ((rc = gomem_symbolize_debug1_text(s, text ? text : "", n, &out, &outlen)) != GOMEM_OK)
 		cli_errorf("%s: %s", spec, gomem_strerror(rc));
 	else
-		fwrite(out, 1, outlen, fp);
+		gomem_text_write(fp, out, outlen); /* names from the binary, lines from the dump */
 	gomem_free(out);
 	free(text);
 	gomem_source_free(src);

@@ -384,7 +384,7 @@ static int write_records(const struct list *l, const struct config *c, FILE *fp,
 	to.header = 1;
 	if (text) {
 		if (title)
-			fprintf(fp, "%s\n", title);
+			gomem_text_printf(fp, "%s\n", title); /* may name input files */
 		if (list_count(l) == 0) {
 			fprintf(fp, "  (none)\n");
 			return GOMEM_OK;
@@ -583,7 +583,7 @@ static int report(const gomem_escape_set *s, const struct config *c, FILE *fp)
 		return rc;
 	l.index = idx;
 	if (c->format == GOMEM_FORMAT_TABLE) {
-		fprintf(fp, "%zu %s in %s", l.n, c->all ? "diagnostics" : "heap escapes", c->in[0] ? c->in[0] : "go build");
+		gomem_text_printf(fp, "%zu %s in %s", l.n, c->all ? "diagnostics" : "heap escapes", c->in[0] ? c->in[0] : "go build");
 		if (gomem_escape_set_duplicates(s))
 			fprintf(fp, " (%llu duplicate lines dropped)",
 				(unsigned long long)gomem_escape_set_duplicates(s));
@@ -689,7 +689,7 @@ int main(int argc, char **argv)
 
 			if (filtered(&idx, &n, a, &c.filter) == GOMEM_OK)
 				free(idx);
-			fprintf(stderr, "gomem escape: wrote %zu escapes to %s\n", n, c.baseline);
+			gomem_text_printf(stderr, "gomem escape: wrote %zu escapes to %s\n", n, c.baseline);
 		}
 		gomem_escape_set_free(a);
 		return status;

@@ -21,7 +21,7 @@
 
 enum {
 	OPT_EVENTS = OPT_TOOL_BASE, OPT_SCAV, OPT_FOLLOW, OPT_FROM_END, OPT_EVERY, OPT_WINDOW,
-	OPT_OPENMETRICS, OPT_WHATIF, OPT_GO
+	OPT_OPENMETRICS, OPT_PROMETHEUS, OPT_WHATIF, OPT_GO
 };
 
 static const cli_option options[] = {
@@ -29,7 +29,10 @@ static const cli_option options[] = {
 					"instead of a summary per run"},
 	{"scav", 0, NULL, OPT_SCAV, "with --events: scavenger lines too (a kind column)"},
 	{"format", 0, "FMT", OPT_FORMAT, "table (default), csv, tsv, json or ndjson"},
-	{"openmetrics", 0, NULL, OPT_OPENMETRICS, "the summary as OpenMetrics text (Prometheus)"},
+	{"openmetrics", 0, NULL, OPT_OPENMETRICS, "the summary as OpenMetrics text (a scrape that\n"
+						  "negotiates OpenMetrics)"},
+	{"prometheus", 0, NULL, OPT_PROMETHEUS, "the summary in the Prometheus text format\n"
+						"(node_exporter's textfile collector, Pushgateway)"},
 	{"follow", 'f', NULL, OPT_FOLLOW, "follow the files like tail -F: stream events as NDJSON\n"
 					  "(or CSV/TSV), or a summary --every DURATION"},
 	{"from-end", 0, NULL, OPT_FROM_END, "with --follow: only what is written from now on"},
@@ -54,18 +57,20 @@ static const cli_option options[] = {
 static const cli_tool tool = {
 	"gctrace", "[OPTION]... [FILE...]\n       gomem gctrace [OPTION]... -- COMMAND [ARG...]",
 	"Read GODEBUG=gctrace=1 output (any Go version, scavenger lines too) and print\n"
-	"GC statistics per run, every event, or OpenMetrics. FILE may be gzip; '-' or\n"
-	"none is standard input. With -- COMMAND, runs COMMAND with gctrace=1 added to\n"
-	"its GODEBUG, passes its output through and reports on standard error at exit.",
+	"GC statistics per run, every event, or metrics for Prometheus. FILE may be\n"
+	"gzip; '-' or none is standard input. With -- COMMAND, runs COMMAND with\n"
+	"gctrace=1 added to its GODEBUG, passes its output through and reports on\n"
+	"standard error at exit.",
 	options,
 	"Exit status: 0 success, 2 trouble (an input that cannot be read, bad usage);\n"
 	"with -- COMMAND, the command's own status (128+N when killed by signal N).\n"
 	"Example: gomem gctrace --events --format csv contrib/examples/gctrace.log\n"
-	"See gomem-gctrace(1) for the columns and the OpenMetrics names.\n"
+	"See gomem-gctrace(1) for the columns and the metric names.\n"
 };
 
 struct config {
-	int events, scav, follow, from_end, openmetrics, no_color;
+	int events, scav, follow, from_end, no_color;
+	int openmetrics;           /* --openmetrics or --prometheus: the summary as metrics */
 	int format_set;
 	gomem_format format;
 	double every, window;
@@ -78,14 +83,10 @@ struct config {
 	char **command;
 };
 
-static volatile sig_atomic_t got_signal;
 /* The reader of our output went away (head): nothing more to say. */
 static int output_gone;
-
-static void on_signal(int sig)
-{
-	got_signal = sig;
-}
+/* Which metrics text --openmetrics or --prometheus asked for. */
+static gomem_metrics_flavor metrics_flavor = GOMEM_METRICS_OPENMETRICS;
 
 #define usage_error(...) cli_usage_error(&tool, __VA_ARGS__)
 
@@ -98,7 +99,17 @@ static int parse_option(void *ctx, int id, const char *arg)
 	switch (id) {
 	case OPT_EVENTS: c->events = 1; break;
 	case OPT_SCAV: c->scav = 1; break;
-	case OPT_OPENMETRICS: c->openmetrics = 1; break;
+	case OPT_OPENMETRICS:
+	case OPT_PROMETHEUS: {
+		gomem_metrics_flavor f = id == OPT_OPENMETRICS ? GOMEM_METRICS_OPENMETRICS
+							       : GOMEM_METRICS_PROMETHEUS;
+
+		if (c->openmetrics && f != metrics_flavor)
+			return usage_error("%s", "--openmetrics and --prometheus do not mix: one metrics format");
+		c->openmetrics = 1;
+		metrics_flavor = f;
+		break;
+	}
 	case OPT_FOLLOW: c->follow = 1; break;
 	case OPT_FROM_END: c->from_end = 1; break;
 	case OPT_FORMAT:
@@ -147,11 +158,13 @@ static int check_modes(struct config *c)
 		return usage_error("%s", "--go goes with --whatif");
 	if (c->whatif && (c->events || c->follow || c->openmetrics || c->command || c->nfiles > 1))
 		return usage_error("%s", "--whatif reads one FILE: not with --events, --follow, "
-					 "--openmetrics or a COMMAND");
+					 "--openmetrics, --prometheus or a COMMAND");
 	if (c->scav && !c->events)
 		return usage_error("%s", "--scav goes with --events");
 	if (c->openmetrics && (c->events || c->format_set))
-		return usage_error("%s", "--openmetrics is a format of the summary: not with --events "
+		return usage_error("%s", metrics_flavor == GOMEM_METRICS_PROMETHEUS ?
+					 "--prometheus is a format of the summary: not with --events or --format" :
+					 "--openmetrics is a format of the summary: not with --events "
 					 "or --format");
 	if ((c->every > 0 || c->from_end || c->window > 0) && !c->follow)
 		return usage_error("%s", "--every, --window and --from-end go with --follow");
@@ -170,7 +183,9 @@ static int check_modes(struct config *c)
 						 "(or a summary --every DURATION)");
 	}
 	if (c->follow && c->openmetrics && c->every <= 0)
-		return usage_error("%s", "--follow --openmetrics needs --every DURATION");
+		return usage_error("%s", metrics_flavor == GOMEM_METRICS_PROMETHEUS ?
+					 "--follow --prometheus needs --every DURATION" :
+					 "--follow --openmetrics needs --every DURATION");
 	return EXIT_OK;
 }
 
@@ -188,7 +203,7 @@ static int parse_args(struct config *c, int argc, char **argv)
 	return check_modes(c);
 }
 
-/* ---- one input's state ------------------------------------------------------------ */
+/* ---- runs ---------------------------------------------------------------------------- */
 
 /* A summary row: the statistics of one run of one input. */
 struct summary {
@@ -201,52 +216,8 @@ struct summaries {
 	size_t n, cap;
 };
 
-/* One input being read: its parser and the statistics of its current run. */
-struct input {
-	const char *name;
-	gomem_gctrace_parser *parser;
-	gomem_gcstats *stats;
-	uint64_t run;
-	int have_run;
-	gomem_follow *follow;
-};
-
-/* Inputs that may never end keep bounded statistics: a followed log the
- * last --window (10 minutes by default), a child its last 262144 GCs (days
- * of a busy service; its report covers the whole run unless it collected
- * more). A file ends, and its statistics are exact. */
-static void bound_stats(gomem_gcstats *stats, const struct config *c)
+static int summaries_add(struct summaries *all, const char *name, const gomem_gcstats_summary *s)
 {
-	if (c->follow)
-		gomem_gcstats_set_window(stats, c->window > 0 ? c->window : 600, 1u << 20);
-	else if (c->command)
-		gomem_gcstats_set_window(stats, 0, 1u << 18);
-}
-
-static int input_init(struct input *in, const char *name, const struct config *c)
-{
-	memset(in, 0, sizeof(*in));
-	in->name = name;
-	if (gomem_gctrace_parser_new(&in->parser, name) != GOMEM_OK)
-		return GOMEM_E_NOMEM;
-	if (gomem_gcstats_new(&in->stats) != GOMEM_OK)
-		return GOMEM_E_NOMEM;
-	bound_stats(in->stats, c);
-	return GOMEM_OK;
-}
-
-static void input_free(struct input *in)
-{
-	gomem_gctrace_parser_free(in->parser);
-	gomem_gcstats_free(in->stats);
-	gomem_follow_free(in->follow);
-	memset(in, 0, sizeof(*in));
-}
-
-static int summaries_add(struct summaries *all, const struct input *in)
-{
-	if (!in->have_run)
-		return GOMEM_OK;
 	if (all->n == all->cap) {
 		size_t cap = all->cap ? all->cap * 2 : 16;
 		struct summary *v = realloc(all->v, cap * sizeof(*v));
@@ -256,118 +227,69 @@ static int summaries_add(struct summaries *all, const struct input *in)
 		all->v = v;
 		all->cap = cap;
 	}
-	all->v[all->n].name = in->name;
-	gomem_gcstats_get(in->stats, &all->v[all->n].s);
+	all->v[all->n].name = name;
+	all->v[all->n].s = *s;
 	all->n++;
 	return GOMEM_OK;
 }
 
-/* A new run (the gc counter went back) closes the statistics of the last. */
-static int next_run(struct input *in, struct summaries *done, const gomem_gctrace_event *ev,
-		    const struct config *c)
-{
-	int rc;
+/* What happens to each event: a row (--events), and statistics always. */
+struct sink {
+	const struct config *c;
+	gomem_table *events;       /* NULL without --events */
+	struct summaries done;     /* runs that ended */
+};
 
-	if (in->have_run && ev->run == in->run)
+/* One input being read: its runs (libgomem's), and where they go. */
+struct input {
+	const char *name;
+	gomem_gcruns *runs;
+	struct sink *k;
+};
+
+static int on_event(void *payload, const gomem_gctrace_event *ev)
+{
+	struct input *in = payload;
+	gomem_cell cells[GOMEM_GCTRACE_EVENT_COLUMNS_MAX];
+
+	if (ev->kind != GOMEM_GCTRACE_GC && !in->k->c->scav)
 		return GOMEM_OK;
-	if (in->have_run) {
-		if (done && (rc = summaries_add(done, in)) != GOMEM_OK)
-			return rc;
-		gomem_gcstats_free(in->stats);
-		in->stats = NULL;
-		if ((rc = gomem_gcstats_new(&in->stats)) != GOMEM_OK)
-			return rc;
-		bound_stats(in->stats, c);
+	gomem_gctrace_event_cells(cells, ev, in->name, in->k->c->scav ? GOMEM_GCTRACE_ROWS_SCAV : 0);
+	return gomem_table_row(in->k->events, cells);
+}
+
+static int on_run(void *payload, const gomem_gcstats_summary *run)
+{
+	struct input *in = payload;
+
+	return summaries_add(&in->k->done, in->name, run);
+}
+
+/* Event rows need no statistics: without them memory stays constant
+ * whatever the input (--events, --follow streaming). Inputs that may never
+ * end keep bounded statistics: a followed log the last --window (10 minutes
+ * by default), a child its last 262144 GCs (days of a busy service). A file
+ * ends, and its statistics are exact. */
+static int input_init(struct input *in, const char *name, struct sink *k)
+{
+	gomem_gcruns_options o = GOMEM_GCRUNS_OPTIONS_INIT;
+
+	in->name = name;
+	in->k = k;
+	o.stats = k->events == NULL;
+	if (k->c->follow) {
+		o.window = k->c->window > 0 ? k->c->window : 600;
+		o.max_events = 1u << 20;
+	} else if (k->c->command) {
+		o.max_events = 1u << 18;
 	}
-	in->run = ev->run;
-	in->have_run = 1;
-	return GOMEM_OK;
+	o.on_event = k->events ? on_event : NULL;
+	o.on_run = on_run;
+	o.payload = in;
+	return gomem_gcruns_new(&in->runs, name, &o);
 }
 
 /* ---- events ------------------------------------------------------------------------- */
-
-/* The CSV header starts with the columns scripts key on (the issue's
- * contract), then where the event came from, then every other field. */
-enum {
-	EC_GC, EC_T, EC_HEAP_START, EC_HEAP_END, EC_HEAP_LIVE, EC_GOAL, EC_PROCS, EC_FORCED, EC_LINE,
-	EC_FILE, EC_RUN, EC_KIND, EC_LAYOUT, EC_CPU_PCT, EC_STW_SWEEP, EC_MARK, EC_STW_MARK_TERM,
-	EC_CPU_SWEEP, EC_CPU_ASSIST, EC_CPU_BG, EC_CPU_IDLE, EC_CPU_MARK_TERM, EC_STACKS,
-	EC_GLOBALS, EC_REASSEMBLED,
-	EC_SCVG_GEN, EC_RELEASED, EC_INUSE, EC_IDLE, EC_SYS, EC_CONSUMED, EC_WORK, EC_TOTAL,
-	EC_WORK_BG, EC_WORK_EAGER, EC_NOW, EC_UTIL, EC_SCAV_FORCED, EC_CONTROLLER_RESET,
-	EC_COUNT
-};
-
-#define MO GOMEM_COL_MACHINE_ONLY
-
-static const gomem_column event_columns[EC_COUNT] = {
-	{"gc", NULL, GOMEM_COL_COUNT, 0},
-	{"t_s", "t", GOMEM_COL_DURATION, 0},
-	{"heap_start_bytes", "heap0", GOMEM_COL_BYTES, 0},
-	{"heap_end_bytes", "heap1", GOMEM_COL_BYTES, 0},
-	{"heap_live_bytes", "live", GOMEM_COL_BYTES, 0},
-	{"goal_bytes", "goal", GOMEM_COL_BYTES, 0},
-	{"procs", "P", GOMEM_COL_COUNT, 0},
-	{"forced", NULL, GOMEM_COL_COUNT, 0},
-	{"line", NULL, GOMEM_COL_COUNT, 0},
-	{"file", NULL, GOMEM_COL_TEXT, 0},
-	{"run", NULL, GOMEM_COL_COUNT, 0},
-	{"kind", NULL, GOMEM_COL_TEXT, 0},
-	{"layout", NULL, GOMEM_COL_TEXT, MO},
-	{"cpu_pct", "cpu%", GOMEM_COL_COUNT, 0},
-	{"stw_sweep_term_s", "sweep-term", GOMEM_COL_DURATION, 0},
-	{"concurrent_mark_s", "mark", GOMEM_COL_DURATION, 0},
-	{"stw_mark_term_s", "mark-term", GOMEM_COL_DURATION, 0},
-	{"cpu_sweep_term_s", NULL, GOMEM_COL_DURATION, MO},
-	{"cpu_assist_s", NULL, GOMEM_COL_DURATION, MO},
-	{"cpu_background_s", NULL, GOMEM_COL_DURATION, MO},
-	{"cpu_idle_s", NULL, GOMEM_COL_DURATION, MO},
-	{"cpu_mark_term_s", NULL, GOMEM_COL_DURATION, MO},
-	{"stacks_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"globals_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"reassembled", NULL, GOMEM_COL_COUNT, MO},
-	{"scvg_gen", NULL, GOMEM_COL_COUNT, MO},
-	{"released_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"inuse_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"idle_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"sys_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"consumed_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"work_bytes", "scav-work", GOMEM_COL_BYTES, 0},
-	{"total_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"work_bg_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"work_eager_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"now_bytes", NULL, GOMEM_COL_BYTES, MO},
-	{"util_pct", NULL, GOMEM_COL_COUNT, MO},
-	{"scav_forced", NULL, GOMEM_COL_COUNT, MO},
-	{"controller_reset", NULL, GOMEM_COL_COUNT, MO},
-};
-
-/* Without --scav the kind and the scavenger fields would always be empty. */
-static size_t event_columns_for(gomem_column *cols, int scav, int one_file)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < EC_COUNT; i++) {
-		if (!scav && (i == EC_KIND || i >= EC_SCVG_GEN))
-			continue;
-		cols[n] = event_columns[i];
-		/* The text table names the file only when there are several. */
-		if (i == EC_FILE && one_file)
-			cols[n].flags |= MO;
-		n++;
-	}
-	return n;
-}
-
-static const char *layout_name(gomem_gctrace_layout l)
-{
-	static const char *const names[] = {
-		"", "go1.4", "go1.5", "go1.6", "go1.18", "scvg_released", "scvg_stats", "scav_gen",
-		"scav_total", "scav_eager"
-	};
-
-	return (size_t)l < sizeof(names) / sizeof(names[0]) ? names[l] : "";
-}
 
 static void cell_int(gomem_cell *c, int64_t v)
 {
@@ -381,81 +303,19 @@ static void cell_real(gomem_cell *c, double v)
 	c->null = isnan(v);
 }
 
-static void gc_cells(gomem_cell *c, const gomem_gctrace_event *ev)
-{
-	cell_int(&c[EC_GC], ev->gc);
-	cell_real(&c[EC_T], ev->t);
-	cell_int(&c[EC_HEAP_START], ev->heap_start);
-	cell_int(&c[EC_HEAP_END], ev->heap_end);
-	cell_int(&c[EC_HEAP_LIVE], ev->heap_live);
-	cell_int(&c[EC_GOAL], ev->goal);
-	cell_int(&c[EC_PROCS], ev->procs);
-	cell_int(&c[EC_FORCED], ev->forced);
-	cell_int(&c[EC_CPU_PCT], ev->cpu_pct);
-	cell_real(&c[EC_STW_SWEEP], ev->stw_sweep_term);
-	cell_real(&c[EC_MARK], ev->concurrent_mark);
-	cell_real(&c[EC_STW_MARK_TERM], ev->stw_mark_term);
-	cell_real(&c[EC_CPU_SWEEP], ev->cpu_sweep_term);
-	cell_real(&c[EC_CPU_ASSIST], ev->cpu_assist);
-	cell_real(&c[EC_CPU_BG], ev->cpu_background);
-	cell_real(&c[EC_CPU_IDLE], ev->cpu_idle);
-	cell_real(&c[EC_CPU_MARK_TERM], ev->cpu_mark_term);
-	cell_int(&c[EC_STACKS], ev->stacks);
-	cell_int(&c[EC_GLOBALS], ev->globals);
-}
-
-static void scav_cells(gomem_cell *c, const gomem_gctrace_event *ev)
-{
-	cell_int(&c[EC_SCVG_GEN], ev->scvg_gen);
-	cell_int(&c[EC_RELEASED], ev->released);
-	cell_int(&c[EC_INUSE], ev->inuse);
-	cell_int(&c[EC_IDLE], ev->idle);
-	cell_int(&c[EC_SYS], ev->sys);
-	cell_int(&c[EC_CONSUMED], ev->consumed);
-	cell_int(&c[EC_WORK], ev->work);
-	cell_int(&c[EC_TOTAL], ev->total);
-	cell_int(&c[EC_WORK_BG], ev->work_bg);
-	cell_int(&c[EC_WORK_EAGER], ev->work_eager);
-	cell_int(&c[EC_NOW], ev->now);
-	cell_int(&c[EC_UTIL], ev->util_pct);
-	cell_int(&c[EC_SCAV_FORCED], ev->scav_forced);
-	cell_int(&c[EC_CONTROLLER_RESET], ev->controller_reset);
-}
-
-static int write_event(gomem_table *t, const gomem_gctrace_event *ev, const char *name, int scav)
-{
-	gomem_cell all[EC_COUNT], cells[EC_COUNT];
-	size_t n = 0;
-
-	for (size_t i = 0; i < EC_COUNT; i++)
-		all[i] = (gomem_cell){1, 0, NAN, NULL};
-	if (ev->kind == GOMEM_GCTRACE_GC)
-		gc_cells(all, ev);
-	else
-		scav_cells(all, ev);
-	cell_int(&all[EC_LINE], (int64_t)ev->line);
-	all[EC_FILE] = (gomem_cell){0, 0, 0, name};
-	cell_int(&all[EC_RUN], (int64_t)ev->run);
-	all[EC_KIND] = (gomem_cell){0, 0, 0, ev->kind == GOMEM_GCTRACE_GC ? "gc" : "scav"};
-	all[EC_LAYOUT] = (gomem_cell){0, 0, 0, layout_name(ev->layout)};
-	cell_int(&all[EC_REASSEMBLED], ev->reassembled);
-	for (size_t i = 0; i < EC_COUNT; i++)
-		if (scav || (i != EC_KIND && i < EC_SCVG_GEN))
-			cells[n++] = all[i];
-	return gomem_table_row(t, cells);
-}
-
 /* ---- summaries ---------------------------------------------------------------------- */
 
 enum {
 	SC_FILE, SC_RUN, SC_GCS, SC_FORCED, SC_SCAV, SC_SPAN, SC_RATE, SC_P50, SC_P90, SC_P99, SC_MAX,
-	SC_PAUSE_TOTAL, SC_MARK_P50, SC_MARK_P90, SC_MARK_P99, SC_MARK_MAX, SC_CPU, SC_CPU_WINDOW,
+	SC_PAUSE_TOTAL, SC_PAUSE_QERR, SC_MARK_P50, SC_MARK_P90, SC_MARK_P99, SC_MARK_MAX, SC_MARK_QERR,
+	SC_QUANTILES, SC_GC_CPU, SC_RUNTIME_CPU,
 	SC_LIVE_FIRST, SC_LIVE_LAST, SC_LIVE_MAX, SC_HEAP_START_MAX, SC_HEAP_END_MAX, SC_GOAL_LAST,
 	SC_GOAL_MAX, SC_STACKS_MAX, SC_GLOBALS_MAX, SC_PROCS_FIRST, SC_PROCS_LAST, SC_PROCS_CHANGES,
 	SC_SLOPE, SC_SLOPE_MIN, SC_R2, SC_FIRST_GC, SC_LAST_GC, SC_FIRST_LINE, SC_LAST_LINE,
 	SC_COUNT
 };
 
+#define MO GOMEM_COL_MACHINE_ONLY
 #define TO GOMEM_COL_TEXT_ONLY
 
 static const gomem_column summary_columns[SC_COUNT] = {
@@ -471,12 +331,15 @@ static const gomem_column summary_columns[SC_COUNT] = {
 	{"pause_p99_s", "p99", GOMEM_COL_DURATION, 0},
 	{"pause_max_s", "max", GOMEM_COL_DURATION, 0},
 	{"pause_total_s", NULL, GOMEM_COL_DURATION, MO},
+	{"pause_quantile_error_pct", NULL, GOMEM_COL_NUMBER, MO},
 	{"mark_p50_s", NULL, GOMEM_COL_DURATION, MO},
 	{"mark_p90_s", NULL, GOMEM_COL_DURATION, MO},
 	{"mark_p99_s", "mark p99", GOMEM_COL_DURATION, 0},
 	{"mark_max_s", NULL, GOMEM_COL_DURATION, MO},
-	{"cpu_pct", "gc cpu", GOMEM_COL_PERCENT, 0},
-	{"cpu_pct_window", NULL, GOMEM_COL_PERCENT, MO},
+	{"mark_quantile_error_pct", NULL, GOMEM_COL_NUMBER, MO},
+	{"quantiles", "pctl", GOMEM_COL_TEXT, TO},
+	{"gc_cpu_pct", "gc cpu", GOMEM_COL_PERCENT, 0},
+	{"runtime_cpu_pct", "rt cpu%", GOMEM_COL_COUNT, 0},
 	{"heap_live_first_bytes", NULL, GOMEM_COL_BYTES, MO},
 	{"heap_live_last_bytes", "live", GOMEM_COL_BYTES, 0},
 	{"heap_live_max_bytes", "live max", GOMEM_COL_BYTES, 0},
@@ -498,7 +361,20 @@ static const gomem_column summary_columns[SC_COUNT] = {
 	{"last_line", NULL, GOMEM_COL_COUNT, MO},
 };
 
-static void summary_cells(gomem_cell *c, const struct summary *row)
+/* "exact", or the sketch's bound ("±1%") once a run passed its cap. */
+static const char *quantiles_text(char *buf, size_t size, const gomem_gcstats_summary *s)
+{
+	double e = s->pause_quantile_error > s->mark_quantile_error ? s->pause_quantile_error
+								      : s->mark_quantile_error;
+
+	if (e <= 0)
+		return "exact";
+	snprintf(buf, size, "±%g%%", 100 * e);
+	return buf;
+}
+
+/* BUF holds the quantiles' text for the row. */
+static void summary_cells(gomem_cell *c, const struct summary *row, char *buf, size_t size)
 {
 	const gomem_gcstats_summary *s = &row->s;
 	int none = s->gcs == 0;
@@ -517,12 +393,16 @@ static void summary_cells(gomem_cell *c, const struct summary *row)
 	cell_real(&c[SC_P99], none ? NAN : s->pause_p99);
 	cell_real(&c[SC_MAX], none ? NAN : s->pause_max);
 	cell_real(&c[SC_PAUSE_TOTAL], none ? NAN : s->pause_total);
+	cell_real(&c[SC_PAUSE_QERR], none ? NAN : 100 * s->pause_quantile_error);
 	cell_real(&c[SC_MARK_P50], none ? NAN : s->mark_p50);
 	cell_real(&c[SC_MARK_P90], none ? NAN : s->mark_p90);
 	cell_real(&c[SC_MARK_P99], none ? NAN : s->mark_p99);
 	cell_real(&c[SC_MARK_MAX], none ? NAN : s->mark_max);
-	cell_real(&c[SC_CPU], none || s->cpu_pct_last < 0 ? NAN : s->cpu_pct_last);
-	cell_real(&c[SC_CPU_WINDOW], s->cpu_pct_window);
+	cell_real(&c[SC_MARK_QERR], none ? NAN : 100 * s->mark_quantile_error);
+	c[SC_QUANTILES].s = none ? NULL : quantiles_text(buf, size, s);
+	/* gomem's figure from the cpu fields, and the runtime's own truncated one */
+	cell_real(&c[SC_GC_CPU], s->cpu_pct_window);
+	cell_int(&c[SC_RUNTIME_CPU], none ? -1 : s->cpu_pct_last);
 	cell_int(&c[SC_LIVE_FIRST], none ? -1 : s->heap_live_first);
 	cell_int(&c[SC_LIVE_LAST], none ? -1 : s->heap_live_last);
 	cell_int(&c[SC_LIVE_MAX], none ? -1 : s->heap_live_max);
@@ -570,15 +450,16 @@ static void counts_meta(gomem_table *t, const gomem_gctrace_counts *n)
 	gomem_table_meta_int(t, "reassembled", (int64_t)n->reassembled);
 }
 
-/* The people's format says what was left out; scripts read the JSON members. */
+/* What was left out. Lines that look like gctrace but could not be read,
+ * and an input with none at all, are said in every mode (--events and the
+ * machine formats too: the numbers would be silently short); the lines
+ * that are not gctrace only in the people's format. */
 static void counts_note(const gomem_gctrace_counts *n, const struct config *c)
 {
-	if (c->format != GOMEM_FORMAT_TABLE || c->openmetrics)
-		return;
 	if (n->gc_events == 0 && n->scav_events == 0)
 		fprintf(stderr, "gomem gctrace: no gctrace lines in %llu lines of input\n",
 			(unsigned long long)n->lines);
-	if (n->skipped > 0)
+	if (n->skipped > 0 && c->format == GOMEM_FORMAT_TABLE && !c->openmetrics)
 		fprintf(stderr, "gomem gctrace: skipped %llu line%s that %s not gctrace\n",
 			(unsigned long long)n->skipped, n->skipped == 1 ? "" : "s",
 			n->skipped == 1 ? "is" : "are");
@@ -594,7 +475,7 @@ static int table_open(gomem_table **t, const gomem_column *cols, size_t ncols, F
 
 	to.format = c->format;
 	to.color = c->format == GOMEM_FORMAT_TABLE && cli_use_color(fp, c->no_color);
-	to.schema = "gomem.gctrace/1";
+	to.schema = "gomem.gctrace/2";
 	to.header = header;
 	to.flush = c->follow || c->command != NULL;
 	return gomem_table_new(t, cols, ncols, fp, &to);
@@ -617,6 +498,7 @@ static int print_summaries(const struct summaries *all, const gomem_gctrace_coun
 			   const struct config *c, FILE *fp, int header)
 {
 	gomem_cell cells[SC_COUNT];
+	char quantiles[32];
 	gomem_table *t;
 	int rc;
 
@@ -627,7 +509,7 @@ static int print_summaries(const struct summaries *all, const gomem_gctrace_coun
 	counts_meta(t, n);
 	rc = GOMEM_OK;
 	for (size_t i = 0; i < all->n && rc == GOMEM_OK; i++) {
-		summary_cells(cells, &all->v[i]);
+		summary_cells(cells, &all->v[i], quantiles, sizeof(quantiles));
 		rc = gomem_table_row(t, cells);
 	}
 	if (rc == GOMEM_OK)
@@ -638,7 +520,7 @@ static int print_summaries(const struct summaries *all, const gomem_gctrace_coun
 	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
 }
 
-/* ---- OpenMetrics ---------------------------------------------------------------------- */
+/* ---- OpenMetrics or Prometheus text ----------------------------------------------------- */
 
 static int print_openmetrics(const struct summaries *all, FILE *fp)
 {
@@ -651,7 +533,7 @@ static int print_openmetrics(const struct summaries *all, FILE *fp)
 			runs[i] = all->v[i].s;
 			sources[i] = all->v[i].name;
 		}
-		rc = gomem_gcstats_write_openmetrics(fp, runs, sources, all->n);
+		rc = gomem_gcstats_write_metrics(fp, runs, sources, all->n, metrics_flavor);
 	}
 	free(runs);
 	free(sources);
@@ -662,43 +544,10 @@ static int print_openmetrics(const struct summaries *all, FILE *fp)
 
 /* ---- reading -------------------------------------------------------------------------- */
 
-/* What happens to each event: a row (--events), and statistics always. */
-struct sink {
-	const struct config *c;
-	gomem_table *events;       /* NULL without --events */
-	struct summaries done;     /* runs that ended */
-};
-
-static int take_events(struct input *in, struct sink *k)
-{
-	const gomem_gctrace_event *ev;
-	int rc;
-
-	while ((rc = gomem_gctrace_next(in->parser, &ev)) == 1) {
-		if ((rc = next_run(in, &k->done, ev, k->c)) != GOMEM_OK)
-			return rc;
-		/* Event rows need no statistics: without them memory stays
-		 * constant whatever the input (--events, --follow streaming). */
-		if (!k->events && (rc = gomem_gcstats_add(in->stats, ev)) != GOMEM_OK)
-			return rc;
-		if (k->events && (ev->kind == GOMEM_GCTRACE_GC || k->c->scav) &&
-		    (rc = write_event(k->events, ev, in->name, k->c->scav)) != GOMEM_OK)
-			return rc;
-	}
-	return rc;
-}
-
-static int feed(struct input *in, struct sink *k, const uint8_t *data, size_t len)
-{
-	int rc = gomem_gctrace_feed(in->parser, data, len);
-
-	return rc == GOMEM_OK ? take_events(in, k) : rc;
-}
-
 /* Reports what failed: the parser, the event table, or the statistics. */
 static int read_failed(struct input *in, struct sink *k, int rc)
 {
-	const gomem_error *e = gomem_gctrace_parser_error(in->parser);
+	const gomem_error *e = gomem_gctrace_parser_error(gomem_gcruns_parser(in->runs));
 
 	if (k->events && gomem_table_error(k->events)->code != GOMEM_OK)
 		return table_failed(k->events);
@@ -707,17 +556,6 @@ static int read_failed(struct input *in, struct sink *k, int rc)
 	else
 		cli_errorf("%s: %s", in->name, gomem_strerror(rc));
 	return EXIT_TROUBLE;
-}
-
-static int finish(struct input *in, struct sink *k)
-{
-	int rc = gomem_gctrace_finish(in->parser);
-
-	if (rc == GOMEM_OK)
-		rc = take_events(in, k);
-	if (rc == GOMEM_OK)
-		rc = summaries_add(&k->done, in);
-	return rc;
 }
 
 /* A whole file (or stdin, gzip or not), read in chunks. */
@@ -735,21 +573,20 @@ static int read_file(const char *spec, struct sink *k, gomem_gctrace_counts *n)
 		cli_error_detail(&err);
 		return EXIT_TROUBLE;
 	}
-	rc = input_init(&in, name, k->c);
+	rc = input_init(&in, name, k);
 	while (rc == GOMEM_OK && (rc = gomem_source_read(src, &data, &len)) == GOMEM_OK && len > 0)
-		rc = feed(&in, k, data, len);
+		rc = gomem_gcruns_feed(in.runs, data, len);
 	if (rc == GOMEM_OK)
-		rc = finish(&in, k);
+		rc = gomem_gcruns_finish(in.runs);
 	if (rc != GOMEM_OK && gomem_source_error(src)->code != GOMEM_OK) {
 		cli_error_detail(gomem_source_error(src));
 		rc = EXIT_TROUBLE;
 	} else if (rc != GOMEM_OK) {
 		rc = read_failed(&in, k, rc);
 	}
-	if (in.parser)
-		counts_add(n, in.parser);
-	/* The summary rows point at the name: keep it alive. */
-	input_free(&in);
+	if (in.runs)
+		counts_add(n, gomem_gcruns_parser(in.runs));
+	gomem_gcruns_free(in.runs);
 	gomem_source_free(src);
 	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
 }
@@ -757,8 +594,9 @@ static int read_file(const char *spec, struct sink *k, gomem_gctrace_counts *n)
 static int open_events(struct sink *k, FILE *fp, int one_file)
 {
 	/* The table points at its columns until it is freed: keep them here. */
-	static gomem_column cols[EC_COUNT];
-	size_t ncols = event_columns_for(cols, k->c->scav, one_file);
+	static gomem_column cols[GOMEM_GCTRACE_EVENT_COLUMNS_MAX];
+	size_t ncols = gomem_gctrace_event_columns(cols, (k->c->scav ? GOMEM_GCTRACE_ROWS_SCAV : 0) |
+							       (one_file ? GOMEM_GCTRACE_ROWS_ONE_FILE : 0));
 
 	return table_open(&k->events, cols, ncols, fp, k->c, 1);
 }
@@ -825,88 +663,18 @@ static int run_files(const struct config *c, FILE *fp)
 	return status;
 }
 
-/* ---- following -------------------------------------------------------------------------- */
+/* ---- following: the library's follow loop, fed to the parsers ---------------------- */
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL); /* a signal cuts it short: the loop looks at the flag */
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
-/* Waits for input on the pipes (files are polled by time) for up to MS. */
-static void wait_input(struct input *ins, int n, int ms)
-{
-	struct pollfd pf[64];
-	int np = 0;
-
-	for (int i = 0; i < n && np < 64; i++) {
-		int fd = gomem_follow_fd(ins[i].follow);
-
-		if (fd >= 0)
-			pf[np++] = (struct pollfd){fd, POLLIN, 0};
-	}
-	if (np > 0 && np == n)
-		poll(pf, (nfds_t)np, ms);
-	else if (np > 0)
-		poll(pf, (nfds_t)np, ms < 250 ? ms : 250);
-	else
-		sleep_ms(ms < 250 ? ms : 250);
-}
-
-/* Reads what arrived on one followed input, a bounded number of chunks so
- * one busy log cannot starve the others. 1 when it has ended (a pipe). */
-static int pump(struct input *in, struct sink *k, int *status)
-{
-	const uint8_t *data;
-	size_t len;
-	unsigned ev;
-
-	for (int round = 0; round < 64; round++) {
-		if (gomem_follow_read(in->follow, &data, &len) != GOMEM_OK) {
-			cli_error_detail(gomem_follow_error(in->follow));
-			*status = EXIT_TROUBLE;
-			return 1;
-		}
-		ev = gomem_follow_events(in->follow);
-		/* A truncated or replaced log starts over: end the line
-		 * the old content left unfinished. */
-		if (ev & (GOMEM_FOLLOW_TRUNCATED | GOMEM_FOLLOW_ROTATED))
-			feed(in, k, (const uint8_t *)"\n", 1);
-		if (len > 0 && feed(in, k, data, len) != GOMEM_OK) {
-			*status = read_failed(in, k, GOMEM_E_IO);
-			return 1;
-		}
-		if (ev & GOMEM_FOLLOW_EOF) {
-			if (finish(in, k) != GOMEM_OK)
-				*status = read_failed(in, k, GOMEM_E_IO);
-			return 1;
-		}
-		if (len == 0)
-			break;
-	}
-	return 0;
-}
+/* What the loop's callbacks work on: the inputs (the loop's in the same
+ * order) and where events and summaries go. */
+struct live {
+	struct sink *k;
+	struct input *ins;
+	int n;
+	FILE *fp;
+	int first, status;
+	gomem_follow_loop *loop;
+};
 
 /* --every: the current statistics of every input, with the runs that ended. */
 static int tick(struct sink *k, struct input *ins, int n, FILE *fp, int first)
@@ -926,9 +694,12 @@ static int tick(struct sink *k, struct input *ins, int n, FILE *fp, int first)
 			now.v[now.n++] = k->done.v[i];
 	}
 	for (int i = 0; i < n && status == EXIT_OK; i++) {
-		if (summaries_add(&now, &ins[i]) != GOMEM_OK)
+		gomem_gcstats_summary run;
+
+		if (gomem_gcruns_current(ins[i].runs, &run) &&
+		    summaries_add(&now, ins[i].name, &run) != GOMEM_OK)
 			status = EXIT_TROUBLE;
-		counts_add(&counts, ins[i].parser);
+		counts_add(&counts, gomem_gcruns_parser(ins[i].runs));
 	}
 	if (status == EXIT_OK && k->c->openmetrics)
 		status = print_openmetrics(&now, fp);
@@ -939,127 +710,162 @@ static int tick(struct sink *k, struct input *ins, int n, FILE *fp, int first)
 	return status;
 }
 
-static int follow_loop(struct sink *k, struct input *ins, int n, FILE *fp)
+static int on_tick(void *payload, double now)
 {
-	double next_tick = now_s() + k->c->every;
-	int open_inputs = n, status = EXIT_OK, first = 1;
-	int *ended = calloc((size_t)n, sizeof(*ended));
+	struct live *v = payload;
 
-	if (ended == NULL)
-		return EXIT_TROUBLE;
-	while (!got_signal && open_inputs > 0 && status == EXIT_OK) {
-		for (int i = 0; i < n && status == EXIT_OK; i++)
-			if (!ended[i] && pump(&ins[i], k, &status))
-				ended[i] = 1, open_inputs--;
-		if (k->events && gomem_table_error(k->events)->code != GOMEM_OK)
-			status = table_failed(k->events);
-		if (status == EXIT_OK && k->c->every > 0 && now_s() >= next_tick) {
-			status = tick(k, ins, n, fp, first);
-			first = 0;
-			next_tick += k->c->every * ceil((now_s() - next_tick) / k->c->every + 1e-9);
-		}
-		if (status == EXIT_OK && open_inputs > 0 && !got_signal)
-			wait_input(ins, n, k->c->every > 0 ? (int)((next_tick - now_s()) * 1000) + 1
-							   : 250);
+	(void)now;
+	v->status = tick(v->k, v->ins, v->n, v->fp, v->first);
+	v->first = 0;
+	return v->status == EXIT_OK ? GOMEM_OK : GOMEM_E_IO;
+}
+
+/* Bytes of one input into its parser; its end, or why it could not be read. */
+static int on_input(void *payload, size_t i, const uint8_t *data, size_t len, unsigned events)
+{
+	struct live *v = payload;
+	struct input *in = &v->ins[i];
+	/* After a failure a child still runs to its end, its stderr passed
+	 * through unread; a followed log ends there. */
+	int go_on = v->k->c->command ? GOMEM_OK : GOMEM_E_IO;
+
+	if (v->status != EXIT_OK)
+		return go_on;
+	/* A truncated or replaced log starts over: end the line the old
+	 * content left unfinished. */
+	if (events & (GOMEM_FOLLOW_TRUNCATED | GOMEM_FOLLOW_ROTATED))
+		gomem_gcruns_restart(in->runs);
+	if (events & GOMEM_FOLLOW_ERROR) {
+		cli_error_detail(gomem_follow_error(gomem_follow_loop_input(v->loop, i)));
+		v->status = EXIT_TROUBLE;
+	} else if (len > 0 && gomem_gcruns_feed(in->runs, data, len) != GOMEM_OK) {
+		v->status = read_failed(in, v->k, GOMEM_E_IO);
+	} else if ((events & GOMEM_FOLLOW_EOF) && gomem_gcruns_finish(in->runs) != GOMEM_OK) {
+		v->status = read_failed(in, v->k, GOMEM_E_IO);
 	}
-	/* Interrupted or every pipe ended: a last summary. */
-	if (status == EXIT_OK && k->c->every > 0)
-		status = tick(k, ins, n, fp, first);
-	free(ended);
-	return status;
+	if (v->k->events && gomem_table_error(v->k->events)->code != GOMEM_OK)
+		v->status = table_failed(v->k->events);
+	return v->status == EXIT_OK || (events & GOMEM_FOLLOW_EOF) ? GOMEM_OK : go_on;
+}
+
+/* The loop and its inputs: N of them, named NAMES, opened by the caller
+ * into V->loop in the same order; the event table first, with --events. */
+static int live_new(struct live *v, struct sink *k, FILE *fp, int n, char *const *names)
+{
+	gomem_follow_loop_options lo = GOMEM_FOLLOW_LOOP_OPTIONS_INIT;
+
+	memset(v, 0, sizeof(*v));
+	if (k->c->events && open_events(k, fp, n == 1) != GOMEM_OK)
+		return EXIT_TROUBLE;
+	v->k = k;
+	v->fp = fp;
+	v->first = 1;
+	v->status = EXIT_OK;
+	lo.tick = k->c->every;
+	lo.on_input = on_input;
+	lo.on_tick = k->c->every > 0 ? on_tick : NULL;
+	lo.payload = v;
+	if ((v->ins = calloc((size_t)n, sizeof(*v->ins))) == NULL ||
+	    gomem_follow_loop_new(&v->loop, &lo) != GOMEM_OK)
+		return EXIT_TROUBLE;
+	for (; v->n < n; v->n++)
+		if (input_init(&v->ins[v->n], names[v->n], k) != GOMEM_OK)
+			return EXIT_TROUBLE;
+	return EXIT_OK;
+}
+
+static void live_free(struct live *v)
+{
+	gomem_follow_loop_free(v->loop); /* a child still running is stopped here */
+	for (int i = 0; i < v->n; i++)
+		gomem_gcruns_free(v->ins[i].runs);
+	free(v->ins);
 }
 
 static int run_follow(const struct config *c, FILE *fp)
 {
 	static char *stdin_only[] = {"-", NULL};
 	char **files = c->nfiles > 0 ? c->files : stdin_only;
-	int n = c->nfiles > 0 ? c->nfiles : 1, status = EXIT_OK;
+	int n = c->nfiles > 0 ? c->nfiles : 1, status;
 	struct sink k = {c, NULL, {NULL, 0, 0}};
-	struct input *ins = calloc((size_t)n, sizeof(*ins));
+	char **names = calloc((size_t)n, sizeof(*names));
 	gomem_error err = {0};
+	gomem_follow *f;
+	struct live v;
 
-	if (ins == NULL || (c->events && open_events(&k, fp, n == 1) != GOMEM_OK)) {
-		free(ins);
+	for (int i = 0; names && i < n; i++)
+		names[i] = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
+	status = names ? live_new(&v, &k, fp, n, names) : EXIT_TROUBLE;
+	if (status != EXIT_OK)
 		cli_errorf("out of memory");
-		return EXIT_TROUBLE;
-	}
 	for (int i = 0; i < n && status == EXIT_OK; i++) {
-		if (input_init(&ins[i], strcmp(files[i], "-") == 0 ? "<stdin>" : files[i], c) != GOMEM_OK)
-			status = EXIT_TROUBLE;
-		else if (gomem_follow_open(&ins[i].follow, files[i], !c->from_end, &err) != GOMEM_OK) {
+		if (gomem_follow_open(&f, files[i], !c->from_end, &err) != GOMEM_OK) {
 			cli_error_detail(&err);
+			status = EXIT_TROUBLE;
+		} else if (gomem_follow_loop_add(v.loop, f, NULL) != GOMEM_OK) {
+			gomem_follow_free(f);
 			status = EXIT_TROUBLE;
 		}
 	}
-	catch_signals();
+	gomem_signals_catch();
 	if (status == EXIT_OK)
-		status = follow_loop(&k, ins, n, fp);
+		gomem_follow_loop_run(v.loop);
+	/* Interrupted or every pipe ended: a last summary. */
+	if (status == EXIT_OK && v.status == EXIT_OK && c->every > 0)
+		gomem_follow_loop_tick(v.loop);
+	if (status == EXIT_OK)
+		status = v.status;
 	if (k.events && end_events(&k) != EXIT_OK)
 		status = EXIT_TROUBLE;
-	for (int i = 0; i < n; i++)
-		input_free(&ins[i]);
-	free(ins);
+	live_free(&v);
+	free(names);
 	free(k.done.v);
 	return status;
 }
 
-/* ---- a child -------------------------------------------------------------------------------- */
+/* ---- a child ----------------------------------------------------------------------------- */
 
-/* Waits for the child's exit once its stderr has closed; SIGTERM on us is
- * passed on to it, SIGINT it gets from the terminal itself. */
-static int child_wait(gomem_follow *f)
-{
-	int st;
-
-	while ((st = gomem_follow_exit_status(f)) < 0) {
-		if (got_signal == SIGTERM || got_signal == SIGHUP) {
-			kill(gomem_follow_pid(f), got_signal);
-			got_signal = 0;
-		}
-		sleep_ms(10);
-	}
-	return st;
-}
-
+/* Runs the command with gctrace on, its stderr passed through, until it
+ * exits (not until its stderr closes); SIGTERM and SIGHUP on us are passed
+ * on to it. The exit status is the command's. */
 static int run_child(const struct config *c, FILE *fp)
 {
 	struct sink k = {c, NULL, {NULL, 0, 0}};
 	gomem_gctrace_counts n = {0};
 	gomem_error err = {0};
 	const char *slash = strrchr(c->command[0], '/');
-	struct input in;
-	int status = EXIT_OK, child_status, done = 0;
+	char *name = slash ? (char *)slash + 1 : c->command[0];
+	gomem_follow *f = NULL;
+	struct live v;
+	int status;
 
-	catch_signals();
-	if (input_init(&in, slash ? slash + 1 : c->command[0], c) != GOMEM_OK ||
-	    (c->events && open_events(&k, fp, 1) != GOMEM_OK)) {
+	gomem_signals_catch();
+	if (live_new(&v, &k, fp, 1, &name) != EXIT_OK) {
 		cli_errorf("out of memory");
-		input_free(&in);
+		live_free(&v);
 		return EXIT_TROUBLE;
 	}
-	if (gomem_follow_spawn(&in.follow, c->command, "gctrace=1", 1, 0, &err) != GOMEM_OK) {
+	if (gomem_follow_spawn(&f, c->command, "gctrace=1", 1, 0, &err) != GOMEM_OK ||
+	    gomem_follow_loop_add(v.loop, f, NULL) != GOMEM_OK) {
 		cli_error_detail(&err);
-		input_free(&in);
+		gomem_follow_free(f);
+		live_free(&v);
 		end_events(&k);
 		return err.code == GOMEM_E_NOTFOUND ? 127 : 126;
 	}
-	while (!done) {
-		if (got_signal == SIGTERM || got_signal == SIGHUP) {
-			kill(gomem_follow_pid(in.follow), got_signal);
-			got_signal = 0;
-		}
-		done = pump(&in, &k, &status);
-		if (!done)
-			wait_input(&in, 1, 250);
+	gomem_follow_loop_run(v.loop);
+	status = gomem_follow_exit_status(f);
+	if (status == GOMEM_FOLLOW_STATUS_LOST || status < 0) {
+		cli_errorf("%s: its exit status was lost (reaped by someone else)", name);
+		status = EXIT_TROUBLE;
 	}
-	child_status = child_wait(in.follow);
-	counts_add(&n, in.parser);
+	counts_add(&n, gomem_gcruns_parser(v.ins[0].runs));
 	/* Trouble writing the report is said on stderr; the status is the
 	 * child's, as the caller of the command expects. */
-	report(&k, &n, fp, status != EXIT_OK);
-	input_free(&in);
+	report(&k, &n, fp, v.status != EXIT_OK);
+	live_free(&v);
 	free(k.done.v);
-	return child_status;
+	return status;
 }
 
 /* --whatif: the pacer model of libgomem fitted to one log, its report. */

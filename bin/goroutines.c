@@ -43,8 +43,8 @@ static const cli_option options[] = {
 					       "more than N goroutines"},
 	{"max-input", 0, "SIZE", OPT_MAX_INPUT, "refuse inputs larger than SIZE decompressed\n"
 					       "(default: no limit; a dump is streamed)"},
-	{"header", 0, "LINE", OPT_HEADER, "send 'Name: value' with HTTP requests (repeatable)"},
-	{"timeout", 0, "DURATION", OPT_TIMEOUT, "HTTP timeout (default 60s)"},
+	CLI_OPTION_HEADER,
+	CLI_OPTION_TIMEOUT,
 	{"binary", 0, "BIN", OPT_BINARY, "symbolize a dump that carries only addresses with the\n"
 					 "Go binary BIN that wrote it"},
 	{"help", 'h', NULL, OPT_HELP, "show this help and exit"},
@@ -237,9 +237,18 @@ static int load(gomem_dump **out, const char *spec, const struct config *c)
 	gomem_source *src = NULL;
 	gomem_error err = {0};
 	gomem_dump_warning w;
+	char *url = NULL;
 	int rc;
 
-	rc = gomem_source_open(&src, spec, &c->source, &err);
+	/* The one URL rule: a base URL is its /debug/pprof/goroutine, and
+	 * debug=2 (states, wait times, every goroutine) unless one is asked. */
+	if (gomem_url_is_http(spec) &&
+	    gomem_pprof_url(&url, spec, "goroutine", "debug=2", 0) != GOMEM_OK) {
+		cli_errorf("%s: not an http(s) URL with a host", spec);
+		return EXIT_TROUBLE;
+	}
+	rc = gomem_source_open(&src, url ? url : spec, &c->source, &err);
+	gomem_free(url);
 	if (rc == GOMEM_OK && c->binary)
 		rc = read_symbolized(out, src, c->binary, &err);
 	else if (rc == GOMEM_OK)
@@ -265,13 +274,6 @@ static int load(gomem_dump **out, const char *spec, const struct config *c)
 }
 
 /* ---- shared helpers ------------------------------------------------------ */
-
-static const char *format_label(gomem_dump_format f)
-{
-	static const char *const names[] = {"unknown", "debug=2", "debug=1", "debug=0", "traceback"};
-
-	return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "unknown";
-}
 
 static const char *base_name(const char *path)
 {
@@ -327,51 +329,10 @@ static int open_table(gomem_table **t, const gomem_column *cols, size_t n, FILE 
 	return rc;
 }
 
-/* ---- a JSON document (the table layer writes flat rows; the summary has
- * nested members: "states" is an object) --------------------------------- */
-
-static void json_str(FILE *fp, const char *s)
-{
-	gomem_json_write_string(fp, s);
-}
-
-static void json_key(FILE *fp, const char *key, int *first)
-{
-	fputs(*first ? "" : ",", fp);
-	*first = 0;
-	json_str(fp, key);
-	fputc(':', fp);
-}
-
-static void json_minutes(FILE *fp, const char *key, int64_t minutes, int *first)
-{
-	json_key(fp, key, first);
-	if (minutes < 0)
-		fputs("null", fp);
-	else
-		fprintf(fp, "%lld", (long long)minutes * 60);
-}
-
-static void json_frame(FILE *fp, const gomem_goroutine_frame *f)
-{
-	int first = 1;
-
-	fputc('{', fp);
-	json_key(fp, "function", &first);
-	json_str(fp, f->function);
-	json_key(fp, "args", &first);
-	json_str(fp, f->args);
-	json_key(fp, "file", &first);
-	json_str(fp, f->file);
-	json_key(fp, "line", &first);
-	fprintf(fp, "%lld", (long long)f->line);
-	fputc('}', fp);
-}
-
 /* ---- the summary ----------------------------------------------------------- */
 
 static const char *const wait_names[GOMEM_WAIT_CLASSES] = {
-	"wait_none", "wait_1m", "wait_5m", "wait_15m", "wait_60m"};
+	"wait_none", "wait_1m", "wait_5m", "wait_15m", "wait_60m"}; /* as in the JSON */
 static const char *const wait_titles[GOMEM_WAIT_CLASSES] = {
 	"no wait", "1-4m", "5-14m", "15-59m", "60m+"};
 
@@ -433,18 +394,23 @@ static void bucket_states(char *buf, size_t size, const gomem_bucket *b)
 
 /* One bucket as a block: count and states, frames (leaf first), created by. */
 static void print_bucket(const gomem_dump *d, const gomem_bucket *b, size_t max_frames, int full,
-			 FILE *fp, int color)
+			 bool has_states, FILE *fp, int color)
 {
 	gomem_goroutine_stack st;
 	gomem_goroutine_frame f;
 	char states[512], where[4096];
 	size_t shown;
 
-	bucket_states(states, sizeof(states), b);
-	fprintf(fp, "%s%7llu%s  [%s]%s\n", color ? "\033[1m" : "", (unsigned long long)b->count,
-		color ? "\033[0m" : "", states, b->flags & GOMEM_GOROUTINE_LOCKED ? " locked to thread" : "");
+	fprintf(fp, "%s%7llu%s", color ? "\033[1m" : "", (unsigned long long)b->count, color ? "\033[0m" : "");
+	if (has_states) {
+		bucket_states(states, sizeof(states), b);
+		gomem_text_printf(fp, "  [%s]%s", states, b->flags & GOMEM_GOROUTINE_LOCKED ? " locked to thread" : "");
+	}
+	fputc('\n', fp);
 	if (gomem_dump_stack(&st, d, b->stack) != GOMEM_OK)
 		return;
+	if (st.nframes == 0)
+		fprintf(fp, "         (no stack recorded)\n");
 	shown = max_frames && st.nframes > max_frames ? max_frames : st.nframes;
 	for (size_t i = 0; i < shown; i++) {
 		if (st.elided_at == i && full) {
@@ -456,17 +422,17 @@ static void print_bucket(const gomem_dump *d, const gomem_bucket *b, size_t max_
 		if (gomem_dump_frame(&f, d, st.frames[i]) != GOMEM_OK)
 			continue;
 		if (full)
-			fprintf(fp, "         %s(%s)\n             %s\n", f.function, f.args,
+			gomem_text_printf(fp, "         %s(%s)\n             %s\n", f.function, f.args,
 				site(where, sizeof(where), &f, 1));
 		else
-			fprintf(fp, "         %-40s %s\n", f.function, site(where, sizeof(where), &f, 0));
+			gomem_text_printf(fp, "         %-40s %s\n", f.function, site(where, sizeof(where), &f, 0));
 	}
 	if (full && st.elided_at == st.nframes)
 		fprintf(fp, "         ...additional frames elided...\n");
 	if (shown < st.nframes)
 		fprintf(fp, "         ... %zu more frames\n", st.nframes - shown);
 	if (b->created_by != GOMEM_GOROUTINE_NONE && gomem_dump_frame(&f, d, b->created_by) == GOMEM_OK)
-		fprintf(fp, "         created by %s at %s\n", f.function, site(where, sizeof(where), &f, full));
+		gomem_text_printf(fp, "         created by %s at %s\n", f.function, site(where, sizeof(where), &f, full));
 }
 
 static int print_groups(const gomem_summary *s, int creators, FILE *fp, const struct config *c)
@@ -499,7 +465,7 @@ static int print_groups(const gomem_summary *s, int creators, FILE *fp, const st
 		gomem_goroutine_frame f = {0};
 
 		memset(cells, 0, sizeof(cells));
-		cells[0].s = g->name[0] ? g->name : "(none)";
+		cells[0].s = g->name[0] ? g->name : creators ? "(none)" : "(no stack)";
 		f.file = g->file;
 		f.line = g->line;
 		cells[1].s = g->file[0] ? site(where, sizeof(where), &f, 0) : "";
@@ -565,18 +531,22 @@ static int summary_table(const gomem_summary *s, const gomem_dump *d, FILE *fp, 
 	size_t nb = gomem_buckets_count(bs);
 	size_t shown = c->full || c->top == 0 || nb < c->top ? nb : c->top;
 	int color = cli_use_color(fp, c->no_color);
+	bool states = gomem_dump_has_states(d);
 	gomem_bucket b;
 	int rc;
 
-	fprintf(fp, "%s: %llu goroutines in %zu buckets (%s, similarity %s)\n", gomem_dump_name(d),
-		(unsigned long long)gomem_summary_total(s), nb, format_label(gomem_dump_format_of(d)),
+	gomem_text_printf(fp, "%s: %llu goroutines in %zu buckets (%s, similarity %s)\n", gomem_dump_name(d),
+		(unsigned long long)gomem_summary_total(s), nb, gomem_dump_format_name(gomem_dump_format_of(d)),
 		gomem_similarity_name(c->similarity));
 	if (gomem_dump_reason(d)[0])
-		fprintf(fp, "%s\n", gomem_dump_reason(d));
+		gomem_text_printf(fp, "%s\n", gomem_dump_reason(d));
 	if (gomem_dump_total(d) != gomem_summary_total(s))
 		fprintf(fp, "(%llu of %llu goroutines pass the filters)\n",
 			(unsigned long long)gomem_summary_total(s), (unsigned long long)gomem_dump_total(d));
-	if (!c->full && (rc = print_states(s, fp, c)) != GOMEM_OK)
+	if (!states)
+		fprintf(fp, "A %s dump carries no goroutine states, wait times or creators: none are shown.\n",
+			gomem_dump_format_name(gomem_dump_format_of(d)));
+	if (!c->full && states && (rc = print_states(s, fp, c)) != GOMEM_OK)
 		return rc;
 	if (c->full)
 		fprintf(fp, "\nEvery bucket, whole stacks (leaf first):\n");
@@ -585,156 +555,15 @@ static int summary_table(const gomem_summary *s, const gomem_dump *d, FILE *fp, 
 	for (size_t i = 0; i < shown; i++) {
 		if (gomem_buckets_get(&b, bs, i) != GOMEM_OK)
 			continue;
-		print_bucket(d, &b, c->full ? 0 : 5, c->full, fp, color);
+		print_bucket(d, &b, c->full ? 0 : 5, c->full, states, fp, color);
 	}
 	if (c->full)
 		return GOMEM_OK;
-	if ((rc = print_groups(s, 0, fp, c)) != GOMEM_OK || (rc = print_groups(s, 1, fp, c)) != GOMEM_OK)
+	if ((rc = print_groups(s, 0, fp, c)) != GOMEM_OK || !states)
+		return rc;
+	if ((rc = print_groups(s, 1, fp, c)) != GOMEM_OK)
 		return rc;
 	return print_waiting(s, d, fp, c);
-}
-
-static int summary_json(const gomem_summary *s, const gomem_dump *d, FILE *fp, const struct config *c)
-{
-	const gomem_buckets *bs = gomem_summary_buckets(s);
-	gomem_goroutine_frame f;
-	gomem_goroutine_stack st;
-	gomem_bucket b;
-	size_t n;
-	const uint32_t *idx;
-	int first = 1;
-
-	fputc('{', fp);
-	json_key(fp, "schema", &first);
-	json_str(fp, "gomem.goroutines/1");
-	json_key(fp, "input", &first);
-	json_str(fp, gomem_dump_name(d));
-	json_key(fp, "format", &first);
-	json_str(fp, format_label(gomem_dump_format_of(d)));
-	json_key(fp, "reason", &first);
-	json_str(fp, gomem_dump_reason(d));
-	json_key(fp, "similarity", &first);
-	json_str(fp, gomem_similarity_name(c->similarity));
-	json_key(fp, "total", &first);
-	fprintf(fp, "%llu", (unsigned long long)gomem_summary_total(s));
-	json_key(fp, "states", &first);
-	fputc('{', fp);
-	for (size_t i = 0, one = 1; i < gomem_summary_state_count(s); i++) {
-		const gomem_summary_state *ss = gomem_summary_state_get(s, i);
-		int f1 = (int)one;
-
-		json_key(fp, ss->state, &f1);
-		fprintf(fp, "%llu", (unsigned long long)ss->count);
-		one = 0;
-	}
-	fputs("},\n\"waits\":[", fp);
-	for (size_t i = 0; i < gomem_summary_state_count(s); i++) {
-		const gomem_summary_state *ss = gomem_summary_state_get(s, i);
-		int f1 = 1;
-
-		fputs(i ? ",\n{" : "\n{", fp);
-		json_key(fp, "state", &f1);
-		json_str(fp, ss->state);
-		for (int k = 0; k < GOMEM_WAIT_CLASSES; k++) {
-			json_key(fp, wait_names[k], &f1);
-			fprintf(fp, "%llu", (unsigned long long)ss->wait[k]);
-		}
-		json_minutes(fp, "wait_max", ss->wait_max, &f1);
-		fputc('}', fp);
-	}
-	fputs("],\n\"buckets\":[", fp);
-	for (size_t i = 0; i < gomem_buckets_count(bs); i++) {
-		int f1 = 1;
-
-		if (gomem_buckets_get(&b, bs, i) != GOMEM_OK)
-			continue;
-		fputs(i ? ",\n{" : "\n{", fp);
-		json_key(fp, "count", &f1);
-		fprintf(fp, "%llu", (unsigned long long)b.count);
-		json_key(fp, "state", &f1);
-		json_str(fp, b.state);
-		json_key(fp, "states", &f1);
-		fputc('{', fp);
-		for (size_t k = 0; k < b.nstates; k++) {
-			int f2 = k == 0;
-
-			json_key(fp, b.states[k].state, &f2);
-			fprintf(fp, "%llu", (unsigned long long)b.states[k].count);
-		}
-		fputc('}', fp);
-		json_minutes(fp, "wait_min", b.wait_min, &f1);
-		json_minutes(fp, "wait_max", b.wait_max, &f1);
-		json_key(fp, "locked", &f1);
-		fputs(b.flags & GOMEM_GOROUTINE_LOCKED ? "true" : "false", fp);
-		json_key(fp, "stack", &f1);
-		json_str(fp, b.folded);
-		json_key(fp, "created_by", &f1);
-		if (b.created_by != GOMEM_GOROUTINE_NONE && gomem_dump_frame(&f, d, b.created_by) == GOMEM_OK)
-			json_frame(fp, &f);
-		else
-			fputs("null", fp);
-		json_key(fp, "frames", &f1);
-		fputc('[', fp);
-		if (gomem_dump_stack(&st, d, b.stack) == GOMEM_OK) {
-			for (size_t k = 0; k < st.nframes; k++) {
-				if (gomem_dump_frame(&f, d, st.frames[k]) != GOMEM_OK)
-					continue;
-				fputs(k ? "," : "", fp);
-				json_frame(fp, &f);
-			}
-		}
-		fputs("]}", fp);
-	}
-	fputs("],\n\"packages\":[", fp);
-	for (size_t i = 0; i < gomem_summary_package_count(s); i++) {
-		const gomem_summary_group *g = gomem_summary_package_get(s, i);
-		int f1 = 1;
-
-		fputs(i ? ",{" : "{", fp);
-		json_key(fp, "package", &f1);
-		json_str(fp, g->name);
-		json_key(fp, "count", &f1);
-		fprintf(fp, "%llu}", (unsigned long long)g->count);
-	}
-	fputs("],\n\"creators\":[", fp);
-	for (size_t i = 0; i < gomem_summary_creator_count(s); i++) {
-		const gomem_summary_group *g = gomem_summary_creator_get(s, i);
-		int f1 = 1;
-
-		fputs(i ? ",\n{" : "\n{", fp);
-		json_key(fp, "function", &f1);
-		json_str(fp, g->name);
-		json_key(fp, "file", &f1);
-		json_str(fp, g->file);
-		json_key(fp, "line", &f1);
-		fprintf(fp, "%lld", (long long)g->line);
-		json_key(fp, "count", &f1);
-		fprintf(fp, "%llu}", (unsigned long long)g->count);
-	}
-	fputs("],\n\"longest_waiting\":[", fp);
-	idx = gomem_summary_longest_waiting(s, &n);
-	for (size_t i = 0; i < n; i++) {
-		gomem_goroutine g;
-		int f1 = 1;
-
-		if (gomem_dump_goroutine(&g, d, idx[i]) != GOMEM_OK)
-			continue;
-		fputs(i ? ",\n{" : "\n{", fp);
-		json_key(fp, "id", &f1);
-		fprintf(fp, "%llu", (unsigned long long)g.id);
-		json_key(fp, "state", &f1);
-		json_str(fp, g.state);
-		json_minutes(fp, "wait", g.wait_minutes, &f1);
-		json_key(fp, "function", &f1);
-		if (gomem_dump_stack(&st, d, g.stack) == GOMEM_OK && st.nframes &&
-		    gomem_dump_frame(&f, d, st.frames[0]) == GOMEM_OK)
-			json_str(fp, f.function);
-		else
-			fputs("null", fp);
-		fputc('}', fp);
-	}
-	fputs("]}\n", fp);
-	return ferror(fp) ? GOMEM_E_IO : GOMEM_OK;
 }
 
 /* Buckets as rows (csv, tsv, ndjson) or folded stacks. */
@@ -756,6 +585,7 @@ static int summary_rows(const gomem_summary *s, const gomem_dump *d, FILE *fp, c
 	gomem_cell cells[8];
 	gomem_bucket b;
 	char states[512], where[4096];
+	bool has_states = gomem_dump_has_states(d);
 	int rc = GOMEM_OK;
 
 	if (!folded && (rc = open_table(&t, cols, 8, fp, fmt, c, "gomem.goroutines/1")))
@@ -767,7 +597,7 @@ static int summary_rows(const gomem_summary *s, const gomem_dump *d, FILE *fp, c
 		if (gomem_buckets_get(&b, bs, i) != GOMEM_OK)
 			continue;
 		if (folded) {
-			fprintf(fp, "%s %llu\n", b.folded, (unsigned long long)b.count);
+			gomem_text_printf(fp, "%s %llu\n", b.folded, (unsigned long long)b.count);
 			continue;
 		}
 		states[0] = '\0';
@@ -779,8 +609,8 @@ static int summary_rows(const gomem_summary *s, const gomem_dump *d, FILE *fp, c
 			gomem_dump_frame(&f, d, b.created_by);
 		memset(cells, 0, sizeof(cells));
 		cells[0].i = (int64_t)b.count;
-		cells[1].s = b.state;
-		cells[2].s = states;
+		cells[1].s = has_states ? b.state : NULL; /* null: not in the format */
+		cells[2].s = has_states ? states : NULL;
 		cells[3] = wait_cell(b.wait_min);
 		cells[4] = wait_cell(b.wait_max);
 		cells[5].s = f.function;
@@ -821,7 +651,7 @@ static int run_summary(const struct config *c, FILE *fp)
 	else if (fmt == GOMEM_FORMAT_TABLE)
 		rc = summary_table(s, d, fp, c);
 	else if (fmt == GOMEM_FORMAT_JSON)
-		rc = summary_json(s, d, fp, c);
+		rc = gomem_summary_write_json(fp, s, d, c->similarity);
 	else
 		rc = summary_rows(s, d, fp, c, fmt, 0);
 	gomem_summary_free(s);
@@ -884,7 +714,7 @@ static void diff_cells(gomem_cell *cells, const gomem_dump_diff *df, const gomem
 	cells[2].i = e->delta;
 	cells[3].s = gomem_diff_kind_name(e->kind);
 	cells[4].i = e->leak_suspect;
-	cells[5].s = e->state;
+	cells[5].s = e->state[0] ? e->state : NULL; /* null: not in the format */
 	cells[6] = wait_cell(e->wait_max);
 	cells[7].s = where;
 	cells[8].s = by;
@@ -892,9 +722,10 @@ static void diff_cells(gomem_cell *cells, const gomem_dump_diff *df, const gomem
 }
 
 /* One section of the table: the entries SELECT picks, at most --top. */
-static int diff_section(const gomem_dump_diff *df, FILE *fp, const struct config *c, const char *title,
-			int (*select)(const gomem_diff_entry *))
+static int diff_section(const gomem_dump_diff *df, FILE *fp, const struct config *c, bool states,
+			const char *title, int (*select)(const gomem_diff_entry *))
 {
+	gomem_column cols[NDIFF_COLS];
 	size_t n = 0, shown = 0;
 	gomem_cell cells[NDIFF_COLS];
 	char where[2048];
@@ -906,7 +737,10 @@ static int diff_section(const gomem_dump_diff *df, FILE *fp, const struct config
 	if (n == 0)
 		return GOMEM_OK;
 	fprintf(fp, "\n%s (%zu):\n", title, n);
-	if ((rc = open_table(&t, diff_cols, NDIFF_COLS, fp, GOMEM_FORMAT_TABLE, c, NULL)))
+	memcpy(cols, diff_cols, sizeof(cols));
+	if (!states) /* neither dump has them: no empty columns */
+		cols[5].flags = cols[6].flags = cols[8].flags = GOMEM_COL_MACHINE_ONLY;
+	if ((rc = open_table(&t, cols, NDIFF_COLS, fp, GOMEM_FORMAT_TABLE, c, NULL)))
 		return rc;
 	for (size_t i = 0; i < gomem_dump_diff_count(df) && rc == GOMEM_OK; i++) {
 		const gomem_diff_entry *e = gomem_dump_diff_get(df, i);
@@ -932,20 +766,26 @@ static int sel_vanished(const gomem_diff_entry *e) { return e->kind == GOMEM_DIF
 static int diff_table(const gomem_dump_diff *df, FILE *fp, const struct config *c)
 {
 	uint64_t tb = gomem_dump_diff_total_before(df), ta = gomem_dump_diff_total_after(df);
+	bool st = gomem_dump_has_states(gomem_buckets_dump(gomem_dump_diff_before(df))) ||
+		  gomem_dump_has_states(gomem_buckets_dump(gomem_dump_diff_after(df)));
 	size_t same = 0;
 	uint64_t same_n = 0;
 	int rc;
 
-	fprintf(fp, "%s -> %s: %llu -> %llu goroutines (%+lld), similarity %s\n",
+	gomem_text_printf(fp, "%s -> %s: %llu -> %llu goroutines (%+lld), similarity %s\n",
 		c->inputs[0], c->inputs[1], (unsigned long long)tb, (unsigned long long)ta,
 		(long long)ta - (long long)tb, gomem_similarity_name(c->similarity));
-	fprintf(fp, "leak suspects grew by %llu goroutines\n",
-		(unsigned long long)gomem_dump_diff_leak_growth(df));
-	if ((rc = diff_section(df, fp, c, "Leak suspects: grew and blocked", sel_leak)) ||
-	    (rc = diff_section(df, fp, c, "Grew", sel_grew)) ||
-	    (rc = diff_section(df, fp, c, "New", sel_new)) ||
-	    (rc = diff_section(df, fp, c, "Shrank", sel_shrank)) ||
-	    (rc = diff_section(df, fp, c, "Vanished", sel_vanished)))
+	if (st)
+		fprintf(fp, "leak suspects grew by %llu goroutines\n",
+			(unsigned long long)gomem_dump_diff_leak_growth(df));
+	else
+		fprintf(fp, "These dumps carry no goroutine states, wait times or creators: leak suspects\n"
+			    "(grown and blocked) cannot be told; debug=2 dumps have them.\n");
+	if ((rc = diff_section(df, fp, c, st, "Leak suspects: grew and blocked", sel_leak)) ||
+	    (rc = diff_section(df, fp, c, st, "Grew", sel_grew)) ||
+	    (rc = diff_section(df, fp, c, st, "New", sel_new)) ||
+	    (rc = diff_section(df, fp, c, st, "Shrank", sel_shrank)) ||
+	    (rc = diff_section(df, fp, c, st, "Vanished", sel_vanished)))
 		return rc;
 	for (size_t i = 0; i < gomem_dump_diff_count(df); i++) {
 		const gomem_diff_entry *e = gomem_dump_diff_get(df, i);
@@ -982,7 +822,7 @@ static int diff_rows(const gomem_dump_diff *df, FILE *fp, const struct config *c
 
 		if (folded) {
 			/* flamegraph.pl's two-column form: before and after counts. */
-			fprintf(fp, "%s %llu %llu\n", e->folded, (unsigned long long)e->before,
+			gomem_text_printf(fp, "%s %llu %llu\n", e->folded, (unsigned long long)e->before,
 				(unsigned long long)e->after);
 			continue;
 		}
@@ -1023,6 +863,9 @@ static int run_diff(const struct config *c, FILE *fp, int *tripped)
 			rc = diff_rows(df, fp, c, fmt, 0);
 		if (rc != GOMEM_OK)
 			status = EXIT_TROUBLE;
+		if (c->fail_set && !gomem_dump_has_states(before) && !gomem_dump_has_states(after))
+			cli_warnf("--fail-above: these dumps carry no goroutine states, so no leak "
+				  "suspect can be told and the gate cannot trip (debug=2 dumps have them)");
 		if (c->fail_set && gomem_dump_diff_leak_growth(df) > c->fail_above) {
 			cli_errorf("leak suspects grew by %llu goroutines, above --fail-above %llu",
 				   (unsigned long long)gomem_dump_diff_leak_growth(df),

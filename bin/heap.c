@@ -30,8 +30,8 @@ static const cli_option options[] = {
 	{"output", 'o', "FILE", OPT_OUTPUT, "write to FILE instead of standard output"},
 	{"no-color", 0, NULL, OPT_NO_COLOR, "no colour even on a terminal (so does NO_COLOR)"},
 	{"max-input", 0, "SIZE", OPT_MAX_INPUT, "refuse inputs larger than SIZE decompressed (default 1GiB)"},
-	{"header", 0, "LINE", OPT_HEADER, "send 'Name: value' with HTTP requests (repeatable)"},
-	{"timeout", 0, "DURATION", OPT_TIMEOUT, "HTTP timeout (default 60s)"},
+	CLI_OPTION_HEADER,
+	CLI_OPTION_TIMEOUT,
 	{"help", 'h', NULL, OPT_HELP, "show this help and exit"},
 	{"version", 'V', NULL, OPT_VERSION, "show the version and exit"},
 	CLI_OPTIONS_END
@@ -133,11 +133,6 @@ static int parse_args(struct config *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int is_url(const char *spec)
-{
-	return strncmp(spec, "http://", 7) == 0 || strncmp(spec, "https://", 8) == 0;
-}
-
 static int load(gomem_profile **out, const char *spec, const struct config *c)
 {
 	gomem_source *src = NULL;
@@ -145,8 +140,8 @@ static int load(gomem_profile **out, const char *spec, const struct config *c)
 	char *url = NULL;
 	int rc;
 
-	if (is_url(spec) && gomem_heapexplain_url(&url, spec) != GOMEM_OK) {
-		cli_errorf("out of memory");
+	if (gomem_url_is_http(spec) && gomem_heapexplain_url(&url, spec) != GOMEM_OK) {
+		cli_errorf("%s: not an http(s) URL with a host", spec);
 		return EXIT_TROUBLE;
 	}
 	rc = gomem_source_open(&src, url ? url : spec, &c->source, &err);
@@ -397,7 +392,7 @@ static void print_heading(const gomem_heapexplain *x, const struct config *c, FI
 {
 	int64_t period = gomem_heapexplain_sample_period(x);
 
-	fprintf(fp, "Heap of %s\n", strcmp(c->profile, "-") == 0 ? "standard input" : c->profile);
+	gomem_text_printf(fp, "Heap of %s\n", strcmp(c->profile, "-") == 0 ? "standard input" : c->profile);
 	fprintf(fp, "Size classes of %s; objects taken as %s.\n", gomem_heapexplain_release(x),
 		c->explain.scan ? "pointerful (--scan)" : "pointer-free (--scan: pointerful)");
 	if (period > 1)

@@ -44,8 +44,8 @@ static const cli_option options[] = {
 						   "(a size like 10MiB, a count, or a percent like 5%)\n"
 						   "beyond its sampling uncertainty"},
 	{"max-input", 0, "SIZE", OPT_MAX_INPUT, "refuse inputs larger than SIZE decompressed (default 1GiB)"},
-	{"header", 0, "LINE", OPT_HEADER, "send 'Name: value' with HTTP requests (repeatable)"},
-	{"timeout", 0, "DURATION", OPT_TIMEOUT, "HTTP timeout (default 60s, plus any seconds=N)"},
+	CLI_OPTION_HEADER,
+	CLI_OPTION_TIMEOUT,
 	{"interval", 0, "DURATION", OPT_INTERVAL, "with one URL: take BASE, wait DURATION, take NEW"},
 	{"binary", 0, "BIN", OPT_BINARY, "symbolize profiles that carry only addresses with the\n"
 					 "Go binary BIN that wrote them"},
@@ -166,8 +166,8 @@ static int parse_option(void *ctx, int id, const char *arg)
 		c->fail_above = arg;
 		break;
 	case OPT_INTERVAL:
-		if (gomem_parse_duration(&secs, arg) || secs <= 0)
-			return usage_error("--interval: '%s' is not a duration", arg);
+		if (gomem_parse_duration(&secs, arg) || secs <= 0 || secs > 86400)
+			return usage_error("--interval: '%s' is not a duration up to 24h", arg);
 		c->interval = secs;
 		break;
 	case OPT_BINARY: c->binary = arg; break;
@@ -198,20 +198,9 @@ static int parse_args(struct config *c, int argc, char **argv)
 		return usage_error("%s", argc == optind ? "needs BASE and NEW profiles"
 							 : "too many operands: needs BASE and NEW");
 	}
-	if (c->interval > 0 && (c->base != c->newp || strncmp(c->base, "http", 4) != 0))
+	if (c->interval > 0 && (c->base != c->newp || !gomem_url_is_http(c->base)))
 		return usage_error("%s", "--interval takes a single http(s) URL");
 	return EXIT_OK;
-}
-
-/* seconds=N asks the endpoint for a delta profile: it answers after N
- * seconds, so the timeout must allow for them. */
-static long url_timeout(const char *url, long timeout_ms)
-{
-	const char *s = strstr(url, "seconds=");
-
-	if (s && (s == url || s[-1] == '?' || s[-1] == '&') && timeout_ms > 0)
-		timeout_ms += strtol(s + 8, NULL, 10) * 1000;
-	return timeout_ms;
 }
 
 static int load(gomem_profile **out, const char *spec, const struct config *c)
@@ -222,12 +211,9 @@ static int load(gomem_profile **out, const char *spec, const struct config *c)
 	char *url = NULL;
 	int rc;
 
-	if (strncmp(spec, "http://", 7) == 0 || strncmp(spec, "https://", 8) == 0) {
-		if (gomem_heap_url(&url, spec) != GOMEM_OK) {
-			cli_errorf("out of memory");
-			return EXIT_TROUBLE;
-		}
-		so.timeout_ms = url_timeout(url, so.timeout_ms);
+	if (gomem_url_is_http(spec) && gomem_heap_url(&url, spec) != GOMEM_OK) {
+		cli_errorf("%s: not an http(s) URL with a host", spec);
+		return EXIT_TROUBLE;
 	}
 	rc = gomem_source_open(&src, url ? url : spec, &so, &err);
 	if (rc == GOMEM_OK)
@@ -342,7 +328,7 @@ static int print_table(const gomem_heapdiff *d, const struct config *c, gomem_fo
 	if ((rc = gomem_table_new(&t, cols, ncols, fp, &to)) != GOMEM_OK)
 		return rc;
 	if (text)
-		fprintf(fp, "%s by %s (%s): %s -> %s\n", type, by_name(c->diff.by),
+		gomem_text_printf(fp, "%s by %s (%s): %s -> %s\n", type, by_name(c->diff.by),
 			c->diff.cum ? "cum" : "flat", c->base, c->newp);
 	gomem_table_meta_string(t, "base", c->base);
 	gomem_table_meta_string(t, "new", c->newp);
@@ -425,7 +411,7 @@ static int print_waste(const gomem_profile *base, const gomem_profile *newp, con
 	to.color = text && cli_use_color(fp, c->no_color);
 	to.schema = "gomem.heapdiff/1";
 	if (text)
-		fprintf(fp, "\nWaste: %s -> %s\n(size classes of %s, objects taken as pointer-free; "
+		gomem_text_printf(fp, "\nWaste: %s -> %s\n(size classes of %s, objects taken as pointer-free; "
 			    "see gomem-heap(1))\n", c->base, c->newp, gomem_heapexplain_release(xn));
 	rc = gomem_table_new(&t, waste_columns, 5, fp, &to);
 	gomem_table_meta_string(t, "base", c->base);

@@ -366,7 +366,7 @@ static int print_struct_text(FILE *fp, const gomem_layout_struct *s, const gomem
 	gomem_table *t = NULL;
 	int rc;
 
-	fprintf(fp, "%s: size %llu, align %llu, padding %llu, ", s->name,
+	gomem_text_printf(fp, "%s: size %llu, align %llu, padding %llu, ", s->name,
 		(unsigned long long)s->size, (unsigned long long)s->align,
 		(unsigned long long)s->padding);
 	print_class(fp, s->class_size, l, s->ptrdata > 0);
@@ -391,7 +391,7 @@ static int print_struct_text(FILE *fp, const gomem_layout_struct *s, const gomem
 		print_class(fp, s->optimal_class_size, l, s->optimal_ptrdata > 0);
 		fprintf(fp, ", pointer bytes %llu:", (unsigned long long)s->optimal_ptrdata);
 		for (size_t k = 0; k < s->nfields; k++)
-			fprintf(fp, " %s", s->fields[s->optimal_order[k]].name);
+			gomem_text_printf(fp, " %s", s->fields[s->optimal_order[k]].name);
 		fputc('\n', fp);
 	} else {
 		fputs("already optimal\n", fp);

@@ -23,4 +23,15 @@ pass=$(grep -h '^:test-result: PASS' $(find . -name '*.trs') 2>/dev/null | wc -l
 fail=$(grep -h '^:test-result: \(FAIL\|ERROR\|XPASS\)' $(find . -name '*.trs') 2>/dev/null | wc -l)
 skip=$(grep -h '^:test-result: SKIP' $(find . -name '*.trs') 2>/dev/null | wc -l)
 echo "$pass passed, $fail failed, $skip skipped"
+# A test may skip only for input that lives outside the repository (the
+# shared corpus beside a checkout); any other skip fails the run.
+for trs in $(grep -l '^:test-result: SKIP' $(find . -name '*.trs') 2>/dev/null); do
+	log=${trs%.trs}.log
+	if grep -q 'shared corpus' "$log" 2>/dev/null; then
+		echo "skipped ${log%.log}: $(tail -n 1 "$log")"
+	else
+		echo "FAIL: ${log%.log} skipped: $(tail -n 1 "$log")"
+		status=1
+	fi
+done
 exit "$status"

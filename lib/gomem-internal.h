@@ -29,6 +29,21 @@ void gomem_error_set_source(gomem_error *err, const char *name);
 /* Copies SRC into DST if DST has no error yet (DST may be NULL). */
 void gomem_error_copy(gomem_error *dst, const gomem_error *src);
 
+/* ---- size arithmetic on caps ---------------------------------------------- */
+
+/* A + B and A * B saturating at SIZE_MAX: a cap of SIZE_MAX (or a 64-bit
+ * UINT64_MAX taken as size_t) means "no limit", and one more than no
+ * limit must still be no limit, never 0. */
+static inline size_t gomem_size_add(size_t a, size_t b)
+{
+	return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+static inline size_t gomem_size_mul(size_t a, size_t b)
+{
+	return b != 0 && a > SIZE_MAX / b ? SIZE_MAX : a * b;
+}
+
 /* ---- growable arrays with a ceiling (util.c) ----------------------------- */
 
 /* Makes room for at least NEED elements of SIZE bytes in *PTR (capacity in
@@ -37,6 +52,12 @@ int gomem_grow(void **ptr, size_t *cap, size_t need, size_t size, size_t max);
 
 #define GOMEM_GROW(arr, cap, need, max) \
 	gomem_grow((void **)&(arr), &(cap), (need), sizeof(*(arr)), (max))
+
+/* ARR + OFF for a growable array that may not be allocated yet: an empty
+ * one is NULL, and NULL + 0 is undefined in C (6.5.6; clang's UBSan says
+ * "applying zero offset to null pointer"). NULL stays NULL, to be read for
+ * no elements. ARR is evaluated twice: pass a plain lvalue. */
+#define GOMEM_AT(arr, off) ((arr) != NULL ? (arr) + (off) : (arr))
 
 /* A stable merge sort with a context argument (qsort has none in C11, and
  * qsort_r differs between glibc and the BSDs). GOMEM_E_NOMEM if the scratch
@@ -53,12 +74,64 @@ typedef struct gomem_buf {
 void gomem_buf_init(gomem_buf *b, size_t max);
 int gomem_buf_append(gomem_buf *b, const void *data, size_t len);
 int gomem_buf_printf(gomem_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int gomem_buf_vprintf(gomem_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void gomem_buf_free(gomem_buf *b);
 /* Appends code point R as UTF-8; GOMEM_E_FORMAT for a surrogate or past
  * U+10FFFF. */
 int gomem_buf_put_utf8(gomem_buf *b, uint32_t r);
 /* The value of hex digit C, or -1. */
 int gomem_hex_value(int c);
+
+/* ---- the legacy heap profile (heapprof.c) ---------------------------------- */
+
+/* One record's pair (count, size) unsampled for MemProfileRate RATE, as
+ * pprof and the runtime do (scaleHeapSample). */
+void gomem_heapprof_unsample(int64_t *count, int64_t *size, int64_t rate);
+
+/* ---- HTTP GETs through libcurl's multi interface (http.c) ----------------- */
+
+struct pollfd;
+typedef struct gomem_http gomem_http;         /* transfers moved on together */
+typedef struct gomem_http_get gomem_http_get; /* one GET, its redirects followed */
+
+/* What a body callback returns besides GOMEM_OK (took the bytes) and an
+ * error (the GET fails with it): */
+#define GOMEM_HTTP_PAUSE 1  /* did not take them: deliver them again after resume */
+#define GOMEM_HTTP_ENOUGH 2 /* took them and wants no more: the GET ends, no error */
+
+typedef int (*gomem_http_body_fn)(void *payload, const uint8_t *data, size_t len);
+
+typedef struct gomem_http_request {
+	const char *url;
+	long timeout_ms;             /* the whole GET, redirects included; 0 none */
+	const char *const *headers;  /* "Name: value", sent to URL's origin only */
+	size_t nheaders;
+	gomem_http_body_fn on_body;  /* called from gomem_http_perform */
+	void *payload;
+} gomem_http_request;
+
+int gomem_http_new(gomem_http **out);
+/* Free the GETs first. */
+void gomem_http_free(gomem_http *h);
+/* Starts a GET (nothing is sent before the next perform). GOMEM_E_NOMEM
+ * only; any other failure leaves a GET that is done, with its error. */
+int gomem_http_start(gomem_http *h, gomem_http_get **out, const gomem_http_request *req);
+/* Moves every GET on as far as it can without blocking; body callbacks
+ * and redirects happen in here. */
+int gomem_http_perform(gomem_http *h);
+/* Waits at most TIMEOUT_MS until a GET can move on or one of EXTRA (poll(2)
+ * descriptors; revents are set) is ready. With no GET running, a plain poll. */
+int gomem_http_wait(gomem_http *h, struct pollfd *extra, size_t nextra, int timeout_ms);
+int gomem_http_running(const gomem_http *h);
+int gomem_http_get_done(const gomem_http_get *g);
+/* Code GOMEM_OK when the GET succeeded (or is still running). */
+const gomem_error *gomem_http_get_error(const gomem_http_get *g);
+/* After a callback said GOMEM_HTTP_PAUSE: deliver again (maybe at once). */
+void gomem_http_get_resume(gomem_http_get *g);
+/* Cancels it when still running. */
+void gomem_http_get_free(gomem_http_get *g);
+/* Same scheme, host and port, as libcurl reads the two URLs. */
+int gomem_http_same_origin(const char *a, const char *b);
 
 /* ---- strings: an append-only pool with optional interning (strpool.c) ---- */
 
@@ -124,6 +197,17 @@ bool gomem_json_log_line(const char *s, size_t n);
  * json-file) unescaped into OUT (GOMEM_JSON_LOG_MAX bytes); its length, or
  * -1 when the line has none. */
 long gomem_json_log_message(const char *s, size_t n, char *out);
+
+/* ---- log line prefixes (lineprefix.c) ------------------------------------ */
+
+/* Where the runtime's text starts on a line [S, E) that a logging stack put
+ * a prefix before: CRI, RFC 3339 timestamps (kubectl --timestamps, docker
+ * logs -t, journald short-iso), syslog/journald, Go's log package (date,
+ * time, file:line), go test's "x_test.go:12: ", kubectl logs --prefix,
+ * docker compose; nested ones too. S itself when there is none. The one
+ * rule of every text reader: gctrace, goroutine dumps. Indentation is the
+ * reader's (a dump's tabs mean something). */
+const char *gomem_line_skip_prefix(const char *s, const char *e);
 
 /* ---- the profile model (profile.c) --------------------------------------- */
 

@@ -84,7 +84,8 @@ for g in ${GO:-} /usr/bin/go /usr/lib/go-1.*/bin/go; do
 	case " $gos " in *" $real "*) continue ;; esac
 	gos="$gos $real"
 done
-[ -n "$gos" ] || echo "skip live replays (no Go installed)"
+GOMEM_CHECK_FUNCTIONS_ONLY=1 . "$top_srcdir/tests/lib.sh"
+require_go_releases
 GOPROXY=off GOTOOLCHAIN=local GOFLAGS= GOMAXPROCS=1
 export GOPROXY GOTOOLCHAIN GOFLAGS GOMAXPROCS
 [ -n "${HOME:-}" ] && [ -w "${HOME:-/nonexistent}" ] || { GOCACHE=$tmp/gocache; export GOCACHE; }

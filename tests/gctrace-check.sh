@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: Apache-2.0
 # gctrace-check.sh — the live cases golden files cannot pin: --follow on a log
 # that grows, is truncated and is rotated; --follow --every; a real Go
-# program run with -- COMMAND (when GO is set); SIGPIPE into head; and the
-# OpenMetrics output read by a strict line parser (and promtool when
-# installed). Every wait is bounded; followers are killed at the end.
+# program run with -- COMMAND (when GO is set); SIGPIPE into head; the
+# OpenMetrics output read by a strict line parser and by promtool's
+# OpenMetrics parser, the Prometheus text by `promtool check metrics` (a
+# missing promtool is a failure). Every wait is bounded; followers are killed
+# at the end.
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_srcdir=$(cd "$top_srcdir" && pwd)
@@ -171,11 +173,32 @@ fi
 for fam in gomem_gc_cycles_total gomem_gc_pause_seconds_count gomem_gc_heap_live_max_bytes; do
 	grep -q "^$fam{run=\"0\",source=\"" "$tmp/om" && ok "openmetrics: $fam" || not_ok "openmetrics: no $fam"
 done
+
+# ---- promtool on both flavours (Debian's prometheus package) -------------------------
+# --prometheus is what node_exporter's textfile collector and `promtool check
+# metrics` read: accepted with no warning (no "no help text", counters typed
+# on their _total name). --openmetrics goes through promtool's own
+# OpenMetrics parser (its backfill reader, which wants a timestamp on every
+# sample: one is added, nothing else changes).
+
 if command -v promtool >/dev/null 2>&1; then
-	promtool check metrics <"$tmp/om" >"$tmp/prom.err" 2>&1 && ok "promtool check metrics" ||
-		not_ok "promtool: $(cat "$tmp/prom.err")"
+	"$tool" --prometheus "$top_srcdir/contrib/examples/gctrace.log" "$top_srcdir/tests/cli/gctrace/mixed.log" \
+		>"$tmp/prom" 2>/dev/null
+	if promtool check metrics <"$tmp/prom" >"$tmp/prom.err" 2>&1 && [ ! -s "$tmp/prom.err" ]; then
+		ok "prometheus: promtool check metrics, no warning"
+	else
+		not_ok "prometheus: promtool check metrics: $(cat "$tmp/prom.err")"
+	fi
+	grep -q '^# TYPE gomem_gc_cycles_total counter$' "$tmp/prom" && ok "prometheus: counter typed on _total" ||
+		not_ok "prometheus: no '# TYPE gomem_gc_cycles_total counter'"
+	awk '/^#/ { print; next } { print $0 " 1700000000" }' "$tmp/om" >"$tmp/om.ts"
+	if promtool tsdb create-blocks-from openmetrics "$tmp/om.ts" "$tmp/blocks" >"$tmp/omp.err" 2>&1; then
+		ok "openmetrics: promtool's OpenMetrics parser"
+	else
+		not_ok "openmetrics: promtool: $(cat "$tmp/omp.err")"
+	fi
 else
-	echo "skip promtool (not installed)"
+	not_ok "promtool is not installed (Debian: apt-get install prometheus; contrib/deps.sh test does)"
 fi
 
 # ---- -- COMMAND with a real Go program ---------------------------------------------------

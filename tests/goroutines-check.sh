@@ -16,7 +16,15 @@
 #        - --fail-above trips exactly above the leak growth;
 #  (b) when the shared corpus is there (GOMEM_SHARED_DIR, else
 #      $top_srcdir/../shared): every file under goroutines/peer-panicparse
-#      parses (exit 0) with as many goroutines as `grep -c '^goroutine '`.
+#      parses (exit 0) with as many goroutines as `grep -c '^goroutine '`;
+#  (c) log prefixes and indentation (issue 12): each real dump above — the
+#      committed tests/data/goroutines/go1.*/g100 dumps, the live ones of (a),
+#      the corpus' g1k crash and SIGQUIT dumps and peer-panicparse files —
+#      wrapped by contrib/gen/wrap-prefixes.sh in every KIND it knows reads
+#      with the same total and states as the manifest (or grep) says, and the
+#      same buckets as the plain dump;
+#  (d) cut dumps: `head -c N` at a spread of N keeps every goroutine whose
+#      header line is there (grep's count), last newline or not.
 #
 # The generator binaries are kept in $top_builddir/tests/gorodump-bin (remade
 # when the toolchain or the generator changes): a cold Go build takes 10-20 s
@@ -40,8 +48,8 @@ not_ok() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 [ -x "$tool" ] || { echo "FAIL: $tool not built"; exit 1; }
 if ! command -v jq >/dev/null 2>&1; then
-	echo "SKIP: jq is not installed"
-	exit 77
+	echo "FAIL: jq is not installed: sh contrib/deps.sh test installs it"
+	exit 1
 fi
 G() { timeout 30 "$tool" "$@"; }
 
@@ -126,6 +134,54 @@ check_leak() {
 		not_ok "$v: --fail-above $growth -> $s1, $((growth - 1)) -> $s2 (want 0, 1)"
 }
 
+wrap=$srcdir/contrib/gen/wrap-prefixes.sh
+kinds=$(sed -n 's/^\([a-z0-9-]*\)) exec .*/\1/p' "$wrap")
+
+# check_prefixes FILE LABEL — (c): FILE wrapped in every kind reads as FILE.
+check_prefixes() {
+	pf=$1 label=$2 bad=
+	G --format tsv "$pf" >"$tmp/plain.tsv" 2>/dev/null ||
+		{ not_ok "$label: gomem failed on the plain dump"; return; }
+	G --format json "$pf" 2>/dev/null | jq -S -c '{total, states}' >"$tmp/plain.json"
+	for k in $kinds; do
+		sh "$wrap" "$k" <"$pf" >"$tmp/wrapped"
+		G --format tsv "$tmp/wrapped" >"$tmp/w.tsv" 2>"$tmp/err" &&
+			G --format json "$tmp/wrapped" 2>/dev/null | jq -S -c '{total, states}' >"$tmp/w.json" &&
+			cmp -s "$tmp/plain.tsv" "$tmp/w.tsv" && cmp -s "$tmp/plain.json" "$tmp/w.json" ||
+			bad="$bad $k"
+	done
+	[ -z "$bad" ] && ok "$label: $(echo $kinds | wc -w) prefix and indentation forms read as the plain dump" ||
+		not_ok "$label: read differently when wrapped in:$bad"
+}
+
+# check_cuts FILE LABEL — (d): head -c N keeps every goroutine of its headers.
+check_cuts() {
+	cf=$1 label=$2 bad=
+	size=$(wc -c <"$cf")
+	for n in 1 100 1000 5000 20000 50000 $((size / 3)) $((size / 2)) $((size - 1)) $size; do
+		[ "$n" -le "$size" ] || continue
+		head -c "$n" "$cf" >"$tmp/cut"
+		want=$(grep -c '^goroutine .*\]:$' "$tmp/cut")
+		got=$(G --format json "$tmp/cut" 2>/dev/null | jq .total 2>/dev/null)
+		[ "$want" = 0 ] && [ -z "$got" ] && continue # no goroutine: refused, rightly
+		[ "$got" = "$want" ] || bad="$bad $n:$got/$want"
+	done
+	[ -z "$bad" ] && ok "$label: cut with head -c, every goroutine kept" ||
+		not_ok "$label: cut dumps lost goroutines (bytes:got/want):$bad"
+}
+
+for gf in "$srcdir"/tests/data/goroutines/go1.*/g100.debug2.txt; do
+	ran=1
+	v=$(basename "$(dirname "$gf")")
+	check_prefixes "$gf" "$v/g100.debug2"
+	check_prefixes "${gf%.debug2.txt}.debug1.txt" "$v/g100.debug1"
+	want=$(jq -S -c '{total, states}' "${gf%.debug2.txt}.manifest.json")
+	sh "$wrap" testlog <"$gf" | G --format json - 2>/dev/null | jq -S -c '{total, states}' >"$tmp/got"
+	[ "$want" = "$(cat "$tmp/got")" ] && ok "$v/g100: t.Log-wrapped dump matches the manifest" ||
+		not_ok "$v/g100: t.Log-wrapped dump: want $want got $(cat "$tmp/got")"
+	check_cuts "$gf" "$v/g100.debug2"
+done
+
 gen=$srcdir/contrib/gen/gorodump
 stamp=$(cat "$gen"/go.mod "$gen"/*.go | cksum | cut -d' ' -f1)
 for vg in $gos; do
@@ -146,11 +202,13 @@ for vg in $gos; do
 		GOMAXPROCS=2 "$bin" -leak -n=300 -k=20 -seed=7 -out="$d/leak" 2>>"$tmp/gen.err"; then
 		check_dump "$d" g "$v"
 		check_leak "$d" "$v"
+		check_prefixes "$d/g.debug2.txt" "$v: live g.debug2"
 	else
 		not_ok "$v: gorodump failed: $(cat "$tmp/gen.err")"
 	fi
 done
-[ -n "$gos" ] || echo "SKIP: no Go toolchain (set GO)"
+GOMEM_CHECK_FUNCTIONS_ONLY=1 . "$top_srcdir/tests/lib.sh"
+require_go_releases
 
 shared=${GOMEM_SHARED_DIR:-$srcdir/../shared}
 peer=$shared/corpus/goroutines/peer-panicparse
@@ -167,6 +225,13 @@ if [ -d "$peer" ]; then
 		fi
 	done
 	[ $bad = 0 ] && ok "peer-panicparse: $n files, every goroutine found"
+	for cf in $(find "$peer" -type f -name '*.txt' | sort | head -n 8) \
+		"$shared"/corpus/goroutines/go1.23-g1k/g1k.sigquit-all.txt \
+		"$shared"/corpus/goroutines/go1.23-g1k/g1k.panic-all.txt; do
+		[ -f "$cf" ] || continue
+		check_prefixes "$cf" "corpus ${cf#"$shared"/corpus/goroutines/}"
+		check_cuts "$cf" "corpus ${cf#"$shared"/corpus/goroutines/}"
+	done
 else
 	echo "SKIP: no shared corpus at $shared"
 fi

@@ -18,7 +18,7 @@
 incdir=$top_srcdir/lib/include
 if [ ! -f "$incdir/gomem.h" ]; then
 	echo "headertest: no $incdir/gomem.h" >&2
-	exit 77
+	exit 1
 fi
 
 if [ -z "${CXX:-}" ]; then

@@ -104,7 +104,7 @@ done
 
 go=${GO:-$(command -v go || true)}
 if [ -z "$go" ] || [ ! -x "$go" ]; then
-	echo "go not installed: the live part skipped"
+	not_ok "go is not installed: sh contrib/deps.sh test installs it"
 else
 	export GOCACHE="$tmp/gocache" GOFLAGS= GOPROXY=off GOTOOLCHAIN=local
 	if (cd "$top_srcdir/contrib/gen/wasteheap" && "$go" build -o "$tmp/wasteheap" .); then

@@ -2,7 +2,9 @@
 # tests/lib.sh — what the check scripts share. Source it first:
 #   . "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
 # It sets top_srcdir, top_builddir (absolute), tmp (removed at exit, with any
-# pid added to $pids killed first) and the ok/not_ok/finish counters.
+# pid added to $pids killed first) and the ok/not_ok/finish counters. A script
+# that keeps its own temp dir and counters sets GOMEM_CHECK_FUNCTIONS_ONLY=1
+# before sourcing it and gets the functions alone.
 #
 # A tool the README's test command installs (sh contrib/check.sh runs
 # contrib/deps.sh test) is never a reason to skip: need_tool fails the test.
@@ -12,14 +14,16 @@ set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_srcdir=$(cd "$top_srcdir" && pwd)
 top_builddir=$(cd "${top_builddir:-.}" && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/gomem-check.XXXXXX")
-pids=""
-trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-not_ok() { fail=$((fail + 1)); echo "FAIL $*"; }
-# finish: the closing line and the exit status.
-finish() { echo "$pass passed, $fail failed"; [ "$fail" = 0 ]; exit $?; }
+if [ "${GOMEM_CHECK_FUNCTIONS_ONLY:-}" != 1 ]; then
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/gomem-check.XXXXXX")
+	pids=""
+	trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+	pass=0 fail=0
+	ok() { pass=$((pass + 1)); echo "ok   $*"; }
+	not_ok() { fail=$((fail + 1)); echo "FAIL $*"; }
+	# finish: the closing line and the exit status.
+	finish() { echo "$pass passed, $fail failed"; [ "$fail" = 0 ]; exit $?; }
+fi
 
 # need_tool VAR NAME: the path of NAME (from $VAR when configure found it,
 # else PATH) in $VAR, or the test fails here naming the package's installer.
@@ -48,6 +52,14 @@ go_releases() {
 	done
 }
 
+# missing_go_releases: the releases go_releases wants that are not installed
+# (empty when all are), for scripts that find their toolchains themselves.
+missing_go_releases() {
+	for _r in $GOMEM_GO_RELEASES; do
+		[ -x "/usr/lib/go-$_r/bin/go" ] || printf '%s ' "$_r"
+	done
+}
+
 # go_build DIR OUT [GO]: builds the stdlib-only program in DIR, offline, with
 # a build cache under $tmp unless GOCACHE is set.
 go_build() {
@@ -65,4 +77,11 @@ start_server() {
 	_i=0
 	while [ ! -s "$_f" ] && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
 	head -n 1 "$_f"
+}
+
+# require_go_releases: a failure (not_ok, the script's own) for each release
+# go_releases wants that is not installed.
+require_go_releases() {
+	_m=$(missing_go_releases)
+	[ -z "$_m" ] || not_ok "Go $_m not installed: sh contrib/deps.sh test installs it"
 }

@@ -88,7 +88,7 @@ if [ -n "${MANDOC:-}" ]; then
 		fi
 	done
 else
-	echo "SKIP: lint (MANDOC is not set: configure found no mandoc)"
+	not_ok "lint: mandoc is not installed (sh contrib/deps.sh test installs it)"
 fi
 
 # ---- the tools -----------------------------------------------------------------
@@ -382,7 +382,7 @@ program() {
 }
 
 if [ -z "${CC:-}" ]; then
-	echo "SKIP: libgomem.3 example (CC is not set)"
+	not_ok "libgomem.3 example: CC is not set"
 elif [ ! -x "$builddir/libtool" ] || [ ! -f "$builddir/lib/libgomem.la" ]; then
 	not_ok "libgomem.3 example: no $builddir/libtool or lib/libgomem.la (is the library built?)"
 elif [ -s "$libpage" ]; then

@@ -7,9 +7,12 @@
 # endpoint (contrib/gen/heapserve), a pipe on stdin while the screen is drawn
 # on /dev/tty; rows with growing GC counts, a resize, the detail screen
 # (Enter, Esc), help, and a clean exit with q and on SIGTERM (the terminal
-# restored: the pane is back on the shell, out of the alternate screen).
-# Env: top_srcdir, top_builddir, GO (Go cases skipped when unset), TMUX (the
-# tmux binary; screen cases skipped when there is none). Exit 0, 1 or 77.
+# restored: the pane is back on the shell, out of the alternate screen); an
+# endpoint that hangs (contrib/gen/hostile) while the screen stays live and q
+# answers at once; TERM=dumb, which gets the batch lines instead.
+# Env: top_srcdir, top_builddir, GO, TMUX (the tmux binary). Both are
+# installed by the README's test command: without them the check fails.
+# Exit 0 or 1.
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_srcdir=$(cd "$top_srcdir" && pwd)
@@ -133,9 +136,9 @@ fi
 # ---- the screen, in tmux ----------------------------------------------------
 
 if [ -z "$tmux_bin" ]; then
-	echo "tmux not installed: screen cases skipped"
+	bad "tmux not installed: the screen cannot be checked"
 	echo "$pass passed, $fail failed"
-	[ $fail = 0 ] && exit 0 || exit 1
+	exit 1
 fi
 tm() { "$tmux_bin" -L "$sock" -f /dev/null "$@"; }
 cap() { tm capture-pane -p -t "$1"; }
@@ -212,18 +215,25 @@ func main() {
 EOF
 	printf 'module gcloop\n\ngo 1.19\n' >"$tmp/gcloop/go.mod"
 	if (cd "$tmp/gcloop" && "$go" build -o "$tmp/gcloop/gcloop" .) >"$tmp/gobuild" 2>&1 &&
-		(cd "$top_srcdir/contrib/gen/heapserve" && "$go" build -o "$tmp/heapserve" .) >>"$tmp/gobuild" 2>&1; then
+		(cd "$top_srcdir/contrib/gen/heapserve" && "$go" build -o "$tmp/heapserve" .) >>"$tmp/gobuild" 2>&1 &&
+		(cd "$top_srcdir/contrib/gen/hostile" && "$go" build -o "$tmp/hostile" .) >>"$tmp/gobuild" 2>&1; then
 		"$tmp/heapserve" -lifetime 120s >"$tmp/addr" 2>/dev/null &
 		pids="$pids $!"
+		"$tmp/hostile" -lifetime 120s >"$tmp/hostile.addr" 2>/dev/null &
+		pids="$pids $!"
 		n=0
-		while [ ! -s "$tmp/addr" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+		while { [ ! -s "$tmp/addr" ] || [ ! -s "$tmp/hostile.addr" ]; } && [ $n -lt 100 ]; do
+			sleep 0.1; n=$((n + 1))
+		done
 		addr=$(head -n 1 "$tmp/addr")
+		hostile=$(cut -d' ' -f1 "$tmp/hostile.addr")
 		[ -n "$addr" ] && ok "heapserve listens on $addr" || bad "heapserve did not start"
+		[ -n "$hostile" ] && ok "the hostile server listens on $hostile" || bad "hostile did not start"
 	else
 		cp "$tmp/gobuild" "$tmp/show"; bad "go build"; go=""
 	fi
 else
-	echo "GO not set: the child and endpoint cases are skipped"
+	bad "GO not set: the child and endpoint cases cannot run"
 fi
 
 # Session a: the log, the endpoint and the child on one screen.
@@ -331,6 +341,33 @@ if [ -n "$tpid" ] && [ "$(tm display -p -t c '#{alternate_on}')" = 1 ]; then
 	fi
 else
 	bad "session c: gomem top not found on the alternate screen"
+fi
+
+# Session d: an endpoint that never answers. The screen is drawn at once,
+# the log's row goes on growing, and q ends it at once, not after the fetch's
+# 60 s timeout.
+if [ -n "${hostile:-}" ]; then
+	session d || bad "tmux session d"
+	tm send-keys -t d "'$tool' -d 300ms --timeout 60s --url 'http://$hostile/hang/debug/pprof/' '$log'; echo top-exit=\$?" Enter
+	if wait_for d "^$hostile  *waiting " 30 && wait_for d '^app\.log  *running ' 30; then
+		ok "hanging endpoint: the screen is drawn at once"
+	else
+		bad "hanging endpoint: no screen within 3 s"
+	fi
+	grows d app.log && ok "hanging endpoint: the log row still grows" || bad "hanging endpoint: the screen froze"
+	tm send-keys -t d q
+	wait_for d '^top-exit=0$' 20 && ok "hanging endpoint: q quits within 2 s" || bad "hanging endpoint: q was not answered"
+fi
+
+# Session e: TERM=dumb cannot address the cursor: batch lines, a warning,
+# no alternate screen.
+session e || bad "tmux session e"
+tm send-keys -t e "TERM=dumb '$tool' -n 2 -d 100ms '$example'; echo top-exit=\$?" Enter
+if wait_for e '^top-exit=0$' && grep -q 'TERM=dumb cannot move the cursor: printing a line per source per tick' "$tmp/screen" &&
+	grep -q '^NAME  *STATE  *GCS' "$tmp/screen" && grep -q '^gctrace\.log  *running ' "$tmp/screen"; then
+	ok "TERM=dumb: batch lines and a warning"
+else
+	cp "$tmp/screen" "$tmp/show" 2>/dev/null; bad "TERM=dumb"
 fi
 
 tm kill-server 2>/dev/null

@@ -15,10 +15,14 @@ void cli_set_name(const char *tool)
 	tool_name = tool;
 }
 
+/* Every message passes the one rule for text people see (gomem_text_write):
+ * it quotes file names, lines and function names from input that nobody
+ * vetted, and stderr is a terminal more often than not — or a log that one
+ * will show. */
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: %s", tool_name, kind);
-	vfprintf(stderr, fmt, ap);
+	gomem_text_printf(stderr, "%s: %s", tool_name, kind);
+	gomem_text_vprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
 
@@ -45,7 +49,7 @@ void cli_hintf(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	gomem_text_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }

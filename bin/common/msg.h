@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* msg.h — how every tool talks to the user: one prefix, errors and warnings
- * on stderr, and the one rule for colour (a tty, and NO_COLOR unset). */
+ * on stderr, written by the one rule for text people see (control
+ * characters from input show as U+FFFD: gomem_text_write), and the one rule
+ * for colour (a tty, and NO_COLOR unset). */
 #ifndef GOMEM_CLI_MSG_H
 #define GOMEM_CLI_MSG_H
 

@@ -161,9 +161,13 @@ int cli_input_option(const cli_tool *tool, gomem_source_options *so, const char 
 		headers[so->nheaders++] = arg;
 		return EXIT_OK;
 	case OPT_TIMEOUT:
-		if (gomem_parse_duration(&secs, arg) != GOMEM_OK || secs < 0 || secs > 1e9)
-			return cli_usage_error(tool, "--timeout: '%s' is not a duration", arg);
-		so->timeout_ms = (long)(secs * 1000);
+		/* 0 is "no limit" (said in --help and the man pages); anything
+		 * else is at least 1ms, never rounded down to that 0. */
+		if (gomem_parse_duration(&secs, arg) != GOMEM_OK ||
+		    secs * 1000 > (double)GOMEM_SOURCE_TIMEOUT_MAX_MS)
+			return cli_usage_error(tool, "--timeout: '%s' is not a duration from 0 (no limit) "
+					       "to 24h", arg);
+		so->timeout_ms = gomem_duration_ms(secs, GOMEM_SOURCE_TIMEOUT_MAX_MS);
 		return EXIT_OK;
 	default:
 		return CLI_NOT_INPUT_OPTION;

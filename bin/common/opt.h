@@ -65,6 +65,13 @@ int cli_split_command(const cli_tool *tool, int *argc, char **argv, char ***comm
  * CLI_NOT_INPUT_OPTION when ID is none of them. */
 #define CLI_MAX_HEADERS 32
 #define CLI_NOT_INPUT_OPTION (-1)
+/* Their rows of the option table, worded once for every tool. */
+#define CLI_OPTION_HEADER \
+	{"header", 0, "LINE", OPT_HEADER, "send 'Name: value' with HTTP requests (repeatable);\n" \
+					  "never to a host, port or scheme a redirect leads to"}
+#define CLI_OPTION_TIMEOUT \
+	{"timeout", 0, "DURATION", OPT_TIMEOUT, "give up on a URL after DURATION (default 60s; 0: no\n" \
+						"limit); a seconds=N in the URL adds N seconds"}
 int cli_input_option(const cli_tool *tool, gomem_source_options *so, const char **headers, int id,
 		     const char *arg);
 /* The options of the tools that open Go binaries (buildinfo, addr2line,

@@ -546,11 +546,14 @@ const char *gomem_buildinfo_setting_value(const gomem_buildinfo *bi, const char 
 
 /* ---- `go version -m` ------------------------------------------------------ */
 
+/* Written by the people's text rule (gomem_text_write): module paths and
+ * settings come from a binary nobody vetted. */
+
 static void write_module(FILE *fp, const char *word, const gomem_buildinfo_module *m)
 {
-	fprintf(fp, "\t%s\t%s\t%s", word, m->path, m->version);
+	gomem_text_printf(fp, "\t%s\t%s\t%s", word, m->path, m->version);
 	if (m->replace == NULL) {
-		fprintf(fp, "\t%s\n", m->sum);
+		gomem_text_printf(fp, "\t%s\n", m->sum);
 		return;
 	}
 	fputc('\n', fp);
@@ -562,9 +565,9 @@ int gomem_buildinfo_write_text(const gomem_buildinfo *bi, const char *file, FILE
 	bool main_set = bi->has_main && (bi->main.path[0] || bi->main.version[0] ||
 					 bi->main.sum[0] || bi->main.replace);
 
-	fprintf(fp, "%s: %s\n", file, bi->go_version);
+	gomem_text_printf(fp, "%s: %s\n", file, bi->go_version);
 	if (bi->path[0])
-		fprintf(fp, "\tpath\t%s\n", bi->path);
+		gomem_text_printf(fp, "\tpath\t%s\n", bi->path);
 	if (main_set)
 		write_module(fp, "mod", &bi->main);
 	for (size_t i = 0; i < bi->ndeps; i++)
@@ -576,7 +579,7 @@ int gomem_buildinfo_write_text(const gomem_buildinfo *bi, const char *file, FILE
 		bool qk = needs_quote(st->key, strlen(st->key), true);
 		bool qv = needs_quote(st->value, strlen(st->value), false);
 
-		fprintf(fp, "\tbuild\t%s=%s\n", qk ? st->raw_key : st->key, qv ? st->raw_value : st->value);
+		gomem_text_printf(fp, "\tbuild\t%s=%s\n", qk ? st->raw_key : st->key, qv ? st->raw_value : st->value);
 	}
 	return ferror(fp) ? GOMEM_E_IO : GOMEM_OK;
 }

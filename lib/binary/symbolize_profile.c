@@ -221,6 +221,9 @@ static int merged_location(struct prof_ctx *c, const uint32_t *locs, size_t n, u
 	for (size_t i = 0; i < n; i++) {
 		const struct gomem_location *src = &p->locations[locs[i]];
 
+		/* locations without lines (raw addresses) leave lines unallocated */
+		if (src->nlines == 0)
+			continue;
 		memcpy(p->lines + p->nlines, p->lines + src->line_off, src->nlines * sizeof(*p->lines));
 		p->nlines += src->nlines;
 	}
@@ -253,7 +256,7 @@ static int symbolize_sample(gomem_symbolizer *s, struct prof_ctx *c, struct gome
 			    uint64_t *pcs)
 {
 	gomem_profile *p = c->p;
-	uint32_t *locs = p->loc_index + smp->loc_off;
+	uint32_t *locs = GOMEM_AT(p->loc_index, smp->loc_off);
 	bool any = false, all = smp->nlocs > 0, show = false;
 	size_t kept = 0;
 	int rc;

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* source.c — inputs as a stream of decompressed chunks. Reads a file, stdin,
- * an fd, memory or an HTTP response; sniffs the gzip magic and inflates as it
- * goes (every gzip member, as gzip(1) does); counts the bytes handed out and
- * stops at the cap, so a gzip bomb costs one chunk of memory, not the cap. */
-#include <curl/curl.h>
+ * an fd, memory or an HTTP response body as it arrives; sniffs the gzip
+ * magic and inflates as it goes (every gzip member, as gzip(1) does); counts
+ * the bytes handed out and stops at the cap, so a gzip bomb or an endless
+ * body costs a few chunks of memory, not the cap. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -16,6 +16,18 @@
 
 #define RAW_CHUNK ((size_t)256 * 1024)
 #define OUT_CHUNK ((size_t)256 * 1024)
+#define URL_INBOX ((size_t)256 * 1024)     /* body bytes taken before the transfer pauses */
+#define URL_INBOX_MAX ((size_t)4 << 20)    /* what one delivery may add past that */
+#define URL_WAIT_MS 1000                   /* one wait for the network (the GET's own
+					    * timeout ends a hung server) */
+
+/* A URL's body: the transfer fills the inbox; a read hands out the inbox
+ * (swapped into body, which must stay valid until the next read). */
+struct url_stream {
+	gomem_http *http;
+	gomem_http_get *get;
+	gomem_buf inbox, body;
+};
 
 struct gomem_source {
 	char *name;
@@ -27,7 +39,7 @@ struct gomem_source {
 	bool own_fd;
 	const uint8_t *mem;   /* memory sources: the whole raw input */
 	size_t mem_len;
-	gomem_buf fetched;    /* URL sources: the response body */
+	struct url_stream *url; /* URL sources */
 
 	uint8_t *raw;         /* fd sources: read buffer */
 	const uint8_t *in;    /* unconsumed raw bytes */
@@ -78,7 +90,6 @@ static int new_source(gomem_source **out, const char *name, const gomem_source_o
 	src->max_input = opts && opts->max_input ? opts->max_input : GOMEM_SOURCE_DEFAULT_MAX_INPUT;
 	gomem_error_set_source(&src->err, name);
 	gomem_buf_init(&src->peeked, OUT_CHUNK * 4);
-	gomem_buf_init(&src->fetched, 0);
 	*out = src;
 	return GOMEM_OK;
 }
@@ -147,86 +158,109 @@ int gomem_source_open_memory(gomem_source **out, const void *data, size_t len, c
 	return GOMEM_OK;
 }
 
-struct fetch_ctx {
-	gomem_buf *body;
-	bool too_big;
-};
+/* ---- URL bodies ------------------------------------------------------------- */
 
-static size_t on_body(char *data, size_t size, size_t n, void *userdata)
+static int url_on_body(void *payload, const uint8_t *data, size_t len)
 {
-	struct fetch_ctx *ctx = userdata;
+	gomem_source *src = payload;
 
-	if (gomem_buf_append(ctx->body, data, size * n) != GOMEM_OK) {
-		ctx->too_big = true;
-		return 0;
-	}
-	return size * n;
+	if (src->url->inbox.len >= URL_INBOX)
+		return GOMEM_HTTP_PAUSE; /* the reader is behind: the server waits */
+	return gomem_buf_append(&src->url->inbox, data, len);
 }
 
-static int fetch(gomem_source *src, const char *url, const gomem_source_options *opts)
+/* Moves the transfer on until the inbox holds MIN bytes or the body ended;
+ * an inbox left empty by a failed GET is the GET's error. */
+static int url_wait(gomem_source *src, size_t min)
 {
-	struct curl_slist *headers = NULL;
-	struct fetch_ctx ctx = {&src->fetched, false};
-	CURL *curl = curl_easy_init();
-	CURLcode cc;
-	long status = 0;
-	int rc = GOMEM_OK;
+	struct url_stream *u = src->url;
+	const gomem_error *e;
 
-	if (curl == NULL)
-		return fail(src, GOMEM_E_NOMEM, "cannot start an HTTP client");
-	for (size_t i = 0; opts && i < opts->nheaders; i++)
-		headers = curl_slist_append(headers, opts->headers[i]);
-	curl_easy_setopt(curl, CURLOPT_URL, url);
-	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_USERAGENT, "gomem/" GOMEM_VERSION_STRING);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &ctx);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85 replaced the bitmask option */
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-	if (opts->timeout_ms > 0)
-		curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, opts->timeout_ms);
-	cc = curl_easy_perform(curl);
-	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-	if (ctx.too_big)
-		rc = fail(src, GOMEM_E_LIMIT, "response exceeds the %llu-byte input limit (--max-input)",
-			  (unsigned long long)src->max_input);
-	else if (cc != CURLE_OK) /* curl's own wording; its detail buffer carries timings */
-		rc = fail(src, GOMEM_E_NETWORK, "%s", curl_easy_strerror(cc));
-	else if (status >= 400)
-		rc = fail(src, GOMEM_E_NETWORK, "HTTP status %ld", status);
-	curl_slist_free_all(headers);
-	curl_easy_cleanup(curl);
-	return rc;
+	while (u->inbox.len < min && !gomem_http_get_done(u->get)) {
+		gomem_http_get_resume(u->get);
+		if (gomem_http_perform(u->http) != GOMEM_OK)
+			return fail(src, GOMEM_E_NOMEM, "out of memory");
+		if (u->inbox.len >= min || gomem_http_get_done(u->get))
+			break;
+		if (gomem_http_wait(u->http, NULL, 0, URL_WAIT_MS) != GOMEM_OK)
+			return fail(src, GOMEM_E_IO, "%s", strerror(errno));
+	}
+	e = gomem_http_get_error(u->get);
+	if (u->inbox.len == 0 && e->code != GOMEM_OK) {
+		gomem_error_copy(&src->err, e);
+		return e->code;
+	}
+	return GOMEM_OK;
+}
+
+/* Hands out what the inbox holds (appended to what is unconsumed, when
+ * KEEP: the gzip magic split across two deliveries). */
+static int url_fill(gomem_source *src, bool keep)
+{
+	struct url_stream *u = src->url;
+	gomem_buf t;
+	int rc = url_wait(src, 1);
+
+	if (rc != GOMEM_OK)
+		return rc;
+	if (u->inbox.len == 0) {
+		src->raw_eof = true;
+		return GOMEM_OK;
+	}
+	if (keep && src->in_len > 0) {
+		memmove(u->body.data, src->in, src->in_len);
+		u->body.len = src->in_len;
+		if ((rc = gomem_buf_append(&u->body, u->inbox.data, u->inbox.len)) != GOMEM_OK)
+			return fail(src, rc, "out of memory");
+		u->inbox.len = 0;
+	} else {
+		t = u->body;
+		u->body = u->inbox;
+		u->inbox = t;
+		u->inbox.len = 0;
+	}
+	src->in = (const uint8_t *)u->body.data;
+	src->in_len = u->body.len;
+	return GOMEM_OK;
 }
 
 int gomem_source_open_url(gomem_source **out, const char *url, const gomem_source_options *opts,
 			  gomem_error *err)
 {
+	gomem_http_request req = {0};
+	struct url_stream *u;
 	int rc = new_source(out, url, opts);
 
 	if (rc)
 		return gomem_error_set(err, rc, "%s", gomem_strerror(rc));
 	if (opts == NULL)
 		opts = &default_options;
-	(*out)->fetched.max = (size_t)(*out)->max_input;
-	rc = fetch(*out, url, opts);
-	if (rc)
+	if ((u = calloc(1, sizeof(*u))) == NULL)
+		return open_failed(out, err, GOMEM_E_NOMEM);
+	(*out)->url = u;
+	gomem_buf_init(&u->inbox, URL_INBOX_MAX);
+	gomem_buf_init(&u->body, URL_INBOX_MAX);
+	req.url = url;
+	req.headers = opts->headers;
+	req.nheaders = opts->nheaders;
+	req.on_body = url_on_body;
+	req.payload = *out;
+	if ((rc = gomem_url_timeout_ms(&req.timeout_ms, url, opts->timeout_ms, &(*out)->err)) !=
+	    GOMEM_OK)
 		return open_failed(out, err, rc);
-	(*out)->mem = (const uint8_t *)(*out)->fetched.data;
-	(*out)->mem_len = (*out)->fetched.len;
+	if (gomem_http_new(&u->http) != GOMEM_OK || gomem_http_start(u->http, &u->get, &req) != GOMEM_OK)
+		return open_failed(out, err, fail(*out, GOMEM_E_NOMEM, "cannot start an HTTP client"));
+	/* Up to the first byte of the body: a refused connection or an
+	 * error status is an error of the open, as for a missing file. */
+	if ((rc = url_wait(*out, 1)) != GOMEM_OK)
+		return open_failed(out, err, rc);
 	return GOMEM_OK;
 }
 
 int gomem_source_open(gomem_source **out, const char *spec, const gomem_source_options *opts,
 		      gomem_error *err)
 {
-	if (strncmp(spec, "http://", 7) == 0 || strncmp(spec, "https://", 8) == 0)
+	if (gomem_url_is_http(spec))
 		return gomem_source_open_url(out, spec, opts, err);
 	return gomem_source_open_path(out, spec, opts, err);
 }
@@ -238,6 +272,8 @@ static int raw_fill(gomem_source *src)
 
 	if (src->in_len > 0 || src->raw_eof)
 		return GOMEM_OK;
+	if (src->url)
+		return url_fill(src, false);
 	if (src->fd < 0) {
 		if (src->in == NULL && src->mem_len > 0) {
 			src->in = src->mem;
@@ -276,6 +312,8 @@ static int sniff(gomem_source *src)
 	if (rc)
 		return rc;
 	src->sniffed = true;
+	if (src->in_len == 1 && src->in[0] == 0x1f && src->url && (rc = url_fill(src, true)) != GOMEM_OK)
+		return rc;
 	if (src->in_len == 1 && src->in[0] == 0x1f && src->fd >= 0) {
 		uint8_t b;
 		ssize_t n;
@@ -422,9 +460,16 @@ int gomem_source_peek(gomem_source *src, const uint8_t **data, size_t *len, size
 	while (src->pending_len < want) {
 		const uint8_t *chunk;
 		size_t n;
-		int rc = produce(src, &chunk, &n);
+		int rc;
 
-		if (rc)
+		/* The next chunk may reuse the buffer the pending bytes are in
+		 * (a pipe's read buffer, a URL's body): copy them out first. */
+		if (src->pending_len > 0 && src->pending != (const uint8_t *)src->peeked.data &&
+		    (rc = gomem_buf_append(&src->peeked, src->pending, src->pending_len)) != GOMEM_OK)
+			return fail(src, rc, "cannot buffer the start of the input");
+		if (src->pending_len > 0)
+			src->pending = (const uint8_t *)src->peeked.data;
+		if ((rc = produce(src, &chunk, &n)) != GOMEM_OK)
 			return rc;
 		if (n == 0)
 			break;
@@ -433,9 +478,6 @@ int gomem_source_peek(gomem_source *src, const uint8_t **data, size_t *len, size
 			src->pending_len = n;
 			continue;
 		}
-		if (src->pending != (const uint8_t *)src->peeked.data &&
-		    (rc = gomem_buf_append(&src->peeked, src->pending, src->pending_len)) != GOMEM_OK)
-			return fail(src, rc, "cannot buffer the start of the input");
 		if ((rc = gomem_buf_append(&src->peeked, chunk, n)) != GOMEM_OK)
 			return fail(src, rc, "cannot buffer the start of the input");
 		src->pending = (const uint8_t *)src->peeked.data;
@@ -477,7 +519,13 @@ void gomem_source_free(gomem_source *src)
 	free(src->raw);
 	free(src->out);
 	gomem_buf_free(&src->peeked);
-	gomem_buf_free(&src->fetched);
+	if (src->url) {
+		gomem_http_get_free(src->url->get);
+		gomem_http_free(src->url->http);
+		gomem_buf_free(&src->url->inbox);
+		gomem_buf_free(&src->url->body);
+		free(src->url);
+	}
 	free(src->name);
 	free(src);
 }

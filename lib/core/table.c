@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <locale.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +307,116 @@ static int is_control(uint32_t cp)
 	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
 }
 
+/* ---- the people's text rule ------------------------------------------------ */
+
+static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
+
+/* The one rule for text people see, a character at a time: the length of
+ * the unit at P (N >= 1), whether it is KEPT as it is or shown as U+FFFD,
+ * and its terminal columns added to *WIDTH. Replaced: C0 controls, DEL and
+ * C1 (U+0080..U+009F, and the raw bytes 0x80..0x9F, which are not UTF-8),
+ * and any other byte of invalid UTF-8. LINES keeps tab, newline and a CR
+ * before a newline (a message, a stream of lines); a table cell is one line
+ * and replaces them too. */
+static size_t text_unit(const unsigned char *p, size_t n, int lines, int *kept, uint32_t *width)
+{
+	size_t k = ascii_run(p, n, NULL);
+	uint32_t cp;
+
+	*kept = 1;
+	if (k > 0) {
+		*width += (uint32_t)k;
+		return k;
+	}
+	if (lines && (p[0] == '\t' || p[0] == '\n' || (p[0] == '\r' && n > 1 && p[1] == '\n')))
+		return p[0] == '\r' ? 2 : 1;
+	if ((k = utf8_decode(p, n, &cp)) == 0 || is_control(cp)) {
+		*kept = 0;
+		*width += 1;
+		return k ? k : 1;
+	}
+	*width += cp_width(cp);
+	return k;
+}
+
+/* Appends S[0..N) to B by the rule (text_unit), counting columns into WIDTH. */
+static int text_clean(gomem_buf *b, const char *s, size_t n, int lines, uint32_t *width)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int rc = GOMEM_OK, kept;
+
+	while (n > 0 && rc == GOMEM_OK) {
+		size_t k = text_unit(p, n, lines, &kept, width);
+
+		rc = kept ? gomem_buf_append(b, p, k) : gomem_buf_append(b, replacement, 3);
+		p += k;
+		n -= k;
+	}
+	return rc;
+}
+
+/* Writes S[0..N) by the rule, the kept runs as they are: nothing allocated,
+ * so a message can still be written when memory ran out. */
+int gomem_text_write(FILE *fp, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *run;
+	uint32_t width = 0;
+	int kept;
+
+	if (fp == NULL || (s == NULL && n > 0))
+		return GOMEM_E_INVALID;
+	for (run = p; n > 0;) {
+		size_t k = text_unit(p, n, 1, &kept, &width);
+
+		if (!kept) {
+			if ((p > run && fwrite(run, 1, (size_t)(p - run), fp) != (size_t)(p - run)) ||
+			    fwrite(replacement, 1, 3, fp) != 3)
+				return GOMEM_E_IO;
+			run = p + k;
+		}
+		p += k;
+		n -= k;
+	}
+	if (p > run && fwrite(run, 1, (size_t)(p - run), fp) != (size_t)(p - run))
+		return GOMEM_E_IO;
+	return GOMEM_OK;
+}
+
+int gomem_text_vprintf(FILE *fp, const char *fmt, va_list ap)
+{
+	char small[1024];
+	va_list copy;
+	gomem_buf b;
+	int n, rc;
+
+	if (fp == NULL || fmt == NULL)
+		return GOMEM_E_INVALID;
+	va_copy(copy, ap);
+	n = vsnprintf(small, sizeof(small), fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return GOMEM_E_INVALID;
+	if ((size_t)n < sizeof(small)) /* the common case: no allocation */
+		return gomem_text_write(fp, small, (size_t)n);
+	gomem_buf_init(&b, TABLE_MAX_LINE);
+	rc = gomem_buf_vprintf(&b, fmt, ap);
+	if (rc == GOMEM_OK)
+		rc = gomem_text_write(fp, b.data, b.len);
+	gomem_buf_free(&b);
+	return rc;
+}
+
+int gomem_text_printf(FILE *fp, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = gomem_text_vprintf(fp, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
 /* ---- text table ------------------------------------------------------------ */
 
 static int is_visible(const gomem_table *t, const gomem_column *c)
@@ -320,33 +431,14 @@ static int is_right_aligned(const gomem_column *c)
 	return c->type != GOMEM_COL_TEXT && !(c->flags & GOMEM_COL_LEFT);
 }
 
-/* Appends S to the cell text with control characters and invalid bytes
- * shown as U+FFFD, counting terminal columns into TC->width. */
+/* Appends S to the cell text by the people's rule (a cell is one line:
+ * tab and newline are replaced too), counting terminal columns into
+ * TC->width. */
 static int text_append(gomem_table *t, struct text_cell *tc, const char *s, size_t n)
 {
-	static const char replacement[] = "\xef\xbf\xbd";
-	const unsigned char *p = (const unsigned char *)s;
 	size_t start = t->text.len;
-	int rc = GOMEM_OK;
+	int rc = text_clean(&t->text, s, n, 0, &tc->width);
 
-	while (n > 0 && rc == GOMEM_OK) {
-		size_t k = ascii_run(p, n, NULL);
-		uint32_t cp;
-
-		if (k > 0) {
-			rc = gomem_buf_append(&t->text, p, k);
-			tc->width += (uint32_t)k;
-		} else if ((k = utf8_decode(p, n, &cp)) == 0 || is_control(cp)) {
-			rc = gomem_buf_append(&t->text, replacement, 3);
-			tc->width++;
-			k = k ? k : 1;
-		} else {
-			rc = gomem_buf_append(&t->text, p, k);
-			tc->width += cp_width(cp);
-		}
-		p += k;
-		n -= k;
-	}
 	if (rc)
 		return fail(t, rc, "text table");
 	if (t->text.len - tc->off > UINT32_MAX)
@@ -572,12 +664,49 @@ static int text_end(gomem_table *t)
 
 /* ---- CSV and TSV ----------------------------------------------------------- */
 
-/* RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled. */
+/* Length of the character at S (N >= 1) and, in *BAD, whether the people's
+ * rule replaces it: a C0 or C1 control or DEL, UTF-8 encoded or not, or a
+ * byte of invalid UTF-8 (then the length is 1). */
+static size_t char_at(const unsigned char *s, size_t n, int *bad)
+{
+	uint32_t cp;
+	size_t k;
+
+	if (s[0] >= 0x20 && s[0] < 0x7f) {
+		*bad = 0;
+		return 1;
+	}
+	k = utf8_decode(s, n, &cp);
+	*bad = k == 0 || is_control(cp);
+	return k ? k : 1;
+}
+
+/* Whether S holds a character the people's rule would replace, tab aside. */
+static int has_unprintable(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	int bad = 0;
+
+	while (n > 0) {
+		size_t k = char_at(p, n, &bad);
+
+		if (bad && *p != '\t')
+			return 1;
+		p += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled.
+ * CSV has no escapes: a field holding any other control character is quoted
+ * too, so every reader takes it whole, and carries its bytes as they are. */
 static int csv_field(gomem_table *t, const char *s)
 {
 	int rc;
 
-	if (strpbrk(s, ",\"\r\n") == NULL)
+	if (strpbrk(s, ",\"\r\n") == NULL && !has_unprintable(s))
 		return put_str(t, s);
 	if ((rc = put(t, "\"", 1)) < 0)
 		return rc;
@@ -589,27 +718,48 @@ static int csv_field(gomem_table *t, const char *s)
 	return put(t, "\"", 1);
 }
 
-/* PostgreSQL COPY's text format: tab, newline, CR and backslash escaped. */
+/* PostgreSQL COPY's text format: tab, newline, CR and backslash written
+ * \t \n \r \\, and every byte of another control character (C0, DEL, C1
+ * whether UTF-8 encoded or raw) or of invalid UTF-8 as \xHH, which COPY
+ * reads back as that byte. */
+static const char *tsv_short_escape(unsigned char c)
+{
+	switch (c) {
+	case '\t': return "\\t";
+	case '\n': return "\\n";
+	case '\r': return "\\r";
+	case '\\': return "\\\\";
+	default: return NULL;
+	}
+}
+
 static int tsv_field(gomem_table *t, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
 	int rc = GOMEM_OK;
 
-	while (*s && rc == GOMEM_OK) {
-		size_t n = strcspn(s, "\t\n\r\\");
-		const char *esc = NULL;
+	while (n > 0 && rc == GOMEM_OK) {
+		size_t k = ascii_run(p, n, "\\");
+		const char *esc;
+		int bad = 0;
 
-		if (n > 0) {
-			rc = put(t, s, n);
-			s += n;
-			continue;
+		if (k == 0)
+			k = char_at(p, n, &bad);
+		if (!bad && *p != '\\') {
+			rc = put(t, (const char *)p, k);
+		} else if ((esc = tsv_short_escape(*p)) != NULL) {
+			rc = put(t, esc, 2);
+		} else {
+			for (size_t i = 0; i < k && rc == GOMEM_OK; i++) {
+				char hex[5];
+
+				snprintf(hex, sizeof(hex), "\\x%02x", p[i]);
+				rc = put(t, hex, 4);
+			}
 		}
-		switch (*s++) {
-		case '\t': esc = "\\t"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		default: esc = "\\\\"; break;
-		}
-		rc = put(t, esc, 2);
+		p += k;
+		n -= k;
 	}
 	return rc;
 }
@@ -663,9 +813,9 @@ static int delimited_start(gomem_table *t)
 
 /* ---- JSON and NDJSON ------------------------------------------------------- */
 
-/* RFC 8259 string into B: quotes, backslash and control characters escaped
- * (the short forms where JSON has them), U+2028/2029 escaped for JavaScript
- * embedders, and every byte of invalid UTF-8 replaced by U+FFFD so the
+/* RFC 8259 string into B: quotes, backslash and control characters (C0,
+ * DEL and C1) escaped (the short forms where JSON has them), U+2028/2029
+ * escaped for JavaScript embedders, and every byte of invalid UTF-8 replaced by U+FFFD so the
  * document always parses. */
 static int json_escape(gomem_buf *b, const char *s)
 {
@@ -689,7 +839,7 @@ static int json_escape(gomem_buf *b, const char *s)
 			rc = gomem_buf_append(b, esc, 2);
 		} else if (cp == '\n' || cp == '\r' || cp == '\t') {
 			rc = gomem_buf_append(b, cp == '\n' ? "\\n" : cp == '\r' ? "\\r" : "\\t", 2);
-		} else if (cp < 0x20 || cp == 0x2028 || cp == 0x2029) {
+		} else if (is_control(cp) || cp == 0x2028 || cp == 0x2029) {
 			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)cp);
 			rc = gomem_buf_append(b, esc, 6);
 		} else {

@@ -309,6 +309,15 @@ int gomem_parse_duration(double *out, const char *s)
 	return GOMEM_OK;
 }
 
+long gomem_duration_ms(double seconds, long max_ms)
+{
+	double ms = ceil(seconds * 1000);
+
+	if (!(ms > 0) || max_ms <= 0)
+		return 0; /* NaN lands here too */
+	return ms >= (double)max_ms ? max_ms : (long)ms;
+}
+
 int gomem_parse_number(double *out, const char *s)
 {
 	struct decimal d;

@@ -43,9 +43,11 @@ int gomem_buf_append(gomem_buf *b, const void *data, size_t len)
 {
 	int rc;
 
-	if (len > b->max || b->len > b->max - len)
+	if (len > b->max || b->len > b->max - len || b->len + len == SIZE_MAX)
 		return GOMEM_E_LIMIT;
-	rc = gomem_grow((void **)&b->data, &b->cap, b->len + len + 1, 1, b->max + 1);
+	/* max + 1 for the NUL: saturating, so a max of SIZE_MAX (no limit)
+	 * does not wrap to a limit of 0. */
+	rc = gomem_grow((void **)&b->data, &b->cap, b->len + len + 1, 1, gomem_size_add(b->max, 1));
 	if (rc)
 		return rc;
 	if (len)
@@ -55,15 +57,15 @@ int gomem_buf_append(gomem_buf *b, const void *data, size_t len)
 	return GOMEM_OK;
 }
 
-int gomem_buf_printf(gomem_buf *b, const char *fmt, ...)
+int gomem_buf_vprintf(gomem_buf *b, const char *fmt, va_list ap)
 {
 	char small[256];
-	va_list ap;
+	va_list copy;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
+	va_copy(copy, ap);
+	n = vsnprintf(small, sizeof(small), fmt, copy);
+	va_end(copy);
 	if (n < 0)
 		return GOMEM_E_INVALID;
 	if ((size_t)n < sizeof(small))
@@ -74,13 +76,22 @@ int gomem_buf_printf(gomem_buf *b, const char *fmt, ...)
 
 		if (big == NULL)
 			return GOMEM_E_NOMEM;
-		va_start(ap, fmt);
 		vsnprintf(big, (size_t)n + 1, fmt, ap);
-		va_end(ap);
 		rc = gomem_buf_append(b, big, (size_t)n);
 		free(big);
 		return rc;
 	}
+}
+
+int gomem_buf_printf(gomem_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = gomem_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 void gomem_buf_free(gomem_buf *b)

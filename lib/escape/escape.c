@@ -764,7 +764,7 @@ int esc_parser_init(gomem_escape_parser **out, const char *name, const gomem_esc
 	if (!p->opts.max_line)
 		p->opts.max_line = ESC_DEFAULT_MAX_LINE;
 	gomem_linebuf_init(&p->lb, p->opts.max_line);
-	gomem_buf_init(&p->msg, p->opts.max_line * 4);
+	gomem_buf_init(&p->msg, gomem_size_mul(p->opts.max_line, 4));
 	p->name = strdup(name ? name : "<input>");
 	if (!p->name || (rc = esc_set_new(&p->set)) < 0) {
 		gomem_escape_parser_free(p);

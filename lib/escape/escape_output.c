@@ -159,11 +159,11 @@ int gomem_escape_sarif_end(gomem_escape_sarif *w)
 /* ---- annotated source ------------------------------------------------------ */
 
 /* Every byte of annotate's output that comes from the input (paths, source
- * lines, compiler messages) goes through here, so that one rule decides
- * how it is shown. */
+ * lines, compiler messages) goes through here: the people's text rule
+ * (gomem_text_write) shows control characters as U+FFFD. */
 static void annotate_text(FILE *fp, const char *s, size_t n)
 {
-	fwrite(s, 1, n, fp);
+	gomem_text_write(fp, s, n);
 }
 
 static void annotate_str(FILE *fp, const char *s)

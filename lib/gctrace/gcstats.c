@@ -1,17 +1,23 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* gcstats.c — statistics of one run of gctrace events. The gc events are
- * kept (a few dozen bytes each) so percentiles are exact and the slope is
- * fitted on centred values (no cancellation over long runs); a window drops
- * the oldest ones for the live monitor and --follow. */
+/* gcstats.c — statistics of one run of gctrace events, in memory that does
+ * not grow with the run. Every figure is a running one: counts, sums,
+ * extremes, first and last values, the marked heap's least-squares slope
+ * (running means and co-moments, Welford's way: no cancellation however
+ * long the run), and the pause and mark-time percentiles in a sketch
+ * (exact up to its cap, then within its stated relative error; see
+ * gomem/sketch.h). A window (the live monitor, --follow) keeps the events
+ * it covers, at most its count, and summarises them the same way when
+ * asked. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gomem-internal.h"
 
-/* Without a window, a week of 1/s GCs still fits. */
+/* A window's events, at most (the caller's count may be smaller). */
 #define GCSTATS_MAX_EVENTS ((size_t)1 << 26)
 
+/* What the statistics keep of one gc event (a window keeps these). */
 struct rec {
 	uint64_t gc, line;
 	double t;
@@ -23,27 +29,232 @@ struct rec {
 	bool forced;
 };
 
+/* The running figures of a run (or of a window's events). */
+struct acc {
+	uint64_t gcs, forced;
+	uint64_t first_gc, last_gc, first_line, last_line;
+	double first_t, last_t, last_wall;
+	gomem_sketch *pause, *mark;
+	int cpu_pct_last;
+	double cpu_sum, procs_sum;  /* over the events with a cpu field and a P count */
+	uint64_t cpu_n;
+	int64_t heap_start_max, heap_end_max, heap_live_max, goal_max, stacks_max, globals_max;
+	int64_t heap_live_first, heap_live_last, goal_last;
+	int procs_first, procs_last, procs_changes;
+	uint64_t fit_n;             /* the marked heap over @T: points, means, co-moments */
+	double fit_mt, fit_my, fit_sxx, fit_sxy, fit_syy;
+};
+
 struct gomem_gcstats {
-	struct rec *recs;
-	size_t head, len, cap;   /* live records are recs[head, len) */
+	struct acc acc;            /* without a window: the run so far */
+	struct rec *recs;          /* with a window: its events, recs[head, len) */
+	size_t head, len, cap;
 	uint64_t run, scav_events;
 	bool have_run;
 	double window;
 	size_t max_events;
 };
 
+static bool windowed(const gomem_gcstats *s)
+{
+	return s->window > 0 || s->max_events > 0;
+}
+
+/* ---- running figures -------------------------------------------------------------- */
+
+static void acc_free(struct acc *a)
+{
+	gomem_sketch_free(a->pause);
+	gomem_sketch_free(a->mark);
+	memset(a, 0, sizeof(*a));
+}
+
+static int acc_init(struct acc *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (gomem_sketch_new(&a->pause, NULL) != GOMEM_OK || gomem_sketch_new(&a->mark, NULL) != GOMEM_OK) {
+		acc_free(a);
+		return GOMEM_E_NOMEM;
+	}
+	a->first_t = a->last_t = NAN;
+	a->cpu_pct_last = -1;
+	a->heap_start_max = a->heap_end_max = a->heap_live_max = -1;
+	a->goal_max = a->stacks_max = a->globals_max = -1;
+	a->heap_live_first = a->heap_live_last = a->goal_last = -1;
+	a->procs_first = a->procs_last = -1;
+	return GOMEM_OK;
+}
+
+static void max64(int64_t *m, int64_t v)
+{
+	if (v > *m)
+		*m = v;
+}
+
+static void acc_heap(struct acc *a, const struct rec *r)
+{
+	max64(&a->heap_start_max, r->heap_start);
+	max64(&a->heap_end_max, r->heap_end);
+	max64(&a->heap_live_max, r->heap_live);
+	max64(&a->goal_max, r->goal);
+	max64(&a->stacks_max, r->stacks);
+	max64(&a->globals_max, r->globals);
+	if (r->heap_live >= 0) {
+		if (a->heap_live_first < 0)
+			a->heap_live_first = r->heap_live;
+		a->heap_live_last = r->heap_live;
+	}
+	if (r->goal >= 0)
+		a->goal_last = r->goal;
+	if (r->procs >= 0) {
+		if (a->procs_last >= 0 && r->procs != a->procs_last)
+			a->procs_changes++;
+		if (a->procs_first < 0)
+			a->procs_first = r->procs;
+		a->procs_last = r->procs;
+	}
+}
+
+/* One point of the marked heap over @T, into the running least squares. */
+static void acc_fit(struct acc *a, const struct rec *r)
+{
+	double dx, dy, y;
+
+	if (r->heap_live < 0 || isnan(r->t))
+		return;
+	y = (double)r->heap_live;
+	a->fit_n++;
+	dx = r->t - a->fit_mt;
+	dy = y - a->fit_my;
+	a->fit_mt += dx / (double)a->fit_n;
+	a->fit_my += dy / (double)a->fit_n;
+	/* the deviation from the old mean times that from the new: the
+	 * co-moments stay centred */
+	a->fit_sxx += dx * (r->t - a->fit_mt);
+	a->fit_sxy += dx * (y - a->fit_my);
+	a->fit_syy += dy * (y - a->fit_my);
+}
+
+static int acc_add(struct acc *a, const struct rec *r)
+{
+	int rc = GOMEM_OK;
+
+	if (a->gcs == 0) {
+		a->first_gc = r->gc;
+		a->first_line = r->line;
+		a->first_t = r->t;
+	}
+	a->gcs++;
+	a->forced += r->forced;
+	a->last_gc = r->gc;
+	a->last_line = r->line;
+	a->last_t = r->t;
+	a->last_wall = r->wall;
+	if (!isnan(r->pause))
+		rc = gomem_sketch_add(a->pause, r->pause < 0 ? 0 : r->pause);
+	if (rc == GOMEM_OK && !isnan(r->mark))
+		rc = gomem_sketch_add(a->mark, r->mark < 0 ? 0 : r->mark);
+	if (r->cpu_pct >= 0)
+		a->cpu_pct_last = r->cpu_pct;
+	if (!isnan(r->cpu) && r->procs > 0) {
+		a->cpu_sum += r->cpu;
+		a->procs_sum += r->procs;
+		a->cpu_n++;
+	}
+	acc_heap(a, r);
+	acc_fit(a, r);
+	return rc == GOMEM_E_INVALID ? GOMEM_OK : rc; /* an infinite time is no percentile */
+}
+
+/* Percentiles (nearest rank), maximum and total of one sketch. */
+static void sketch_figures(gomem_sketch *k, double *p50, double *p90, double *p99, double *max,
+			   double *total, double *error)
+{
+	gomem_sketch_quantile(k, 0.5, p50);
+	gomem_sketch_quantile(k, 0.9, p90);
+	gomem_sketch_quantile(k, 0.99, p99);
+	*max = gomem_sketch_max(k);
+	*total = gomem_sketch_count(k) ? gomem_sketch_sum(k) : NAN;
+	*error = gomem_sketch_error(k);
+}
+
+/* GC CPU over the run from the cpu fields: CPU seconds of GC work over the
+ * CPU seconds the Ps had, from the first cycle's start to the last's end.
+ * One cycle alone would give its own share of the CPU while it ran, not
+ * the program's: two at least. */
+static double cpu_over_run(const struct acc *a)
+{
+	double span = a->last_t + a->last_wall - a->first_t;
+
+	if (a->gcs < 2 || a->cpu_n == 0 || isnan(a->first_t) || isnan(a->last_t) || !(span > 0))
+		return NAN;
+	return 100.0 * a->cpu_sum / (span * (a->procs_sum / (double)a->cpu_n));
+}
+
+static void acc_summary(const struct acc *a, gomem_gcstats_summary *out)
+{
+	out->gcs = a->gcs;
+	out->forced = a->forced;
+	out->first_gc = a->first_gc;
+	out->last_gc = a->last_gc;
+	out->first_line = a->first_line;
+	out->last_line = a->last_line;
+	out->first_t = a->first_t;
+	out->last_t = a->last_t;
+	out->gc_per_s = a->gcs >= 2 && a->last_t > a->first_t ?
+		(double)(a->gcs - 1) / (a->last_t - a->first_t) : NAN;
+	sketch_figures(a->pause, &out->pause_p50, &out->pause_p90, &out->pause_p99, &out->pause_max,
+		       &out->pause_total, &out->pause_quantile_error);
+	sketch_figures(a->mark, &out->mark_p50, &out->mark_p90, &out->mark_p99, &out->mark_max,
+		       &out->mark_total, &out->mark_quantile_error);
+	out->cpu_pct_last = a->cpu_pct_last;
+	out->cpu_pct_window = cpu_over_run(a);
+	out->heap_start_max = a->heap_start_max;
+	out->heap_end_max = a->heap_end_max;
+	out->heap_live_max = a->heap_live_max;
+	out->heap_live_first = a->heap_live_first;
+	out->heap_live_last = a->heap_live_last;
+	out->goal_max = a->goal_max;
+	out->goal_last = a->goal_last;
+	out->stacks_max = a->stacks_max;
+	out->globals_max = a->globals_max;
+	out->procs_first = a->procs_first;
+	out->procs_last = a->procs_last;
+	out->procs_changes = a->procs_changes;
+	out->live_slope = out->live_slope_r2 = NAN;
+	/* two points always fit a line: no trend, just noise; every GC at
+	 * the same @T: no trend to speak of */
+	if (a->fit_n >= 3 && a->fit_sxx > 0) {
+		out->live_slope = a->fit_sxy / a->fit_sxx;
+		/* a flat heap is fitted exactly */
+		out->live_slope_r2 = a->fit_syy > 0 ? (a->fit_sxy * a->fit_sxy) / (a->fit_sxx * a->fit_syy)
+						   : 1.0;
+	}
+}
+
+/* ---- the statistics object ------------------------------------------------------------ */
+
 int gomem_gcstats_new(gomem_gcstats **out)
 {
+	gomem_gcstats *s;
+
 	if (out == NULL)
 		return GOMEM_E_INVALID;
-	*out = calloc(1, sizeof(**out));
-	return *out ? GOMEM_OK : GOMEM_E_NOMEM;
+	if ((*out = s = calloc(1, sizeof(*s))) == NULL)
+		return GOMEM_E_NOMEM;
+	if (acc_init(&s->acc) != GOMEM_OK) {
+		free(s);
+		*out = NULL;
+		return GOMEM_E_NOMEM;
+	}
+	return GOMEM_OK;
 }
 
 void gomem_gcstats_free(gomem_gcstats *s)
 {
 	if (s == NULL)
 		return;
+	acc_free(&s->acc);
 	free(s->recs);
 	free(s);
 }
@@ -70,9 +281,20 @@ static void trim(gomem_gcstats *s)
 
 void gomem_gcstats_set_window(gomem_gcstats *s, double seconds, size_t max_events)
 {
+	bool was = windowed(s);
+
 	s->window = seconds > 0 ? seconds : 0;
 	s->max_events = max_events;
-	trim(s);
+	if (windowed(s) && s->len > s->head)
+		trim(s);
+	if (was && !windowed(s)) {
+		/* the events kept become the run so far */
+		for (size_t i = s->head; i < s->len; i++)
+			acc_add(&s->acc, &s->recs[i]);
+		free(s->recs);
+		s->recs = NULL;
+		s->head = s->len = s->cap = 0;
+	}
 }
 
 static void fill_rec(struct rec *r, const gomem_gctrace_event *ev)
@@ -100,6 +322,7 @@ static void fill_rec(struct rec *r, const gomem_gctrace_event *ev)
 
 int gomem_gcstats_add(gomem_gcstats *s, const gomem_gctrace_event *ev)
 {
+	struct rec r;
 	int rc;
 
 	if (s == NULL || ev == NULL)
@@ -112,189 +335,37 @@ int gomem_gcstats_add(gomem_gcstats *s, const gomem_gctrace_event *ev)
 		s->scav_events++;
 		return GOMEM_OK;
 	}
+	fill_rec(&r, ev);
+	if (!windowed(s))
+		return acc_add(&s->acc, &r);
 	if ((rc = GOMEM_GROW(s->recs, s->cap, s->len + 1, GCSTATS_MAX_EVENTS)) != GOMEM_OK)
 		return rc;
-	fill_rec(&s->recs[s->len++], ev);
+	s->recs[s->len++] = r;
 	trim(s);
 	return GOMEM_OK;
 }
 
-/* ---- the summary ---------------------------------------------------------- */
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Nearest rank: the smallest value with at least P% of them at or below it. */
-static double rank(const double *v, size_t n, double pct)
-{
-	size_t r = (size_t)ceil(pct / 100.0 * (double)n);
-
-	if (n == 0)
-		return NAN;
-	if (r < 1)
-		r = 1;
-	return v[(r > n ? n : r) - 1];
-}
-
-/* Percentiles of the field at OFFSET (a double in struct rec), NANs left out. */
-static void percentiles(const struct rec *r, size_t n, size_t offset, double *scratch,
-			double out[5])
-{
-	size_t m = 0;
-	double total = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		double v;
-
-		memcpy(&v, (const char *)&r[i] + offset, sizeof(v));
-		if (!isnan(v)) {
-			scratch[m++] = v;
-			total += v;
-		}
-	}
-	qsort(scratch, m, sizeof(*scratch), cmp_double);
-	out[0] = rank(scratch, m, 50);
-	out[1] = rank(scratch, m, 90);
-	out[2] = rank(scratch, m, 99);
-	out[3] = m ? scratch[m - 1] : NAN;
-	out[4] = m ? total : NAN;
-}
-
-static void max64(int64_t *m, int64_t v)
-{
-	if (v > *m)
-		*m = v;
-}
-
-static void heap_figures(const struct rec *r, size_t n, gomem_gcstats_summary *out)
-{
-	out->heap_start_max = out->heap_end_max = out->heap_live_max = -1;
-	out->goal_max = out->stacks_max = out->globals_max = -1;
-	out->heap_live_first = out->heap_live_last = out->goal_last = -1;
-	out->procs_first = out->procs_last = -1;
-	out->procs_changes = 0;
-	for (size_t i = 0; i < n; i++) {
-		max64(&out->heap_start_max, r[i].heap_start);
-		max64(&out->heap_end_max, r[i].heap_end);
-		max64(&out->heap_live_max, r[i].heap_live);
-		max64(&out->goal_max, r[i].goal);
-		max64(&out->stacks_max, r[i].stacks);
-		max64(&out->globals_max, r[i].globals);
-		if (r[i].heap_live >= 0) {
-			if (out->heap_live_first < 0)
-				out->heap_live_first = r[i].heap_live;
-			out->heap_live_last = r[i].heap_live;
-		}
-		if (r[i].goal >= 0)
-			out->goal_last = r[i].goal;
-		if (r[i].procs >= 0) {
-			if (out->procs_last >= 0 && r[i].procs != out->procs_last)
-				out->procs_changes++;
-			if (out->procs_first < 0)
-				out->procs_first = r[i].procs;
-			out->procs_last = r[i].procs;
-		}
-	}
-}
-
-/* Least squares of the marked heap over @T, on centred values. */
-static void live_slope(const struct rec *r, size_t n, gomem_gcstats_summary *out)
-{
-	double mt = 0, my = 0, sxx = 0, sxy = 0, syy = 0;
-	size_t m = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (r[i].heap_live >= 0 && !isnan(r[i].t)) {
-			mt += r[i].t;
-			my += (double)r[i].heap_live;
-			m++;
-		}
-	out->live_slope = out->live_slope_r2 = NAN;
-	if (m < 3) /* two points always fit a line: no trend, just noise */
-		return;
-	mt /= (double)m;
-	my /= (double)m;
-	for (size_t i = 0; i < n; i++)
-		if (r[i].heap_live >= 0 && !isnan(r[i].t)) {
-			double dx = r[i].t - mt, dy = (double)r[i].heap_live - my;
-
-			sxx += dx * dx;
-			sxy += dx * dy;
-			syy += dy * dy;
-		}
-	if (sxx <= 0)
-		return; /* every GC at the same @T: no trend to speak of */
-	out->live_slope = sxy / sxx;
-	/* a flat heap is fitted exactly */
-	out->live_slope_r2 = syy > 0 ? (sxy * sxy) / (sxx * syy) : 1.0;
-}
-
-/* GC CPU over the run from the cpu fields: CPU seconds of GC work over the
- * CPU seconds the Ps had, from the first cycle's start to the last's end. */
-static double cpu_window(const struct rec *r, size_t n)
-{
-	double cpu = 0, procs = 0, span;
-	size_t m = 0;
-
-	if (n == 0 || isnan(r[0].t) || isnan(r[n - 1].t))
-		return NAN;
-	for (size_t i = 0; i < n; i++)
-		if (!isnan(r[i].cpu) && r[i].procs > 0) {
-			cpu += r[i].cpu;
-			procs += r[i].procs;
-			m++;
-		}
-	span = r[n - 1].t + r[n - 1].wall - r[0].t;
-	if (m == 0 || !(span > 0))
-		return NAN;
-	return 100.0 * cpu / (span * (procs / (double)m));
-}
-
 int gomem_gcstats_get(const gomem_gcstats *s, gomem_gcstats_summary *out)
 {
-	const struct rec *r;
-	size_t n;
-	double *scratch, v[5];
+	struct acc a;
+	int rc = GOMEM_OK;
 
 	if (s == NULL || out == NULL)
 		return GOMEM_E_INVALID;
-	r = s->recs + s->head;
-	n = s->len - s->head;
 	memset(out, 0, sizeof(*out));
-	if ((scratch = malloc((n ? n : 1) * sizeof(*scratch))) == NULL)
-		return GOMEM_E_NOMEM;
 	out->run = s->run;
-	out->gcs = n;
 	out->scav_events = s->scav_events;
-	for (size_t i = 0; i < n; i++)
-		out->forced += r[i].forced;
-	out->first_gc = n ? r[0].gc : 0;
-	out->last_gc = n ? r[n - 1].gc : 0;
-	out->first_line = n ? r[0].line : 0;
-	out->last_line = n ? r[n - 1].line : 0;
-	out->first_t = n ? r[0].t : NAN;
-	out->last_t = n ? r[n - 1].t : NAN;
-	out->gc_per_s = n >= 2 && out->last_t > out->first_t ?
-		(double)(n - 1) / (out->last_t - out->first_t) : NAN;
-	percentiles(r, n, offsetof(struct rec, pause), scratch, v);
-	out->pause_p50 = v[0], out->pause_p90 = v[1], out->pause_p99 = v[2];
-	out->pause_max = v[3], out->pause_total = v[4];
-	percentiles(r, n, offsetof(struct rec, mark), scratch, v);
-	out->mark_p50 = v[0], out->mark_p90 = v[1], out->mark_p99 = v[2];
-	out->mark_max = v[3], out->mark_total = v[4];
-	free(scratch);
-	out->cpu_pct_last = -1;
-	for (size_t i = n; i-- > 0;)
-		if (r[i].cpu_pct >= 0) {
-			out->cpu_pct_last = r[i].cpu_pct;
-			break;
-		}
-	out->cpu_pct_window = cpu_window(r, n);
-	heap_figures(r, n, out);
-	live_slope(r, n, out);
-	return GOMEM_OK;
+	if (!windowed(s)) {
+		acc_summary(&s->acc, out);
+		return GOMEM_OK;
+	}
+	/* a window: its events summarised afresh */
+	if (acc_init(&a) != GOMEM_OK)
+		return GOMEM_E_NOMEM;
+	for (size_t i = s->head; i < s->len && rc == GOMEM_OK; i++)
+		rc = acc_add(&a, &s->recs[i]);
+	if (rc == GOMEM_OK)
+		acc_summary(&a, out);
+	acc_free(&a);
+	return rc;
 }

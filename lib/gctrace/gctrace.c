@@ -185,10 +185,50 @@ static bool done(struct scan *c)
 
 /* ---- gc lines ------------------------------------------------------------- */
 
+/* "a/b/c" and "n(m)": the counters of a Go <= 1.4 line's tail. */
+static bool triple(struct scan *c)
+{
+	uint64_t v;
+
+	return uint_tok(c, &v) && lit(c, "/") && uint_tok(c, &v) && lit(c, "/") && uint_tok(c, &v);
+}
+
+static bool pair(struct scan *c)
+{
+	uint64_t v;
+
+	return uint_tok(c, &v) && lit(c, "(") && uint_tok(c, &v) && lit(c, ")");
+}
+
+/* ", O (A-F) objects, [G goroutines, ]a/b/c sweeps, n(m) handoff, n(m)
+ * steal, a/b/c yields": Go 1.3 and 1.4 (1.4 added the goroutines). It
+ * carries nothing the event holds, but a line is whole only with it: one
+ * cut after "MB" is no event. */
+static bool scan_go14_tail(struct scan *c)
+{
+	uint64_t v;
+
+	if (!lit(c, ", ") || !uint_tok(c, &v) || !lit(c, " (") || !uint_tok(c, &v) || !lit(c, "-") ||
+	    !uint_tok(c, &v) || !lit(c, ") objects, ") || !uint_tok(c, &v))
+		return false;
+	switch (alt(c, " goroutines, ", "/")) {
+	case 1:
+		if (!triple(c))
+			return false;
+		break;
+	case 2: /* Go 1.3: the sweeps come next, their first number read */
+		if (!uint_tok(c, &v) || !lit(c, "/") || !uint_tok(c, &v))
+			return false;
+		break;
+	default:
+		return false;
+	}
+	return lit(c, " sweeps, ") && pair(c) && lit(c, " handoff, ") && pair(c) && lit(c, " steal, ") &&
+	       triple(c) && lit(c, " yields");
+}
+
 /* gcN(P): a+b+c+d us, H0 -> H1 MB, ... (Go <= 1.4, a stop-the-world
- * collector: the whole collection is the pause). The tail (objects,
- * goroutines, sweeps, handoff, steal, yields) changed between releases
- * and carries nothing the event holds, so it is not read. */
+ * collector: the whole collection is the pause). */
 static bool scan_go14(struct scan *c)
 {
 	gomem_gctrace_event *ev = c->ev;
@@ -206,7 +246,7 @@ static bool scan_go14(struct scan *c)
 	}
 	ev->nclock = 4;
 	if (!lit(c, " us, ") || !size_tok(c, 20, &ev->heap_start) || !lit(c, " -> ") ||
-	    !size_tok(c, 20, &ev->heap_end) || !lit(c, " MB"))
+	    !size_tok(c, 20, &ev->heap_end) || !lit(c, " MB") || !scan_go14_tail(c))
 		return false;
 	ev->layout = GOMEM_GCTRACE_GO14;
 	ev->stw_sweep_term = ev->clock[0] + ev->clock[1] + ev->clock[2] + ev->clock[3];
@@ -521,6 +561,85 @@ static void search(const char *s, size_t n, gomem_gctrace_event *ev, struct hit 
 	}
 }
 
+/* ---- lines copied from logs and web pages --------------------------------- */
+
+/* One entity after its '&' at S: the character into *C and the length
+ * taken (up to the ';'), or 0 when S starts none this reader decodes. */
+static size_t entity(const char *s, size_t n, char *c)
+{
+	static const struct {
+		const char *name;
+		char c;
+	} named[] = {
+		{"gt;", '>'}, {"lt;", '<'}, {"amp;", '&'}, {"quot;", '"'}, {"apos;", '\''}, {"nbsp;", ' '},
+	};
+	unsigned v = 0;
+	size_t i = 1;
+
+	for (size_t k = 0; k < GOMEM_ARRAY_SIZE(named); k++) {
+		size_t len = strlen(named[k].name);
+
+		if (n >= len && memcmp(s, named[k].name, len) == 0) {
+			*c = named[k].c;
+			return len;
+		}
+	}
+	if (n < 3 || s[0] != '#')
+		return 0;
+	if (s[1] == 'x' || s[1] == 'X') {
+		for (i = 2; i < n && i < 6 && gomem_hex_value((unsigned char)s[i]) >= 0; i++)
+			v = v * 16 + (unsigned)gomem_hex_value((unsigned char)s[i]);
+		if (i == 2)
+			return 0;
+	} else {
+		for (; i < n && i < 5 && is_digit(s[i]); i++)
+			v = v * 10 + (unsigned)(s[i] - '0');
+		if (i == 1)
+			return 0;
+	}
+	if (i >= n || s[i] != ';' || v == 0 || v > 0x7e)
+		return 0; /* a gc line is ASCII */
+	*c = (char)v;
+	return i + 1;
+}
+
+/* A line from a web page or an issue tracker: "4-&gt;4-&gt;0 MB" for the
+ * runtime's "4->4->0 MB". Decodes into OUT (never longer than S). */
+static size_t html_decode(const char *s, size_t n, char *out)
+{
+	size_t len = 0;
+
+	for (size_t i = 0; i < n;) {
+		char c;
+		size_t k = s[i] == '&' ? entity(s + i + 1, n - i - 1, &c) : 0;
+
+		if (k) {
+			out[len++] = c;
+			i += 1 + k;
+		} else {
+			out[len++] = s[i++];
+		}
+	}
+	return len;
+}
+
+/* The text of a line the scanner reads: the log prefixes every text reader
+ * takes off (gomem_line_skip_prefix), then, in a line that has them and is
+ * not JSON, HTML entities decoded into BUF (GOMEM_JSON_LOG_MAX bytes; a gc line is
+ * ~200). Reassembly sees the same text, so a prefixed shredded line (a CRI
+ * log's) is put back together too. */
+static void line_text(const char **s, size_t *n, char *buf)
+{
+	const char *t = gomem_line_skip_prefix(*s, *s + *n);
+
+	*n -= (size_t)(t - *s);
+	*s = t;
+	if (*n <= GOMEM_JSON_LOG_MAX && memchr(*s, '&', *n) != NULL && !gomem_json_log_line(*s, *n)) {
+		*n = html_decode(*s, *n, buf);
+		*s = buf;
+	}
+}
+
 /* Finds an event in one line, looking inside a JSON log line's message. */
 static void find_event(const char *s, size_t n, gomem_gctrace_event *ev, struct hit *hit,
 		       bool *from_json)
@@ -541,12 +660,15 @@ static void find_event(const char *s, size_t n, gomem_gctrace_event *ev, struct 
 
 int gomem_gctrace_parse_line(gomem_gctrace_event *ev, const char *line, size_t len)
 {
+	char text[GOMEM_JSON_LOG_MAX];
 	struct hit hit;
 	bool from_json;
 
 	if (ev == NULL || (line == NULL && len > 0) || len > GCT_MAX_LINE)
 		return 0;
-	find_event(line ? line : "", len, ev, &hit, &from_json);
+	line = line ? line : "";
+	line_text(&line, &len, text);
+	find_event(line, len, ev, &hit, &from_json);
 	if (!hit.complete)
 		*ev = empty_event;
 	ev->run = 0;
@@ -579,6 +701,7 @@ struct gomem_gctrace_parser {
 	gomem_gctrace_event *queue;
 	size_t qhead, qlen, qcap;
 	gomem_gctrace_event cur;
+	char text[GOMEM_JSON_LOG_MAX]; /* a line with its HTML entities decoded */
 };
 
 int gomem_gctrace_parser_new(gomem_gctrace_parser **out, const char *name)
@@ -739,6 +862,7 @@ static int process_line(gomem_gctrace_parser *p, const char *s, size_t n)
 		p->counts.skipped++;
 		return GOMEM_OK;
 	}
+	line_text(&s, &n, p->text);
 	find_event(s, n, &ev, &hit, &from_json);
 	if (hit.complete) {
 		abandon(p);
@@ -771,11 +895,12 @@ static void start_discarding(gomem_gctrace_parser *p)
 static void discard(gomem_gctrace_parser *p)
 {
 	gomem_linebuf *lb = &p->lb;
-	const char *start = lb->chunk + lb->pos;
-	const char *nl;
+	const char *start, *nl;
 
+	/* nothing left of the chunk (a finished one is NULL: no start then) */
 	if (lb->pos >= lb->chunk_len)
 		return;
+	start = lb->chunk + lb->pos;
 	nl = memchr(start, '\n', lb->chunk_len - lb->pos);
 	if (nl == NULL) {
 		lb->pos = lb->chunk_len;

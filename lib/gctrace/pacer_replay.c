@@ -24,24 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gomem-internal.h"
+#include "pacer-internal.h"
 
 #define MIB 1048576.0
 #define MAX_CYCLES ((size_t)1 << 24)
 /* gctrace truncates sizes to MiB: half a MiB is the unbiased correction. */
 #define TRUNC_BIAS (0.5 * MIB)
-/* Non-heap memory the memory limit counts and no trace shows (fragmentation
- * of partly free spans, heap metadata, the runtime's own structures): a
- * share of the heap plus a fixed part, calibrated once on the limit - goal
- * of the first recorded runs of tests/data/gctrace/whatif (workloads A-D,
- * tight and off limits, per Go version; 1.23 agreed with 1.22). Go 1.22
- * put the heap bitmap of larger objects in headers, which shows as less
- * overhead. */
-#define NONHEAP_RATIO_119 0.05
-#define NONHEAP_FIXED_119 (11 * MIB)
-#define NONHEAP_RATIO_122 0.03
-#define NONHEAP_FIXED_122 (6 * MIB)
-
 /* One observed cycle, sizes in bytes (corrected for truncation), times in s. */
 struct cycle {
 	double t, end;            /* start (sweep termination), end of mark termination */
@@ -53,6 +41,7 @@ struct cycle {
 	double live;              /* live heap at the start: h2 less what was allocated black */
 	double runway;            /* (goal - h0) over the marked heap before; NAN when not steady */
 	int forced;
+	int scan;                 /* the line prints stacks and globals (Go 1.18+) */
 	int64_t gc;               /* its number: 1 is the first of the process */
 };
 
@@ -74,6 +63,11 @@ struct gomem_pacer_model {
 	gomem_pacer_config config; /* inferred settings of the log */
 	gomem_pacer_outcome observed;
 	double period_cv;         /* spread of the cycle periods, relative */
+	double spike;             /* bytes: the log's largest heap over its 90th percentile */
+	double slack;             /* bytes the heap may pass the goal by, beyond the log's
+				   * overshoot: a MiB; for a log whose median goal is under
+				   * 16 MiB a sixteenth of that and of the goal (small heaps
+				   * compound it into the marked heap) */
 	double mark_alloc_share;  /* allocation during marks over the average rate's */
 	double work_s_per_byte;   /* all mark CPU (idle workers' too) per live byte */
 	int runway_bound;         /* the trigger sat on a bound: the runway is only a bound */
@@ -264,6 +258,7 @@ static void cycle_from_event(struct cycle *c, const gomem_gctrace_event *ev)
 	if (c->live < 0.5 * c->h2)
 		c->live = 0.5 * c->h2;
 	c->forced = ev->forced;
+	c->scan = ev->stacks >= 0 && ev->globals >= 0;
 	c->gc = ev->gc;
 }
 
@@ -315,158 +310,33 @@ static int steady(const gomem_pacer_model *m, size_t i)
 	       m->c[i - 1].h2 >= 4 * MIB;
 }
 
-/* GOGC from (goal - marked) / (marked + stacks + globals) of the cycle
- * before. Goals the memory limit capped fall below it, so the largest value
- * that at least three cycles (a tenth of them) agree on within 7 % wins, if
- * some of those cycles had a marked heap away from the usual one (a goal
- * that follows the marked heap is GOGC's, one that stays put while the heap
- * moves is the limit's). Goals that stay put while the marked heap moves by
- * more than 8 % and nothing else: GOGC=off. Snapped to a multiple of 5 when
- * within 3. */
-struct gogc_obs {
-	double pct, goal, marked;
-};
-
-static int cmp_pct_desc(const void *a, const void *b, void *ctx)
+/* GOGC and GOMEMLIMIT from the goals as printed (pacer_infer.c). */
+static int infer_settings(gomem_pacer_model *m)
 {
-	double x = ((const struct gogc_obs *)a)->pct, y = ((const struct gogc_obs *)b)->pct;
-
-	(void)ctx;
-	return (x < y) - (x > y);
-}
-
-static int snap_gogc(double g)
-{
-	double r = 5 * floor(g / 5 + 0.5);
-
-	if (fabs(g - r) <= 3)
-		g = r;
-	return g < 1 ? 1 : (int)(g + 0.5);
-}
-
-/* The relative spread (90th - 10th percentile over the median) of V[0..N). */
-static double spread(double *v, size_t n)
-{
-	double med = quantile(v, n, 0.5);
-
-	return med > 0 ? (quantile(v, n, 0.9) - quantile(v, n, 0.1)) / med : 0;
-}
-
-/* O sorted by pct, largest first; V scratch. The median pct of the first
- * group that agrees, -2 for none. */
-static int gogc_agreed(const struct gogc_obs *o, size_t k, double marked_med, double goal_med,
-		       double *v)
-{
-	size_t need = k / 10 > 3 ? k / 10 : 3;
-
-	for (size_t j = 0; j < k; j++) {
-		size_t support = 0, moved = 0;
-
-		for (size_t i = j; i < k && o[i].pct >= o[j].pct / 1.07; i++) {
-			v[support++] = o[i].pct;
-			moved += fabs(o[i].marked / marked_med - 1) > 0.05 && fabs(o[i].goal / goal_med - 1) > 0.05;
-		}
-		if (support >= need && moved >= 2)
-			return snap_gogc(quantile(v, support, 0.5));
-	}
-	return -2;
-}
-
-static int infer_gogc(gomem_pacer_model *m, double *v)
-{
-	struct gogc_obs *o = calloc(m->n, sizeof(*o));
-	double marked_med, goal_med, goal_spread, marked_spread, med;
-	size_t k = 0;
-	int g;
+	struct pacer_obs *o = calloc(m->n, sizeof(*o));
+	struct pacer_inferred inf;
+	int rc;
 
 	if (o == NULL)
-		return 100;
-	for (size_t i = 1; i < m->n; i++) {
-		const struct cycle *p = &m->c[i - 1];
+		return GOMEM_E_NOMEM;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct cycle *c = &m->c[i];
 
-		if (m->c[i].forced || p->h2 < 4 * MIB || m->c[i].goal <= p->h2)
-			continue;
-		o[k].pct = 100 * (m->c[i].goal - p->h2) / (p->h2 + p->stacks + p->globals);
-		o[k].goal = m->c[i].goal;
-		o[k].marked = p->h2;
-		k++;
+		o[i].gc = c->gc;
+		o[i].h0 = c->h0 - TRUNC_BIAS;
+		o[i].h1 = c->h1 - TRUNC_BIAS;
+		o[i].h2 = c->h2 - TRUNC_BIAS;
+		o[i].goal = c->goal - TRUNC_BIAS;
+		o[i].stacks = c->stacks;
+		o[i].scan = c->stacks + c->globals;
+		o[i].has_scan = c->scan;
+		o[i].forced = c->forced;
 	}
-	if (k == 0) {
-		free(o);
-		return 100;
-	}
-	for (size_t i = 0; i < k; i++)
-		v[i] = o[i].marked;
-	marked_med = quantile(v, k, 0.5);
-	marked_spread = spread(v, k);
-	for (size_t i = 0; i < k; i++)
-		v[i] = o[i].goal;
-	goal_spread = spread(v, k);
-	goal_med = quantile(v, k, 0.5);
-	for (size_t i = 0; i < k; i++)
-		v[i] = o[i].pct;
-	med = quantile(v, k, 0.5);
-	gomem_sort(o, k, sizeof(*o), cmp_pct_desc, NULL);
-	g = gogc_agreed(o, k, marked_med, goal_med, v);
+	rc = pacer_infer(o, m->n, m->config.go_minor, &inf);
 	free(o);
-	if (g != -2)
-		return g;
-	if (goal_spread < 0.03 && marked_spread > 0.08)
-		return GOMEM_PACER_GOGC_OFF;
-	return snap_gogc(med);
-}
-
-static double nonheap_ratio(int go_minor)
-{
-	return go_minor >= 22 ? NONHEAP_RATIO_122 : NONHEAP_RATIO_119;
-}
-
-static double nonheap_of(const gomem_pacer_config *cfg, double heap, double stacks,
-			 const struct knobs *k)
-{
-	double fixed = cfg->go_minor >= 22 ? NONHEAP_FIXED_122 : NONHEAP_FIXED_119;
-
-	return (nonheap_ratio(cfg->go_minor) * heap + fixed) * k->nonheap + stacks;
-}
-
-/* A limit when the goals sat below the GOGC goal in at least a quarter of
- * the cycles: their median goal plus the non-heap memory and the headroom. */
-/* The limit a goal plus non-heap memory G came from: the headroom back. */
-static int64_t limit_of_goal(const gomem_pacer_model *m, double g)
-{
-	double headroom = m->config.go_minor >= 21 ? g * 3 / 97 : MIB;
-
-	return (int64_t)as_bytes(g + (headroom > MIB ? headroom : MIB));
-}
-
-static int64_t infer_limit(gomem_pacer_model *m, double *v)
-{
-	const struct knobs k = {1, 1, 1};
-	size_t limited = 0, steady_n = 0;
-
-	if (m->config.gogc == GOMEM_PACER_GOGC_OFF) {
-		/* every goal is the limit's */
-		for (size_t i = 1; i < m->n; i++)
-			if (steady(m, i))
-				v[limited++] = m->c[i].goal + nonheap_of(&m->config, m->c[i - 1].h1,
-									 m->c[i - 1].stacks, &k);
-		return limited ? limit_of_goal(m, quantile(v, limited, 0.5)) : GOMEM_PACER_NO_LIMIT;
-	}
-
-	for (size_t i = 1; i < m->n; i++) {
-		const struct cycle *p = &m->c[i - 1];
-		double want = (double)gomem_pacer_gogc_goal(&m->config, as_bytes(p->h2), as_bytes(p->stacks),
-							     as_bytes(p->globals));
-
-		if (!steady(m, i))
-			continue;
-		steady_n++;
-		if (m->c[i].goal < 0.93 * want - MIB)
-			v[limited++] = m->c[i].goal + nonheap_of(&m->config, p->h1, p->stacks, &k);
-	}
-	if (steady_n == 0 || limited * 4 < steady_n)
-		return GOMEM_PACER_NO_LIMIT;
-	return limit_of_goal(m, quantile(v, limited, 0.5));
+	m->config.gogc = m->fit.gogc = inf.gogc;
+	m->config.memory_limit = m->fit.memory_limit = inf.memory_limit;
+	return rc;
 }
 
 /* Mark time and CPU per live byte, the runway per marked byte, the overshoot. */
@@ -571,6 +441,26 @@ static double period_cv(const gomem_pacer_model *m)
 }
 
 /* What the log shows over its span. */
+/* How far the log's largest heap (H1) stands over the rest (its 90th
+ * percentile): a one-off excursion (a mark the host slowed) that the
+ * simulation carries into every setting at its size in bytes. And the
+ * slack past the goal (see the model). */
+static int spike_and_slack(gomem_pacer_model *m)
+{
+	double *v = calloc(m->n, sizeof(*v));
+
+	if (v == NULL)
+		return GOMEM_E_NOMEM;
+	for (size_t i = 0; i < m->n; i++)
+		v[i] = m->c[i].h1;
+	m->spike = quantile(v, m->n, 1) - quantile(v, m->n, 0.9);
+	for (size_t i = 0; i < m->n; i++)
+		v[i] = m->c[i].goal;
+	m->slack = fmin(MIB, quantile(v, m->n, 0.5) / 16);
+	free(v);
+	return GOMEM_OK;
+}
+
 static void observe(gomem_pacer_model *m)
 {
 	gomem_pacer_outcome *o = &m->observed;
@@ -623,20 +513,22 @@ static int fit_all(gomem_pacer_model *m, const gomem_pacer_config *cfg)
 		free(scratch);
 		return rc;
 	}
-	m->config.gogc = infer_gogc(m, scratch);
-	m->fit.gogc = m->config.gogc;
-	m->config.memory_limit = infer_limit(m, scratch);
-	m->fit.memory_limit = m->config.memory_limit;
+	if ((rc = infer_settings(m)) != GOMEM_OK) {
+		free(scratch);
+		return rc;
+	}
 	fit_costs(m, scratch);
 	free(scratch);
 	m->mark_alloc_share = mark_alloc_share(m);
 	m->fit.mark_alloc_share = m->mark_alloc_share;
 	m->period_cv = period_cv(m);
+	if ((rc = spike_and_slack(m)) != GOMEM_OK)
+		return rc;
 	m->fit.alloc_rate = (curve_at(&m->alloc, m->t_end, NULL) - curve_at(&m->alloc, m->c[0].t, NULL)) /
 			    m->fit.span;
 	m->fit.live_start = m->c[0].live;
 	m->fit.live_end = m->c[m->n - 1].live;
-	m->fit.nonheap_ratio = nonheap_ratio(m->config.go_minor);
+	m->fit.nonheap_ratio = pacer_nonheap_ratio(m->config.go_minor);
 	observe(m);
 	if ((rc = simulate(m, &m->config, &k, &self)) != GOMEM_OK)
 		return rc;
@@ -762,7 +654,7 @@ static double sim_trigger(struct sim *s, double *goal, int *limited)
 	const gomem_pacer_model *m = s->m;
 	double stacks = curve_at(&m->stacks, s->t, &s->h_stacks);
 	double globals = curve_at(&m->globals, s->t, &s->h_globals);
-	double nonheap = nonheap_of(s->cfg, s->last_h1, stacks, s->k);
+	double nonheap = pacer_nonheap(s->cfg->go_minor, s->last_h1, stacks, s->k->nonheap);
 	uint64_t marked = as_bytes(s->marked);
 	double ratio = s->k->runway == 1 ? m->fit.runway_ratio
 			: m->runway_bound ? m->runway_alt : m->fit.runway_ratio * s->k->runway;
@@ -807,7 +699,7 @@ static void sim_mark(struct sim *s, double t0, double trigger, double goal, doub
 	 * log at that moment (not at all while a program builds its heap),
 	 * unless the CPU limiter is on. */
 	double overshoot = covering->goal > 0 && covering->h1 > covering->goal ? covering->h1 / covering->goal : 1;
-	double cap = goal * overshoot + MIB;
+	double cap = goal * overshoot + (m->slack < MIB ? fmin(m->slack, goal / 16) : MIB);
 
 	/* The mutator allocates during a mark as it did during the log's
 	 * (little when the GC takes the only P); the rest comes after it. */
@@ -970,13 +862,40 @@ static void sensitivity(const gomem_pacer_model *m, const gomem_pacer_config *cf
 	*peak /= 2;
 }
 
+/* Small heaps, relative errors of the count and of the peak. The trace
+ * truncates sizes to a MiB, and each cycle adds heap the program did not
+ * allocate (the spans the Ps' caches take after the sweep: half a MiB to a
+ * MiB on the recorded runs), which the log's allocation curve holds at the
+ * log's GC rate; at the 1 MiB sweep distance a cycle may be half that.
+ * Both weigh as a share of what a cycle allocates, in the log and in the
+ * prediction: nothing at 60 MiB a cycle, some 15 % at 2 MiB, 30 % at one
+ * (calibrated on workloads S and T of tests/data/gctrace/whatif, about one
+ * standard deviation). The peak is a few MiB, each printed truncated, and
+ * a mark the host slowed once in the log (a few MiB more heap) weighs as
+ * much in bytes under every setting: far more at 4 MiB than at 200. */
+#define SMALL_HEAP_MIB 0.3
+
+static void small_heap_error(const gomem_pacer_model *m, const gomem_pacer_outcome *o, double *count,
+			     double *peak)
+{
+	double alloc = m->fit.alloc_rate * m->fit.span;
+	double per_log = alloc / fmax(m->observed.gc_count, 1), per_pred = alloc / fmax(o->gc_count, 1);
+
+	*count = per_log > 0 && per_pred > 0 ?
+		 SMALL_HEAP_MIB * MIB * sqrt(1 / (per_log * per_log) + 1 / (per_pred * per_pred)) : 0;
+	*peak = o->peak_heap > MIB ? 0.5 * MIB / o->peak_heap : 0.5;
+	/* the log's one-off excursion, at its size in bytes */
+	if (o->peak_heap > MIB)
+		*peak = sqrt(*peak * *peak + (m->spike / o->peak_heap) * (m->spike / o->peak_heap));
+}
+
 int gomem_pacer_model_predict(const gomem_pacer_model *m, const gomem_pacer_config *cfg,
 			      gomem_pacer_outcome *out)
 {
 	const struct knobs k = {1, 1, 1};
 	gomem_pacer_config c = *cfg;
 	double sens_count, sens_peak, self = m->fit.self_error_pct / 100, floor;
-	double n, regular;
+	double n, regular, small_count, small_peak;
 	int rc;
 
 	if (c.procs <= 0)
@@ -990,13 +909,15 @@ int gomem_pacer_model_predict(const gomem_pacer_model *m, const gomem_pacer_conf
 		return GOMEM_OK;
 	}
 	sensitivity(m, &c, out, &sens_count, &sens_peak);
+	small_heap_error(m, out, &small_count, &small_peak);
 	n = out->gc_count > 1 ? out->gc_count : 1;
 	/* A count over N cycles whose periods vary by CV is uncertain by about
 	 * CV/sqrt(N), and by one cycle in N at the ends of the span. */
 	regular = m->period_cv / sqrt(n);
 	out->error_pct = 100 * sqrt(self * self + regular * regular + 1 / (n * n) +
-				    sens_count * sens_count);
-	out->peak_error_pct = 100 * sqrt(0.03 * 0.03 + sens_peak * sens_peak + regular * regular / 4);
+				    sens_count * sens_count + small_count * small_count);
+	out->peak_error_pct = 100 * sqrt(0.03 * 0.03 + sens_peak * sens_peak + regular * regular / 4 +
+					 small_peak * small_peak);
 	/* GC CPU depends on the host's load as much as on the workload: on
 	 * the recorded runs the predictions were off by 35 to 50 % on
 	 * average, a few by up to 170 % (more where a limit binds: assists). */

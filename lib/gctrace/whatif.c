@@ -21,7 +21,7 @@ static const gomem_column columns[W_COUNT] = {
 	{"error_pct", "err", GOMEM_COL_PERCENT, GOMEM_COL_PLUSMINUS},
 	{"peak_heap_bytes", "peak heap", GOMEM_COL_BYTES, 0},
 	{"peak_heap_error_pct", "err", GOMEM_COL_PERCENT, GOMEM_COL_PLUSMINUS},
-	{"gc_cpu_pct", "GC CPU", GOMEM_COL_PERCENT, 0},
+	{"gc_cpu_pct", "gc cpu", GOMEM_COL_PERCENT, 0},
 	{"gc_cpu_error_pct", "err", GOMEM_COL_PERCENT, GOMEM_COL_PLUSMINUS},
 	{"limit_binds", "limit binds", GOMEM_COL_TEXT, 0},
 	{"cpu_limiter", NULL, GOMEM_COL_TEXT, GOMEM_COL_MACHINE_ONLY},
@@ -51,7 +51,7 @@ static void config_text(char *buf, size_t size, const gomem_pacer_config *c)
 		n = snprintf(buf, size, "GOGC=%d", c->gogc);
 	if (n > 0 && (size_t)n < size && c->memory_limit != GOMEM_PACER_NO_LIMIT)
 		snprintf(buf + n, size - (size_t)n, " GOMEMLIMIT=%" PRId64 "MiB",
-			 (c->memory_limit + (1 << 19)) >> 20);
+			 (c->memory_limit >> 20) + ((c->memory_limit >> 19) & 1)); /* rounded, no overflow */
 }
 
 static void outcome_cells(gomem_cell *c, const char *label, const gomem_pacer_outcome *o, int predicted)

@@ -16,6 +16,11 @@
 #define DEFAULT_MAX_FRAMES 4096
 #define DEFAULT_MAX_LINE (64 * 1024)
 #define DEFAULT_MAX_GOROUTINES ((uint64_t)1 << 28)
+/* Records kept one per goroutine; past this many, a goroutine equal to one
+ * recorded since (same stack, state, creator, labels) is counted on it, so
+ * that memory grows with distinct stacks, not with goroutines: a hostile
+ * endless body, or a dump of millions, is read in bounded memory. */
+#define MERGE_AFTER ((size_t)1 << 20)
 #define GO_STACK_LIMIT ((uint64_t)64 << 20) /* runtime/pprof's debug=2 cap */
 #define FOLDED_MAX (1u << 20)
 #define POINTER_MIN 0x100000u
@@ -408,6 +413,13 @@ gomem_dump_format gomem_dump_format_of(const gomem_dump *d)
 	return d ? d->format : GOMEM_DUMP_UNKNOWN;
 }
 
+const char *gomem_dump_format_name(gomem_dump_format f)
+{
+	static const char *const names[] = {"unknown", "debug=2", "debug=1", "debug=0", "traceback"};
+
+	return (unsigned)f < GOMEM_ARRAY_SIZE(names) ? names[f] : "unknown";
+}
+
 const char *gomem_dump_name(const gomem_dump *d)
 {
 	return d ? d->name : "";
@@ -416,6 +428,16 @@ const char *gomem_dump_name(const gomem_dump *d)
 const char *gomem_dump_reason(const gomem_dump *d)
 {
 	return d ? gr_str(d, d->reason) : "";
+}
+
+bool gomem_dump_has_states(const gomem_dump *d)
+{
+	if (d == NULL)
+		return false;
+	for (size_t i = 0; i < d->nrecords; i++)
+		if (gr_strlen(d, d->statuses[d->records[i].status].text) > 0)
+			return true;
+	return false;
 }
 
 size_t gomem_dump_count(const gomem_dump *d)
@@ -528,10 +550,13 @@ struct gomem_goroutine_parser {
 	uint64_t offset;       /* of the next line */
 	uint64_t lineno;
 	uint64_t line_off;     /* of the line being handled */
-	bool line_no_newline;
 
 	enum mode mode;
 	bool pend_fn, pend_created, skip_frames, reason_armed;
+	bool line_prefixed;    /* the line being handled had a log prefix */
+	bool plain_record;     /* the open record's header had none */
+	bool base_known;       /* the first frame line's indentation is known */
+	size_t base_indent;    /* and is this many blanks */
 	uint64_t pend_parent;
 
 	/* the record being read */
@@ -547,6 +572,9 @@ struct gomem_goroutine_parser {
 	uint32_t *status_keys;
 	size_t status_cap;
 	uint32_t empty_status;
+
+	uint32_t *merge_slots;  /* past MERGE_AFTER: record index + 1, open addressing */
+	size_t merge_cap, merge_used;
 
 	uint64_t garbage, garbage_line, garbage_off;     /* since the last record */
 	uint64_t skipped, skipped_line, skipped_off;     /* reported */
@@ -623,11 +651,11 @@ int gomem_goroutine_parser_new(gomem_goroutine_parser **out, const char *name,
 	p->max_goroutines = opts && opts->max_goroutines ? opts->max_goroutines : DEFAULT_MAX_GOROUTINES;
 	gomem_buf_init(&p->carry, p->max_line);
 	gomem_buf_init(&p->json, p->max_line);
-	gomem_buf_init(&p->args, p->max_line * 2 + 16);
+	gomem_buf_init(&p->args, gomem_size_add(gomem_size_mul(p->max_line, 2), 16));
 	gomem_buf_init(&p->pend, p->max_line);
 	gomem_error_clear(&p->err);
 	gomem_error_set_source(&p->err, name ? name : "<input>");
-	p->fr = malloc(p->max_frames * sizeof(*p->fr));
+	p->fr = p->max_frames > SIZE_MAX / sizeof(*p->fr) ? NULL : malloc(p->max_frames * sizeof(*p->fr));
 	if (p->fr == NULL || dump_new(&p->d, name ? name : "<input>") ||
 	    status_intern(p, "", 0, &p->empty_status)) {
 		gomem_goroutine_parser_free(p);
@@ -648,6 +676,7 @@ void gomem_goroutine_parser_free(gomem_goroutine_parser *p)
 	gomem_buf_free(&p->pend);
 	free(p->fr);
 	free(p->status_slots);
+	free(p->merge_slots);
 	free(p);
 }
 
@@ -657,6 +686,26 @@ const gomem_error *gomem_goroutine_parser_error(const gomem_goroutine_parser *p)
 }
 
 /* ---- small scanners ------------------------------------------------------- */
+
+/* ASCII classes, not <ctype.h>'s: no locale lookup on the hot path. */
+static inline bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static inline bool is_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Copies N bytes of S into B, which a caller sized beforehand; B stays a
+ * C string. */
+static inline void buf_put(gomem_buf *b, const char *s, size_t n)
+{
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
 
 static inline bool is_sp(char c)
 {
@@ -698,49 +747,12 @@ static int64_t parse_hex(const char *s, const char *e)
 {
 	uint64_t x = 0;
 
-	for (; s < e && isxdigit((unsigned char)*s) && x < (UINT64_C(1) << 59); s++)
-		x = x * 16 + (uint64_t)(isdigit((unsigned char)*s) ? *s - '0' : (tolower((unsigned char)*s) - 'a' + 10));
+	for (; s < e && is_hex(*s) && x < (UINT64_C(1) << 59); s++)
+		x = x * 16 + (uint64_t)(*s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10);
 	return (int64_t)x;
 }
 
 /* ---- log prefixes --------------------------------------------------------- */
-
-static bool dig(const char *s, size_t i)
-{
-	return isdigit((unsigned char)s[i]) != 0;
-}
-
-/* journald/syslog: "Oct 21 17:57:00 host prog[1234]: ". */
-static const char *strip_syslog(const char *s, const char *e)
-{
-	const char *p, *q;
-
-	if (e - s < 20 || !isupper((unsigned char)s[0]) || !islower((unsigned char)s[1]) ||
-	    !islower((unsigned char)s[2]) || s[3] != ' ' || !(s[4] == ' ' || dig(s, 4)) || !dig(s, 5) ||
-	    s[6] != ' ' || !dig(s, 7) || !dig(s, 8) || s[9] != ':' || !dig(s, 10) || !dig(s, 11) ||
-	    s[12] != ':' || !dig(s, 13) || !dig(s, 14) || s[15] != ' ')
-		return s;
-	p = memchr(s + 16, ' ', (size_t)(e - s - 16)); /* after the host */
-	if (p == NULL)
-		return s;
-	q = memchr(p + 1, ':', (size_t)(e - p - 1));   /* after "prog[pid]" */
-	if (q == NULL || q - p > 256)
-		return s;
-	q++;
-	return q < e && *q == ' ' ? q + 1 : q;
-}
-
-/* kubectl logs --timestamps: "2024-10-21T17:57:00.123456789Z ". */
-static const char *strip_rfc3339(const char *s, const char *e)
-{
-	const char *sp;
-
-	if (e - s < 21 || !dig(s, 0) || !dig(s, 3) || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-	    s[13] != ':')
-		return s;
-	sp = memchr(s, ' ', (size_t)(e - s));
-	return sp ? sp + 1 : e;
-}
 
 static void json_utf8(gomem_buf *b, unsigned int c)
 {
@@ -791,16 +803,14 @@ static bool decode_docker(gomem_goroutine_parser *p, const char **ps, const char
 	return true;
 }
 
+/* Docker's JSON lines decoded, then the prefixes of every text reader
+ * (gomem_line_skip_prefix) taken off. */
 static void strip_prefix(gomem_goroutine_parser *p, const char **s, const char **e)
 {
-	char c = **s;
-
-	if (c == '{' && starts(*s, *e, "{\"log\":\""))
+	if (**s == '{' && starts(*s, *e, "{\"log\":\""))
 		decode_docker(p, s, e);
-	else if (isdigit((unsigned char)c))
-		*s = strip_rfc3339(*s, *e);
-	else if (isupper((unsigned char)c))
-		*s = strip_syslog(*s, *e);
+	if (*s < *e)
+		*s = gomem_line_skip_prefix(*s, *e);
 }
 
 /* ---- records -------------------------------------------------------------- */
@@ -820,11 +830,95 @@ static void frame_push(gomem_goroutine_parser *p, uint32_t id)
 	p->dropped++;
 }
 
+static int set_runtime_flag(const gomem_dump *d, struct gr_record *r)
+{
+	const struct gr_stack *st = &d->stacks[r->stack];
+
+	if ((st->all_runtime && (r->created_by == GOMEM_GOROUTINE_NONE ||
+				 is_runtime_fn(d, d->frames[r->created_by].function))) ||
+	    ((r->flags & GOMEM_GOROUTINE_HAS_ID) && r->id == 0))
+		r->flags |= GOMEM_GOROUTINE_RUNTIME;
+	return GOMEM_OK;
+}
+
+/* What makes two goroutines count as one past MERGE_AFTER: all but their
+ * ids, positions and raw arguments. */
+static uint64_t merge_hash(const struct gr_record *r)
+{
+	uint64_t k[5] = {r->status, r->stack, r->created_by, r->labels,
+			 (uint64_t)r->flags << 32 ^ r->parent};
+
+	return gr_hash(k, sizeof(k), 0x6d657267);
+}
+
+static bool merge_equal(const struct gr_record *a, const struct gr_record *b)
+{
+	return a->status == b->status && a->stack == b->stack && a->created_by == b->created_by &&
+	       a->labels == b->labels && a->flags == b->flags && a->parent == b->parent;
+}
+
+static int merge_grow(gomem_goroutine_parser *p)
+{
+	size_t cap = p->merge_cap ? p->merge_cap * 2 : 1024;
+	uint32_t *slots = calloc(cap, sizeof(*slots));
+
+	if (slots == NULL)
+		return GOMEM_E_NOMEM;
+	for (size_t i = 0; i < p->merge_cap; i++) {
+		size_t j;
+
+		if (p->merge_slots[i] == 0)
+			continue;
+		j = merge_hash(&p->d->records[p->merge_slots[i] - 1]) & (cap - 1);
+		while (slots[j])
+			j = (j + 1) & (cap - 1);
+		slots[j] = p->merge_slots[i];
+	}
+	free(p->merge_slots);
+	p->merge_slots = slots;
+	p->merge_cap = cap;
+	return GOMEM_OK;
+}
+
+/* Past MERGE_AFTER records: counts R on an equal record kept since (*merged
+ * true), or notes where R will go. */
+static int merge_record(gomem_goroutine_parser *p, const struct gr_record *r, bool *merged)
+{
+	gomem_dump *d = p->d;
+	size_t j;
+	int rc;
+
+	*merged = false;
+	if (d->nrecords < MERGE_AFTER || r->count != 1)
+		return GOMEM_OK;
+	if (p->merge_used == 0 &&
+	    (rc = warn(d, r->line, r->offset, "more than %zu goroutines: the rest are counted with "
+		       "the first of the same stack and state (their ids, and for --similarity exact "
+		       "their arguments, not told apart)", MERGE_AFTER)) != GOMEM_OK)
+		return rc;
+	if ((p->merge_used + 1) * 2 > p->merge_cap && (rc = merge_grow(p)) != GOMEM_OK)
+		return rc;
+	for (j = merge_hash(r) & (p->merge_cap - 1); p->merge_slots[j];
+	     j = (j + 1) & (p->merge_cap - 1)) {
+		struct gr_record *o = &d->records[p->merge_slots[j] - 1];
+
+		if (merge_equal(o, r)) {
+			o->count++;
+			d->total++;
+			*merged = true;
+			return GOMEM_OK;
+		}
+	}
+	p->merge_slots[j] = (uint32_t)d->nrecords + 1; /* the record about to be added */
+	p->merge_used++;
+	return GOMEM_OK;
+}
+
 static int record_close(gomem_goroutine_parser *p)
 {
 	gomem_dump *d = p->d;
 	struct gr_record *r = &p->rec;
-	const struct gr_stack *st;
+	bool merged;
 	int rc;
 
 	p->open = p->pend_fn = p->pend_created = p->skip_frames = false;
@@ -851,14 +945,13 @@ static int record_close(gomem_goroutine_parser *p)
 	}
 	rc = stack_intern(d, p->fr, p->nfr, p->elided_at, p->elided_count, &r->stack);
 	if (rc == GOMEM_OK)
+		rc = set_runtime_flag(d, r);
+	if (rc == GOMEM_OK && (rc = merge_record(p, r, &merged)) == GOMEM_OK && merged)
+		return GOMEM_OK;
+	if (rc == GOMEM_OK)
 		rc = GOMEM_GROW(d->records, d->records_cap, d->nrecords + 1, (size_t)p->max_goroutines);
 	if (rc)
 		return rc == GOMEM_E_LIMIT ? perr(p, rc, "more than the %s goroutine records allowed", "maximum") : rc;
-	st = &d->stacks[r->stack];
-	if ((st->all_runtime && (r->created_by == GOMEM_GOROUTINE_NONE ||
-				 is_runtime_fn(d, d->frames[r->created_by].function))) ||
-	    ((r->flags & GOMEM_GOROUTINE_HAS_ID) && r->id == 0))
-		r->flags |= GOMEM_GOROUTINE_RUNTIME;
 	d->records[d->nrecords++] = *r;
 	d->total += r->count;
 	return GOMEM_OK;
@@ -898,6 +991,8 @@ static int record_open(gomem_goroutine_parser *p, uint64_t id, uint64_t count, u
 	p->elided_count = 0;
 	p->open = true;
 	p->running_elsewhere = false;
+	p->base_known = false;
+	p->plain_record = !p->line_prefixed;
 	p->recognised = true;
 	return GOMEM_OK;
 }
@@ -931,30 +1026,40 @@ static bool parse_header(gomem_goroutine_parser *p, const char *s, const char *e
 
 /* Masks pointer-looking hex words ("0xc000012345" -> "0xPTR") and the
  * words Go marks as possibly inaccurate ("0x0?" -> "0x?"), and folds
- * the exact text into the record's hash. */
-static const char *mask_args(gomem_goroutine_parser *p, const char *s, size_t n, size_t *outlen,
-			     uint32_t *flags)
+ * the exact text into the record's hash. The arguments S[0, N) become
+ * *OUT[0, *OUTLEN): S itself when nothing was masked. */
+static int mask_args(gomem_goroutine_parser *p, const char *s, size_t n, const char **out,
+		     size_t *outlen, uint32_t *flags)
 {
 	gomem_buf *b = &p->args;
 	const char *e = s + n, *w = s;
 	bool any = false;
+	int rc;
 
+	*out = s;
+	*outlen = n;
+	/* A mask is never longer than what it replaces ("0x?" for "0x..?",
+	 * "0xPTR" for eight characters or more): N bytes are room enough. */
+	if ((rc = GOMEM_GROW(b->data, b->cap, n + 1, b->max + 1)) != GOMEM_OK)
+		return rc;
 	b->len = 0;
 	for (const char *c = s; c + 2 < e; c++) {
 		const char *h;
 
-		if (c[0] != '0' || c[1] != 'x' || (c > s && isalnum((unsigned char)c[-1])))
+		if ((c = memchr(c, '0', (size_t)(e - c) - 2)) == NULL)
+			break;
+		if (c[1] != 'x' || (c > s && is_alnum(c[-1])))
 			continue;
-		for (h = c + 2; h < e && isxdigit((unsigned char)*h); h++)
+		for (h = c + 2; h < e && is_hex(*h); h++)
 			;
 		if (h < e && *h == '?') {
 			/* Go may print stale stack words here: never identity */
-			gomem_buf_append(b, w, (size_t)(c - w));
-			gomem_buf_append(b, "0x?", 3);
+			buf_put(b, w, (size_t)(c - w));
+			buf_put(b, "0x?", 3);
 			w = h + 1;
 		} else if (h - c - 2 >= 6 && (uint64_t)parse_hex(c + 2, h) >= POINTER_MIN) {
-			gomem_buf_append(b, w, (size_t)(c - w));
-			gomem_buf_append(b, "0xPTR", 5);
+			buf_put(b, w, (size_t)(c - w));
+			buf_put(b, "0xPTR", 5);
 			*flags |= GOMEM_FRAME_HAS_POINTER;
 			w = h;
 		} else {
@@ -964,14 +1069,13 @@ static const char *mask_args(gomem_goroutine_parser *p, const char *s, size_t n,
 		c = w - 1;
 		any = true;
 	}
-	if (!any) {
-		*outlen = n;
-		return s;
-	}
-	gomem_buf_append(b, w, (size_t)(e - w));
+	if (!any)
+		return GOMEM_OK;
+	buf_put(b, w, (size_t)(e - w));
 	p->rec.exact = gr_hash(s, n, p->rec.exact + 1);
+	*out = b->data;
 	*outlen = b->len;
-	return b->data;
+	return GOMEM_OK;
 }
 
 /* Splits "pkg.(*T).f(0x1, {0x2, 0x3}, ...)" into name and arguments. */
@@ -1006,36 +1110,52 @@ static void split_call(const char *s, const char *e, struct frame_key *k)
 		k->flags |= GOMEM_FRAME_ARGS_ELIDED;
 }
 
-/* "\t/src/x.go:12 +0x1d fp=0x.. sp=0x.. pc=0x..": file, line, pc offset. */
-static bool parse_fileline(const char *s, const char *e, struct frame_key *k)
+/* Where a frame's code is: the file line under its function line. */
+struct fileline {
+	const char *file;
+	size_t filelen;
+	int64_t line, pc_offset;
+};
+
+/* "\t/src/x.go:12 +0x1d fp=0x.. sp=0x.. pc=0x..": file, line, pc offset
+ * (-1 when not printed). The file may hold spaces: the line number ends at
+ * the space before one of Go's own suffixes, or at the end. */
+static bool parse_fileline(const char *s, const char *e, struct fileline *fl)
 {
-	const char *t = s, *colon = NULL, *q;
+	const char *t = e, *colon = NULL, *q;
 	uint64_t line;
 
-	for (const char *c = s; c < e; c++)
-		if (*c == ' ' && (starts(c, e, " +0x") || starts(c, e, " fp=") || starts(c, e, " pc=")))
+	for (const char *c = s; (c = memchr(c, ' ', (size_t)(e - c))) != NULL; c++)
+		if (starts(c, e, " +0x") || starts(c, e, " fp=") || starts(c, e, " pc=")) {
+			t = c;
 			break;
-		else
-			t = c + 1;
+		}
 	for (const char *c = t; c-- > s;)
 		if (*c == ':') {
 			colon = c;
 			break;
 		}
-	if (colon == NULL || colon == s)
+	if (colon == NULL || colon == s || colon + 1 == t)
 		return false;
+	for (q = colon + 1; q < t && isdigit((unsigned char)*q); q++)
+		;
+	if (q != t)
+		return false;
+	/* A number past int64 is no line Go wrote: the frame keeps its file and
+	 * reads as line unknown (0) rather than being lost with its goroutine. */
 	q = colon + 1;
-	if (!parse_u64(&q, t, &line) || q != t || line > INT64_MAX)
-		return false;
-	k->file = s;
-	k->filelen = (size_t)(colon - s);
-	k->line = (int64_t)line;
-	if (starts(t, e, " +0x"))
-		k->pc_offset = parse_hex(t + 4, e);
+	if (!parse_u64(&q, t, &line) || line > INT64_MAX)
+		line = 0;
+	fl->file = s;
+	fl->filelen = (size_t)(colon - s);
+	fl->line = (int64_t)line;
+	fl->pc_offset = starts(t, e, " +0x") ? parse_hex(t + 4, e) : -1;
 	return true;
 }
 
-static int pending_commit(gomem_goroutine_parser *p, const char *fs, const char *fe)
+/* The pending function (or created-by) line becomes a frame, with FL its
+ * file line (NULL: it had none). */
+static int pending_commit(gomem_goroutine_parser *p, const struct fileline *fl)
 {
 	struct frame_key k;
 	const char *args;
@@ -1043,8 +1163,12 @@ static int pending_commit(gomem_goroutine_parser *p, const char *fs, const char 
 	int rc;
 
 	split_call(p->pend.data, p->pend.data + p->pend.len, &k);
-	if (fs && !parse_fileline(fs, fe, &k))
-		return GOMEM_OK;
+	if (fl) {
+		k.file = fl->file;
+		k.filelen = fl->filelen;
+		k.line = fl->line;
+		k.pc_offset = fl->pc_offset;
+	}
 	if (p->pend_created) {
 		k.args = "";
 		k.argslen = 0;
@@ -1054,7 +1178,8 @@ static int pending_commit(gomem_goroutine_parser *p, const char *fs, const char 
 		p->rec.parent = p->pend_parent;
 		return rc;
 	}
-	args = mask_args(p, k.args, k.argslen, &k.argslen, &k.flags);
+	if ((rc = mask_args(p, k.args, k.argslen, &args, &k.argslen, &k.flags)) != GOMEM_OK)
+		return rc;
 	k.args = args;
 	rc = frame_intern(p->d, &k, &id);
 	if (rc == GOMEM_OK)
@@ -1067,9 +1192,11 @@ static int pend_set(gomem_goroutine_parser *p, const char *s, const char *e, boo
 	int rc = GOMEM_OK;
 
 	if (p->pend_fn || p->pend_created)
-		rc = pending_commit(p, NULL, NULL); /* a frame without its file line */
+		rc = pending_commit(p, NULL); /* a frame without its file line */
 	p->pend.len = 0;
-	if (rc == GOMEM_OK)
+	if (rc == GOMEM_OK && (size_t)(e - s) < p->pend.cap)
+		buf_put(&p->pend, s, (size_t)(e - s));
+	else if (rc == GOMEM_OK)
 		rc = gomem_buf_append(&p->pend, s, (size_t)(e - s));
 	p->pend_fn = !created;
 	p->pend_created = created;
@@ -1141,6 +1268,7 @@ static bool d1_header(gomem_goroutine_parser *p, const char *s, const char *e, i
 static int d1_frame(gomem_goroutine_parser *p, const char *s, const char *e)
 {
 	const char *f, *fe, *plus = NULL;
+	struct fileline fl;
 	struct frame_key k;
 	uint32_t id;
 
@@ -1165,9 +1293,10 @@ static int d1_frame(gomem_goroutine_parser *p, const char *s, const char *e)
 	s = skip_sp(fe, e);
 	while (e > s && is_sp(e[-1]))
 		e--;
-	if (s < e && !parse_fileline(s, e, &k)) {
-		k.file = "";
-		k.filelen = 0;
+	if (s < e && parse_fileline(s, e, &fl)) { /* the pc offset is the function's "+0x" */
+		k.file = fl.file;
+		k.filelen = fl.filelen;
+		k.line = fl.line;
 	}
 	if (frame_intern(p->d, &k, &id) == GOMEM_OK)
 		frame_push(p, id);
@@ -1214,6 +1343,7 @@ static int line_outside(gomem_goroutine_parser *p, const char *s, const char *e)
 {
 	int rc = GOMEM_OK;
 
+	s = skip_sp(s, e); /* an indented dump */
 	if (s == e)
 		return GOMEM_OK;
 	if (starts(s, e, "goroutine ") && parse_header(p, s, e, &rc))
@@ -1238,62 +1368,80 @@ static int line_outside(gomem_goroutine_parser *p, const char *s, const char *e)
 	return GOMEM_OK;
 }
 
+/* Indentation inside a goroutine is measured against its first frame line:
+ * deeper lines are file lines (Go's tab), the others frames. A dump pasted
+ * into a test log or a report may be indented as a whole, or with spaces
+ * before its frames and spaces and a tab before its file lines (t.Log's
+ * continuation lines): the same rule reads them all. */
+static bool deeper(gomem_goroutine_parser *p, size_t indent)
+{
+	if (!p->base_known) {
+		p->base_indent = indent;
+		p->base_known = true;
+	}
+	return indent > p->base_indent;
+}
+
 static int line_goroutine(gomem_goroutine_parser *p, const char *s, const char *e)
 {
 	const char *t = skip_sp(s, e);
+	struct fileline fl;
 	int rc;
 
 	if (t == e) {
 		p->mode = M_OUT;
-		return p->pend_fn || p->pend_created ? pending_commit(p, NULL, NULL) : GOMEM_OK;
+		return p->pend_fn || p->pend_created ? pending_commit(p, NULL) : GOMEM_OK;
 	}
-	if (p->skip_frames && t == s && !starts(s, e, "goroutine "))
-		return GOMEM_OK;
-	if ((p->pend_fn || p->pend_created) && parse_fileline(t, e, &(struct frame_key){0})) {
-		rc = pending_commit(p, t, e);
+	if ((p->pend_fn || p->pend_created) && parse_fileline(t, e, &fl)) {
+		rc = pending_commit(p, &fl);
 		p->pend_fn = p->pend_created = false;
 		return rc;
 	}
-	if (p->skip_frames && t != s)
+	if (deeper(p, (size_t)(t - s))) {
+		/* Go's own note, or an indented line with no function before it */
+		if (starts(t, e, "goroutine running on other thread"))
+			p->running_elsewhere = true;
+		else if (!p->skip_frames)
+			garbage_line(p);
+		return GOMEM_OK;
+	}
+	if (p->skip_frames && !starts(t, e, "goroutine "))
 		return GOMEM_OK;
 	if (starts(t, e, "goroutine running on other thread")) {
 		p->running_elsewhere = true;
 		return GOMEM_OK;
 	}
-	if (t != s) {  /* an indented line with no function before it */
-		garbage_line(p);
+	if (starts(t, e, "created by "))
+		return created_by(p, t, e);
+	if (elided_marker(p, t, e))
 		return GOMEM_OK;
-	}
-	if (starts(s, e, "created by "))
-		return created_by(p, s, e);
-	if (elided_marker(p, s, e))
-		return GOMEM_OK;
-	if (starts(s, e, "[originating from goroutine ")) {
-		const char *q = s + 28;
+	if (starts(t, e, "[originating from goroutine ")) {
+		const char *q = t + 28;
 
 		parse_u64(&q, e, &p->rec.origin);
 		p->skip_frames = true; /* the ancestor's stack: not this goroutine's */
 		return GOMEM_OK;
 	}
-	if (starts(s, e, "goroutine ") && parse_header(p, s, e, &rc))
+	if (starts(t, e, "goroutine ") && parse_header(p, t, e, &rc))
 		return rc;
-	while (e > s && is_sp(e[-1]))
+	while (e > t && is_sp(e[-1]))
 		e--;
-	if (p->this_cut || (e[-1] == ')' && memchr(s, '(', (size_t)(e - s))))
-		return pend_set(p, s, e, false);
+	if (p->this_cut || (e[-1] == ')' && memchr(t, '(', (size_t)(e - t))))
+		return pend_set(p, t, e, false);
 	/* Anything else ends the goroutine: log noise, a register dump. */
-	rc = p->pend_fn || p->pend_created ? pending_commit(p, NULL, NULL) : GOMEM_OK;
+	rc = p->pend_fn || p->pend_created ? pending_commit(p, NULL) : GOMEM_OK;
 	p->pend_fn = p->pend_created = false;
 	p->mode = M_OUT;
 	if (rc == GOMEM_OK)
 		rc = record_close(p);
-	return rc ? rc : line_outside(p, s, e);
+	return rc ? rc : line_outside(p, t, e);
 }
 
 static int line_debug1(gomem_goroutine_parser *p, const char *s, const char *e)
 {
 	int rc = GOMEM_OK;
 
+	s = skip_sp(s, e); /* an indented dump */
 	if (s == e) {
 		p->mode = M_OUT;
 		return record_close(p);
@@ -1331,8 +1479,15 @@ static int handle_line(gomem_goroutine_parser *p, const char *s, size_t n)
 	p->lineno++;
 	if (n && e[-1] == '\r')
 		e--;
-	if (s < e)
+	/* The lines of a goroutine come from one writer: when its header had
+	 * no prefix, neither have they (most of a dump: no prefix looked for). */
+	p->line_prefixed = false;
+	if (s < e && !(p->open && p->plain_record && (p->mode == M_G || p->mode == M_D1))) {
+		const char *s0 = s;
+
 		strip_prefix(p, &s, &e);
+		p->line_prefixed = s != s0;
+	}
 	rc = dispatch(p, s, e);
 	p->this_cut = false;
 	return rc;
@@ -1392,13 +1547,10 @@ int gomem_goroutine_parser_feed(gomem_goroutine_parser *p, const void *data, siz
 	return p->err.code;
 }
 
-/* A record the input stopped inside cannot be trusted: drop it. */
-static bool record_cut_off(const gomem_goroutine_parser *p)
+/* Whether the open record lacks what a whole one has: a frame line whose
+ * file line never came, or no frame at all. */
+static bool record_incomplete(const gomem_goroutine_parser *p)
 {
-	if (!p->open)
-		return false;
-	if (p->line_no_newline || p->offset == GO_STACK_LIMIT)
-		return true;
 	if (p->mode == M_G)
 		return p->pend_fn || (p->nfr == 0 && !p->running_elsewhere && !p->pend_created);
 	return p->mode == M_D1 && p->nfr == 0;
@@ -1417,29 +1569,37 @@ static int finish_warnings(gomem_goroutine_parser *p)
 	return rc;
 }
 
+/* The end of the input. A goroutine whose header was read counts, whatever
+ * follows it: a dump pasted without its last newline, cut by head -c or at
+ * Go's 64 MiB limit, or a panic cut off after its header keeps its last
+ * goroutine, with the frames read whole, and a warning when its stack may
+ * be incomplete. */
 static int parser_end(gomem_goroutine_parser *p)
 {
+	bool cut = p->offset == GO_STACK_LIMIT;
 	int rc = GOMEM_OK;
 
 	if (p->carry.len || p->carry_dropped) {
-		p->line_no_newline = true;
+		bool was_open = p->open;
+
 		p->line_off = p->offset;
 		rc = handle_line(p, p->carry.data ? p->carry.data : "", p->carry.len);
 		p->offset += p->carry.len + p->carry_dropped;
-	}
-	if (rc == GOMEM_OK && record_cut_off(p)) {
-		uint64_t line = p->rec.line, off = p->rec.offset;
-
-		p->open = false;
-		rc = warn(p->d, line, off, p->offset == GO_STACK_LIMIT
-			  ? "dump cut off at Go's 64 MiB limit: parsed to the last whole goroutine"
-			  : "dump cut off: parsed to the last whole goroutine");
+		cut |= was_open; /* its last line, with no newline after it, may be cut short */
 	}
 	if (rc == GOMEM_OK && p->open) {
+		cut |= record_incomplete(p);
 		if (p->pend_fn || p->pend_created)
-			rc = pending_commit(p, NULL, NULL);
+			rc = pending_commit(p, NULL);
 		if (rc == GOMEM_OK)
 			rc = record_close(p);
+	}
+	if (rc == GOMEM_OK && cut && p->d->nrecords > 0) {
+		const struct gr_record *r = &p->d->records[p->d->nrecords - 1];
+
+		rc = warn(p->d, r->line, r->offset, p->offset == GO_STACK_LIMIT
+			  ? "dump cut off at Go's 64 MiB limit: the last goroutine's stack may be incomplete"
+			  : "dump cut off: the last goroutine's stack may be incomplete");
 	}
 	if (rc == GOMEM_OK)
 		rc = finish_warnings(p);
@@ -1529,16 +1689,48 @@ static int sample_frames(gomem_goroutine_parser *p, const gomem_profile *prof, s
 	return GOMEM_OK;
 }
 
+/* Which value of a sample counts goroutines: the "goroutine" sample type
+ * (count) Go's goroutine profile has; -1 for a profile without sample
+ * types (each sample then is one goroutine). GOMEM_E_FORMAT for any other
+ * profile — a heap or CPU profile's values are bytes or nanoseconds, not
+ * goroutines. */
+static int goroutine_value(int *idx, const gomem_profile *prof, const char *name, gomem_error *err)
+{
+	size_t n = gomem_profile_sample_type_count(prof);
+	char types[256];
+	size_t len = 0;
+
+	*idx = -1;
+	if (n == 0)
+		return GOMEM_OK;
+	if ((*idx = gomem_profile_sample_type_index(prof, "goroutine")) >= 0)
+		return GOMEM_OK;
+	types[0] = '\0';
+	for (size_t i = 0; i < n && len < sizeof(types); i++) {
+		const char *unit, *type = gomem_profile_sample_type(prof, i, &unit);
+
+		len += (size_t)snprintf(types + len, sizeof(types) - len, "%s%s/%s", i ? ", " : "",
+					type ? type : "", unit ? unit : "");
+	}
+	gomem_error_set_source(err, name);
+	return gomem_error_set(err, GOMEM_E_FORMAT,
+			       "not a goroutine profile: its samples are %s, where those of "
+			       "/debug/pprof/goroutine are goroutine/count", types);
+}
+
 static int dump_from_profile(gomem_dump **out, const gomem_profile *prof, const char *name,
 			     gomem_error *err)
 {
 	gomem_goroutine_parser *p;
 	size_t n = gomem_profile_sample_count(prof);
-	int rc = gomem_goroutine_parser_new(&p, name, NULL);
+	int idx, rc = goroutine_value(&idx, prof, name, err);
 
+	if (rc)
+		return rc;
+	rc = gomem_goroutine_parser_new(&p, name, NULL);
 	for (size_t i = 0; rc == GOMEM_OK && i < n; i++) {
 		const int64_t *v = gomem_profile_sample_values(prof, i);
-		uint64_t count = gomem_profile_sample_type_count(prof) && v[0] > 0 ? (uint64_t)v[0] : 1;
+		uint64_t count = idx >= 0 && v[idx] > 0 ? (uint64_t)v[idx] : 1;
 
 		rc = record_open(p, 0, count, p->empty_status, 0);
 		if (rc == GOMEM_OK)

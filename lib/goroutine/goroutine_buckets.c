@@ -679,11 +679,14 @@ static int group_add(struct seqtab *t, gomem_summary_group **arr, size_t *n, siz
 	return GOMEM_OK;
 }
 
-/* The package of the leafmost frame that is not the runtime's plumbing. */
+/* The package of the leafmost frame that is not the runtime's plumbing;
+ * the id of "" (0) for no stack at all, NONE for the runtime's alone. */
 static uint32_t stack_package(const gomem_dump *d, uint32_t st)
 {
 	const struct gr_stack *s = &d->stacks[st];
 
+	if (s->n == 0)
+		return 0;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct gr_frame *f = &d->frames[d->stack_frames[s->off + i]];
 		const char *pkg = gr_str(d, f->package);

@@ -24,6 +24,10 @@ extern char **environ;
 #define FOLLOW_BUF ((size_t)64 * 1024)
 #define TERM_GRACE_MS 1000 /* SIGTERM, then SIGKILL after this */
 #define TEE_STALL_MS 5000  /* at the end, wait this long for a stuck stderr */
+/* After the child exits, what its stderr pipe still holds is read, up to
+ * this much: a pipe holds at most 1 MiB, and a process the child left
+ * behind, still writing to it, must not keep us reading for ever. */
+#define EXIT_DRAIN_MAX ((size_t)4 << 20)
 
 enum follow_kind { KIND_FILE, KIND_PIPE, KIND_CHILD };
 
@@ -47,8 +51,10 @@ struct gomem_follow {
 	int saved_flags;
 
 	/* children */
-	pid_t pid;           /* -1 once reaped */
+	pid_t pid;           /* -1 once reaped: never signalled then */
 	int status;          /* -1 until reaped */
+	int exited;          /* reaped: the pipe is drained, then ends */
+	size_t drained;      /* bytes read from the pipe since */
 	int tee;
 	uint8_t tee_buf[FOLLOW_BUF]; /* bytes read but not yet written to our stderr */
 	size_t tee_len;
@@ -290,6 +296,41 @@ static void tee_flush(gomem_follow *f, int wait_ms)
 	f->tee_len -= done;
 }
 
+static int reap(gomem_follow *f, int options);
+
+/* The child's stream ends when the child does, not when its stderr pipe
+ * closes (a process it left in the background may hold that open for
+ * hours): once it is reaped, what the pipe holds is read, then EOF. */
+static int child_pipe_read(gomem_follow *f, size_t *len)
+{
+	int rc;
+
+	if (!f->exited) {
+		if ((rc = pipe_read(f, len)) != GOMEM_OK || *len > 0)
+			return rc;
+		/* A closed pipe is not the end of the child: it may run on
+		 * with its stderr closed (then it is polled by time). */
+		f->eof = 0;
+		f->events &= ~(unsigned)GOMEM_FOLLOW_EOF;
+		if (!reap(f, WNOHANG))
+			return GOMEM_OK;
+		f->exited = 1;
+	}
+	if (f->fd >= 0 && f->drained < EXIT_DRAIN_MAX) {
+		if ((rc = pipe_read(f, len)) != GOMEM_OK)
+			return rc;
+		f->drained += *len;
+		if (*len > 0)
+			return GOMEM_OK;
+	}
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	f->eof = 1;
+	f->events |= GOMEM_FOLLOW_EOF;
+	return GOMEM_OK;
+}
+
 static int child_read(gomem_follow *f, size_t *len)
 {
 	int rc;
@@ -299,14 +340,16 @@ static int child_read(gomem_follow *f, size_t *len)
 		/* Our stderr is slow: leave the child's bytes in its pipe
 		 * (it waits, as it would writing to a slow terminal) rather
 		 * than hold more of them here. */
-		if (f->tee_len > 0)
+		if (f->tee_len > 0 && !f->exited)
 			return GOMEM_OK;
+		if (f->tee_len > 0)
+			tee_flush(f, TEE_STALL_MS);
 	}
-	if ((rc = pipe_read(f, len)) != GOMEM_OK || !f->tee)
+	if ((rc = child_pipe_read(f, len)) != GOMEM_OK || !f->tee)
 		return rc;
 	memcpy(f->tee_buf, f->buf, *len);
 	f->tee_len = *len;
-	tee_flush(f, f->eof ? TEE_STALL_MS : 0);
+	tee_flush(f, f->eof || f->exited ? TEE_STALL_MS : 0);
 	return GOMEM_OK;
 }
 
@@ -489,6 +532,27 @@ static int make_pipe(int fds[2])
 	return 0;
 }
 
+/* A child must be ours to wait for: with SIGCHLD ignored (or
+ * SA_NOCLDWAIT) the kernel reaps it, waitpid fails, and its exit could be
+ * neither seen nor told from a pid reused by a stranger. */
+static void wait_for_children(void)
+{
+	struct sigaction sa;
+
+	if (sigaction(SIGCHLD, NULL, &sa) != 0)
+		return;
+	if (sa.sa_handler == SIG_IGN) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = SIG_DFL;
+		sigemptyset(&sa.sa_mask);
+	} else if (sa.sa_flags & SA_NOCLDWAIT) {
+		sa.sa_flags &= ~SA_NOCLDWAIT;
+	} else {
+		return;
+	}
+	sigaction(SIGCHLD, &sa, NULL);
+}
+
 static int spawn(gomem_follow *f, char *const argv[], const char *add, int quiet)
 {
 	int errp[2], report[2], e, status;
@@ -510,6 +574,7 @@ static int spawn(gomem_follow *f, char *const argv[], const char *add, int quiet
 		free(entry);
 		return gomem_error_set(&f->err, GOMEM_E_IO, "pipe: %s", strerror(e));
 	}
+	wait_for_children();
 	pid = fork();
 	if (pid == 0)
 		child_exec(argv, envp, errp[1], report[1], quiet);
@@ -605,9 +670,20 @@ static int reap(gomem_follow *f, int options)
 	while (r < 0 && errno == EINTR);
 	if (r == 0)
 		return 0;
-	f->status = r == f->pid ? decode_status(status) : -1;
+	/* ECHILD: someone reaped it before us (SIGCHLD was ignored when it
+	 * ended): it is gone, with its status. */
+	f->status = r == f->pid ? decode_status(status) : GOMEM_FOLLOW_STATUS_LOST;
 	f->pid = -1;
 	return 1;
+}
+
+GOMEM_API int gomem_follow_kill(gomem_follow *f, int sig)
+{
+	/* Only a child we still hold: before it is reaped its pid cannot be
+	 * anyone else's; after, or for -1, kill(2) would reach strangers. */
+	if (f == NULL || f->kind != KIND_CHILD || f->pid <= 0 || reap(f, WNOHANG))
+		return GOMEM_E_INVALID;
+	return kill(f->pid, sig) == 0 ? GOMEM_OK : GOMEM_E_IO;
 }
 
 GOMEM_API int gomem_follow_exit_status(gomem_follow *f)
@@ -639,16 +715,15 @@ static void sleep_ms(long ms)
 /* SIGTERM, a short grace to exit cleanly, then SIGKILL; always reaped. */
 static void stop_child(gomem_follow *f)
 {
-	if (reap(f, WNOHANG))
+	if (gomem_follow_kill(f, SIGTERM) != GOMEM_OK)
 		return;
-	kill(f->pid, SIGTERM);
 	for (int waited = 0; waited < TERM_GRACE_MS; waited += 10) {
 		if (reap(f, WNOHANG))
 			return;
 		sleep_ms(10);
 	}
-	kill(f->pid, SIGKILL);
-	reap(f, 0);
+	if (gomem_follow_kill(f, SIGKILL) == GOMEM_OK)
+		reap(f, 0);
 }
 
 GOMEM_API void gomem_follow_free(gomem_follow *f)

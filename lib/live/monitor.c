@@ -10,13 +10,15 @@
  * endpoint is never fetched more often than the interval asked for, and the
  * request does not ask for gc=1 (which would force a GC and skew what we
  * watch). */
+#include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "gomem-internal.h"
+#include "monitor-internal.h"
 
 #define DEFAULT_WINDOW 300.0
 #define DEFAULT_HISTORY 512
@@ -26,46 +28,7 @@
 #define MAX_HISTORY ((size_t)1 << 20)
 #define MAX_WINDOW_EVENTS ((size_t)1 << 16) /* 65 s of a 1000 GC/s flood */
 #define MAX_SOURCES ((size_t)4096)
-#define GOROUTINE_LINE_MAX 4096
-
-struct source {
-	gomem_monitor_row row;
-	char *name, *spec;
-	char message[256];
-	gomem_monitor_kind kind;
-
-	/* streams */
-	gomem_follow *follow;
-	gomem_gctrace_parser *parser;
-	gomem_gcstats *stats;
-	uint64_t run;
-	int eof;
-	uint8_t *buf;          /* add_buffer: the text, fed once */
-	size_t buflen;
-	double last_event;     /* when the last gc line arrived; NAN none */
-	double last_pause;
-
-	/* endpoints */
-	char *base;
-	double next_poll;
-	int polled;
-	double pause_last, pause_p99, cpu_pct, age_base; /* age_base: realtime of the last GC end */
-	int64_t gcs, goroutines, heap_live, goal, inuse, idle, released, sys;
-
-	/* history: a ring of points */
-	gomem_monitor_point *ring;
-	size_t ring_cap, ring_start, ring_len;
-};
-
-struct gomem_monitor {
-	gomem_monitor_options opts;
-	struct source **src;
-	size_t nsrc, src_cap;
-	size_t *order;
-	gomem_monitor_sort_key sort_key;
-	int descending;
-	gomem_error err;
-};
+#define MAX_WAIT_FDS 256
 
 static const char *const sort_names[GOMEM_MONITOR_SORT_COUNT_] = {
 	"none", "name", "gcs", "pause", "p99", "cpu", "heap", "slope", "goroutines", "age"
@@ -121,7 +84,7 @@ int gomem_monitor_new(gomem_monitor **out, const gomem_monitor_options *opts)
 		m->opts.history = DEFAULT_HISTORY;
 	if (m->opts.url_interval == 0)
 		m->opts.url_interval = DEFAULT_URL_INTERVAL;
-	if (m->opts.url_timeout_ms <= 0)
+	if (m->opts.url_timeout_ms == 0)
 		m->opts.url_timeout_ms = DEFAULT_URL_TIMEOUT_MS;
 	if (m->opts.max_read == 0)
 		m->opts.max_read = DEFAULT_MAX_READ;
@@ -134,12 +97,13 @@ static void source_free(struct source *s)
 	if (s == NULL)
 		return;
 	gomem_follow_free(s->follow);
-	gomem_gctrace_parser_free(s->parser);
-	gomem_gcstats_free(s->stats);
+	gomem_gcruns_free(s->runs);
 	free(s->buf);
+	gomem_monitor_poll_free(s->poll);
 	free(s->name);
 	free(s->spec);
-	free(s->base);
+	free(s->heap_url);
+	free(s->goroutine_url);
 	free(s->ring);
 	free(s);
 }
@@ -149,7 +113,8 @@ void gomem_monitor_free(gomem_monitor *m)
 	if (m == NULL)
 		return;
 	for (size_t i = 0; i < m->nsrc; i++)
-		source_free(m->src[i]);
+		source_free(m->src[i]); /* polls in flight are cancelled */
+	gomem_http_free(m->http);
 	free(m->src);
 	free(m->order);
 	free(m);
@@ -183,15 +148,7 @@ static const char *base_name(const char *path)
 	return slash && slash[1] ? slash + 1 : path;
 }
 
-static int stats_reset(gomem_monitor *m, struct source *s)
-{
-	gomem_gcstats_free(s->stats);
-	s->stats = NULL;
-	if (gomem_gcstats_new(&s->stats) != GOMEM_OK)
-		return gomem_error_set(&m->err, GOMEM_E_NOMEM, "out of memory");
-	gomem_gcstats_set_window(s->stats, m->opts.window, MAX_WINDOW_EVENTS);
-	return GOMEM_OK;
-}
+static int stream_new(gomem_monitor *m, struct source *s, const char *label);
 
 /* A new source, its name and spec taken over; appended to the order. */
 static int source_new(gomem_monitor *m, struct source **out, gomem_monitor_kind kind,
@@ -236,8 +193,7 @@ static int source_new(gomem_monitor *m, struct source **out, gomem_monitor_kind 
 		char label[300];
 
 		snprintf(label, sizeof(label), "%s", spec);
-		if (gomem_gctrace_parser_new(&s->parser, label) != GOMEM_OK ||
-		    stats_reset(m, s) != GOMEM_OK) {
+		if (stream_new(m, s, label) != GOMEM_OK) {
 			source_free(s);
 			return gomem_error_set(&m->err, GOMEM_E_NOMEM, "out of memory");
 		}
@@ -248,7 +204,7 @@ static int source_new(gomem_monitor *m, struct source **out, gomem_monitor_kind 
 	return GOMEM_OK;
 }
 
-static void set_message(struct source *s, const gomem_error *err, const char *fallback)
+void gomem_monitor_set_message(struct source *s, const gomem_error *err, const char *fallback)
 {
 	if (err && err->code != GOMEM_OK && err->message[0])
 		snprintf(s->message, sizeof(s->message), "%s", err->message);
@@ -256,42 +212,22 @@ static void set_message(struct source *s, const gomem_error *err, const char *fa
 		snprintf(s->message, sizeof(s->message), "%s", fallback);
 }
 
-int gomem_monitor_url_parts(char **base, char **name, const char *url)
+/* An endpoint's two URLs, by the one rule every tool follows: a base URL
+ * (http://host:6060) names /debug/pprof/heap and /debug/pprof/goroutine, a
+ * URL of one of the profiles names the other. Neither asks for gc=1: a
+ * forced GC would be a GC we caused and then counted. */
+static int endpoint_urls(struct source *s, const char *spec)
 {
-	const char *host, *end, *at, *pp;
-	size_t blen;
+	int rc = gomem_pprof_url(&s->heap_url, spec, "heap", "debug=1", GOMEM_PPROF_URL_SIBLING);
 
-	*base = *name = NULL;
-	if (strncmp(url, "http://", 7) == 0)
-		host = url + 7;
-	else if (strncmp(url, "https://", 8) == 0)
-		host = url + 8;
-	else
-		return GOMEM_E_INVALID;
-	end = host + strcspn(host, "/?#");
-	at = memchr(host, '@', (size_t)(end - host));
-	if (at)
-		host = at + 1;
-	if (end == host)
-		return GOMEM_E_INVALID;
-	/* The base ends before /debug/pprof (anything under it), else before
-	 * a query and trailing slashes. */
-	pp = strstr(end, "/debug/pprof");
-	if (pp)
-		blen = (size_t)(pp - url);
-	else
-		blen = (size_t)(end - url) + strcspn(end, "?#");
-	while (blen > (size_t)(end - url) && url[blen - 1] == '/')
-		blen--;
-	*base = dup_range(url, blen);
-	*name = dup_range(host, (size_t)(end - host));
-	if (*base == NULL || *name == NULL) {
-		gomem_free(*base);
-		gomem_free(*name);
-		*base = *name = NULL;
-		return GOMEM_E_NOMEM;
+	if (rc == GOMEM_OK)
+		rc = gomem_pprof_url(&s->goroutine_url, spec, "goroutine", "debug=1",
+				     GOMEM_PPROF_URL_SIBLING);
+	if (rc == GOMEM_OK && strcmp(s->heap_url, s->goroutine_url) == 0) {
+		gomem_free(s->goroutine_url); /* a path of the user's: no sibling to it */
+		s->goroutine_url = NULL;
 	}
-	return GOMEM_OK;
+	return rc;
 }
 
 int gomem_monitor_add(gomem_monitor *m, const char *spec)
@@ -302,19 +238,16 @@ int gomem_monitor_add(gomem_monitor *m, const char *spec)
 
 	if (m == NULL || spec == NULL || *spec == '\0')
 		return GOMEM_E_INVALID;
-	if (strncmp(spec, "http://", 7) == 0 || strncmp(spec, "https://", 8) == 0) {
-		char *base, *name;
+	if (gomem_url_is_http(spec)) {
+		char *name;
 
-		if ((rc = gomem_monitor_url_parts(&base, &name, spec)) != GOMEM_OK)
+		if ((rc = gomem_url_name(&name, spec)) != GOMEM_OK)
 			return gomem_error_set(&m->err, rc, "%s: not an http(s) URL with a host", spec);
 		rc = source_new(m, &s, GOMEM_MONITOR_URL, name, spec);
 		free(name);
-		if (rc != GOMEM_OK) {
-			free(base);
-			return rc;
-		}
-		s->base = base;
-		return GOMEM_OK;
+		if (rc == GOMEM_OK && endpoint_urls(s, spec) != GOMEM_OK)
+			rc = gomem_error_set(&m->err, GOMEM_E_NOMEM, "out of memory");
+		return rc;
 	}
 	if (strcmp(spec, "-") == 0)
 		rc = source_new(m, &s, GOMEM_MONITOR_PIPE, "<stdin>", spec);
@@ -326,7 +259,7 @@ int gomem_monitor_add(gomem_monitor *m, const char *spec)
 		/* Kept as a row in error: the screen says what went wrong. */
 		s->row.state = GOMEM_MONITOR_ERROR;
 		s->eof = 1;
-		set_message(s, &err, gomem_strerror(rc));
+		gomem_monitor_set_message(s, &err, gomem_strerror(rc));
 		if (rc == GOMEM_E_NOMEM)
 			return gomem_error_set(&m->err, rc, "out of memory");
 	}
@@ -353,7 +286,7 @@ int gomem_monitor_add_command(gomem_monitor *m, char *const argv[], int quiet)
 	if ((rc = gomem_follow_spawn(&s->follow, argv, "gctrace=1", 0, quiet, &err)) != GOMEM_OK) {
 		s->row.state = GOMEM_MONITOR_ERROR;
 		s->eof = 1;
-		set_message(s, &err, gomem_strerror(rc));
+		gomem_monitor_set_message(s, &err, gomem_strerror(rc));
 		gomem_error_copy(&m->err, &err);
 		return rc;
 	}
@@ -379,7 +312,7 @@ int gomem_monitor_add_buffer(gomem_monitor *m, const char *name, const void *dat
 
 /* ---- history ------------------------------------------------------------- */
 
-static void push_point(struct source *s, const gomem_monitor_point *p)
+void gomem_monitor_push_point(struct source *s, const gomem_monitor_point *p)
 {
 	size_t at;
 
@@ -408,70 +341,76 @@ static double stw_pause(const gomem_gctrace_event *ev)
 	return (isnan(a) ? 0 : a) + (isnan(b) ? 0 : b);
 }
 
-static int take_event(gomem_monitor *m, struct source *s, const gomem_gctrace_event *ev, double now)
+/* A gc line: a point of the history (the statistics are the runs'). */
+static int take_event(void *payload, const gomem_gctrace_event *ev)
 {
+	struct source *s = payload;
 	gomem_monitor_point p;
-	int rc;
 
-	if (ev->kind == GOMEM_GCTRACE_GC && ev->run != s->run) {
-		/* The program restarted: statistics start over, the chart goes on. */
-		if ((rc = stats_reset(m, s)) != GOMEM_OK)
-			return rc;
-		s->run = ev->run;
-	}
-	if ((rc = gomem_gcstats_add(s->stats, ev)) != GOMEM_OK && rc == GOMEM_E_NOMEM)
-		return gomem_error_set(&m->err, rc, "out of memory");
 	if (ev->kind != GOMEM_GCTRACE_GC)
 		return GOMEM_OK;
 	memset(&p, 0, sizeof(p));
-	p.when = now;
+	p.when = s->feed_now;
 	p.t = ev->t;
 	p.gc = ev->gc;
 	p.heap_start = ev->heap_start;
 	p.heap_end = ev->heap_end;
 	p.heap_live = ev->heap_live >= 0 ? ev->heap_live : ev->heap_end;
+	p.heap_marked = ev->heap_live;
 	p.goal = ev->goal;
 	p.pause = stw_pause(ev);
 	p.mark = ev->concurrent_mark;
 	p.cpu_pct = ev->cpu_pct >= 0 ? (double)ev->cpu_pct : NAN;
 	p.procs = ev->procs;
 	p.forced = ev->forced;
-	push_point(s, &p);
-	s->last_event = now;
+	gomem_monitor_push_point(s, &p);
+	s->last_event = s->feed_now;
 	s->last_pause = p.pause;
 	if (s->row.state == GOMEM_MONITOR_WAITING)
 		s->row.state = GOMEM_MONITOR_RUNNING;
 	return GOMEM_OK;
 }
 
-static int drain(gomem_monitor *m, struct source *s, double now)
+/* A run ended: a new one began (the program restarted: statistics start
+ * over, the chart goes on), or the input did, and its row keeps showing it. */
+static int take_run(void *payload, const gomem_gcstats_summary *run)
 {
-	const gomem_gctrace_event *ev;
-	int rc;
+	struct source *s = payload;
 
-	while ((rc = gomem_gctrace_next(s->parser, &ev)) == 1)
-		if ((rc = take_event(m, s, ev, now)) != GOMEM_OK)
-			return rc;
-	if (rc < 0) {
-		s->row.state = GOMEM_MONITOR_ERROR;
-		set_message(s, gomem_gctrace_parser_error(s->parser), gomem_strerror(rc));
-		s->eof = 1;
-		return rc == GOMEM_E_NOMEM ? gomem_error_set(&m->err, rc, "out of memory") : GOMEM_OK;
-	}
+	s->ended = *run;
+	s->have_ended = 1;
 	return GOMEM_OK;
+}
+
+static int stream_new(gomem_monitor *m, struct source *s, const char *label)
+{
+	gomem_gcruns_options o = GOMEM_GCRUNS_OPTIONS_INIT;
+
+	o.window = m->opts.window;
+	o.max_events = MAX_WINDOW_EVENTS;
+	o.on_event = take_event;
+	o.on_run = take_run;
+	o.payload = s;
+	return gomem_gcruns_new(&s->runs, label, &o);
+}
+
+/* A feed that failed: the row says why, the source is read no more. */
+static int stream_failed(gomem_monitor *m, struct source *s, int rc)
+{
+	s->row.state = GOMEM_MONITOR_ERROR;
+	gomem_monitor_set_message(s, gomem_gctrace_parser_error(gomem_gcruns_parser(s->runs)),
+				  gomem_strerror(rc));
+	s->eof = 1;
+	return rc == GOMEM_E_NOMEM ? gomem_error_set(&m->err, rc, "out of memory") : GOMEM_OK;
 }
 
 static int feed(gomem_monitor *m, struct source *s, const void *data, size_t len, double now)
 {
-	int rc = gomem_gctrace_feed(s->parser, data, len);
+	int rc;
 
-	if (rc != GOMEM_OK) {
-		s->row.state = GOMEM_MONITOR_ERROR;
-		set_message(s, gomem_gctrace_parser_error(s->parser), gomem_strerror(rc));
-		s->eof = 1;
-		return rc == GOMEM_E_NOMEM ? gomem_error_set(&m->err, rc, "out of memory") : GOMEM_OK;
-	}
-	return drain(m, s, now);
+	s->feed_now = now;
+	rc = gomem_gcruns_feed(s->runs, data, len);
+	return rc == GOMEM_OK ? GOMEM_OK : stream_failed(m, s, rc);
 }
 
 static int finish(gomem_monitor *m, struct source *s, double now)
@@ -479,13 +418,13 @@ static int finish(gomem_monitor *m, struct source *s, double now)
 	int rc;
 
 	s->eof = 1;
-	if (gomem_gctrace_finish(s->parser) != GOMEM_OK)
-		return GOMEM_OK;
-	rc = drain(m, s, now);
+	s->feed_now = now;
+	if ((rc = gomem_gcruns_finish(s->runs)) != GOMEM_OK)
+		return stream_failed(m, s, rc);
 	if (s->row.state != GOMEM_MONITOR_ERROR)
 		s->row.state = s->kind == GOMEM_MONITOR_CHILD ? GOMEM_MONITOR_RUNNING
 							      : GOMEM_MONITOR_ENDED;
-	return rc;
+	return GOMEM_OK;
 }
 
 static int read_stream(gomem_monitor *m, struct source *s, double now)
@@ -505,7 +444,7 @@ static int read_stream(gomem_monitor *m, struct source *s, double now)
 	while (budget > 0) {
 		if ((rc = gomem_follow_read(s->follow, &data, &len)) != GOMEM_OK) {
 			s->row.state = GOMEM_MONITOR_ERROR;
-			set_message(s, gomem_follow_error(s->follow), gomem_strerror(rc));
+			gomem_monitor_set_message(s, gomem_follow_error(s->follow), gomem_strerror(rc));
 			s->eof = 1;
 			return rc == GOMEM_E_NOMEM ? gomem_error_set(&m->err, rc, "out of memory")
 						   : GOMEM_OK;
@@ -529,7 +468,28 @@ int gomem_monitor_read(gomem_monitor *m, double now)
 		if (m->src[i]->kind != GOMEM_MONITOR_URL &&
 		    (rc = read_stream(m, m->src[i], now)) != GOMEM_OK)
 			return rc;
-	return GOMEM_OK;
+	return gomem_monitor_poll_progress(m, now);
+}
+
+int gomem_monitor_wait(gomem_monitor *m, struct pollfd *extra, size_t nextra, double timeout)
+{
+	struct pollfd pf[MAX_WAIT_FDS];
+	int fds[MAX_WAIT_FDS];
+	size_t n = 0, nfds;
+	int rc;
+
+	if (m == NULL || nextra > MAX_WAIT_FDS / 2)
+		return GOMEM_E_INVALID;
+	for (size_t i = 0; i < nextra; i++)
+		pf[n++] = extra[i];
+	nfds = gomem_monitor_fds(m, fds, MAX_WAIT_FDS - n);
+	for (size_t i = 0; i < nfds; i++)
+		pf[n++] = (struct pollfd){fds[i], POLLIN, 0};
+	/* An endpoint's fetches are waited on in the same call. */
+	rc = gomem_http_wait(m->http, pf, n, (int)gomem_duration_ms(timeout, INT_MAX));
+	for (size_t i = 0; i < nextra; i++)
+		extra[i].revents = pf[i].revents;
+	return rc;
 }
 
 size_t gomem_monitor_fds(const gomem_monitor *m, int *fds, size_t max)
@@ -546,102 +506,7 @@ size_t gomem_monitor_fds(const gomem_monitor *m, int *fds, size_t max)
 	return n;
 }
 
-/* ---- endpoints ----------------------------------------------------------- */
-
-int gomem_monitor_goroutine_total(int64_t *out, const char *text, size_t len)
-{
-	static const char prefix[] = "goroutine profile: total ";
-	size_t plen = sizeof(prefix) - 1, i;
-	int64_t n = 0;
-
-	*out = -1;
-	if (len <= plen || memcmp(text, prefix, plen) != 0)
-		return GOMEM_E_FORMAT;
-	for (i = plen; i < len && text[i] >= '0' && text[i] <= '9'; i++) {
-		if (n > (INT64_MAX - 9) / 10)
-			return GOMEM_E_FORMAT;
-		n = n * 10 + (text[i] - '0');
-	}
-	if (i == plen || (i < len && text[i] != '\n' && text[i] != '\r'))
-		return GOMEM_E_FORMAT;
-	*out = n;
-	return GOMEM_OK;
-}
-
-static int fetch_goroutines(gomem_monitor *m, struct source *s, int64_t *out, gomem_error *err)
-{
-	gomem_source_options so = GOMEM_SOURCE_OPTIONS_INIT;
-	gomem_source *src = NULL;
-	gomem_buf url, head;
-	const uint8_t *data;
-	size_t len;
-	int rc;
-
-	*out = -1;
-	gomem_buf_init(&url, 8192);
-	gomem_buf_init(&head, GOROUTINE_LINE_MAX);
-	so.timeout_ms = m->opts.url_timeout_ms;
-	so.max_input = (uint64_t)64 << 20;
-	rc = gomem_buf_printf(&url, "%s/debug/pprof/goroutine?debug=1", s->base);
-	if (rc == GOMEM_OK)
-		rc = gomem_source_open_url(&src, url.data, &so, err);
-	while (rc == GOMEM_OK && (rc = gomem_source_read(src, &data, &len)) == GOMEM_OK && len > 0) {
-		const uint8_t *nl = memchr(data, '\n', len);
-		size_t take = nl ? (size_t)(nl - data) + 1 : len;
-
-		if (head.len + take > GOROUTINE_LINE_MAX)
-			break;
-		if ((rc = gomem_buf_append(&head, data, take)) != GOMEM_OK || nl)
-			break;
-	}
-	if (rc == GOMEM_OK &&
-	    gomem_monitor_goroutine_total(out, head.data ? head.data : "", head.len) != GOMEM_OK)
-		rc = gomem_error_set(err, GOMEM_E_FORMAT,
-				     "goroutine profile does not start with 'goroutine profile: total N'");
-	if (rc != GOMEM_OK && src)
-		gomem_error_copy(err, gomem_source_error(src));
-	gomem_source_free(src);
-	gomem_buf_free(&url);
-	gomem_buf_free(&head);
-	return rc;
-}
-
-static int fetch_memstats(gomem_monitor *m, struct source *s, gomem_memstats *out, gomem_error *err)
-{
-	gomem_source_options so = GOMEM_SOURCE_OPTIONS_INIT;
-	gomem_source *src = NULL;
-	gomem_profile *p = NULL;
-	const gomem_memstats *ms;
-	gomem_buf url;
-	int rc;
-
-	gomem_buf_init(&url, 8192);
-	so.timeout_ms = m->opts.url_timeout_ms;
-	/* No gc=1: a forced GC would be a GC we caused and then counted. */
-	rc = gomem_buf_printf(&url, "%s/debug/pprof/heap?debug=1", s->base);
-	if (rc == GOMEM_OK)
-		rc = gomem_source_open_url(&src, url.data, &so, err);
-	if (rc == GOMEM_OK)
-		rc = gomem_profile_read(&p, src, err);
-	if (rc == GOMEM_OK) {
-		if ((ms = gomem_profile_memstats(p)) == NULL || ms->fields_seen == 0)
-			rc = gomem_error_set(err, GOMEM_E_FORMAT,
-					     "no '# runtime.MemStats' block in the heap profile");
-		else
-			*out = *ms;
-	}
-	gomem_profile_free(p);
-	gomem_source_free(src);
-	gomem_buf_free(&url);
-	return rc;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
+/* ---- endpoints (polled in monitor_poll.c) ------------------------------------ */
 
 static double realtime_now(void)
 {
@@ -649,86 +514,6 @@ static double realtime_now(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* One MemStats reading into S: the PauseNs ring gives the last pause, the
- * p99 of the last 256 and the longest since the previous poll. */
-static void take_memstats(struct source *s, const gomem_memstats *ms, double now)
-{
-	gomem_monitor_point p;
-	uint32_t n = ms->num_gc, fresh;
-	double pauses[256], longest = NAN;
-	size_t np = n < 256 ? n : 256;
-
-	fresh = s->polled && n >= (uint32_t)s->gcs ? n - (uint32_t)s->gcs : n;
-	for (size_t k = 0; k < np; k++) {
-		/* the pause of GC g (1-based) sits at [(g + 255) % 256] */
-		uint32_t g = n - (uint32_t)k;
-
-		pauses[k] = (double)ms->pause_ns[(g + 255) % 256] / 1e9;
-		if (k < fresh && (isnan(longest) || pauses[k] > longest))
-			longest = pauses[k];
-	}
-	s->pause_last = np ? pauses[0] : NAN;
-	if (np) {
-		size_t rank = (size_t)ceil(0.99 * (double)np);
-
-		qsort(pauses, np, sizeof(pauses[0]), cmp_double);
-		s->pause_p99 = pauses[(rank ? rank : 1) - 1];
-		s->age_base = (double)ms->pause_end[(n + 255) % 256] / 1e9;
-	} else {
-		s->pause_p99 = NAN;
-		s->age_base = NAN;
-	}
-	s->gcs = n;
-	s->heap_live = (int64_t)ms->heap_alloc;
-	s->goal = (int64_t)ms->next_gc;
-	s->inuse = (int64_t)ms->heap_inuse;
-	s->idle = (int64_t)ms->heap_idle;
-	s->released = (int64_t)ms->heap_released;
-	s->sys = (int64_t)ms->sys;
-	s->cpu_pct = ms->gc_cpu_fraction * 100.0;
-	memset(&p, 0, sizeof(p));
-	p.when = now;
-	p.t = NAN;
-	p.gc = n;
-	p.heap_start = p.heap_end = -1;
-	p.heap_live = s->heap_live;
-	p.goal = s->goal;
-	p.pause = longest;
-	p.mark = NAN;
-	p.cpu_pct = s->cpu_pct;
-	p.procs = -1;
-	push_point(s, &p);
-	s->polled = 1;
-}
-
-static void poll_url(gomem_monitor *m, struct source *s, double now)
-{
-	gomem_memstats *ms;
-	gomem_error err = {0};
-	int rc;
-
-	s->next_poll = now + m->opts.url_interval;
-	s->row.polls++;
-	if ((ms = malloc(sizeof(*ms))) == NULL) {
-		gomem_error_set(&m->err, GOMEM_E_NOMEM, "out of memory");
-		return;
-	}
-	rc = fetch_memstats(m, s, ms, &err);
-	if (rc == GOMEM_OK) {
-		take_memstats(s, ms, now);
-		gomem_error_clear(&err);
-		if (fetch_goroutines(m, s, &s->goroutines, &err) != GOMEM_OK)
-			s->goroutines = -1; /* the heap is what matters; keep the row running */
-		s->row.state = GOMEM_MONITOR_RUNNING;
-		s->message[0] = '\0';
-	} else {
-		s->row.poll_errors++;
-		s->row.state = GOMEM_MONITOR_ERROR;
-		set_message(s, &err, gomem_strerror(rc));
-	}
-	free(ms);
 }
 
 double gomem_monitor_next_poll(const gomem_monitor *m, double now, double cap)
@@ -746,22 +531,29 @@ double gomem_monitor_next_poll(const gomem_monitor *m, double now, double cap)
 
 /* ---- rows ---------------------------------------------------------------- */
 
-/* Least-squares slope of the live heap over the points of the last WINDOW
- * seconds (by arrival time); NAN below three points. */
-static double history_slope(const struct source *s, double now, double window)
+/* The leak trend of an endpoint: the least-squares slope of the heap the
+ * last GC marked (the heap profile's in-use bytes), over the points of the
+ * last WINDOW seconds, one per GC: a poll that saw no new GC repeats the
+ * last one's reading and is left out. HeapAlloc is never fitted: it is a
+ * sawtooth between GCs and its slope, whatever the polls catch of it, is a
+ * false leak. NAN until three GCs have been seen. */
+static double marked_slope(const struct source *s, double now, double window)
 {
 	double sx = 0, sy = 0, sxx = 0, sxy = 0, n = 0, x0 = NAN;
+	int64_t last_gc = -1;
 
 	for (size_t j = 0; j < s->ring_len; j++) {
 		const gomem_monitor_point *p = point_at(s, j);
+		int fresh = p->gc != last_gc;
 		double x, y;
 
-		if (p->when < now - window || p->heap_live < 0)
+		last_gc = p->gc;
+		if (!fresh || p->when < now - window || p->heap_marked < 0)
 			continue;
 		if (isnan(x0))
 			x0 = p->when;
 		x = p->when - x0;
-		y = (double)p->heap_live;
+		y = (double)p->heap_marked;
 		sx += x, sy += y, sxx += x * x, sxy += x * y, n++;
 	}
 	if (n < 3 || n * sxx - sx * sx <= 0)
@@ -797,18 +589,22 @@ static void update_stream_row(struct source *s, double now)
 	gomem_gctrace_counts counts;
 
 	memset(&sum, 0, sizeof(sum));
-	gomem_gctrace_get_counts(s->parser, &counts);
+	gomem_gctrace_get_counts(gomem_gcruns_parser(s->runs), &counts);
 	r->lines = counts.lines;
 	r->skipped = counts.skipped;
 	if (s->kind == GOMEM_MONITOR_CHILD && s->follow && r->state != GOMEM_MONITOR_ERROR) {
 		int st = gomem_follow_exit_status(s->follow);
 
+		if (st == GOMEM_FOLLOW_STATUS_LOST)
+			snprintf(s->message, sizeof(s->message), "its exit status was lost");
 		if (st >= 0) {
-			r->exit_status = st;
+			r->exit_status = st == GOMEM_FOLLOW_STATUS_LOST ? -1 : st;
 			r->state = GOMEM_MONITOR_EXITED;
 		}
 	}
-	if (s->ring_len == 0 || gomem_gcstats_get(s->stats, &sum) != GOMEM_OK || sum.gcs == 0) {
+	if (!gomem_gcruns_current(s->runs, &sum) && s->have_ended)
+		sum = s->ended;
+	if (s->ring_len == 0 || sum.gcs == 0) {
 		r->gcs = s->ring_len ? point_at(s, s->ring_len - 1)->gc : -1;
 		r->gc_per_s = r->pause_last = r->pause_p99 = r->gc_cpu_pct = r->heap_slope = NAN;
 		r->heap_live = r->heap_goal = -1;
@@ -838,7 +634,7 @@ static void update_url_row(gomem_monitor *m, struct source *s, double now)
 	r->gc_cpu_pct = s->cpu_pct;
 	r->heap_live = s->heap_live;
 	r->heap_goal = s->goal;
-	r->heap_slope = history_slope(s, now, m->opts.window);
+	r->heap_slope = marked_slope(s, now, m->opts.window);
 	r->goroutines = s->goroutines;
 	r->heap_inuse = s->inuse;
 	r->heap_idle = s->idle;
@@ -875,11 +671,17 @@ int gomem_monitor_tick(gomem_monitor *m, double now)
 
 	if ((rc = gomem_monitor_read(m, now)) != GOMEM_OK)
 		return rc;
+	/* A poll started now is moved on at once: a refused connection is
+	 * known before the rows are. */
+	for (size_t i = 0; i < m->nsrc; i++)
+		if (m->src[i]->kind == GOMEM_MONITOR_URL &&
+		    (rc = gomem_monitor_poll_start(m, m->src[i], now)) != GOMEM_OK)
+			return rc;
+	if ((rc = gomem_monitor_poll_progress(m, now)) != GOMEM_OK)
+		return rc;
 	for (size_t i = 0; i < m->nsrc; i++) {
 		struct source *s = m->src[i];
 
-		if (s->kind == GOMEM_MONITOR_URL && now >= s->next_poll)
-			poll_url(m, s, now);
 		refresh_row(m, s, now);
 	}
 	gomem_monitor_sort(m, m->sort_key, m->descending);

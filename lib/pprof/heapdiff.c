@@ -734,23 +734,7 @@ size_t gomem_heapdiff_rows_before_trim(const gomem_heapdiff *d)
 
 int gomem_heap_url(char **out, const char *url)
 {
-	const char *q = strchr(url, '?');
-	const char *frag = strchr(url, '#');
-	size_t base_len = frag ? (size_t)(frag - url) : strlen(url);
-	bool has_gc = false;
-
-	*out = NULL;
-	for (const char *p = q; p && p < url + base_len; p = strchr(p + 1, '&'))
-		if (strncmp(p + 1, "gc=", 3) == 0 || strncmp(p + 1, "gc&", 3) == 0)
-			has_gc = true;
-	if (has_gc || (frag && q > frag)) {
-		*out = strdup(url);
-	} else {
-		size_t size = strlen(url) + sizeof("&gc=1");
-
-		if ((*out = malloc(size)) != NULL)
-			snprintf(*out, size, "%.*s%sgc=1%s", (int)base_len, url, q ? "&" : "?",
-				 frag ? frag : "");
-	}
-	return *out ? GOMEM_OK : GOMEM_E_NOMEM;
+	/* The one URL rule (source.h), with a GC first: the in-use numbers are
+	 * then those of the moment, not of the last GC the program ran. */
+	return gomem_pprof_url(out, url, "heap", "gc=1", 0);
 }

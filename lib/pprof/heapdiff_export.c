@@ -81,6 +81,7 @@ static int cmp_stack(const void *a, const void *b, void *pool)
 static int print_folded(const struct folded *f, FILE *fp, int two_column)
 {
 	uint32_t *order = malloc((f->nvalues ? f->nvalues : 1) * sizeof(*order));
+	int rc = GOMEM_OK;
 
 	if (order == NULL)
 		return GOMEM_E_NOMEM;
@@ -90,17 +91,20 @@ static int print_folded(const struct folded *f, FILE *fp, int two_column)
 		free(order);
 		return GOMEM_E_NOMEM;
 	}
-	for (size_t k = 0; k < f->nvalues; k++) {
+	for (size_t k = 0; k < f->nvalues && rc == GOMEM_OK; k++) {
 		const int64_t *v = f->value[order[k]];
 		const char *stack = gomem_strpool_get(&f->stacks, order[k]);
 
+		/* folded text has no escapes: names pass the people's text rule */
 		if (two_column)
-			fprintf(fp, "%s %lld %lld\n", stack, (long long)v[0], (long long)v[1]);
+			rc = gomem_text_printf(fp, "%s %lld %lld\n", stack, (long long)v[0], (long long)v[1]);
 		else if (v[1] - v[0] > 0)
-			fprintf(fp, "%s %lld\n", stack, (long long)(v[1] - v[0]));
+			rc = gomem_text_printf(fp, "%s %lld\n", stack, (long long)(v[1] - v[0]));
 	}
 	free(order);
-	return ferror(fp) ? GOMEM_E_IO : GOMEM_OK;
+	if (rc == GOMEM_OK && ferror(fp))
+		rc = GOMEM_E_IO;
+	return rc;
 }
 
 int gomem_heapdiff_write_folded(const gomem_heapdiff *d, FILE *fp, int two_column, gomem_error *err)

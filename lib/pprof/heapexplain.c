@@ -480,42 +480,10 @@ const gomem_heapexplain_site *gomem_heapexplain_site_at(const gomem_heapexplain 
 
 /* ---- live endpoints ------------------------------------------------------- */
 
-/* Whether the query of URL (before any '#') sets parameter NAME. */
-static int has_param(const char *url, const char *name)
-{
-	const char *q = strchr(url, '?');
-	const char *end = strchr(url, '#');
-	size_t n = strlen(name);
-
-	if (!end)
-		end = url + strlen(url);
-	for (const char *p = q; p && p < end; p = strchr(p + 1, '&'))
-		if (strncmp(p + 1, name, n) == 0 && (p[1 + n] == '=' || p[1 + n] == '&' || p + 1 + n == end))
-			return 1;
-	return 0;
-}
-
 int gomem_heapexplain_url(char **out, const char *url)
 {
-	const char *q, *frag;
-	char *with_debug;
-	size_t base_len, size;
-	int rc;
-
 	if (!out || !url)
 		return GOMEM_E_INVALID;
-	if (has_param(url, "debug"))
-		return gomem_heap_url(out, url);
-	q = strchr(url, '?');
-	frag = strchr(url, '#');
-	if (frag && q > frag)
-		q = NULL; /* a '?' inside the fragment is not a query */
-	base_len = frag ? (size_t)(frag - url) : strlen(url);
-	size = strlen(url) + sizeof("&debug=1");
-	if (!(with_debug = malloc(size)))
-		return GOMEM_E_NOMEM;
-	snprintf(with_debug, size, "%.*s%sdebug=1%s", (int)base_len, url, q ? "&" : "?", frag ? frag : "");
-	rc = gomem_heap_url(out, with_debug);
-	free(with_debug);
-	return rc;
+	/* The one URL rule (source.h): the text form, which carries MemStats. */
+	return gomem_pprof_url(out, url, "heap", "debug=1&gc=1", 0);
 }

@@ -377,6 +377,11 @@ static void scale_heap_sample(int64_t *count, int64_t *size, int64_t rate)
 	*size = go_int64((double)*size * scale);
 }
 
+void gomem_heapprof_unsample(int64_t *count, int64_t *size, int64_t rate)
+{
+	scale_heap_sample(count, size, rate);
+}
+
 /* Go's integer division, which wraps INT64_MIN / -1 instead of trapping. */
 static int64_t go_div(int64_t a, int64_t b)
 {

@@ -221,8 +221,8 @@ static void put_label(struct writer *w, const struct gomem_label *l)
 static void put_sample(struct writer *w, const struct gomem_sample *s)
 {
 	const gomem_profile *p = w->p;
-	const uint32_t *locs = p->loc_index + s->loc_off;
-	const int64_t *vals = p->values + s->value_off;
+	const uint32_t *locs = GOMEM_AT(p->loc_index, s->loc_off);
+	const int64_t *vals = GOMEM_AT(p->values, s->value_off);
 
 	PUT_PACKED(w, &w->msg, 1, s->nlocs, loc_id(w, locs[i]));
 	PUT_PACKED(w, &w->msg, 2, s->nvalues, (uint64_t)vals[i]);

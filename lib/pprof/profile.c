@@ -351,7 +351,7 @@ static int resolve_sample(gomem_profile *p, size_t i, const struct id_index *loc
 			  uint32_t *view, const uint64_t *offsets, gomem_error *err)
 {
 	const struct gomem_sample *s = &p->samples[i];
-	uint64_t *ids = p->sample_locs + s->loc_off;
+	uint64_t *ids = GOMEM_AT(p->sample_locs, s->loc_off);
 
 	if (s->nvalues != p->nsample_types)
 		return fail_item(err, offsets, i, GOMEM_E_FORMAT,

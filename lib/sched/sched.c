@@ -532,10 +532,14 @@ static int continue_pending(gomem_sched_parser *p, const char *s, size_t n)
 
 /* ---- lines -------------------------------------------------------------------------- */
 
-/* The one place a line's text is found: a JSON log line's message, then the
- * log prefixes every text reader takes off. */
+/* The one place a line's text is found: the log prefixes every text reader
+ * takes off (gomem_line_skip_prefix), then a JSON log line's message. */
 static const char *line_text(const char *s, size_t *n, char *buf)
 {
+	const char *t = gomem_line_skip_prefix(s, s + *n);
+
+	*n -= (size_t)(t - s);
+	s = t;
 	if (gomem_json_log_line(s, *n)) {
 		long m = gomem_json_log_message(s, *n, buf);
 

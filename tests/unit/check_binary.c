@@ -663,8 +663,17 @@ START_TEST(test_symbolize_proto_dump)
 	char *data = slurp(test_path("tests/data/binary/go1.23/heap.pb.gz"), &len);
 	FILE *mem;
 
-	ck_assert_int_eq(gomem_dump_from_buffer(&want, data, len, "want", &err), GOMEM_OK);
 	ck_assert_int_eq(gomem_profile_from_buffer(&p, data, len, "p", &err), GOMEM_OK);
+	/* the heap profile's stacks, counted as goroutines (other profiles are refused) */
+	ck_assert_int_eq(gomem_strpool_intern(&p->strings, "goroutine", 9, &p->sample_types[0].type),
+			 GOMEM_OK);
+	ck_assert_ptr_nonnull(mem = open_memstream(&buf, &size));
+	ck_assert_int_eq(gomem_pprof_write(p, mem, 1, &err), GOMEM_OK);
+	fclose(mem);
+	ck_assert_int_eq(gomem_dump_from_buffer(&want, buf, size, "want", &err), GOMEM_OK);
+	free(buf);
+	buf = NULL;
+	size = 0;
 	for (size_t i = 0; i < p->nlocations; i++)
 		p->locations[i].nlines = 0;
 	ck_assert_ptr_nonnull(mem = open_memstream(&buf, &size));

@@ -3,6 +3,7 @@
  * appears later), pipes to EOF, and children: GODEBUG merged, exit and
  * signal statuses, stderr copied through. Every wait is bounded. */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -434,6 +435,174 @@ START_TEST(test_godebug_merge)
 }
 END_TEST
 
+
+/* SIGCHLD ignored, as a supervisor may leave it: the child is still ours to
+ * wait for (spawn sets SIGCHLD back to its default action first). */
+START_TEST(test_sigchld_ignored)
+{
+	char *exit3[] = {"sh", "-c", "exit 3", NULL};
+	struct sigaction old, now;
+	gomem_follow *f;
+	gomem_buf got;
+
+	gomem_buf_init(&got, 1 << 20);
+	signal(SIGCHLD, SIG_IGN);
+	ck_assert_int_eq(gomem_follow_spawn(&f, exit3, NULL, 0, 1, NULL), GOMEM_OK);
+	ck_assert_int_eq(sigaction(SIGCHLD, NULL, &now), 0);
+	ck_assert(now.sa_handler == SIG_DFL);
+	read_to_eof(f, &got);
+	ck_assert_int_eq(wait_status(f), 3);
+	/* Reaped: never signalled again, whatever its pid became. */
+	ck_assert_int_eq(gomem_follow_kill(f, SIGTERM), GOMEM_E_INVALID);
+	ck_assert_int_eq(gomem_follow_pid(f), -1);
+	gomem_follow_free(f);
+	memset(&old, 0, sizeof(old));
+	old.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &old, NULL);
+	gomem_buf_free(&got);
+}
+END_TEST
+
+/* The child exits, leaving a process that holds its stderr: its stream
+ * ends at the exit, with everything written before it. */
+START_TEST(test_exit_while_stderr_held)
+{
+	char *argv[] = {"sh", "-c", "echo before >&2; sleep 30 & echo $! >&2; exit 4", NULL};
+	gomem_follow *f, *file;
+	gomem_buf got;
+	time_t t0 = time(NULL);
+	long sleeper;
+
+	gomem_buf_init(&got, 1 << 20);
+	ck_assert_int_eq(gomem_follow_spawn(&f, argv, NULL, 0, 1, NULL), GOMEM_OK);
+	read_to_eof(f, &got);
+	ck_assert_int_lt(time(NULL) - t0, 5);
+	ck_assert_int_eq(gomem_follow_exit_status(f), 4);
+	ck_assert_int_eq(sscanf(got.data, "before\n%ld\n", &sleeper), 1);
+	kill((pid_t)sleeper, SIGKILL);
+	gomem_follow_free(f);
+	/* Only children are signalled. */
+	make_dir();
+	write_file(path_in("x.log"), "w", "x\n");
+	ck_assert_int_eq(gomem_follow_open(&file, path_in("x.log"), 1, NULL), GOMEM_OK);
+	ck_assert_int_eq(gomem_follow_kill(file, SIGTERM), GOMEM_E_INVALID);
+	gomem_follow_free(file);
+	remove_dir();
+	gomem_buf_free(&got);
+}
+END_TEST
+
+/* ---- the follow loop ------------------------------------------------------ */
+
+struct loop_seen {
+	gomem_buf text[2];
+	int eof[2], ticks;
+	int raise_on_tick;
+};
+
+static int loop_input(void *payload, size_t i, const uint8_t *data, size_t len, unsigned events)
+{
+	struct loop_seen *v = payload;
+
+	ck_assert_uint_lt(i, 2);
+	if (events & GOMEM_FOLLOW_EOF)
+		v->eof[i]++;
+	return gomem_buf_append(&v->text[i], data, len);
+}
+
+static int loop_tick(void *payload, double now)
+{
+	struct loop_seen *v = payload;
+
+	(void)now;
+	if (v->ticks++ == 0 && v->raise_on_tick)
+		raise(v->raise_on_tick);
+	return GOMEM_OK;
+}
+
+static gomem_follow_loop *loop_new(struct loop_seen *v, double tick)
+{
+	gomem_follow_loop_options o = GOMEM_FOLLOW_LOOP_OPTIONS_INIT;
+	gomem_follow_loop *l;
+
+	memset(v, 0, sizeof(*v));
+	gomem_buf_init(&v->text[0], 1 << 20);
+	gomem_buf_init(&v->text[1], 1 << 20);
+	o.tick = tick;
+	o.on_input = loop_input;
+	o.on_tick = loop_tick;
+	o.payload = v;
+	ck_assert_int_eq(gomem_follow_loop_new(&l, &o), GOMEM_OK);
+	return l;
+}
+
+/* A child and a file: the child's text and its end, the file's text (a
+ * file never ends); with no child left, a quit signal ends the run. */
+START_TEST(test_loop_inputs_and_ticks)
+{
+	char *argv[] = {"sh", "-c", "echo one >&2; echo two >&2", NULL};
+	struct loop_seen v;
+	gomem_follow_loop *l = loop_new(&v, 0.02);
+	gomem_follow *child, *file;
+	size_t idx;
+
+	make_dir();
+	write_file(path_in("a.log"), "w", "file text\n");
+	ck_assert_int_eq(gomem_follow_spawn(&child, argv, NULL, 0, 1, NULL), GOMEM_OK);
+	ck_assert_int_eq(gomem_follow_loop_add(l, child, &idx), GOMEM_OK);
+	ck_assert_uint_eq(idx, 0);
+	ck_assert_int_eq(gomem_follow_open(&file, path_in("a.log"), 1, NULL), GOMEM_OK);
+	ck_assert_int_eq(gomem_follow_loop_add(l, file, &idx), GOMEM_OK);
+	ck_assert_uint_eq(idx, 1);
+	for (int i = 0; i < 500 && v.eof[0] == 0; i++)
+		ck_assert_int_eq(gomem_follow_loop_step(l, 0.01), GOMEM_OK);
+	ck_assert_str_eq(v.text[0].data, "one\ntwo\n");
+	ck_assert_int_eq(v.eof[0], 1);
+	ck_assert_str_eq(v.text[1].data, "file text\n");
+	ck_assert_int_eq(v.eof[1], 0);
+	ck_assert_uint_eq(gomem_follow_loop_open(l), 1);
+	ck_assert_int_eq(gomem_follow_exit_status(gomem_follow_loop_input(l, 0)), 0);
+	for (int i = 0; i < 500 && v.ticks == 0; i++)
+		ck_assert_int_eq(gomem_follow_loop_step(l, 0.01), GOMEM_OK);
+	ck_assert_int_ge(v.ticks, 1);
+	/* No child left: a quit signal ends the run. */
+	ck_assert_int_eq(gomem_signals_catch(), GOMEM_OK);
+	v.ticks = 0;
+	v.raise_on_tick = SIGTERM;
+	ck_assert_int_eq(gomem_follow_loop_run(l), GOMEM_OK);
+	ck_assert_int_eq(gomem_follow_loop_signal(l), SIGTERM);
+	gomem_follow_loop_free(l);
+	gomem_buf_free(&v.text[0]);
+	gomem_buf_free(&v.text[1]);
+	remove_dir();
+}
+END_TEST
+
+/* With a child running, SIGTERM is passed on to it and the loop goes on
+ * until it ends: the child's status, not ours. */
+START_TEST(test_loop_passes_signals_on)
+{
+	char *argv[] = {"sleep", "30", NULL};
+	struct loop_seen v;
+	gomem_follow_loop *l = loop_new(&v, 0.05);
+	gomem_follow *child;
+	time_t t0 = time(NULL);
+
+	ck_assert_int_eq(gomem_signals_catch(), GOMEM_OK);
+	ck_assert_int_eq(gomem_follow_spawn(&child, argv, NULL, 0, 1, NULL), GOMEM_OK);
+	ck_assert_int_eq(gomem_follow_loop_add(l, child, NULL), GOMEM_OK);
+	v.raise_on_tick = SIGTERM;
+	ck_assert_int_eq(gomem_follow_loop_run(l), GOMEM_OK);
+	ck_assert_int_lt(time(NULL) - t0, 5);
+	ck_assert_int_eq(gomem_follow_loop_signal(l), 0);
+	ck_assert_int_eq(v.eof[0], 1);
+	ck_assert_int_eq(gomem_follow_exit_status(child), 128 + SIGTERM);
+	gomem_follow_loop_free(l);
+	gomem_buf_free(&v.text[0]);
+	gomem_buf_free(&v.text[1]);
+}
+END_TEST
+
 Suite *suite_follow(void)
 {
 	Suite *s = suite_create("follow");
@@ -455,6 +624,10 @@ Suite *suite_follow(void)
 	tcase_add_test(procs, test_free_kills);
 	tcase_add_test(procs, test_tee);
 	tcase_add_test(procs, test_tee_epipe);
+	tcase_add_test(procs, test_sigchld_ignored);
+	tcase_add_test(procs, test_exit_while_stderr_held);
+	tcase_add_test(procs, test_loop_inputs_and_ticks);
+	tcase_add_test(procs, test_loop_passes_signals_on);
 	tcase_add_loop_test(merge, test_godebug_merge, 0, (int)GOMEM_ARRAY_SIZE(merges));
 	suite_add_tcase(s, files);
 	suite_add_tcase(s, procs);

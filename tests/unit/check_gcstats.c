@@ -43,6 +43,13 @@ static gomem_gctrace_event gc_event(int64_t gc, double t, double sweep_term, dou
 	return ev;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
 static gomem_gcstats *stats_of(const gomem_gctrace_event *ev, size_t n)
 {
 	gomem_gcstats *s;
@@ -207,6 +214,12 @@ START_TEST(test_cpu_window)
 	/* 8 CPU s over 13 s x 4 Ps */
 	assert_near(sum.cpu_pct_window, 100.0 * 8 / 52, 1e-9);
 	gomem_gcstats_free(s);
+	/* one cycle: its own share while it ran is not the program's */
+	s = stats_of(ev, 1);
+	gomem_gcstats_get(s, &sum);
+	ck_assert(isnan(sum.cpu_pct_window));
+	ck_assert_int_eq(sum.cpu_pct_last, 1); /* the runtime's own, from the line */
+	gomem_gcstats_free(s);
 }
 END_TEST
 
@@ -218,8 +231,10 @@ START_TEST(test_window)
 
 	for (int i = 0; i < 50; i++)
 		ev[i] = gc_event(i + 1, i, (i + 1) * 1e-3, 0, 0, i, 1);
-	s = stats_of(ev, 50);
+	ck_assert_int_eq(gomem_gcstats_new(&s), GOMEM_OK);
 	gomem_gcstats_set_window(s, 9.5, 0); /* t 40..49 stay */
+	for (int i = 0; i < 50; i++)
+		ck_assert_int_eq(gomem_gcstats_add(s, &ev[i]), GOMEM_OK);
 	gomem_gcstats_get(s, &sum);
 	ck_assert_uint_eq(sum.gcs, 10);
 	ck_assert_uint_eq(sum.first_gc, 41);
@@ -237,6 +252,77 @@ START_TEST(test_window)
 	ck_assert_uint_eq(sum.gcs, 3);
 	ck_assert_uint_eq(sum.first_gc, 98);
 	ck_assert_uint_eq(sum.last_gc, 100);
+	ck_assert(sum.pause_quantile_error == 0);
+	/* no window any more: what the window kept becomes the run so far */
+	gomem_gcstats_set_window(s, 0, 0);
+	ev[0].gc = 101;
+	ev[0].t = 101;
+	gomem_gcstats_add(s, &ev[0]);
+	gomem_gcstats_get(s, &sum);
+	ck_assert_uint_eq(sum.gcs, 4);
+	ck_assert_uint_eq(sum.first_gc, 98);
+	ck_assert_uint_eq(sum.last_gc, 101);
+	gomem_gcstats_free(s);
+}
+END_TEST
+
+/* A run longer than the exact cap: the percentiles come from the sketch,
+ * within its 1 % of the exact ones, and the summary says so; the maximum,
+ * the total, the counts and the slope stay exact; nothing is kept per GC. */
+START_TEST(test_long_run)
+{
+	size_t n = 100000;
+	double *pause = malloc(n * sizeof(*pause)), total = 0;
+	gomem_gcstats_summary sum;
+	gomem_gcstats *s;
+	gomem_gctrace_event ev;
+	uint64_t x = 88172645463325252ULL;
+	static const double qs[] = {0.5, 0.9, 0.99};
+
+	ck_assert_ptr_nonnull(pause);
+	ck_assert_int_eq(gomem_gcstats_new(&s), GOMEM_OK);
+	ev = gc_event(1, 0, 0, 2e-3, 0, 0, 2);
+	for (size_t i = 0; i < n; i++) {
+		double u;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		u = (double)(x >> 11) / 9007199254740992.0;
+		/* pauses of 10 us to 100 ms, log-uniform; the marked heap grows
+		 * by 1 MiB every 1000 s */
+		ev.gc = (int64_t)i + 1;
+		ev.t = (double)i;
+		ev.stw_sweep_term = 1e-5 * pow(1e4, u) * 0.75;
+		ev.stw_mark_term = 1e-5 * pow(1e4, u) * 0.25;
+		ev.heap_live = MiB((int64_t)(i / 1000));
+		pause[i] = ev.stw_sweep_term + ev.stw_mark_term;
+		total += pause[i];
+		ck_assert_int_eq(gomem_gcstats_add(s, &ev), GOMEM_OK);
+	}
+	ck_assert_int_eq(gomem_gcstats_get(s, &sum), GOMEM_OK);
+	ck_assert_uint_eq(sum.gcs, n);
+	ck_assert(sum.pause_quantile_error == 0.01);
+	ck_assert(sum.mark_quantile_error == 0.01);
+	qsort(pause, n, sizeof(*pause), cmp_double);
+	for (size_t k = 0; k < 3; k++) {
+		double want = pause[(size_t)ceil(qs[k] * (double)n) - 1];
+		double got = k == 0 ? sum.pause_p50 : k == 1 ? sum.pause_p90 : sum.pause_p99;
+
+		ck_assert_msg(fabs(got - want) <= 0.01 * want, "p%g: %.9g vs exact %.9g", 100 * qs[k], got, want);
+	}
+	ck_assert(sum.pause_max == pause[n - 1]);
+	assert_near(sum.pause_total, total, 1e-9 * total);
+	assert_near(sum.mark_p99, 2e-3, 2e-5);
+	/* 1 MiB per 1000 s, steps of whole MiB */
+	assert_near(sum.live_slope, 1048576.0 / 1000, 1.0);
+	ck_assert(sum.live_slope_r2 > 0.999);
+	free(pause);
+	gomem_gcstats_free(s);
+
+	/* below the cap: exact, and said so */
+	ev = gc_event(1, 0, 1e-3, 1e-3, 0, 1, 1);
+	s = stats_of(&ev, 1);
+	gomem_gcstats_get(s, &sum);
+	ck_assert(sum.pause_quantile_error == 0 && sum.mark_quantile_error == 0);
 	gomem_gcstats_free(s);
 }
 END_TEST
@@ -352,6 +438,7 @@ Suite *suite_gcstats(void)
 	tcase_add_test(tc, test_slope);
 	tcase_add_test(tc, test_cpu_window);
 	tcase_add_test(tc, test_window);
+	tcase_add_test(tc, test_long_run);
 	tcase_add_test(tc, test_scav_and_run);
 	suite_add_tcase(s, tc);
 

@@ -413,6 +413,81 @@ START_TEST(test_prefixes)
 }
 END_TEST
 
+/* Issue 12: gctrace copied from a web page or an issue tracker. */
+START_TEST(test_html_entities)
+{
+	static const char *const lines[] = {
+		"gc 30 @0.930s 1%: 0.057+40+0.005 ms clock, 0.11+0.87/11/47+0.010 ms cpu, "
+		"114-&gt;118-&gt;96 MB, 134 MB goal, 0 MB stacks, 0 MB globals, 2 P",
+		"gc 30 @0.930s 1%: 0.057+40+0.005 ms clock, 0.11+0.87/11/47+0.010 ms cpu, "
+		"114-&#62;118-&#x3E;96 MB, 134 MB goal, 0 MB stacks, 0 MB globals, 2 P",
+		"<td>gc 30 @0.930s 1%: 0.057+40+0.005 ms clock, 0.11+0.87/11/47+0.010 ms cpu, "
+		"114-&gt;118-&gt;96 MB, 134 MB goal, 0 MB stacks, 0 MB globals, 2 P</td>",
+		"2024-03-01T10:00:00Z stderr F gc 30 @0.930s 1%: 0.057+40+0.005 ms clock, 0.11+0.87/11/47"
+		"+0.010 ms cpu, 114-&gt;118-&gt;96 MB, 134 MB goal, 0 MB stacks, 0 MB globals, 2 P",
+	};
+
+	for (size_t i = 0; i < GOMEM_ARRAY_SIZE(lines); i++) {
+		gomem_gctrace_event ev = line_event(lines[i]);
+
+		ck_assert_int_eq(ev.gc, 30);
+		ck_assert_int_eq(ev.heap_start, MiB(114));
+		ck_assert_int_eq(ev.heap_end, MiB(118));
+		ck_assert_int_eq(ev.heap_live, MiB(96));
+		ck_assert_int_eq(ev.procs, 2);
+	}
+	/* not an entity this reader decodes: the line stays broken, and counts */
+	assert_no_event("gc 30 @0.930s 1%: 0.057+40+0.005 ms clock, 0.11+0.87/11/47+0.010 ms cpu, "
+			"114-&rarr;118-&rarr;96 MB, 134 MB goal, 0 MB stacks, 0 MB globals, 2 P");
+}
+END_TEST
+
+/* A Go 1.4 line cut anywhere before its last word is no event, and such
+ * lines count as unread gctrace (the tools warn about them). */
+START_TEST(test_go14_cut)
+{
+	static const char full[] = "gc6(5): 0+0+0+1000 us, 0 -> 0 MB, 2118 (2655-537) objects, 85 "
+				   "goroutines, 109/0/0 sweeps, 8(66) handoff, 11(38) steal, 103/4/0 yields";
+	size_t n = strlen(full);
+	char cut[sizeof(full)];
+	struct parsed r;
+
+	for (size_t k = 1; k < n; k++) {
+		gomem_gctrace_event ev;
+
+		memcpy(cut, full, k);
+		ck_assert_msg(gomem_gctrace_parse_line(&ev, cut, k) == 0, "cut at %zu read: %.*s", k,
+			      (int)k, cut);
+	}
+	line_event(full);
+	r = parse_text("gc6(5): 0+0+0+1000 us, 0 -> 0 MB\n"
+		       "gc7(5): 0+0+0+1000 us, 0 -> 0 MB, 2118 (2655-537) objects, 85 goroutines, 109/0/0 "
+		       "sweeps, 8(66) handoff, 11(38) steal, 103/4/0 yields\n");
+	ck_assert_uint_eq(r.n, 1);
+	ck_assert_int_eq(r.ev[0].gc, 7);
+	ck_assert_uint_eq(r.counts.unparsed, 1);
+	free(r.ev);
+}
+END_TEST
+
+/* A shredded line in a CRI log: each piece behind its own prefix. */
+START_TEST(test_shredded_prefixed)
+{
+	struct parsed r = parse_text(
+		"2024-03-01T10:00:00.1Z stderr F gc 6 @0.114s 1%: 0.18+1.8+0.002 ms clock, 0.36+0.069\n"
+		"2024-03-01T10:00:00.2Z stderr F APPLOG-bbbb\n"
+		"2024-03-01T10:00:00.3Z stderr F /0.5/0.2+0.004 ms cpu, 4->5->2 MB, 5 MB goal, 0 MB "
+		"stacks, 0 MB globals, 2 P\n");
+
+	ck_assert_uint_eq(r.n, 1);
+	ck_assert_int_eq(r.ev[0].gc, 6);
+	ck_assert_int_eq(r.ev[0].reassembled, 1);
+	ck_assert_int_eq(r.ev[0].heap_live, MiB(2));
+	ck_assert_uint_eq(r.counts.unparsed, 0);
+	free(r.ev);
+}
+END_TEST
+
 START_TEST(test_json)
 {
 	gomem_gctrace_event ev = line_event(
@@ -972,6 +1047,9 @@ Suite *suite_gctrace(void)
 
 	tc = tcase_create("finding");
 	tcase_add_loop_test(tc, test_prefixes, 0, (int)GOMEM_ARRAY_SIZE(prefixed));
+	tcase_add_test(tc, test_html_entities);
+	tcase_add_test(tc, test_go14_cut);
+	tcase_add_test(tc, test_shredded_prefixed);
 	tcase_add_test(tc, test_json);
 	tcase_add_loop_test(tc, test_not_gctrace, 0, 15);
 	tcase_add_test(tc, test_counts);

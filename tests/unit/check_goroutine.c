@@ -340,6 +340,26 @@ static char *prefixed(const char *text, const char *kind)
 				else
 					gomem_buf_append(&b, &s[i], 1);
 			gomem_buf_printf(&b, "\\n\",\"stream\":\"stderr\",\"time\":\"2024-10-21T17:57:00Z\"}\n");
+		} else if (strcmp(kind, "cri") == 0) {
+			gomem_buf_printf(&b, "2024-10-21T17:57:00.123456789Z stderr F %.*s\n", (int)n, s);
+		} else if (strcmp(kind, "golog") == 0) {
+			gomem_buf_printf(&b, "2024/01/01 00:00:00 %.*s\n", (int)n, s);
+		} else if (strcmp(kind, "kubectl-prefix") == 0) {
+			gomem_buf_printf(&b, "[pod/web-5d9c-xk2/app] %.*s\n", (int)n, s);
+		} else if (strcmp(kind, "compose") == 0) {
+			gomem_buf_printf(&b, "app_1  | %.*s\n", (int)n, s);
+		} else if (strcmp(kind, "indent2") == 0 || strcmp(kind, "indent4") == 0 ||
+			   strcmp(kind, "indent-tab") == 0) {
+			gomem_buf_printf(&b, "%s%.*s\n", kind[6] == '2' ? "  " : kind[6] == '4' ? "    " : "\t",
+					 (int)n, s);
+		} else if (strcmp(kind, "mixed") == 0) {
+			/* spaces before frames, a space and a tab before file lines */
+			gomem_buf_printf(&b, "%s%.*s\n", n && s[0] == '\t' ? " " : "  ", (int)n, s);
+		} else if (strcmp(kind, "testlog") == 0) {
+			/* t.Log(string(debug.Stack())): the first line after the test's
+			 * location, the others indented by eight */
+			gomem_buf_printf(&b, "%s%.*s\n", s == text ? "    x_test.go:12: " : "        ",
+					 (int)n, s);
 		} else { /* tabs pasted as spaces */
 			for (size_t i = 0; i < n; i++)
 				gomem_buf_append(&b, s[i] == '\t' ? "        " : &s[i], s[i] == '\t' ? 8 : 1);
@@ -350,7 +370,10 @@ static char *prefixed(const char *text, const char *kind)
 	return b.data;
 }
 
-static const char *const prefix_kinds[] = {"journald", "kubectl", "docker", "spaces"};
+static const char *const prefix_kinds[] = {
+	"journald", "kubectl", "docker", "spaces", "cri", "golog", "kubectl-prefix", "compose",
+	"indent2", "indent4", "indent-tab", "mixed", "testlog",
+};
 
 static void assert_same_dump(const gomem_dump *a, const gomem_dump *b)
 {
@@ -378,16 +401,22 @@ static void assert_same_dump(const gomem_dump *a, const gomem_dump *b)
 	}
 }
 
+/* Each form of prefix and indentation, on each form of dump, reads as the
+ * plain dump does. */
 START_TEST(test_prefixes)
 {
-	char *text = prefixed(debug2_121, prefix_kinds[_i]);
-	gomem_dump *plain = parse(debug2_121), *d = parse(text);
+	const char *const inputs[] = {debug2_121, debug1_sample, crash_123};
 
-	assert_same_dump(plain, d);
-	ck_assert_uint_eq(gomem_dump_warning_count(d), 0);
-	gomem_dump_free(plain);
-	gomem_dump_free(d);
-	free(text);
+	for (size_t k = 0; k < GOMEM_ARRAY_SIZE(inputs); k++) {
+		char *text = prefixed(inputs[k], prefix_kinds[_i]);
+		gomem_dump *plain = parse(inputs[k]), *d = parse(text);
+
+		assert_same_dump(plain, d);
+		ck_assert_uint_eq(gomem_dump_warning_count(d), gomem_dump_warning_count(plain));
+		gomem_dump_free(plain);
+		gomem_dump_free(d);
+		free(text);
+	}
 }
 END_TEST
 
@@ -417,8 +446,98 @@ START_TEST(test_cut_off)
 	size_t n = strlen(debug2_121) - 20; /* inside goroutine 33's last frame */
 	gomem_dump *d = parse_chunked(debug2_121, n, 0);
 
-	ck_assert_uint_eq(gomem_dump_count(d), 2);
+	ck_assert_uint_eq(gomem_dump_count(d), 3); /* goroutine 33 counts, its stack is cut */
 	ck_assert(has_warning(d, "dump cut off"));
+	gomem_dump_free(d);
+}
+END_TEST
+
+/* Goroutine headers wholly inside TEXT[0, N): what a dump cut there holds. */
+static size_t headers_before(const char *text, size_t n)
+{
+	size_t count = 0;
+
+	for (const char *s = text; *s;) {
+		const char *nl = strchr(s, '\n');
+		const char *e = nl ? nl : s + strlen(s);
+
+		if (strncmp(s, "goroutine ", 10) == 0 && e[-1] == ':' && (size_t)(e - text) <= n)
+			count++;
+		s = nl ? nl + 1 : e;
+	}
+	return count;
+}
+
+static const char *const cut_inputs[] = {debug2_121, crash_123};
+
+/* head -c at every byte: every goroutine whose header line is there counts
+ * (issue 12: a dump without its last newline lost its last goroutine, and a
+ * one-goroutine dump read as none). */
+START_TEST(test_cut_anywhere)
+{
+	const char *text = cut_inputs[_i];
+	size_t len = strlen(text);
+
+	for (size_t n = 0; n <= len; n++) {
+		gomem_goroutine_parser *p;
+		gomem_dump *d = NULL;
+		size_t want = headers_before(text, n);
+
+		ck_assert_int_eq(gomem_goroutine_parser_new(&p, "t.txt", NULL), GOMEM_OK);
+		ck_assert_int_eq(gomem_goroutine_parser_feed(p, text, n), GOMEM_OK);
+		if (gomem_goroutine_parser_finish(&d, p) == GOMEM_OK)
+			ck_assert_msg(gomem_dump_count(d) == want, "cut at %zu of %zu: %zu goroutines, want %zu",
+				      n, len, gomem_dump_count(d), want);
+		else
+			ck_assert_msg(want == 0, "cut at %zu: refused with %zu headers", n, want);
+		gomem_dump_free(d);
+		gomem_goroutine_parser_free(p);
+	}
+}
+END_TEST
+
+/* Without its final newline a whole dump is the same dump (with a warning:
+ * its last line may be cut); a one-goroutine dump too. */
+START_TEST(test_no_final_newline)
+{
+	static const char one[] = "goroutine 1 [running]:\nmain.main()\n\t/src/main.go:5 +0x1d";
+	size_t n = strlen(debug2_121);
+	gomem_dump *whole = parse(debug2_121), *d;
+
+	while (n > 0 && debug2_121[n - 1] == '\n')
+		n--;
+	d = parse_chunked(debug2_121, n, 0);
+	assert_same_dump(whole, d);
+	ck_assert_uint_eq(gomem_dump_warning_count(d), gomem_dump_warning_count(whole) + 1);
+	ck_assert(has_warning(d, "dump cut off"));
+	gomem_dump_free(d);
+	gomem_dump_free(whole);
+
+	d = parse(one);
+	ck_assert_uint_eq(gomem_dump_total(d), 1);
+	ck_assert_str_eq(f_at(d, 0, 0).file, "/src/main.go");
+	ck_assert_int_eq(f_at(d, 0, 0).line, 5);
+	gomem_dump_free(d);
+}
+END_TEST
+
+/* A panic cut off after its header: one goroutine, with a warning. A line
+ * number past int64 keeps the goroutine and its file. */
+START_TEST(test_header_only_and_overflow)
+{
+	gomem_dump *d = parse("panic: boom\n\ngoroutine 1 [running]:\n");
+
+	ck_assert_uint_eq(gomem_dump_total(d), 1);
+	ck_assert_uint_eq(nframes(d, 0), 0);
+	ck_assert(has_warning(d, "dump cut off"));
+	gomem_dump_free(d);
+
+	d = parse("goroutine 1 [running]:\nmain.main()\n\t/src/stack.go:12345678901234567890 +0x1d\n");
+	ck_assert_uint_eq(gomem_dump_total(d), 1);
+	ck_assert_str_eq(f_at(d, 0, 0).function, "main.main");
+	ck_assert_str_eq(f_at(d, 0, 0).file, "/src/stack.go");
+	ck_assert_int_eq(f_at(d, 0, 0).line, 0);
+	ck_assert_int_eq(f_at(d, 0, 0).pc_offset, 0x1d);
 	gomem_dump_free(d);
 }
 END_TEST
@@ -656,31 +775,141 @@ START_TEST(test_diff)
 }
 END_TEST
 
-/* debug=0: a profile.proto, made here from a legacy heap profile. */
+/* ---- debug=0: profile.proto, encoded field by field -------------------- */
+
+static void pb_varint(gomem_buf *b, uint64_t v)
+{
+	unsigned char c;
+
+	for (; v >= 0x80; v >>= 7) {
+		c = (unsigned char)(v | 0x80);
+		gomem_buf_append(b, &c, 1);
+	}
+	c = (unsigned char)v;
+	gomem_buf_append(b, &c, 1);
+}
+
+static void pb_uint(gomem_buf *b, unsigned field, uint64_t v)
+{
+	pb_varint(b, (uint64_t)field << 3);
+	pb_varint(b, v);
+}
+
+static void pb_bytes(gomem_buf *b, unsigned field, const void *data, size_t len)
+{
+	pb_varint(b, (uint64_t)field << 3 | 2);
+	pb_varint(b, len);
+	gomem_buf_append(b, data, len);
+}
+
+/* A message built in M, appended to B as FIELD, M emptied. */
+static void pb_msg(gomem_buf *b, unsigned field, gomem_buf *m)
+{
+	pb_bytes(b, field, m->data ? m->data : "", m->len);
+	m->len = 0;
+}
+
+/* A goroutine profile as runtime/pprof writes it (sample type goroutine/
+ * count, one location per frame), or with the sample types of a heap
+ * profile: 3 goroutines in main.leaf < main.root, and, when EMPTY, 2 in a
+ * sample with no location at all. */
+static gomem_buf goroutine_proto(bool heap, bool empty)
+{
+	static const char *const strs[] = {"", "goroutine", "count", "main.leaf", "/l.go", "main.root",
+					   "/r.go", "inuse_space", "bytes"};
+	gomem_buf b, m, sub;
+
+	gomem_buf_init(&b, 1 << 20);
+	gomem_buf_init(&m, 1 << 20);
+	gomem_buf_init(&sub, 1 << 20);
+	pb_uint(&m, 1, heap ? 7 : 1);
+	pb_uint(&m, 2, heap ? 8 : 2);
+	pb_msg(&b, 1, &m); /* sample_type */
+	pb_uint(&m, 1, 1);
+	pb_uint(&m, 1, 2); /* location ids, unpacked */
+	pb_uint(&m, 2, 3);
+	pb_msg(&b, 2, &m);
+	if (empty) {
+		pb_uint(&m, 2, 2);
+		pb_msg(&b, 2, &m);
+	}
+	for (unsigned id = 1; id <= 2; id++) {
+		pb_uint(&m, 1, id);
+		pb_uint(&sub, 1, id); /* line: function id, line */
+		pb_uint(&sub, 2, id == 1 ? 3 : 9);
+		pb_msg(&m, 4, &sub);
+		pb_msg(&b, 4, &m); /* location */
+		pb_uint(&m, 1, id);
+		pb_uint(&m, 2, id == 1 ? 3 : 5);
+		pb_uint(&m, 4, id == 1 ? 4 : 6);
+		pb_msg(&b, 5, &m); /* function */
+	}
+	for (size_t i = 0; i < GOMEM_ARRAY_SIZE(strs); i++)
+		pb_bytes(&b, 6, strs[i], strlen(strs[i]));
+	gomem_buf_free(&m);
+	gomem_buf_free(&sub);
+	return b;
+}
+
 START_TEST(test_proto)
 {
-	const char heap[] =
-		"heap profile: 1: 8 [1: 8] @ heap/1048576\n"
-		"3: 24 [3: 24] @ 0x1 0x2\n"
-		"#\t0x1\tmain.leaf+0x1\t/l.go:3\n"
-		"#\t0x2\tmain.root+0x1\t/r.go:9\n";
-	gomem_profile *p;
+	gomem_buf pb = goroutine_proto(false, false);
 	gomem_dump *d;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
 
-	ck_assert_int_eq(gomem_heapprof_from_buffer(&p, heap, strlen(heap), "h", NULL), GOMEM_OK);
-	ck_assert_int_eq(gomem_pprof_write(p, fp, 1, NULL), GOMEM_OK);
-	fclose(fp);
-	ck_assert_int_eq(gomem_dump_from_buffer(&d, buf, len, "g.pb.gz", NULL), GOMEM_OK);
+	ck_assert_int_eq(gomem_dump_from_buffer(&d, pb.data, pb.len, "g.pb", NULL), GOMEM_OK);
 	ck_assert_int_eq(gomem_dump_format_of(d), GOMEM_DUMP_PROTO);
 	ck_assert_uint_eq(gomem_dump_count(d), 1);
+	ck_assert_uint_eq(gomem_dump_total(d), 3);
+	ck_assert(!gomem_dump_has_states(d));
 	ck_assert_str_eq(folded(d, 0), "main.root;main.leaf");
 	ck_assert_int_eq(f_at(d, 0, 1).line, 9);
 	gomem_dump_free(d);
-	gomem_profile_free(p);
-	free(buf);
+	gomem_buf_free(&pb);
+}
+END_TEST
+
+/* Issue 11: a heap profile is no goroutine dump ("22731 goroutines"). */
+START_TEST(test_proto_not_goroutines)
+{
+	gomem_buf pb = goroutine_proto(true, false);
+	gomem_dump *d;
+	gomem_error err = {0};
+	char msg[600];
+
+	ck_assert_int_eq(gomem_dump_from_buffer(&d, pb.data, pb.len, "heap.pb", &err), GOMEM_E_FORMAT);
+	ck_assert_ptr_null(d);
+	gomem_error_format(msg, sizeof(msg), &err);
+	ck_assert_str_eq(msg, "heap.pb: not a goroutine profile: its samples are inuse_space/bytes, "
+			      "where those of /debug/pprof/goroutine are goroutine/count");
+	gomem_buf_free(&pb);
+}
+END_TEST
+
+/* Issue 12: a sample without a stack is no runtime goroutine: its package
+ * is "" (no stack), not "runtime". */
+START_TEST(test_proto_empty_stack)
+{
+	gomem_buf pb = goroutine_proto(false, true);
+	gomem_summary *s;
+	gomem_dump *d;
+	bool seen = false;
+
+	ck_assert_int_eq(gomem_dump_from_buffer(&d, pb.data, pb.len, "g.pb", NULL), GOMEM_OK);
+	ck_assert_uint_eq(gomem_dump_total(d), 5);
+	ck_assert_int_eq(gomem_summary_new(&s, d, NULL, NULL), GOMEM_OK);
+	for (size_t i = 0; i < gomem_summary_package_count(s); i++) {
+		const gomem_summary_group *g = gomem_summary_package_get(s, i);
+
+		ck_assert_str_ne(g->name, "runtime");
+		if (g->name[0] == '\0') {
+			ck_assert_uint_eq(g->count, 2);
+			seen = true;
+		}
+	}
+	ck_assert(seen);
+	gomem_summary_free(s);
+	gomem_dump_free(d);
+	gomem_buf_free(&pb);
 }
 END_TEST
 
@@ -1058,10 +1287,15 @@ Suite *suite_goroutine(void)
 	tcase_add_loop_test(tc, test_prefixes, 0, (int)GOMEM_ARRAY_SIZE(prefix_kinds));
 	tcase_add_loop_test(tc, test_chunked, 0, (int)GOMEM_ARRAY_SIZE(chunk_inputs));
 	tcase_add_test(tc, test_cut_off);
+	tcase_add_loop_test(tc, test_cut_anywhere, 0, (int)GOMEM_ARRAY_SIZE(cut_inputs));
+	tcase_add_test(tc, test_no_final_newline);
+	tcase_add_test(tc, test_header_only_and_overflow);
 	tcase_add_test(tc, test_garbage_between);
 	tcase_add_test(tc, test_not_a_dump);
 	tcase_add_test(tc, test_huge_name_and_deep_stack);
 	tcase_add_test(tc, test_proto);
+	tcase_add_test(tc, test_proto_not_goroutines);
+	tcase_add_test(tc, test_proto_empty_stack);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 

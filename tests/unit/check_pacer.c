@@ -371,6 +371,55 @@ START_TEST(test_model_infers_limit)
 }
 END_TEST
 
+/* GOGC and GOMEMLIMIT read back from recorded runs (tests/data/gctrace/
+ * whatif, TRUTH.ndjson has what each ran with): small heaps, where the MiB
+ * truncation blurs each goal's ratio to the marked heap by some 25 % and
+ * the 4 MiB x GOGC/100 minimum holds the goal flat (no limit there), and
+ * limits that bind (the goal flat under a ceiling: named within 15 %),
+ * with GOGC=100 shown only by the build-up or not at all, or GOGC=off. */
+static const struct {
+	const char *log;
+	int go_minor, gogc;
+	int limit_mib; /* 0: none */
+} inferred[] = {
+	{"go1.19/S.gogc100.r1", 19, 100, 0},  /* was GOGC=110 */
+	{"go1.19/S.gogc200.r2", 19, 200, 0},  /* was GOGC=245 GOMEMLIMIT=29MiB */
+	{"go1.22/S.gogc200.r2", 22, 200, 0},  /* was GOGC=245 GOMEMLIMIT=24MiB */
+	{"go1.21/S.gogc50.r1", 21, 50, 0},    /* was GOGC=45 */
+	{"go1.23/T.gogc200.r1", 23, 200, 0},  /* at the minimum: was GOGC=100 */
+	{"go1.21/T.gogc50.r1", 21, 50, 0},    /* was GOGC=100 */
+	{"go1.19/E.tight.r1", 19, 100, 90},   /* was GOGC=35, no limit */
+	{"go1.22/B.tight.r1", 22, 100, 48},   /* was GOGC=45, no limit */
+	{"go1.19/A.tight.r2", 19, 100, 160},  /* was GOGC=35, no limit */
+	{"go1.19/B.off.r1", 19, GOMEM_PACER_GOGC_OFF, 96},  /* was GOGC=195, no limit */
+	{"go1.22/C.off.r1", 22, GOMEM_PACER_GOGC_OFF, 320}, /* was GOGC=165, no limit */
+	{"go1.22/D.off.r1", 22, GOMEM_PACER_GOGC_OFF, 256},
+	{"go1.19/C.loose.r4", 19, 100, 0},    /* a limit that never binds shows none */
+};
+
+START_TEST(test_model_infers_recorded)
+{
+	char rel[128];
+	gomem_pacer_model *m;
+	gomem_pacer_fit fit;
+
+	snprintf(rel, sizeof(rel), "tests/data/gctrace/whatif/%s.log.gz", inferred[_i].log);
+	m = read_model(test_path(rel), inferred[_i].go_minor);
+	gomem_pacer_model_get_fit(m, &fit);
+	ck_assert_msg(fit.gogc == inferred[_i].gogc, "%s: GOGC %d, ran with %d", inferred[_i].log, fit.gogc,
+		      inferred[_i].gogc);
+	if (inferred[_i].limit_mib == 0)
+		ck_assert_msg(fit.memory_limit == GOMEM_PACER_NO_LIMIT, "%s: a limit of %lld inferred",
+			      inferred[_i].log, (long long)fit.memory_limit);
+	else
+		ck_assert_msg(fit.memory_limit != GOMEM_PACER_NO_LIMIT &&
+			      fabs((double)fit.memory_limit / (double)MiB(inferred[_i].limit_mib) - 1) < 0.15,
+			      "%s: limit %lld, ran with %d MiB", inferred[_i].log, (long long)fit.memory_limit,
+			      inferred[_i].limit_mib);
+	gomem_pacer_model_free(m);
+}
+END_TEST
+
 /* ---- the report --------------------------------------------------------------------------- */
 
 START_TEST(test_whatif_json)
@@ -423,6 +472,7 @@ Suite *suite_pacer(void)
 	tcase_add_test(m, test_model_too_short);
 	tcase_add_test(m, test_model_recorded);
 	tcase_add_test(m, test_model_infers_limit);
+	tcase_add_loop_test(m, test_model_infers_recorded, 0, (int)GOMEM_ARRAY_SIZE(inferred));
 	tcase_add_test(m, test_whatif_json);
 	suite_add_tcase(s, m);
 	return s;

@@ -223,6 +223,58 @@ START_TEST(test_text_controls)
 }
 END_TEST
 
+static const struct {
+	const char *in, *want;
+} people_cases[] = {
+	{"plain text", "plain text"},
+	{"tab\tand\nnewline\r\n", "tab\tand\nnewline\r\n"},   /* kept */
+	{"\033]0;pwned\007", "\xef\xbf\xbd]0;pwned\xef\xbf\xbd"},   /* OSC retitle, BEL */
+	{"\033[2J\033[H", "\xef\xbf\xbd[2J\xef\xbf\xbd[H"},           /* clear screen */
+	{"a\rb", "a\xef\xbf\xbd" "b"},                               /* CR alone */
+	{"\x7f", "\xef\xbf\xbd"},                                    /* DEL */
+	{"\xc2\x9b" "2J", "\xef\xbf\xbd" "2J"},                       /* C1 CSI, UTF-8 */
+	{"\x9b" "2J", "\xef\xbf\xbd" "2J"},                           /* C1 CSI, raw byte */
+	{"\x90q\x9c", "\xef\xbf\xbdq\xef\xbf\xbd"},                   /* raw DCS ... ST */
+	{"\xe6\x97\xa5\xc3\xa9\xc2\xa0", "\xe6\x97\xa5\xc3\xa9\xc2\xa0"}, /* printable */
+	{"\xff\xfe", "\xef\xbf\xbd\xef\xbf\xbd"},
+};
+
+/* The one rule for the tools' own lines and messages. */
+START_TEST(test_text_write)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(gomem_text_write(fp, people_cases[_i].in, strlen(people_cases[_i].in)),
+			 GOMEM_OK);
+	fclose(fp);
+	ck_assert_str_eq(buf, people_cases[_i].want);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_text_printf)
+{
+	char *buf = NULL, big[2000];
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	big[1500] = '\033';
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(gomem_text_printf(fp, "[%s] %d\n", "\033]2;t\a", 42), GOMEM_OK);
+	ck_assert_int_eq(gomem_text_printf(fp, "%s", big), GOMEM_OK); /* past the small buffer */
+	fclose(fp);
+	ck_assert_uint_eq(len, 16 + 1998 + 3);
+	ck_assert_mem_eq(buf, "[\xef\xbf\xbd]2;t\xef\xbf\xbd] 42\n", 16);
+	ck_assert_mem_eq(buf + 16 + 1500, "\xef\xbf\xbd", 3);
+	free(buf);
+}
+END_TEST
+
 /* Titles, LEFT, hidden columns, no header, and no trailing spaces. */
 START_TEST(test_text_columns)
 {
@@ -386,6 +438,11 @@ static const struct {
 	{"a\nb", "\"a\nb\""},
 	{"a\rb", "\"a\rb\""},
 	{"tab\there", "tab\there"},
+	/* no escapes in CSV: controls are quoted and kept as they are */
+	{"a\033]0;x\007b", "\"a\033]0;x\007b\""},
+	{"a\xc2\x9b" "b", "\"a\xc2\x9b" "b\""},
+	{"\x9b", "\"\x9b\""},
+	{"\xe6\x97\xa5", "\xe6\x97\xa5"}, /* 0x97 is a continuation byte, not C1 */
 };
 
 START_TEST(test_csv_quoting)
@@ -423,6 +480,12 @@ static const struct {
 	{"a\\b", "a\\\\b"},
 	{"\t\\\r\n", "\\t\\\\\\r\\n"},
 	{"a,\"b\"", "a,\"b\""},
+	{"a\033[2Jb\007", "a\\x1b[2Jb\\x07"},
+	{"\x7f", "\\x7f"},
+	{"c1\xc2\x9b" "x", "c1\\xc2\\x9bx"},                  /* U+009B, UTF-8 */
+	{"raw\x9b" "x", "raw\\x9bx"},                          /* 0x9B, a raw byte */
+	{"\xe6\x97\xa5\xc3\xa9", "\xe6\x97\xa5\xc3\xa9"},            /* kept: printable */
+	{"\xff", "\\xff"},
 };
 
 START_TEST(test_tsv_escaping)
@@ -440,7 +503,10 @@ static const struct {
 	{"plain", "\"plain\""},
 	{"a\"b\\c/", "\"a\\\"b\\\\c/\""},
 	{"\n\r\t", "\"\\n\\r\\t\""},
-	{"\x01\x08\x0c\x1f\x7f", "\"\\u0001\\u0008\\u000c\\u001f\x7f\""},
+	{"\x01\x08\x0c\x1f\x7f", "\"\\u0001\\u0008\\u000c\\u001f\\u007f\""},
+	{"\033]0;t\007", "\"\\u001b]0;t\\u0007\""},
+	{"\xc2\x80\xc2\x9b\xc2\x9f\xc2\xa0", "\"\\u0080\\u009b\\u009f\xc2\xa0\""}, /* C1, NBSP */
+	{"\x9b", "\"\\ufffd\""},                               /* raw C1 byte */
 	{"\xff", "\"\\ufffd\""},
 	{"a\xc0\xaf" "b", "\"a\\ufffd\\ufffdb\""},                 /* overlong '/' */
 	{"\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\""},             /* surrogate */
@@ -1068,6 +1134,8 @@ Suite *suite_table(void)
 	tcase_add_test(tc, test_text_utf8_width);
 	tcase_add_test(tc, test_text_color_padding);
 	tcase_add_test(tc, test_text_controls);
+	tcase_add_loop_test(tc, test_text_write, 0, (int)GOMEM_ARRAY_SIZE(people_cases));
+	tcase_add_test(tc, test_text_printf);
 	tcase_add_test(tc, test_text_columns);
 	tcase_add_test(tc, test_text_empty);
 	tcase_add_loop_test(tc, test_text_cell, 0, (int)GOMEM_ARRAY_SIZE(text_cases));

@@ -13,13 +13,15 @@ static const struct {
 	Suite *(*make)(void);
 } suites[] = {
 	{"error", suite_error},     {"util", suite_util},       {"source", suite_source},
+	{"sketch", suite_sketch},   {"openmetrics", suite_openmetrics},
 	{"table", suite_table},     {"pprof", suite_pprof},     {"heapprof", suite_heapprof},
 	{"heapdiff", suite_heapdiff}, {"nomem", suite_nomem},     {"gctrace", suite_gctrace},
-	{"gcstats", suite_gcstats},   {"follow", suite_follow},   {"monitor", suite_monitor},
+	{"gcstats", suite_gcstats},   {"gcruns", suite_gcruns},   {"follow", suite_follow},   {"monitor", suite_monitor},
 	{"goroutine", suite_goroutine}, {"escape", suite_escape},
 	{"sizeclass", suite_sizeclass}, {"alloc", suite_alloc},   {"pacer", suite_pacer},
 	{"heapexplain", suite_heapexplain}, {"binary", suite_binary}, {"layout", suite_layout},
-	{"heapdump", suite_heapdump}, {"gc", suite_gc}, {"sched", suite_sched},
+	{"heapdump", suite_heapdump}, {"gc", suite_gc},
+	{"lineprefix", suite_lineprefix}, {"sched", suite_sched},
 };
 
 const char *test_path(const char *rel)

@@ -7,6 +7,8 @@
 
 Suite *suite_error(void);
 Suite *suite_util(void);
+Suite *suite_sketch(void);
+Suite *suite_openmetrics(void);
 Suite *suite_source(void);
 Suite *suite_table(void);
 Suite *suite_pprof(void);
@@ -23,10 +25,12 @@ Suite *suite_heapdump(void);
 Suite *suite_gc(void);
 Suite *suite_gctrace(void);
 Suite *suite_gcstats(void);
+Suite *suite_gcruns(void);
 Suite *suite_follow(void);
 Suite *suite_monitor(void);
 Suite *suite_goroutine(void);
 Suite *suite_escape(void);
+Suite *suite_lineprefix(void);
 Suite *suite_sched(void);
 
 /* Path of a file under the source tree (tests/data/...), in a static buffer. */

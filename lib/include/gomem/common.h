@@ -9,6 +9,13 @@
 #define GOMEM_API
 #endif
 
+/* Lets the compiler check a printf-like call's arguments. */
+#if defined(__GNUC__)
+#define GOMEM_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define GOMEM_PRINTF(fmt, args)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif

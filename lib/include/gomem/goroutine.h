@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "gomem/common.h"
 #include "gomem/error.h"
@@ -132,6 +133,8 @@ typedef struct gomem_dump_warning {
 } gomem_dump_warning;
 
 GOMEM_API gomem_dump_format gomem_dump_format_of(const gomem_dump *d);
+/* "debug=2", "debug=1", "debug=0", "traceback" or "unknown". */
+GOMEM_API const char *gomem_dump_format_name(gomem_dump_format f);
 /* The input's name, as given to the parser or the source. */
 GOMEM_API const char *gomem_dump_name(const gomem_dump *d);
 /* The crash preamble's first line ("panic: runtime error: index out of
@@ -139,6 +142,10 @@ GOMEM_API const char *gomem_dump_name(const gomem_dump *d);
  * "SIGQUIT: quit", "WARNING: DATA RACE"); "" for a plain dump. */
 GOMEM_API const char *gomem_dump_reason(const gomem_dump *d);
 
+/* Whether the dump carries goroutine states (and so wait times): debug=2
+ * and crash output do; debug=1 and debug=0 profiles do not, and a view of
+ * them shows no state, no wait and no longest-waiting list. */
+GOMEM_API bool gomem_dump_has_states(const gomem_dump *d);
 /* Number of goroutine records (not goroutines: see gomem_dump_total). */
 GOMEM_API size_t gomem_dump_count(const gomem_dump *d);
 /* Goroutines in the dump: the sum of every record's count. */
@@ -195,7 +202,9 @@ GOMEM_API void gomem_goroutine_parser_free(gomem_goroutine_parser *p);
 
 /* Reads a whole dump from SRC: the text forms through the parser above, or a
  * debug=0 protobuf profile (gzip is inflated by the source; anything that does
- * not start like text and parses as profile.proto) through the pprof reader.
+ * not start like text and parses as profile.proto) through the pprof reader;
+ * a profile whose samples are not goroutine/count (a heap or CPU profile)
+ * is refused with GOMEM_E_FORMAT.
  * ERR (may be NULL) gets "file:line:col: message" (text) or "file: byte N"
  * (protobuf) detail. On failure *out is NULL. */
 GOMEM_API int gomem_dump_read(gomem_dump **out, gomem_source *src, gomem_error *err);
@@ -347,8 +356,9 @@ GOMEM_API const gomem_summary_state *gomem_summary_state_get(const gomem_summary
 /* The buckets (largest first): use gomem_buckets_count/get on it. */
 GOMEM_API const gomem_buckets *gomem_summary_buckets(const gomem_summary *s);
 /* By package of the topmost (leafmost) frame that is not runtime.*,
- * internal/..., or sync/atomic plumbing ("runtime" when there is none);
- * most first. */
+ * internal/..., or sync/atomic plumbing ("runtime" when there is none, ""
+ * for goroutines without a stack: a debug=0 sample may have none); most
+ * first. */
 GOMEM_API size_t gomem_summary_package_count(const gomem_summary *s);
 GOMEM_API const gomem_summary_group *gomem_summary_package_get(const gomem_summary *s, size_t i);
 /* By created-by site (function, file, line); "" name for none; most first. */
@@ -358,6 +368,12 @@ GOMEM_API const gomem_summary_group *gomem_summary_creator_get(const gomem_summa
  * longest first, only those with a wait printed; at most top_waiting. */
 GOMEM_API const uint32_t *gomem_summary_longest_waiting(const gomem_summary *s, size_t *n);
 GOMEM_API void gomem_summary_free(gomem_summary *s);
+/* The summary of D as one JSON document (schema "gomem.goroutines/1", the
+ * buckets at SIMILARITY): input, format, reason, total, has_states, states,
+ * waits, buckets (with frames), packages, creators, longest_waiting; what
+ * the dump's format does not carry is null. GOMEM_E_IO on a write error. */
+GOMEM_API int gomem_summary_write_json(FILE *fp, const gomem_summary *s, const gomem_dump *d,
+				       gomem_similarity similarity);
 
 /* ---- diff of two dumps ---------------------------------------------------- */
 

@@ -5,19 +5,22 @@
  * tail -F, a pipe or stdin, a child started with GODEBUG=gctrace=1) or the
  * pprof endpoint of a running Go service, polled at a gentle interval.
  *
- * No drawing and no waiting here: the caller owns the clock. It polls the
- * descriptors gomem_monitor_fds gives (and sleeps) as it likes, calls
- * gomem_monitor_read when one is readable and gomem_monitor_tick once per
- * screen refresh; then reads the rows. Times passed in are seconds of a
- * monotonic clock (CLOCK_MONOTONIC); any origin. */
+ * No drawing and no blocking here: the caller owns the clock. It waits with
+ * gomem_monitor_wait (for its own descriptors too: the terminal, a listen
+ * socket), calls gomem_monitor_read after each wait and gomem_monitor_tick
+ * once per screen refresh; then reads the rows. An endpoint's fetches run
+ * in the background of those calls and never hold them up. Times passed in
+ * are seconds of a monotonic clock (CLOCK_MONOTONIC); any origin. */
 #ifndef GOMEM_MONITOR_H
 #define GOMEM_MONITOR_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "gomem/common.h"
 #include "gomem/error.h"
+#include "gomem/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -60,13 +63,14 @@ typedef struct gomem_monitor_options {
 	size_t history;         /* points kept per source for charts (0: 512) */
 	double url_interval;    /* seconds between two polls of an endpoint (0: 5);
 				 * never polled more often than this */
-	long url_timeout_ms;    /* one fetch (0: 5000) */
+	long url_timeout_ms;    /* one fetch (0: 5000; GOMEM_MONITOR_NO_TIMEOUT: none) */
 	int from_start;         /* files: read what they hold already (default 1) */
 	uint64_t max_read;      /* bytes read per source per call (0: 16 MiB), so a
 				 * huge log cannot freeze the screen */
 } gomem_monitor_options;
 
 #define GOMEM_MONITOR_OPTIONS_VERSION 1
+#define GOMEM_MONITOR_NO_TIMEOUT (-1L)
 #define GOMEM_MONITOR_OPTIONS_INIT {GOMEM_MONITOR_OPTIONS_VERSION, 0, 0, 0, 0, 1, 0}
 
 /* One point of a source's history: a gc line, or one poll of an endpoint.
@@ -84,6 +88,9 @@ typedef struct gomem_monitor_point {
 	double cpu_pct;     /* GC CPU %: gctrace's cumulative N%, or GCCPUFraction */
 	int procs;          /* GOMAXPROCS, -1 unknown */
 	int forced;
+	int64_t heap_marked;/* the heap the last GC marked: gctrace H2, or an
+			     * endpoint's heap profile in-use bytes (unsampled);
+			     * -1 unknown. What the slope is fitted on. */
 } gomem_monitor_point;
 
 /* A source's row, as the main screen shows it. */
@@ -100,7 +107,8 @@ typedef struct gomem_monitor_row {
 	double pause_last, pause_p99; /* STW pause, seconds */
 	double gc_cpu_pct;          /* percent of the CPU the GC took */
 	int64_t heap_live, heap_goal;/* bytes; -1 unknown */
-	double heap_slope;          /* live heap trend, bytes per second; NAN unknown */
+	double heap_slope;          /* trend of the marked heap (after each GC), bytes
+				     * per second; NAN until three GCs are seen */
 	int64_t goroutines;         /* URLs; -1 unknown */
 	double age;                 /* seconds since the last GC; NAN before one */
 	/* endpoints only (-1 otherwise) */
@@ -120,9 +128,12 @@ typedef struct gomem_monitor_totals {
 GOMEM_API int gomem_monitor_new(gomem_monitor **out, const gomem_monitor_options *opts);
 GOMEM_API void gomem_monitor_free(gomem_monitor *m);
 
-/* SPEC: "http://..." or "https://..." is an endpoint (its base, or any URL
- * under /debug/pprof/), "-" standard input, anything else a log file (which
- * may not exist yet). */
+/* SPEC: "http://..." or "https://..." is an endpoint, "-" standard input,
+ * anything else a log file (which may not exist yet). An endpoint's URLs
+ * follow gomem_pprof_url with GOMEM_PPROF_URL_SIBLING: a base URL
+ * (http://host:6060) or one of /debug/pprof/ names both the heap profile
+ * (debug=1, for its MemStats) and the goroutine profile; any other path is
+ * fetched as the heap profile, and no goroutine count is had. */
 GOMEM_API int gomem_monitor_add(gomem_monitor *m, const char *spec);
 /* Starts ARGV (NULL-terminated) with gctrace=1 merged into its GODEBUG; its
  * stderr is read, its stdin and stdout go to /dev/null when QUIET. */
@@ -135,12 +146,21 @@ GOMEM_API int gomem_monitor_add_buffer(gomem_monitor *m, const char *name, const
 /* Descriptors worth polling for input (pipes, children); files are read on
  * each tick. Returns how many were written to FDS (at most MAX). */
 GOMEM_API size_t gomem_monitor_fds(const gomem_monitor *m, int *fds, size_t max);
-/* Reads what arrived on every stream source, without blocking. */
+/* Waits at most TIMEOUT seconds until a stream has input, an endpoint's
+ * fetch can move on, or one of the caller's EXTRA descriptors (poll(2)
+ * style, at most 64; their revents are set) is ready. */
+struct pollfd;
+GOMEM_API int gomem_monitor_wait(gomem_monitor *m, struct pollfd *extra, size_t nextra,
+				 double timeout);
+/* Reads what arrived on every stream source and moves the endpoints'
+ * fetches on, without blocking; a poll that finished becomes a point. */
 GOMEM_API int gomem_monitor_read(gomem_monitor *m, double now);
-/* One refresh: reads, polls the endpoints that are due, and recomputes the
- * rows. Errors of one source land on its row; the return is an error only
+/* One refresh: reads, starts the polls of the endpoints that are due (one
+ * in flight per endpoint at most), and recomputes the rows. Errors of one source land on its row; the return is an error only
  * for the monitor itself (out of memory). */
 GOMEM_API int gomem_monitor_tick(gomem_monitor *m, double now);
+/* Endpoint polls in flight (started, not finished). */
+GOMEM_API size_t gomem_monitor_polls_running(const gomem_monitor *m);
 /* Seconds until an endpoint is due (at most CAP), for the caller's sleep. */
 GOMEM_API double gomem_monitor_next_poll(const gomem_monitor *m, double now, double cap);
 
@@ -167,9 +187,34 @@ GOMEM_API const char *gomem_monitor_state_name(gomem_monitor_state state);
 /* The N of "goroutine profile: total N", the first line of an endpoint's
  * /debug/pprof/goroutine?debug=1; GOMEM_E_FORMAT (and -1) for anything else. */
 GOMEM_API int gomem_monitor_goroutine_total(int64_t *out, const char *text, size_t len);
-/* Splits an endpoint URL into BASE (scheme://host:port[/prefix], without
- * /debug/pprof/...) and NAME (host:port). Both freed with gomem_free. */
-GOMEM_API int gomem_monitor_url_parts(char **base, char **name, const char *url);
+
+/* ---- the rows as text ------------------------------------------------------------ */
+
+/* gomem top's batch output: per tick a row per source, in the current
+ * order; the text table is a table per tick (a blank line between), CSV,
+ * TSV and NDJSON one stream with one header. FP is the caller's. */
+typedef struct gomem_monitor_batch gomem_monitor_batch;
+GOMEM_API int gomem_monitor_batch_new(gomem_monitor_batch **out, FILE *fp, gomem_format format);
+GOMEM_API int gomem_monitor_batch_tick(gomem_monitor_batch *b, const gomem_monitor *m, long tick,
+				       double elapsed);
+/* Closes the stream (CSV's last flush, nothing for the text table). */
+GOMEM_API int gomem_monitor_batch_end(gomem_monitor_batch *b);
+/* Why a tick or the end failed (a write error carries errno's text). */
+GOMEM_API const gomem_error *gomem_monitor_batch_error(const gomem_monitor_batch *b);
+GOMEM_API void gomem_monitor_batch_free(gomem_monitor_batch *b);
+
+/* A row's cells as the screen shows them ("-" for unknown). */
+typedef struct gomem_monitor_text {
+	char state[32], gcs[24], gc_per_s[16], pause[GOMEM_UNITS_BUFSIZE], p99[GOMEM_UNITS_BUFSIZE];
+	char cpu[16], live[GOMEM_UNITS_BUFSIZE], goal[GOMEM_UNITS_BUFSIZE], slope[48];
+	char goroutines[24], age[GOMEM_UNITS_BUFSIZE];
+} gomem_monitor_text;
+GOMEM_API void gomem_monitor_row_text(gomem_monitor_text *out, const gomem_monitor_row *r);
+/* Bytes (-1: "-") and seconds (NAN: "-") as the table shows them. */
+GOMEM_API void gomem_monitor_text_bytes(char *buf, size_t size, int64_t bytes);
+GOMEM_API void gomem_monitor_text_duration(char *buf, size_t size, double seconds);
+/* "file", "pipe", "command" or "url". */
+GOMEM_API const char *gomem_monitor_kind_name(gomem_monitor_kind kind);
 
 #ifdef __cplusplus
 }

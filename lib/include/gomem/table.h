@@ -16,7 +16,8 @@
  *   csv     name,delta,pct            RFC 4180 quoting, LF line ends, base
  *           a,1024,12.5               units, null empty, no totals
  *   tsv     name<TAB>delta<TAB>pct    tab, LF, CR and backslash in a field
- *           a<TAB>1024<TAB>12.5       written \t \n \r \\ (PostgreSQL COPY)
+ *           a<TAB>1024<TAB>12.5       written \t \n \r \\, other control
+ *                                     bytes \xHH (PostgreSQL COPY)
  *   json    {"schema":"gomem.x/1","meta":1,
  *           "rows":[
  *           {"name":"a","delta":1024,"pct":12.5}
@@ -28,10 +29,11 @@
  * Machine formats: integers exact; reals as %.15g, or %.17g when that does
  * not read back as the same double; always '.' whatever LC_NUMERIC says. NaN
  * and infinities are null (empty in CSV/TSV, "-" in the text table). JSON strings are valid UTF-8
- * whatever the input: invalid bytes become U+FFFD. In the text table control
- * characters and invalid bytes show as U+FFFD (a name from an untrusted
- * profile cannot drive the terminal) and padding counts terminal columns
- * (East Asian wide characters two, combining marks none).
+ * whatever the input: invalid bytes become U+FFFD, control characters
+ * (DEL and C1 too) are \u escapes. The text table follows the people's rule
+ * below (a name from an untrusted profile cannot drive the terminal) and
+ * its padding counts terminal columns (East Asian wide characters two,
+ * combining marks none).
  *
  * Errors: every call returns GOMEM_OK or a negative GOMEM_E_*, and the first
  * error sticks: later calls return it and write nothing. A failed write
@@ -41,6 +43,7 @@
 #ifndef GOMEM_TABLE_H
 #define GOMEM_TABLE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -151,6 +154,30 @@ GOMEM_API void gomem_table_free(gomem_table *t);
  * the flat table cannot express. GOMEM_E_IO on a write error. */
 GOMEM_API int gomem_json_write_string(FILE *fp, const char *s);
 
+/* ---- text for people: the one sanitising rule ------------------------------
+ *
+ * Whatever gomem shows people — the text table, the tools' own lines, the
+ * messages on stderr, terminal or not — passes one rule, so a name read
+ * from an untrusted dump, profile, binary or source file cannot retitle the
+ * terminal, clear it or move the cursor: C0 controls (except tab and
+ * newline), DEL and C1 controls (U+0080..U+009F UTF-8 encoded, and the raw
+ * bytes 0x80..0x9F), and every other byte of invalid UTF-8, show as U+FFFD.
+ * A text-table cell is one line, so there tab and newline are replaced too;
+ * in the functions below tab, newline and a CR before a newline stay.
+ * Machine formats escape instead, as their syntax says: JSON \u001b
+ * (DEL and C1 included), TSV \xHH bytes (PostgreSQL COPY), CSV quotes the
+ * field (RFC 4180 has no escapes).
+ *
+ * Colour and other sequences a tool means to send are written apart from
+ * this text. Each returns GOMEM_OK, GOMEM_E_IO on a write error, or
+ * GOMEM_E_NOMEM. */
+GOMEM_API int gomem_text_write(FILE *fp, const char *s, size_t n);
+/* printf, the whole result (format and arguments) written by the rule. */
+GOMEM_API int gomem_text_printf(FILE *fp, const char *fmt, ...)
+	GOMEM_PRINTF(2, 3);
+GOMEM_API int gomem_text_vprintf(FILE *fp, const char *fmt, va_list ap)
+	GOMEM_PRINTF(2, 0);
+
 /* Room for any text gomem_format_bytes or gomem_format_duration writes. */
 #define GOMEM_UNITS_BUFSIZE 32
 
@@ -183,6 +210,10 @@ GOMEM_API int gomem_parse_size(uint64_t *out, const char *s);
  * an empty string, a sign, spaces, an unknown unit or a number without a
  * unit after the first pair; *out is then untouched. */
 GOMEM_API int gomem_parse_duration(double *out, const char *s);
+/* SECONDS (a duration) as whole milliseconds for a timeout or a wait:
+ * rounded up, so a positive duration never becomes 0 (which a timeout
+ * takes as "none"), and capped at MAX_MS; NaN, negatives and 0 give 0. */
+GOMEM_API long gomem_duration_ms(double seconds, long max_ms);
 /* Parses a plain non-negative decimal ("12", "2.5", ".5"), whatever the
  * locale -> *out; GOMEM_E_INVALID for anything else. */
 GOMEM_API int gomem_parse_number(double *out, const char *s);

@@ -1,0 +1,3 @@
+module gomem.example/hostile
+
+go 1.19

@@ -1,0 +1,1 @@
+{ printf 'goroutine profile: total 7 \033]0;x\007\302\233\233\n'; grep -v '^#' tests/data/binary/go1.23/goroutine.debug1 | tail -n +2; } | gomem addr2line --annotate - tests/data/binary/go1.23/binsym.sections.elf.gz

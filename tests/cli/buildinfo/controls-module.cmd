@@ -1,0 +1,1 @@
+gomem buildinfo tests/data/malformed/controls-buildinfo.elf

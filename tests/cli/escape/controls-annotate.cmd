@@ -1,0 +1,1 @@
+gomem escape --annotate --source-dir tests/data/malformed/controls-escape tests/data/malformed/controls-escape.txt

@@ -1,0 +1,1 @@
+gomem escape --all tests/data/malformed/controls-escape.txt

@@ -1,0 +1,1 @@
+d=$(mktemp -d) && cp tests/data/gctrace/go1.23/forced.log "$d/$(printf 'f\033]0;x\007\302\233\233.log')" && (cd "$d" && gomem gctrace f* && gomem gctrace --format csv f* | cut -d, -f1 | od -An -c); s=$?; rm -rf "$d"; exit $s

@@ -1,0 +1,1 @@
+gomem gctrace --prometheus tests/cli/gctrace/mixed.log contrib/examples/gctrace.log

@@ -1,0 +1,1 @@
+awk 'BEGIN { for (i = 1; i <= 70000; i++) printf "gc %d @%d.%03ds 1%%: 0.%03d+%d.%d+0.004 ms clock, 0.080+0.2/0.5/0.1+0.008 ms cpu, 3->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n", i, i, i % 1000, i % 997 + 1, i % 13 + 1, i % 10 }' | gomem gctrace --format csv -

@@ -1,0 +1,1 @@
+printf 'gc6(5): 0+0+0+1000 us, 0 -> 0 MB\ngc 2 @0.020s 2%%: 0.015+0.54+0.003 ms clock, 0.12+0.2/0.5/0.1+0.02 ms cpu, 4-=4-=0 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 8 P\n' | gomem gctrace --events --format csv -

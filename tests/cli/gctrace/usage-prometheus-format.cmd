@@ -1,0 +1,1 @@
+gomem gctrace --prometheus --format json contrib/examples/gctrace.log

@@ -1,0 +1,1 @@
+gomem gctrace --prometheus --openmetrics contrib/examples/gctrace.log

@@ -1,0 +1,1 @@
+gomem goroutines --format folded tests/data/malformed/controls-goroutines.debug2.txt

@@ -1,0 +1,1 @@
+gomem goroutines --full tests/data/malformed/controls-goroutines.debug2.txt

@@ -1,0 +1,1 @@
+gomem goroutines "$(printf 'no\033]0;x\007such\302\233\233.txt')"

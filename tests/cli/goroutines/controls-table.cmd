@@ -1,0 +1,1 @@
+gomem goroutines tests/data/malformed/controls-goroutines.debug2.txt

@@ -1,0 +1,1 @@
+gomem heap explain tests/data/malformed/controls-heap.after.txt

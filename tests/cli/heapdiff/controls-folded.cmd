@@ -1,0 +1,1 @@
+gomem heapdiff --format folded tests/data/malformed/controls-heap.before.txt tests/data/malformed/controls-heap.after.txt
