@@ -110,6 +110,39 @@ void gomem_sched_event_cells(gomem_cell *c, const gomem_sched_snapshot *s, const
 	cell_int(&c[EC_REASSEMBLED], s->reassembled);
 }
 
+/* ---- waiting goroutines ------------------------------------------------------------ */
+
+enum { WC_T, WC_REASON, WC_COUNT, WC_RUNTIME, WC_LINE, WC_FILE, WC_RUN, WC_N };
+
+static const gomem_column wait_columns[WC_N] = {
+	{"t_s", "t", GOMEM_COL_DURATION, 0},
+	{"reason", NULL, GOMEM_COL_TEXT, 0},
+	{"count", NULL, GOMEM_COL_COUNT, 0},
+	{"runtime", NULL, GOMEM_COL_COUNT, 0},
+	{"line", NULL, GOMEM_COL_COUNT, 0},
+	{"file", NULL, GOMEM_COL_TEXT, MO},
+	{"run", NULL, GOMEM_COL_COUNT, MO},
+};
+
+_Static_assert(WC_N <= GOMEM_SCHED_EVENT_COLUMNS, "wait rows fit an event row's cells");
+
+const gomem_column *gomem_sched_wait_columns(size_t *n_cols)
+{
+	*n_cols = WC_N;
+	return wait_columns;
+}
+
+void gomem_sched_wait_cells(gomem_cell *c, const gomem_sched_snapshot *s, size_t k, const char *file)
+{
+	cell_real(&c[WC_T], s->t);
+	cell_text(&c[WC_REASON], s->waits[k].reason);
+	cell_int(&c[WC_COUNT], s->waits[k].count);
+	cell_int(&c[WC_RUNTIME], s->waits[k].runtime_owned);
+	cell_int(&c[WC_LINE], (int64_t)s->line);
+	cell_text(&c[WC_FILE], file);
+	cell_int(&c[WC_RUN], (int64_t)s->run);
+}
+
 /* ---- summaries ---------------------------------------------------------------------- */
 
 enum {

@@ -14,8 +14,9 @@
 
 struct gomem_schedstats {
 	gomem_schedstats_summary s;
-	size_t window;              /* 0: keep every backlog value */
-	int64_t *backlog;           /* a ring of the last values */
+	size_t window;              /* 0: the whole run, in the sketch */
+	gomem_sketch *sketch;       /* the backlog without a window */
+	int64_t *backlog;           /* with one, a ring of its values */
 	size_t nbacklog, head, cap;
 	double sum_backlog, sum_busy, sum_imbalance, sum_spinning, sum_idle;
 	uint64_t n_busy, n_imbalance, n_idle;
@@ -32,6 +33,11 @@ int gomem_schedstats_new(gomem_schedstats **out)
 		return GOMEM_E_INVALID;
 	if ((*out = s = calloc(1, sizeof(*s))) == NULL)
 		return GOMEM_E_NOMEM;
+	if (gomem_sketch_new(&s->sketch, NULL) != GOMEM_OK) {
+		free(s);
+		*out = NULL;
+		return GOMEM_E_NOMEM;
+	}
 	s->s.first_t = s->s.last_t = NAN;
 	s->s.gomaxprocs_first = s->s.gomaxprocs_last = -1;
 	s->s.threads_first = s->s.threads_last = s->s.threads_max = -1;
@@ -47,12 +53,14 @@ void gomem_schedstats_free(gomem_schedstats *s)
 	if (s == NULL)
 		return;
 	free(s->backlog);
+	gomem_sketch_free(s->sketch);
 	free(s);
 }
 
 void gomem_schedstats_set_window(gomem_schedstats *s, size_t max_snapshots)
 {
-	s->window = max_snapshots;
+	if (s->s.snapshots == 0)
+		s->window = max_snapshots;
 }
 
 static double max_of(double a, double b)
@@ -60,15 +68,18 @@ static double max_of(double a, double b)
 	return isnan(a) || b > a ? b : a;
 }
 
-/* The backlog into the ring: grows until the window, then overwrites. */
+/* The backlog into the sketch, or into the ring: it grows until the
+ * window, then overwrites. */
 static int keep_backlog(gomem_schedstats *s, int64_t v)
 {
-	if (s->window && s->nbacklog == s->window) {
+	if (s->window == 0)
+		return gomem_sketch_add(s->sketch, (double)v);
+	if (s->nbacklog == s->window) {
 		s->backlog[s->head] = v;
 		s->head = (s->head + 1) % s->window;
 		return GOMEM_OK;
 	}
-	if (GOMEM_GROW(s->backlog, s->cap, s->nbacklog + 1, s->window ? s->window : SIZE_MAX / 16))
+	if (GOMEM_GROW(s->backlog, s->cap, s->nbacklog + 1, s->window))
 		return GOMEM_E_NOMEM;
 	s->backlog[s->nbacklog++] = v;
 	return GOMEM_OK;
@@ -205,6 +216,11 @@ int gomem_schedstats_get(const gomem_schedstats *s, gomem_schedstats_summary *ou
 			out->threads_per_min = (n * s->sty - s->st * s->sy) / d * 60.0;
 	}
 	out->backlog_p50 = out->backlog_p99 = NAN;
+	if (s->window == 0) {
+		gomem_sketch_quantile(s->sketch, 0.5, &out->backlog_p50);
+		gomem_sketch_quantile(s->sketch, 0.99, &out->backlog_p99);
+		return GOMEM_OK;
+	}
 	if (s->nbacklog == 0)
 		return GOMEM_OK;
 	if ((v = malloc(s->nbacklog * sizeof(*v))) == NULL)

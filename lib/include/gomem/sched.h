@@ -26,6 +26,7 @@
 
 #include "gomem/common.h"
 #include "gomem/error.h"
+#include "gomem/openmetrics.h"
 #include "gomem/table.h"
 
 #ifdef __cplusplus
@@ -146,10 +147,54 @@ GOMEM_API int gomem_schedstats_new(gomem_schedstats **out);
 GOMEM_API int gomem_schedstats_add(gomem_schedstats *s, const gomem_sched_snapshot *snap);
 /* OUT's top_wait is borrowed from S (valid until the next add or free). */
 GOMEM_API int gomem_schedstats_get(const gomem_schedstats *s, gomem_schedstats_summary *out);
-/* Keeps the last MAX_SNAPSHOTS snapshots' figures for the percentiles (0:
- * all): a followed log's memory stays bounded. */
+/* The backlog percentiles of the last MAX_SNAPSHOTS snapshots, exact (0,
+ * the default: of the whole run, from a bounded sketch, exact up to 65536
+ * snapshots and within 1 % past them). Set it before the first add. */
 GOMEM_API void gomem_schedstats_set_window(gomem_schedstats *s, size_t max_snapshots);
 GOMEM_API void gomem_schedstats_free(gomem_schedstats *s);
+
+/* Writes N run summaries as metrics text of FLAVOR: families gomem_sched_*,
+ * labelled run and source = SOURCES[i] (the runnable backlog a summary
+ * with quantiles 0.5, 0.99 and 1.0). GOMEM_E_IO on a write error. */
+GOMEM_API int gomem_schedstats_write_metrics(FILE *fp, const gomem_schedstats_summary *runs,
+					     const char *const *sources, size_t n,
+					     gomem_metrics_flavor flavor);
+
+/* ---- runs of one input ------------------------------------------------------------- */
+
+/* schedtrace text read into snapshots and the statistics of each run (T
+ * going back ends one), pushed: feed what arrives, finish at the end. */
+typedef struct gomem_schedruns gomem_schedruns;
+
+typedef struct gomem_schedruns_options {
+	unsigned int version;  /* GOMEM_SCHEDRUNS_OPTIONS_VERSION */
+	int stats;             /* keep each run's statistics */
+	size_t window;         /* the backlog percentiles of the last WINDOW snapshots (0: the run) */
+	/* Each snapshot as it is read, each run's statistics when it ends (a new
+	 * run begins, or finish); NULL for none. A return other than GOMEM_OK
+	 * stops the feed with it. */
+	int (*on_snapshot)(void *payload, const gomem_sched_snapshot *s);
+	int (*on_run)(void *payload, const gomem_schedstats_summary *run);
+	void *payload;
+} gomem_schedruns_options;
+
+#define GOMEM_SCHEDRUNS_OPTIONS_VERSION 1
+#define GOMEM_SCHEDRUNS_OPTIONS_INIT {GOMEM_SCHEDRUNS_OPTIONS_VERSION, 1, 0, NULL, NULL, NULL}
+
+/* NAME labels the parser's errors. */
+GOMEM_API int gomem_schedruns_new(gomem_schedruns **out, const char *name,
+				  const gomem_schedruns_options *opts);
+GOMEM_API int gomem_schedruns_feed(gomem_schedruns *r, const void *data, size_t len);
+/* The text starts over (a log truncated or replaced). */
+GOMEM_API int gomem_schedruns_restart(gomem_schedruns *r);
+/* The end: the last line and block, and on_run for the open run. */
+GOMEM_API int gomem_schedruns_finish(gomem_schedruns *r);
+/* The open run's statistics: 1, or 0 when no run is open. */
+GOMEM_API int gomem_schedruns_current(const gomem_schedruns *r, gomem_schedstats_summary *out);
+/* The last snapshot read (its fixed fields; the arrays are not kept), NULL before one. */
+GOMEM_API const gomem_sched_snapshot *gomem_schedruns_last(const gomem_schedruns *r);
+GOMEM_API const gomem_sched_parser *gomem_schedruns_parser(const gomem_schedruns *r);
+GOMEM_API void gomem_schedruns_free(gomem_schedruns *r);
 
 /* ---- rows for the one output layer ------------------------------------------------- */
 
@@ -161,6 +206,13 @@ GOMEM_API const gomem_column *gomem_sched_event_columns(size_t *n_cols);
 /* SNAP's cells for them; FILE names the input. */
 GOMEM_API void gomem_sched_event_cells(gomem_cell *cells, const gomem_sched_snapshot *snap,
 				       const char *file);
+
+/* The columns of `gomem sched --waits` (t_s, reason, count, runtime, line,
+ * file, run): one row per snapshot and wait reason; cells for SNAP's wait
+ * K (K < nwaits). At most GOMEM_SCHED_EVENT_COLUMNS of them. */
+GOMEM_API const gomem_column *gomem_sched_wait_columns(size_t *n_cols);
+GOMEM_API void gomem_sched_wait_cells(gomem_cell *cells, const gomem_sched_snapshot *snap, size_t k,
+				      const char *file);
 
 #define GOMEM_SCHED_SUMMARY_COLUMNS 30
 GOMEM_API const gomem_column *gomem_sched_summary_columns(size_t *n_cols);
