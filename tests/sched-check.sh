@@ -83,5 +83,16 @@ while read -r v go; do
 	check_log "$tmp/run-$v.log" 100 "go$v scheddetail GOMAXPROCS=3"
 	GODEBUG=schedtrace=100,gctrace=1 "$tmp/schedload-$v" -rounds 2 -hold 250ms 2>"$tmp/plain-$v.log"
 	check_log "$tmp/plain-$v.log" 100 "go$v schedtrace"
+	# -- COMMAND: schedtrace added to the child's GODEBUG, its stderr passed
+	# through (the log), the same snapshots as reading that log afterwards.
+	GODEBUG=gctrace=1 "$gomem" sched --detail --period 100ms --events --format csv -o "$tmp/child.csv" \
+		-- "$tmp/schedload-$v" -rounds 1 -hold 250ms 2>"$tmp/child-$v.log"
+	st=$?
+	check_log "$tmp/child-$v.log" 100 "go$v -- COMMAND"
+	cut -d, -f1-11 "$tmp/child.csv" >"$tmp/child.cut"
+	"$gomem" sched --events --format csv "$tmp/child-$v.log" | cut -d, -f1-11 >"$tmp/log.cut"
+	[ "$st" = 0 ] && [ -s "$tmp/child.cut" ] && cmp -s "$tmp/child.cut" "$tmp/log.cut" &&
+		ok "go$v -- COMMAND: exit 0, the snapshots of its own stderr" ||
+		not_ok "go$v -- COMMAND: status $st, $(diff "$tmp/log.cut" "$tmp/child.cut" | head -n 3)"
 done <"$tmp/releases"
 finish

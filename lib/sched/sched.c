@@ -69,6 +69,8 @@ struct gomem_sched_parser {
 	struct sched_line line;
 	int64_t scan_runq[SCHED_MAX_RUNQ];
 	gomem_strpool reasons;          /* wait reasons, interned across blocks */
+	int64_t *rt_ids;                /* the run's runtime goroutines seen parked, sorted */
+	size_t nrt, rt_cap;
 
 	struct rec *q;
 	size_t qhead, qlen, qcap;
@@ -125,6 +127,7 @@ void gomem_sched_parser_free(gomem_sched_parser *p)
 	free(p->qprocs);
 	free(p->qthreads);
 	free(p->qwaits);
+	free(p->rt_ids);
 	free(p);
 }
 
@@ -283,8 +286,10 @@ static void take_header(gomem_sched_parser *p, const struct sched_line *l, uint6
 {
 	gomem_sched_snapshot *s = &p->b.s;
 
-	if (p->last_t >= 0 && l->id < p->last_t)
+	if (p->last_t >= 0 && l->id < p->last_t) {
 		p->run++;
+		p->nrt = 0; /* another process: its goroutine ids are its own */
+	}
 	p->last_t = l->id;
 	memset(s, 0, sizeof(*s));
 	s->run = p->run;
@@ -403,19 +408,58 @@ static int count_reason(gomem_sched_parser *p, const char *reason, size_t len)
 	return GOMEM_OK;
 }
 
+/* Where ID is in the sorted set of runtime goroutines (or would go). */
+static size_t rt_find(const gomem_sched_parser *p, int64_t id)
+{
+	size_t lo = 0, hi = p->nrt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->rt_ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A goroutine seen parked in a runtime loop stays the runtime's: a GC
+ * worker marking, or the finalizer goroutine woken, no longer says so by
+ * its wait reason (goroutine ids are never reused). */
+static void rt_remember(gomem_sched_parser *p, int64_t id)
+{
+	size_t k = rt_find(p, id);
+
+	if (k < p->nrt && p->rt_ids[k] == id)
+		return;
+	if (GOMEM_GROW(p->rt_ids, p->rt_cap, p->nrt + 1, 4096))
+		return; /* past 4096 runtime goroutines: the reasons still tell */
+	memmove(p->rt_ids + k + 1, p->rt_ids + k, (p->nrt - k) * sizeof(*p->rt_ids));
+	p->rt_ids[k] = id;
+	p->nrt++;
+}
+
 /* G2, G3 and G4 are forcegchelper, bgsweep and bgscavenge: runtime.main
  * starts them, in that order, before any package's init in every release
  * read here. They are the runtime's whatever they do at the moment (the
  * scavenger waits in "sleep", as a user goroutine would); the other
  * runtime goroutines (the finalizer goroutine, the GC workers) are told by
- * the reason they wait in. */
-static bool runtime_goroutine(const struct sched_line *l, int64_t status)
+ * the reason they wait in, or by having waited in it before. */
+static bool runtime_goroutine(gomem_sched_parser *p, const struct sched_line *l, int64_t status)
 {
+	size_t k;
+
 	if (status == 6)
 		return false;
 	if (l->id >= 2 && l->id <= 4)
 		return true;
-	return status == 4 && sched_runtime_reason(l->reason, l->reason_len);
+	if (status == 4 && sched_runtime_reason(l->reason, l->reason_len)) {
+		rt_remember(p, l->id);
+		return true;
+	}
+	k = rt_find(p, l->id);
+	return k < p->nrt && p->rt_ids[k] == l->id;
 }
 
 static int add_g(gomem_sched_parser *p, const struct sched_line *l)
@@ -423,7 +467,7 @@ static int add_g(gomem_sched_parser *p, const struct sched_line *l)
 	gomem_sched_snapshot *s = &p->b.s;
 	int64_t status = l->v[GK_STATUS] & ~(int64_t)0x1000; /* _Gscan: being scanned */
 
-	s->goroutines_runtime += runtime_goroutine(l, status);
+	s->goroutines_runtime += runtime_goroutine(p, l, status);
 	switch (status) {
 	case 1: s->g_runnable++; break;
 	case 2: s->g_running++; break;

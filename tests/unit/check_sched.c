@@ -245,6 +245,33 @@ START_TEST(test_go121_detail)
 }
 END_TEST
 
+/* A GC worker seen parked is the runtime's in the next block too, while it
+ * marks (running, no wait reason): NumGoroutine never counts it. A new run
+ * forgets the ids. */
+START_TEST(test_runtime_ids)
+{
+	static const char hdr[] = "gomaxprocs=1 idleprocs=0 threads=3 spinningthreads=0 "
+				  "idlethreads=1 runqueue=0 gcwaiting=0 nmidlelocked=0 stopwait=0 sysmonwait=0\n";
+	char text[1024];
+	struct parsed r;
+
+	snprintf(text, sizeof(text),
+		 "SCHED 0ms: %s  G1: status=4(sleep) m=-1 lockedm=-1\n"
+		 "  G18: status=4(GC worker (idle)) m=-1 lockedm=-1\n"
+		 "SCHED 100ms: %s  G1: status=4(sleep) m=-1 lockedm=-1\n"
+		 "  G18: status=2() m=0 lockedm=-1\n"
+		 "SCHED 0ms: %s  G18: status=2() m=0 lockedm=-1\n", hdr, hdr, hdr);
+	r = parse(text);
+	ck_assert_uint_eq(r.n, 3);
+	ck_assert_int_eq(r.v[0].s.goroutines_live, 1);
+	ck_assert_int_eq(r.v[1].s.goroutines_runtime, 1);
+	ck_assert_int_eq(r.v[1].s.goroutines_live, 1);
+	ck_assert_int_eq(r.v[2].s.goroutines_runtime, 0);
+	ck_assert_int_eq(r.v[2].s.goroutines_live, 1);
+	free(r.v);
+}
+END_TEST
+
 /* A field no release we read printed is skipped, wherever it sits. */
 START_TEST(test_unknown_fields)
 {
@@ -480,6 +507,7 @@ Suite *suite_sched(void)
 	tcase_add_test(tc, test_go121_header);
 	tcase_add_test(tc, test_go119_detail);
 	tcase_add_test(tc, test_go121_detail);
+	tcase_add_test(tc, test_runtime_ids);
 	tcase_add_test(tc, test_unknown_fields);
 	tcase_add_test(tc, test_interleaved);
 	tcase_add_test(tc, test_shredded);
