@@ -32,5 +32,6 @@
 #include "gomem/heapdump.h"
 #include "gomem/gc.h"
 #include "gomem/sched.h"
+#include "gomem/limits.h"
 
 #endif

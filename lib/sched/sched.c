@@ -440,20 +440,17 @@ static void rt_remember(gomem_sched_parser *p, int64_t id)
 	p->nrt++;
 }
 
-/* G2, G3 and G4 are forcegchelper, bgsweep and bgscavenge: runtime.main
- * starts them, in that order, before any package's init in every release
- * read here. They are the runtime's whatever they do at the moment (the
- * scavenger waits in "sleep", as a user goroutine would); the other
- * runtime goroutines (the finalizer goroutine, the GC workers) are told by
- * the reason they wait in, or by having waited in it before. */
+/* The runtime's own goroutines (forcegchelper, bgsweep, bgscavenge, the
+ * finalizer goroutine, the GC workers) are told by the reason they wait in,
+ * or by having waited in it before: the scavenger sleeps in "sleep" as a
+ * user goroutine would, a GC worker marks with no reason at all. Their ids
+ * are not fixed (ids come from per-P batches, so forcegchelper may be G17). */
 static bool runtime_goroutine(gomem_sched_parser *p, const struct sched_line *l, int64_t status)
 {
 	size_t k;
 
 	if (status == 6)
 		return false;
-	if (l->id >= 2 && l->id <= 4)
-		return true;
 	if (status == 4 && sched_runtime_reason(l->reason, l->reason_len)) {
 		rt_remember(p, l->id);
 		return true;
