@@ -31,6 +31,7 @@ static const struct {
 	{"layout", "struct layouts from a Go binary: padding, size-class waste, a better field order"},
 	{"heapdump", "heap dumps marked as the GC marks: what retains the heap, paths from roots"},
 	{"sched", "schedtrace/scheddetail logs: runnable backlog, busy Ps, threads, goroutines"},
+	{"limits", "container memory limits, GOMEMLIMIT/GOGC advice, OOM-kill post-mortems"},
 };
 
 static void usage(FILE *fp)

@@ -80,7 +80,7 @@ void gomem_oom_judge(gomem_oom_verdict *out, const gomem_oom_kill *kill, const g
 					    ms->buck_hash_sys + ms->gc_sys + ms->other_sys);
 		stacks_known = true;
 		snprintf(out->basis, sizeof(out->basis), "heap profile");
-	} else if (nev > 0) {
+	} else if (ev != NULL) {
 		int64_t st = last_stacks(ev, nev);
 
 		out->go_heap = heap_bound(ev, nev);

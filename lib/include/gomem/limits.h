@@ -148,8 +148,9 @@ typedef struct gomem_oom_verdict {
 } gomem_oom_verdict;
 
 /* Joins KILL with what the process told: its gctrace events EV[0..NEV)
- * (the last run's, in order; may be none) and/or MEMSTATS of its last heap
- * profile (NULL for none; the profile's wins). */
+ * (the last run's, in order; EV NULL for no gctrace, EV with NEV 0 for a
+ * gctrace without gc lines: the heap never reached its first goal) and/or
+ * MEMSTATS of its last heap profile (NULL for none; the profile's wins). */
 GOMEM_API void gomem_oom_judge(gomem_oom_verdict *out, const gomem_oom_kill *kill,
 			       const gomem_gctrace_event *ev, size_t nev,
 			       const gomem_memstats *memstats);
@@ -183,6 +184,22 @@ typedef struct gomem_limits_advice {
  * the cgroup, from model M (fitted to the workload's gctrace). */
 GOMEM_API int gomem_limits_advise(gomem_limits_advice *out, const gomem_pacer_model *m, int64_t limit,
 				  int64_t reserve, gomem_error *err);
+
+/* ---- reports (the one output layer) -------------------------------------------------- */
+
+/* The walk, one row per level (cgroup, memory_max_bytes, memory_high_bytes,
+ * swap_max_bytes, current_bytes, peak_bytes, cpu_quota, binds), the
+ * effective figures as JSON members (schema gomem.limits/1) or, in the
+ * table format, a few lines above the table. */
+GOMEM_API int gomem_cgroup_write(FILE *fp, const gomem_cgroup_info *info, gomem_format format,
+				 gomem_error *err);
+/* The advice: the observed run, then one row per candidate (the
+ * recommendation first); schema gomem.limits.advice/1. */
+GOMEM_API int gomem_limits_advice_write(FILE *fp, const gomem_limits_advice *a, gomem_format format,
+					gomem_error *err);
+/* The post-mortem table (schema gomem.limits.oom/1) and one row per kill. */
+GOMEM_API int gomem_oom_rows_new(gomem_table **out, FILE *fp, gomem_format format, gomem_error *err);
+GOMEM_API int gomem_oom_row(gomem_table *t, const gomem_oom_kill *kill, const gomem_oom_verdict *v);
 
 #ifdef __cplusplus
 }
