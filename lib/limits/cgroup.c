@@ -361,6 +361,7 @@ static void tightest(gomem_cgroup_info *o)
 static void cpu_v1(gomem_cgroup_info *o, const char *root, const struct mount *cpu, const char *path)
 {
 	char dir[1024], mount_dir[1024];
+	bool same_path = strcmp(path, o->leaf) == 0;
 
 	if (cgroup_dir(dir, sizeof(dir), root, cpu, path) != GOMEM_OK ||
 	    join(mount_dir, sizeof(mount_dir), root, cpu->point, NULL) != GOMEM_OK)
@@ -373,7 +374,7 @@ static void cpu_v1(gomem_cgroup_info *o, const char *root, const struct mount *c
 			o->cpu_limit = q;
 			o->cpu_level = (size_t)depth;
 		}
-		if (depth < (int)o->nlevels)
+		if (same_path && depth < (int)o->nlevels) /* the levels are the memory walk's */
 			o->levels[depth].cpu_quota = q;
 		if (strlen(dir) <= strlen(mount_dir) || (slash = strrchr(dir, '/')) == NULL)
 			break;

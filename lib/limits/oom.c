@@ -358,6 +358,19 @@ static int killed_line(gomem_oom_parser *p, const char *line_start, const char *
 	return rc;
 }
 
+/* A line that belongs to a report whose start the log may have lost. */
+static bool report_line(const char *s, const char *e)
+{
+	static const char *const markers[] = {"Memory cgroup stats for ", "memory: usage ",
+					      "oom-kill:constraint=", "out of memory: Kill process ",
+					      "Out of memory: Kill process "};
+
+	for (size_t i = 0; i < GOMEM_ARRAY_SIZE(markers); i++)
+		if (find(s, e, markers[i]) != NULL)
+			return true;
+	return false;
+}
+
 static int process_line(gomem_oom_parser *p, const char *line, size_t n)
 {
 	const char *e = line + n, *s, *m;
@@ -372,15 +385,17 @@ static int process_line(gomem_oom_parser *p, const char *line, size_t n)
 	}
 	if ((m = find(line, e, "Killed process ")) != NULL && find(line, e, "oom_reaper") == NULL)
 		return killed_line(p, line, m, e, stamp);
-	if (!r->open)
+	if (!r->open && !report_line(s, e))
 		return GOMEM_OK;
+	if (!r->open) /* a report quoted from its middle */
+		start_report(p, s, s, stamp);
 	if ((m = find(s, e, "Memory cgroup stats for ")) != NULL) {
 		stats_header(r, m, e);
 	} else if ((m = find(s, e, "memory+swap: usage ")) != NULL || (m = find(s, e, "swap: usage ")) != NULL) {
 		usage_line(&r->k, m, e, true);
 	} else if ((m = find(s, e, "memory: usage ")) != NULL) {
 		usage_line(&r->k, m, e, false);
-	} else if ((m = find(line, e, "oom-kill:constraint=")) != NULL) {
+	} else if ((m = find(s, e, "oom-kill:constraint=")) != NULL) {
 		r->in_stats = false;
 		constraint_line(&r->k, m, e);
 	} else if (find(s, e, "Kill process ") != NULL && find(s, e, "Memory cgroup out of memory") != NULL) {
