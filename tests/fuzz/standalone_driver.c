@@ -21,6 +21,7 @@ int layout_fuzz_one(const uint8_t *data, size_t size);
 int whatif_fuzz_one(const uint8_t *data, size_t size);
 int heapdump_fuzz_one(const uint8_t *data, size_t size);
 int sched_fuzz_one(const uint8_t *data, size_t size);
+int oom_fuzz_one(const uint8_t *data, size_t size);
 
 static const struct {
 	const char *name;
@@ -38,6 +39,7 @@ static const struct {
 	{"whatif", whatif_fuzz_one},
 	{"heapdump", heapdump_fuzz_one},
 	{"sched", sched_fuzz_one},
+	{"oom", oom_fuzz_one},
 };
 
 static int run_file(int (*run)(const uint8_t *, size_t), const char *path)

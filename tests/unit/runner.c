@@ -21,7 +21,7 @@ static const struct {
 	{"sizeclass", suite_sizeclass}, {"alloc", suite_alloc},   {"pacer", suite_pacer},
 	{"heapexplain", suite_heapexplain}, {"binary", suite_binary}, {"layout", suite_layout},
 	{"heapdump", suite_heapdump}, {"gc", suite_gc},
-	{"lineprefix", suite_lineprefix}, {"sched", suite_sched},
+	{"lineprefix", suite_lineprefix}, {"sched", suite_sched}, {"limits", suite_limits},
 };
 
 const char *test_path(const char *rel)
