@@ -11,6 +11,7 @@
 #   tmux                   the live monitor is driven in it
 #   jq                     the checks read generated manifests with it
 #   prometheus             promtool checks the metrics; the server scrapes top
+#   curl                   the exporter check talks HTTP to top and Prometheus
 #   chromium               every SVG and HTML page is loaded in it
 #   libxml2-utils          xmllint: every SVG the suite writes is parsed
 #   clang, libclang-rt-dev  the clang sanitizer build and `make fuzz`
@@ -20,7 +21,7 @@ what=${1:-build}
 pkgs="gcc make autoconf automake libtool pkg-config zlib1g-dev libdeflate-dev libcurl4-openssl-dev libncurses-dev libelf-dev libdw-dev check"
 backports=""
 if [ "$what" = test ]; then
-	pkgs="$pkgs golang-go mandoc tmux jq prometheus chromium libxml2-utils clang libclang-rt-dev"
+	pkgs="$pkgs golang-go mandoc tmux jq curl prometheus chromium libxml2-utils clang libclang-rt-dev"
 	backports="golang-1.21-go golang-1.22-go golang-1.23-go"
 fi
 

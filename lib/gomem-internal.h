@@ -133,6 +133,25 @@ void gomem_http_get_free(gomem_http_get *g);
 /* Same scheme, host and port, as libcurl reads the two URLs. */
 int gomem_http_same_origin(const char *a, const char *b);
 
+/* ---- metrics families read from a struct (openmetrics.c) ----------------- */
+
+/* A family whose value sits in a summary struct: its name (ending in its
+ * unit, as OpenMetrics requires) and where and how its value is stored.
+ * The tables of gctrace's, sched's and top's metrics writers. */
+typedef struct gomem_metric_field {
+	const char *name;
+	gomem_metric_type type;
+	const char *unit;
+	const char *help;
+	size_t field;  /* offsetof into the struct */
+	char ftype;    /* 'u' uint64_t, 'i' int64_t (<0: none), 'n' int (<0: none), 'd' double,
+			* 'p' percent int -> ratio, 'q' percent double -> ratio; other
+			* letters are the writer's own (computed, not read) */
+} gomem_metric_field;
+
+/* The value of F in BASE as a double; NAN when it is marked absent. */
+double gomem_metric_field_value(const void *base, const gomem_metric_field *f);
+
 /* ---- strings: an append-only pool with optional interning (strpool.c) ---- */
 
 typedef struct gomem_strpool {

@@ -10,18 +10,9 @@
 
 #include "sched-internal.h"
 
-struct sched_metric {
-	const char *name;
-	gomem_metric_type type;
-	const char *unit;
-	const char *help;
-	size_t field;   /* offsetof into gomem_schedstats_summary */
-	char ftype;     /* 'u' uint64_t, 'i' int64_t (-1: none), 'd' double, 'b' the backlog summary */
-};
-
 #define F(m) offsetof(gomem_schedstats_summary, m)
 
-static const struct sched_metric sched_metrics[] = {
+static const gomem_metric_field sched_metrics[] = {
 	{"gomem_sched_snapshots", GOMEM_METRIC_COUNTER, NULL, "schedtrace snapshots read in the run.",
 	 F(snapshots), 'u'},
 	{"gomem_sched_gomaxprocs", GOMEM_METRIC_GAUGE, NULL, "GOMAXPROCS of the last snapshot.",
@@ -49,20 +40,6 @@ static const struct sched_metric sched_metrics[] = {
 	{"gomem_sched_goroutines_max", GOMEM_METRIC_GAUGE, NULL, "Most goroutines in a scheddetail "
 	 "snapshot.", F(goroutines_max), 'i'},
 };
-
-static double field_of(const struct sched_metric *m, const gomem_schedstats_summary *s)
-{
-	const char *p = (const char *)s + m->field;
-	uint64_t u;
-	int64_t i;
-	double d;
-
-	switch (m->ftype) {
-	case 'u': memcpy(&u, p, sizeof(u)); return (double)u;
-	case 'i': memcpy(&i, p, sizeof(i)); return i < 0 ? NAN : (double)i;
-	default: memcpy(&d, p, sizeof(d)); return d;
-	}
-}
 
 static int backlog_samples(gomem_metrics_writer *w, const gomem_schedstats_summary *s,
 			   gomem_metric_label *labels)
@@ -95,13 +72,13 @@ int gomem_schedstats_write_metrics(FILE *fp, const gomem_schedstats_summary *run
 	if ((rc = gomem_metrics_writer_new(&w, fp, flavor)) != GOMEM_OK)
 		return rc;
 	for (size_t k = 0; k < GOMEM_ARRAY_SIZE(sched_metrics) && rc == GOMEM_OK; k++) {
-		const struct sched_metric *m = &sched_metrics[k];
+		const gomem_metric_field *m = &sched_metrics[k];
 
 		rc = gomem_metrics_family(w, m->name, m->type, m->unit, m->help);
 		for (size_t i = 0; i < n && rc == GOMEM_OK; i++) {
 			char run[24];
 			gomem_metric_label labels[3] = {{"run", run}, {"source", sources[i]}, {NULL, NULL}};
-			double v = field_of(m, &runs[i]);
+			double v = gomem_metric_field_value(&runs[i], m);
 
 			snprintf(run, sizeof(run), "%llu", (unsigned long long)runs[i].run);
 			if (m->ftype == 'b')

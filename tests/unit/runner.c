@@ -22,6 +22,7 @@ static const struct {
 	{"heapexplain", suite_heapexplain}, {"binary", suite_binary}, {"layout", suite_layout},
 	{"heapdump", suite_heapdump}, {"gc", suite_gc},
 	{"lineprefix", suite_lineprefix}, {"sched", suite_sched}, {"limits", suite_limits},
+	{"exporter", suite_exporter},
 };
 
 const char *test_path(const char *rel)

@@ -33,6 +33,7 @@ Suite *suite_escape(void);
 Suite *suite_lineprefix(void);
 Suite *suite_sched(void);
 Suite *suite_limits(void);
+Suite *suite_exporter(void);
 
 /* Path of a file under the source tree (tests/data/...), in a static buffer. */
 const char *test_path(const char *rel);
