@@ -95,4 +95,44 @@ while read -r v go; do
 		ok "go$v -- COMMAND: exit 0, the snapshots of its own stderr" ||
 		not_ok "go$v -- COMMAND: status $st, $(diff "$tmp/log.cut" "$tmp/child.cut" | head -n 3)"
 done <"$tmp/releases"
+
+# ---- --follow: a log that grows --------------------------------------------------
+# A fixture appended in three pieces (one cut inside a SCHED line): every
+# snapshot streams as NDJSON once, none twice, the cut line whole; then the
+# log is truncated and refilled: a new run.
+
+# wait_lines FILE N: up to 10 s for FILE to hold N lines.
+wait_lines() {
+	_i=0
+	while [ "$(wc -l <"$1" | tr -d ' ')" -lt "$2" ] && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+	[ "$(wc -l <"$1" | tr -d ' ')" -ge "$2" ]
+}
+fix=$top_srcdir/tests/data/sched/go1.22.log
+want=$(grep -c '^SCHED' "$fix")
+flog=$tmp/follow.log
+: >"$flog"
+"$gomem" sched --follow "$flog" >"$tmp/follow.out" 2>"$tmp/follow.err" &
+fpid=$!
+pids="$pids $fpid"
+head -n 8 "$fix" >>"$flog"
+wait_lines "$tmp/follow.out" 4 && ok "follow: the first piece's snapshots stream" ||
+	not_ok "follow: $(wc -l <"$tmp/follow.out") snapshots after the first piece"
+sed -n 9p "$fix" | head -c 40 >>"$flog"
+sleep 0.3
+sed -n 9p "$fix" | tail -c +41 >>"$flog"
+tail -n +10 "$fix" >>"$flog"
+wait_lines "$tmp/follow.out" "$want"
+sleep 0.5
+n=$(wc -l <"$tmp/follow.out" | tr -d ' ')
+threads=$(sed -n 5p "$tmp/follow.out" | sed -n 's/.*"threads":\([0-9]*\).*/\1/p')
+[ "$n" = "$want" ] && [ "$threads" = 5 ] && jq -e . "$tmp/follow.out" >/dev/null 2>&1 &&
+	ok "follow: $want snapshots, none twice, the line cut in two read whole" ||
+	not_ok "follow: $n snapshots (wanted $want), the cut line's threads '$threads' (wanted 5)"
+: >"$flog"
+head -n 4 "$fix" >>"$flog"
+wait_lines "$tmp/follow.out" $((want + 2)) && tail -n 1 "$tmp/follow.out" | grep -q '"run":1' &&
+	ok "follow: a truncated log starts a new run" ||
+	not_ok "follow: after truncation: $(tail -n 1 "$tmp/follow.out" | head -c 200)"
+kill "$fpid" 2>/dev/null
+wait "$fpid" 2>/dev/null
 finish

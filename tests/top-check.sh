@@ -68,10 +68,10 @@ else
 	cp "$tmp/out" "$tmp/show"; bad "batch by default, 3 ticks"
 fi
 
-csv_hdr='tick,elapsed_s,name,kind,state,exit_status,gcs,gc_per_s,pause_last_s,pause_p99_s,gc_cpu_pct,heap_live_bytes,goal_bytes,heap_slope_bytes_per_s,goroutines,age_s,message,spec'
+csv_hdr='tick,elapsed_s,name,kind,state,exit_status,gcs,gc_per_s,pause_last_s,pause_p99_s,gc_cpu_pct,heap_live_bytes,goal_bytes,heap_slope_bytes_per_s,goroutines,age_s,message,spec,runq,threads'
 "$tool" --format csv -n 2 -d 50ms "$example" >"$tmp/out" 2>&1
 if [ $? = 0 ] && [ "$(sed -n 1p "$tmp/out")" = "$csv_hdr" ] && [ "$(wc -l <"$tmp/out")" = 3 ] &&
-	sed -n 2p "$tmp/out" | grep -q "^1,[0-9.e-]*,gctrace\.log,file,running,,$ngc,[0-9.e]*,[0-9.e-]*,[0-9.e-]*,[0-9.e]*,[0-9]*,[0-9]*,[-0-9.e]*,,0,,$example\$" &&
+	sed -n 2p "$tmp/out" | grep -q "^1,[0-9.e-]*,gctrace\.log,file,running,,$ngc,[0-9.e]*,[0-9.e-]*,[0-9.e-]*,[0-9.e]*,[0-9]*,[0-9]*,[-0-9.e]*,,0,,$example,,\$" &&
 	sed -n 3p "$tmp/out" | grep -q "^2,[0-9.e-]*,gctrace\.log,file,running,,$ngc,"; then
 	ok "batch CSV: one header, a row per tick"
 else
@@ -80,7 +80,7 @@ fi
 
 "$tool" --format ndjson -n 1 "$example" >"$tmp/out" 2>&1
 if [ $? = 0 ] && [ "$(wc -l <"$tmp/out")" = 1 ] &&
-	grep -q "^{\"tick\":1,\"elapsed_s\":[0-9.e-]*,\"name\":\"gctrace.log\",\"kind\":\"file\",\"state\":\"running\",\"exit_status\":null,\"gcs\":$ngc,\"gc_per_s\":[0-9.e]*,\"pause_last_s\":[0-9.e-]*,\"pause_p99_s\":[0-9.e-]*,\"gc_cpu_pct\":[0-9.e]*,\"heap_live_bytes\":[0-9]*,\"goal_bytes\":[0-9]*,\"heap_slope_bytes_per_s\":[-0-9.e]*,\"goroutines\":null,\"age_s\":0,\"message\":null,\"spec\":\"[^\"]*gctrace.log\"}\$" "$tmp/out"; then
+	grep -q "^{\"tick\":1,\"elapsed_s\":[0-9.e-]*,\"name\":\"gctrace.log\",\"kind\":\"file\",\"state\":\"running\",\"exit_status\":null,\"gcs\":$ngc,\"gc_per_s\":[0-9.e]*,\"pause_last_s\":[0-9.e-]*,\"pause_p99_s\":[0-9.e-]*,\"gc_cpu_pct\":[0-9.e]*,\"heap_live_bytes\":[0-9]*,\"goal_bytes\":[0-9]*,\"heap_slope_bytes_per_s\":[-0-9.e]*,\"goroutines\":null,\"age_s\":0,\"message\":null,\"spec\":\"[^\"]*gctrace.log\",\"runq\":null,\"threads\":null}\$" "$tmp/out"; then
 	ok "batch NDJSON: an object per source per tick"
 else
 	cp "$tmp/out" "$tmp/show"; bad "batch NDJSON"

@@ -163,6 +163,52 @@ START_TEST(duplicate_spec_once)
 }
 END_TEST
 
+/* The batch table of the rows (FORMAT), one tick, in a buffer the caller frees. */
+static char *batch_text(const gomem_monitor *m, gomem_format format)
+{
+	gomem_monitor_batch *b;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	ck_assert_int_eq(gomem_monitor_batch_new(&b, fp, format), GOMEM_OK);
+	ck_assert_int_eq(gomem_monitor_batch_tick(b, m, 1, 0), GOMEM_OK);
+	ck_assert_int_eq(gomem_monitor_batch_end(b), GOMEM_OK);
+	gomem_monitor_batch_free(b);
+	fclose(fp);
+	return text;
+}
+
+/* RUNQ and THREADS in the text table only when a source carries schedtrace;
+ * in CSV always, last. */
+START_TEST(batch_sched_columns)
+{
+	gomem_monitor *m;
+	char *text;
+
+	ck_assert_int_eq(gomem_monitor_new(&m, NULL), GOMEM_OK);
+	ck_assert_int_eq(gomem_monitor_add(m, test_path("contrib/examples/gctrace.log")), GOMEM_OK);
+	ck_assert_int_eq(gomem_monitor_tick(m, 100), GOMEM_OK);
+	text = batch_text(m, GOMEM_FORMAT_TABLE);
+	ck_assert_msg(strstr(text, "RUNQ") == NULL && strstr(text, "  AGE  NOTE\n"), "%s", text);
+	free(text);
+	text = batch_text(m, GOMEM_FORMAT_CSV);
+	ck_assert_msg(strstr(text, ",message,spec,runq,threads\n") && strstr(text, "gctrace.log,,\n"), "%s", text);
+	free(text);
+
+	ck_assert_int_eq(gomem_monitor_add(m, test_path(SCHED_LOG)), GOMEM_OK);
+	ck_assert_int_eq(gomem_monitor_tick(m, 100), GOMEM_OK);
+	text = batch_text(m, GOMEM_FORMAT_TABLE);
+	ck_assert_msg(strstr(text, "  AGE  RUNQ  THREADS  NOTE\n"), "%s", text);
+	ck_assert_msg(strstr(text, "  0s     0        6  -\n"), "%s", text);
+	free(text);
+	text = batch_text(m, GOMEM_FORMAT_CSV);
+	ck_assert_msg(strstr(text, "go1.22.log,0,6\n"), "%s", text);
+	free(text);
+	gomem_monitor_free(m);
+}
+END_TEST
+
 START_TEST(listen_bad_address)
 {
 	static const char *const bad[] = {"", "9464", "localhost", ":9464", "127.0.0.1:", "127.0.0.1:x",
@@ -266,6 +312,7 @@ Suite *suite_exporter(void)
 	tcase_add_test(tc, sched_columns_and_series);
 	tcase_add_test(tc, silent_source_goes_stale);
 	tcase_add_test(tc, duplicate_spec_once);
+	tcase_add_test(tc, batch_sched_columns);
 	tcase_add_test(tc, listen_bad_address);
 	tcase_add_test(tc, serves_metrics_over_loopback);
 	suite_add_tcase(s, tc);
