@@ -370,6 +370,20 @@ else
 	cp "$tmp/screen" "$tmp/show" 2>/dev/null; bad "TERM=dumb"
 fi
 
+# Session f: a log carrying schedtrace beside gctrace gets RUNQ and THREADS
+# on the screen (the last snapshot of Go 1.22's fixture: 0 runnable, 6
+# threads); a log without it shows '-' there.
+session f || bad "tmux session f"
+tm resize-window -t f -x 160 -y 30 # room for the two columns
+tm send-keys -t f "'$tool' -d 300ms '$top_srcdir/tests/data/sched/go1.22.log' '$example'; echo top-exit=\$?" Enter
+if wait_for f ' AGE  *RUNQ THREADS  NOTE' && wait_for f '^go1\.22\.log  *running .* 0  *6 *$' &&
+	wait_for f '^gctrace\.log  *running .* -  *- *$'; then
+	ok "screen: RUNQ and THREADS of a stream carrying schedtrace"
+else
+	bad "screen: no RUNQ/THREADS"
+fi
+tm send-keys -t f q
+
 tm kill-server 2>/dev/null
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

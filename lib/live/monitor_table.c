@@ -145,14 +145,6 @@ static int table_failed(gomem_monitor_batch *b, gomem_table *t, int rc)
 	return b->err.code ? b->err.code : rc;
 }
 
-static int any_schedtrace(const gomem_monitor *m)
-{
-	for (size_t i = 0; i < gomem_monitor_row_count(m); i++)
-		if (gomem_monitor_row_at(m, i)->threads >= 0)
-			return 1;
-	return 0;
-}
-
 int gomem_monitor_batch_tick(gomem_monitor_batch *b, const gomem_monitor *m, long tick,
 			     double elapsed)
 {
@@ -166,7 +158,7 @@ int gomem_monitor_batch_tick(gomem_monitor_batch *b, const gomem_monitor *m, lon
 		return b->err.code;
 	if (t == NULL) { /* the text table: one per tick, a blank line between */
 		memcpy(cols, columns, sizeof(cols));
-		if (!any_schedtrace(m))
+		if (!gomem_monitor_has_schedtrace(m))
 			cols[C_RUNQ_TEXT].flags |= MO, cols[C_THREADS_TEXT].flags |= MO; /* hidden */
 		if (tick > 1 && fputc('\n', b->fp) == EOF)
 			return gomem_error_set(&b->err, GOMEM_E_IO, "%s", strerror(errno));
@@ -275,4 +267,14 @@ void gomem_monitor_row_text(gomem_monitor_text *t, const gomem_monitor_row *r)
 	snprintf(t->goroutines, sizeof(t->goroutines), r->goroutines < 0 ? "-" : "%lld",
 		 (long long)r->goroutines);
 	text_age(t->age, sizeof(t->age), r->age);
+	snprintf(t->runq, sizeof(t->runq), r->runq < 0 ? "-" : "%lld", (long long)r->runq);
+	snprintf(t->threads, sizeof(t->threads), r->threads < 0 ? "-" : "%lld", (long long)r->threads);
+}
+
+int gomem_monitor_has_schedtrace(const gomem_monitor *m)
+{
+	for (size_t i = 0; i < gomem_monitor_row_count(m); i++)
+		if (gomem_monitor_row_at(m, i)->threads >= 0)
+			return 1;
+	return 0;
 }

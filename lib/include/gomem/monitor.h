@@ -240,8 +240,11 @@ typedef struct gomem_monitor_text {
 	char state[32], gcs[24], gc_per_s[16], pause[GOMEM_UNITS_BUFSIZE], p99[GOMEM_UNITS_BUFSIZE];
 	char cpu[16], live[GOMEM_UNITS_BUFSIZE], goal[GOMEM_UNITS_BUFSIZE], slope[48];
 	char goroutines[24], age[GOMEM_UNITS_BUFSIZE];
+	char runq[24], threads[24]; /* schedtrace: RUNQ, THREADS */
 } gomem_monitor_text;
 GOMEM_API void gomem_monitor_row_text(gomem_monitor_text *out, const gomem_monitor_row *r);
+/* A row carries schedtrace figures: the RUNQ and THREADS columns are worth showing. */
+GOMEM_API int gomem_monitor_has_schedtrace(const gomem_monitor *m);
 /* Bytes (-1: "-") and seconds (NAN: "-") as the table shows them. */
 GOMEM_API void gomem_monitor_text_bytes(char *buf, size_t size, int64_t bytes);
 GOMEM_API void gomem_monitor_text_duration(char *buf, size_t size, double seconds);
