@@ -32,6 +32,8 @@ static const struct {
 	{"heapdump", "heap dumps marked as the GC marks: what retains the heap, paths from roots"},
 	{"trace", "execution traces: what GC and the scheduler cost (pauses, MMU, latency), streamed"},
 	{"snapshot", "one HTML page of a live service's memory: heap, diff, goroutines, leaks"},
+	{"sched", "schedtrace/scheddetail logs: runnable backlog, busy Ps, threads, goroutines"},
+	{"limits", "container memory limits, GOMEMLIMIT/GOGC advice, OOM-kill post-mortems"},
 };
 
 static void usage(FILE *fp)

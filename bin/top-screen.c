@@ -102,26 +102,30 @@ static int name_width(const struct ui *u)
 	return w > 24 ? 24 : w;
 }
 
-static void format_row(char *buf, size_t size, const gomem_monitor_row *r, int nw)
+/* SCHED: the RUNQ and THREADS columns, when a source carries schedtrace. */
+static void format_row(char *buf, size_t size, const gomem_monitor_row *r, int nw, int sched)
 {
 	gomem_monitor_text t;
+	char extra[64] = "";
 
 	gomem_monitor_row_text(&t, r);
-	snprintf(buf, size, "%-*.*s %-8s %7s %6s %8s %8s %6s %8s -> %-8s %11s %6s %6s  %s", nw, nw,
+	if (sched)
+		snprintf(extra, sizeof(extra), " %5s %7s", t.runq, t.threads);
+	snprintf(buf, size, "%-*.*s %-8s %7s %6s %8s %8s %6s %8s -> %-8s %11s %6s %6s%s  %s", nw, nw,
 		 r->name, t.state, t.gcs, t.gc_per_s, t.pause, t.p99, t.cpu, t.live, t.goal, t.slope,
-		 t.goroutines, t.age, r->message ? r->message : "");
+		 t.goroutines, t.age, extra, r->message ? r->message : "");
 }
 
 static void draw_main(struct ui *u)
 {
 	size_t n = gomem_monitor_row_count(u->m);
-	int nw = name_width(u), rows = LINES - 5;
+	int nw = name_width(u), rows = LINES - 5, sched = gomem_monitor_has_schedtrace(u->m);
 	char line[512];
 
 	draw_header(u);
-	snprintf(line, sizeof(line), "%-*s %-8s %7s %6s %8s %8s %6s %8s    %-8s %11s %6s %6s  %s", nw,
+	snprintf(line, sizeof(line), "%-*s %-8s %7s %6s %8s %8s %6s %8s    %-8s %11s %6s %6s%s  %s", nw,
 		 "NAME", "STATE", "GCS", "GC/S", "PAUSE", "P99", "GC CPU", "LIVE", "GOAL",
-		 "SLOPE", "GR", "AGE", "NOTE");
+		 "SLOPE", "GR", "AGE", sched ? "  RUNQ THREADS" : "", "NOTE");
 	ui_attr_on(u, PAIR_HEADER, A_REVERSE);
 	mvprintw(3, 0, "%-*.*s", COLS, COLS, line);
 	ui_attr_off(u, PAIR_HEADER, A_REVERSE);
@@ -135,7 +139,7 @@ static void draw_main(struct ui *u)
 		const gomem_monitor_row *r = gomem_monitor_row_at(u->m, i);
 		int err = r->state == GOMEM_MONITOR_ERROR;
 
-		format_row(line, sizeof(line), r, nw);
+		format_row(line, sizeof(line), r, nw, sched);
 		if (i == u->selected)
 			attron(A_REVERSE);
 		if (err)
@@ -221,7 +225,7 @@ static void draw_detail(struct ui *u)
 		 r->spec, t.state, r->message);
 	mvprintw(0, 0, "%-*.*s", COLS, COLS, line);
 	ui_attr_off(u, PAIR_HEADER, A_REVERSE);
-	format_row(line, sizeof(line), r, (int)strlen(r->name));
+	format_row(line, sizeof(line), r, (int)strlen(r->name), r->threads >= 0);
 	mvprintw(1, 0, "%.*s", COLS, line);
 	if (r->kind == GOMEM_MONITOR_URL) {
 		char a[GOMEM_UNITS_BUFSIZE], b[GOMEM_UNITS_BUFSIZE], c[GOMEM_UNITS_BUFSIZE],

@@ -22,7 +22,8 @@ enum {
 	OPT_URL_INTERVAL,
 	OPT_SORT,
 	OPT_WINDOW,
-	OPT_FROM_END
+	OPT_FROM_END,
+	OPT_LISTEN
 };
 
 static const cli_option options[] = {
@@ -40,6 +41,8 @@ static const cli_option options[] = {
 				     "(default: the order given; largest first)"},
 	{"window", 0, "DURATION", OPT_WINDOW, "statistics over the last DURATION of events (default 5m)"},
 	{"from-end", 0, NULL, OPT_FROM_END, "read log files from their end, not their start"},
+	{"listen", 0, "ADDR", OPT_LISTEN, "also serve /metrics (OpenMetrics or Prometheus text)\n"
+					  "on ADDR, HOST:PORT (port 0: any free one)"},
 	{"format", 0, "FMT", OPT_FORMAT, "batch output: table (default), csv, tsv or ndjson"},
 	{"output", 'o', "FILE", OPT_OUTPUT, "batch output to FILE instead of standard output"},
 	{"no-color", 0, NULL, OPT_NO_COLOR, "no colour even on a terminal (so does NO_COLOR)"},
@@ -113,6 +116,7 @@ static int parse_option(void *ctx, int id, const char *arg)
 		c->mon.window = secs;
 		break;
 	case OPT_FROM_END: c->mon.from_start = 0; break;
+	case OPT_LISTEN: c->listen = arg; break;
 	case OPT_FORMAT:
 		if (gomem_format_parse(&c->format, arg) != GOMEM_OK || c->format == GOMEM_FORMAT_JSON)
 			return usage_error("--format: '%s' is not table, csv, tsv or ndjson", arg);
@@ -215,6 +219,17 @@ fail:
 	return EXIT_TROUBLE;
 }
 
+/* The address bound goes to stderr: with port 0 it is how a caller learns it. */
+static int start_listening(gomem_monitor *m, const char *addr)
+{
+	if (gomem_monitor_listen(m, addr) != GOMEM_OK) {
+		cli_errorf("--listen: %s", gomem_monitor_error(m)->message);
+		return EXIT_TROUBLE;
+	}
+	fprintf(stderr, "gomem top: serving http://%s/metrics\n", gomem_monitor_listen_address(m));
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct top_config c;
@@ -246,6 +261,8 @@ int main(int argc, char **argv)
 	}
 	gomem_monitor_sort(m, c.sort, c.sort != GOMEM_MONITOR_SORT_NAME);
 	status = add_sources(m, &c, 1);
+	if (status == EXIT_OK && c.listen)
+		status = start_listening(m, c.listen);
 	if (status == EXIT_OK && !c.batch) {
 		screen = top_screen_open(c.no_color, &color, why, sizeof(why)) == 0;
 		if (!screen)

@@ -23,6 +23,7 @@ struct top_config {
 	gomem_format format;
 	const char *output;
 	int no_color;
+	const char *listen;    /* --listen ADDR; NULL none */
 	char **files;          /* operands before "--" */
 	int nfiles;
 	char **command;        /* after "--", NULL-terminated; NULL when none */

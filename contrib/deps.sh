@@ -11,6 +11,7 @@
 #   tmux                   the live monitor is driven in it
 #   jq                     the checks read generated manifests with it
 #   prometheus             promtool checks the metrics; the server scrapes top
+#   curl                   the exporter check talks HTTP to top and Prometheus
 #   chromium               every SVG and HTML page is loaded in it
 #   libxml2-utils          xmllint: every SVG the suite writes is parsed
 #   clang, libclang-rt-dev  the clang sanitizer build and `make fuzz`

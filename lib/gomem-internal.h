@@ -185,6 +185,25 @@ void gomem_http_get_free(gomem_http_get *g);
 /* Same scheme, host and port, as libcurl reads the two URLs. */
 int gomem_http_same_origin(const char *a, const char *b);
 
+/* ---- metrics families read from a struct (openmetrics.c) ----------------- */
+
+/* A family whose value sits in a summary struct: its name (ending in its
+ * unit, as OpenMetrics requires) and where and how its value is stored.
+ * The tables of gctrace's, sched's and top's metrics writers. */
+typedef struct gomem_metric_field {
+	const char *name;
+	gomem_metric_type type;
+	const char *unit;
+	const char *help;
+	size_t field;  /* offsetof into the struct */
+	char ftype;    /* 'u' uint64_t, 'i' int64_t (<0: none), 'n' int (<0: none), 'd' double,
+			* 'p' percent int -> ratio, 'q' percent double -> ratio; other
+			* letters are the writer's own (computed, not read) */
+} gomem_metric_field;
+
+/* The value of F in BASE as a double; NAN when it is marked absent. */
+double gomem_metric_field_value(const void *base, const gomem_metric_field *f);
+
 /* ---- strings: an append-only pool with optional interning (strpool.c) ---- */
 
 typedef struct gomem_strpool {
@@ -253,6 +272,17 @@ void gomem_linebuf_finish(gomem_linebuf *lb);
 /* 1 and a line, 0 when the chunk is used up (feed more), or a negative
  * GOMEM_E_LIMIT when a line is longer than max_line. */
 int gomem_linebuf_next(gomem_linebuf *lb, const char **line, size_t *len);
+
+/* ---- JSON log lines (jsonlog.c) ------------------------------------------ */
+
+/* A runtime line is ~200 bytes; a JSON message past this is not one. */
+#define GOMEM_JSON_LOG_MAX 4096
+/* Whether the line [S, S+N) is a JSON object (starts with '{' after blanks). */
+bool gomem_json_log_line(const char *s, size_t n);
+/* The value of "msg", "message" or "log" (zap, logrus, slog, docker's
+ * json-file) unescaped into OUT (GOMEM_JSON_LOG_MAX bytes); its length, or
+ * -1 when the line has none. */
+long gomem_json_log_message(const char *s, size_t n, char *out);
 
 /* ---- log line prefixes (lineprefix.c) ------------------------------------ */
 

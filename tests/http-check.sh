@@ -127,7 +127,7 @@ check "heap explain: the endpoint" 0 "MemProfileRate=1" "$bin/gomem-heap" explai
 serve "$tmp/heapserve" -lifetime 120s
 open_addr=$served
 for u in "http://$open_addr" "http://$open_addr/debug/pprof/" "http://$open_addr/debug/pprof/heap"; do
-	check "top: $u" 0 "^[0-9]*,[0-9.e-]*,$open_addr,url,running,,[0-9][0-9]*,.*,[1-9][0-9]*,[0-9.e]*,,$u\$" \
+	check "top: $u" 0 "^[0-9]*,[0-9.e-]*,$open_addr,url,running,,[0-9][0-9]*,.*,[1-9][0-9]*,[0-9.e]*,,$u,,\$" \
 		"$bin/gomem-top" --format csv -n 2 -d 500ms --url-interval 200ms --url "$u"
 done
 

@@ -68,10 +68,10 @@ else
 	cp "$tmp/out" "$tmp/show"; bad "batch by default, 3 ticks"
 fi
 
-csv_hdr='tick,elapsed_s,name,kind,state,exit_status,gcs,gc_per_s,pause_last_s,pause_p99_s,gc_cpu_pct,heap_live_bytes,goal_bytes,heap_slope_bytes_per_s,goroutines,age_s,message,spec'
+csv_hdr='tick,elapsed_s,name,kind,state,exit_status,gcs,gc_per_s,pause_last_s,pause_p99_s,gc_cpu_pct,heap_live_bytes,goal_bytes,heap_slope_bytes_per_s,goroutines,age_s,message,spec,runq,threads'
 "$tool" --format csv -n 2 -d 50ms "$example" >"$tmp/out" 2>&1
 if [ $? = 0 ] && [ "$(sed -n 1p "$tmp/out")" = "$csv_hdr" ] && [ "$(wc -l <"$tmp/out")" = 3 ] &&
-	sed -n 2p "$tmp/out" | grep -q "^1,[0-9.e-]*,gctrace\.log,file,running,,$ngc,[0-9.e]*,[0-9.e-]*,[0-9.e-]*,[0-9.e]*,[0-9]*,[0-9]*,[-0-9.e]*,,0,,$example\$" &&
+	sed -n 2p "$tmp/out" | grep -q "^1,[0-9.e-]*,gctrace\.log,file,running,,$ngc,[0-9.e]*,[0-9.e-]*,[0-9.e-]*,[0-9.e]*,[0-9]*,[0-9]*,[-0-9.e]*,,0,,$example,,\$" &&
 	sed -n 3p "$tmp/out" | grep -q "^2,[0-9.e-]*,gctrace\.log,file,running,,$ngc,"; then
 	ok "batch CSV: one header, a row per tick"
 else
@@ -80,7 +80,7 @@ fi
 
 "$tool" --format ndjson -n 1 "$example" >"$tmp/out" 2>&1
 if [ $? = 0 ] && [ "$(wc -l <"$tmp/out")" = 1 ] &&
-	grep -q "^{\"tick\":1,\"elapsed_s\":[0-9.e-]*,\"name\":\"gctrace.log\",\"kind\":\"file\",\"state\":\"running\",\"exit_status\":null,\"gcs\":$ngc,\"gc_per_s\":[0-9.e]*,\"pause_last_s\":[0-9.e-]*,\"pause_p99_s\":[0-9.e-]*,\"gc_cpu_pct\":[0-9.e]*,\"heap_live_bytes\":[0-9]*,\"goal_bytes\":[0-9]*,\"heap_slope_bytes_per_s\":[-0-9.e]*,\"goroutines\":null,\"age_s\":0,\"message\":null,\"spec\":\"[^\"]*gctrace.log\"}\$" "$tmp/out"; then
+	grep -q "^{\"tick\":1,\"elapsed_s\":[0-9.e-]*,\"name\":\"gctrace.log\",\"kind\":\"file\",\"state\":\"running\",\"exit_status\":null,\"gcs\":$ngc,\"gc_per_s\":[0-9.e]*,\"pause_last_s\":[0-9.e-]*,\"pause_p99_s\":[0-9.e-]*,\"gc_cpu_pct\":[0-9.e]*,\"heap_live_bytes\":[0-9]*,\"goal_bytes\":[0-9]*,\"heap_slope_bytes_per_s\":[-0-9.e]*,\"goroutines\":null,\"age_s\":0,\"message\":null,\"spec\":\"[^\"]*gctrace.log\",\"runq\":null,\"threads\":null}\$" "$tmp/out"; then
 	ok "batch NDJSON: an object per source per tick"
 else
 	cp "$tmp/out" "$tmp/show"; bad "batch NDJSON"
@@ -400,6 +400,19 @@ else
 fi
 tm send-keys -t f q
 wait_for f '^top-exit=0$' || bad "session f: q"
+# Session g: a log carrying schedtrace beside gctrace gets RUNQ and THREADS
+# on the screen (the last snapshot of Go 1.22's fixture: 0 runnable, 6
+# threads); a log without it shows '-' there.
+session g || bad "tmux session g"
+tm resize-window -t g -x 160 -y 30 # room for the two columns
+tm send-keys -t g "'$tool' -d 300ms '$top_srcdir/tests/data/sched/go1.22.log' '$example'; echo top-exit=\$?" Enter
+if wait_for g ' AGE  *RUNQ THREADS  NOTE' && wait_for g '^go1\.22\.log  *running .* 0  *6 *$' &&
+	wait_for g '^gctrace\.log  *running .* -  *- *$'; then
+	ok "screen: RUNQ and THREADS of a stream carrying schedtrace"
+else
+	bad "screen: no RUNQ/THREADS"
+fi
+tm send-keys -t g q
 
 tm kill-server 2>/dev/null
 echo "$pass passed, $fail failed"

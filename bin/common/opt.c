@@ -55,6 +55,11 @@ int cli_next(const cli_tool *tool, int argc, char **argv, const char **arg)
 		cli_hintf("try 'gomem %s --help'", tool->name);
 		return '?';
 	}
+	/* getopt_long gives a short option's letter: the table's id is what
+	 * the tool's switch knows it by (-f is --follow's OPT_FOLLOW). */
+	for (const cli_option *o = tool->options; c > 0 && c < 256 && o->long_name; o++)
+		if (o->short_name == c)
+			return o->id;
 	return c;
 }
 

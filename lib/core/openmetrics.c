@@ -226,3 +226,22 @@ int gomem_metrics_end(gomem_metrics_writer *w)
 	}
 	return GOMEM_OK;
 }
+
+double gomem_metric_field_value(const void *base, const gomem_metric_field *f)
+{
+	const char *p = (const char *)base + f->field;
+	uint64_t u;
+	int64_t i;
+	int n;
+	double d;
+
+	switch (f->ftype) {
+	case 'u': memcpy(&u, p, sizeof(u)); return (double)u;
+	case 'i': memcpy(&i, p, sizeof(i)); return i < 0 ? NAN : (double)i;
+	case 'n': memcpy(&n, p, sizeof(n)); return n < 0 ? NAN : n;
+	case 'p': memcpy(&n, p, sizeof(n)); return n < 0 ? NAN : n / 100.0;
+	case 'q': memcpy(&d, p, sizeof(d)); return d / 100.0;
+	case 'd': memcpy(&d, p, sizeof(d)); return d;
+	default: return NAN;
+	}
+}

@@ -11,21 +11,9 @@
 
 #include "gomem-internal.h"
 
-/* A family: its name (ending in its unit, as OpenMetrics requires), and
- * where its value sits in the summary. */
-struct gc_metric {
-	const char *name;
-	gomem_metric_type type;
-	const char *unit;
-	const char *help;
-	size_t field;    /* offsetof into gomem_gcstats_summary */
-	char ftype;      /* 'u' uint64_t, 'i' int64_t, 'n' int, 'd' double,
-			  * 'p' percent int -> ratio, 'q' percent double -> ratio */
-};
-
 #define F(m) offsetof(gomem_gcstats_summary, m)
 
-static const struct gc_metric gc_metrics[] = {
+static const gomem_metric_field gc_metrics[] = {
 	{"gomem_gc_cycles", GOMEM_METRIC_COUNTER, NULL, "GC cycles in the run.", F(gcs), 'u'},
 	{"gomem_gc_forced_cycles", GOMEM_METRIC_COUNTER, NULL, "GC cycles forced by runtime.GC or "
 	 "debug.FreeOSMemory.", F(forced), 'u'},
@@ -70,27 +58,8 @@ static const struct gc_metric gc_metrics[] = {
 	 "trend, 0 to 1.", F(live_slope_r2), 'd'},
 };
 
-/* The field as a double; NAN when the run lacks it. */
-static double field_of(const struct gc_metric *m, const gomem_gcstats_summary *s)
-{
-	const char *p = (const char *)s + m->field;
-	uint64_t u;
-	int64_t i;
-	int n;
-	double d;
-
-	switch (m->ftype) {
-	case 'u': memcpy(&u, p, sizeof(u)); return (double)u;
-	case 'i': memcpy(&i, p, sizeof(i)); return i < 0 ? NAN : (double)i;
-	case 'n': memcpy(&n, p, sizeof(n)); return n < 0 ? NAN : n;
-	case 'p': memcpy(&n, p, sizeof(n)); return n < 0 ? NAN : n / 100.0;
-	case 'q': memcpy(&d, p, sizeof(d)); return d / 100.0;
-	default: memcpy(&d, p, sizeof(d)); return d;
-	}
-}
-
 /* The quantiles (the maximum as 1.0), _sum and _count of a summary family. */
-static int summary_samples(gomem_metrics_writer *w, const struct gc_metric *m,
+static int summary_samples(gomem_metrics_writer *w, const gomem_metric_field *m,
 			   const gomem_gcstats_summary *s, gomem_metric_label *labels)
 {
 	int pause = m->field == F(pause_p50);
@@ -114,7 +83,7 @@ static int summary_samples(gomem_metrics_writer *w, const struct gc_metric *m,
 	return rc;
 }
 
-static int family_samples(gomem_metrics_writer *w, const struct gc_metric *m,
+static int family_samples(gomem_metrics_writer *w, const gomem_metric_field *m,
 			  const gomem_gcstats_summary *runs, const char *const *sources, size_t n)
 {
 	int rc = GOMEM_OK;
@@ -122,7 +91,7 @@ static int family_samples(gomem_metrics_writer *w, const struct gc_metric *m,
 	for (size_t i = 0; i < n && rc == GOMEM_OK; i++) {
 		char run[24];
 		gomem_metric_label labels[3] = {{"run", run}, {"source", sources[i]}, {NULL, NULL}};
-		double v = field_of(m, &runs[i]);
+		double v = gomem_metric_field_value(&runs[i], m);
 
 		snprintf(run, sizeof(run), "%llu", (unsigned long long)runs[i].run);
 		if (m->type == GOMEM_METRIC_SUMMARY)
@@ -143,7 +112,7 @@ int gomem_gcstats_write_metrics(FILE *fp, const gomem_gcstats_summary *runs, con
 	if ((rc = gomem_metrics_writer_new(&w, fp, flavor)) != GOMEM_OK)
 		return rc;
 	for (size_t k = 0; k < GOMEM_ARRAY_SIZE(gc_metrics) && rc == GOMEM_OK; k++) {
-		const struct gc_metric *m = &gc_metrics[k];
+		const gomem_metric_field *m = &gc_metrics[k];
 
 		rc = gomem_metrics_family(w, m->name, m->type, m->unit, m->help);
 		if (rc == GOMEM_OK)

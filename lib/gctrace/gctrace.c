@@ -16,8 +16,6 @@
 
 /* A longer line is discarded as it streams by (never buffered whole). */
 #define GCT_MAX_LINE ((size_t)1 << 20)
-/* A gc line is ~200 bytes; a JSON message past this is not one. */
-#define GCT_JSON_MAX 4096
 /* Reassembly: the text of one line, lines without a piece before giving up. */
 #define GCT_PEND_MAX 1024
 #define GCT_PEND_IDLE 64
@@ -563,100 +561,6 @@ static void search(const char *s, size_t n, gomem_gctrace_event *ev, struct hit 
 	}
 }
 
-/* ---- JSON log lines ------------------------------------------------------- */
-
-static int hexval(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Unescapes the JSON string starting after its opening quote at S into
- * OUT (at most GCT_JSON_MAX bytes; the rest is dropped). */
-static size_t json_unescape(const char *s, const char *end, char *out)
-{
-	size_t len = 0;
-
-	while (s < end && *s != '"' && len < GCT_JSON_MAX) {
-		char c = *s++;
-
-		if (c == '\\' && s < end) {
-			c = *s++;
-			switch (c) {
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'r': c = '\r'; break;
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
-			case 'u': {
-				int v = 0;
-
-				for (int k = 0; k < 4; k++) {
-					int h = s < end ? hexval(*s) : -1;
-
-					if (h < 0)
-						return len;
-					v = v * 16 + h;
-					s++;
-				}
-				c = v < 0x80 ? (char)v : '?'; /* no gc line holds more than ASCII */
-				break;
-			}
-			default: break; /* \" \\ \/ */
-			}
-		}
-		out[len++] = c;
-	}
-	while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == '\r'))
-		len--;
-	return len;
-}
-
-/* The value of "msg", "message" or "log" (the keys of zap, logrus, slog,
- * docker's json-file) in a JSON object line, unescaped into OUT; -1 if none. */
-static long json_message(const char *s, size_t n, char *out)
-{
-	static const char *const keys[] = {"\"msg\"", "\"message\"", "\"log\""};
-	const char *end = s + n;
-
-	for (size_t k = 0; k < GOMEM_ARRAY_SIZE(keys); k++) {
-		size_t kl = strlen(keys[k]);
-
-		for (const char *p = s; p + kl <= end; p++) {
-			if ((p = memchr(p, '"', (size_t)(end - p))) == NULL || p + kl > end)
-				break;
-			if (memcmp(p, keys[k], kl) != 0)
-				continue;
-			const char *v = p + kl;
-
-			while (v < end && (*v == ' ' || *v == '\t'))
-				v++;
-			if (v >= end || *v != ':')
-				continue;
-			v++;
-			while (v < end && (*v == ' ' || *v == '\t'))
-				v++;
-			if (v < end && *v == '"')
-				return (long)json_unescape(v + 1, end, out);
-		}
-	}
-	return -1;
-}
-
-static bool json_line(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	return i < n && s[i] == '{';
-}
-
 /* ---- lines copied from logs and web pages --------------------------------- */
 
 /* One entity after its '&' at S: the character into *C and the length
@@ -683,8 +587,8 @@ static size_t entity(const char *s, size_t n, char *c)
 	if (n < 3 || s[0] != '#')
 		return 0;
 	if (s[1] == 'x' || s[1] == 'X') {
-		for (i = 2; i < n && i < 6 && hexval(s[i]) >= 0; i++)
-			v = v * 16 + (unsigned)hexval(s[i]);
+		for (i = 2; i < n && i < 6 && gomem_hex_value((unsigned char)s[i]) >= 0; i++)
+			v = v * 16 + (unsigned)gomem_hex_value((unsigned char)s[i]);
 		if (i == 2)
 			return 0;
 	} else {
@@ -721,7 +625,7 @@ static size_t html_decode(const char *s, size_t n, char *out)
 
 /* The text of a line the scanner reads: the log prefixes every text reader
  * takes off (gomem_line_skip_prefix), then, in a line that has them and is
- * not JSON, HTML entities decoded into BUF (GCT_JSON_MAX bytes; a gc line is
+ * not JSON, HTML entities decoded into BUF (GOMEM_JSON_LOG_MAX bytes; a gc line is
  * ~200). Reassembly sees the same text, so a prefixed shredded line (a CRI
  * log's) is put back together too. */
 static void line_text(const char **s, size_t *n, char *buf)
@@ -730,7 +634,7 @@ static void line_text(const char **s, size_t *n, char *buf)
 
 	*n -= (size_t)(t - *s);
 	*s = t;
-	if (*n <= GCT_JSON_MAX && memchr(*s, '&', *n) != NULL && !json_line(*s, *n)) {
+	if (*n <= GOMEM_JSON_LOG_MAX && memchr(*s, '&', *n) != NULL && !gomem_json_log_line(*s, *n)) {
 		*n = html_decode(*s, *n, buf);
 		*s = buf;
 	}
@@ -741,9 +645,9 @@ static void find_event(const char *s, size_t n, gomem_gctrace_event *ev, struct 
 		       bool *from_json)
 {
 	*from_json = false;
-	if (json_line(s, n)) {
-		char msg[GCT_JSON_MAX];
-		long m = json_message(s, n, msg);
+	if (gomem_json_log_line(s, n)) {
+		char msg[GOMEM_JSON_LOG_MAX];
+		long m = gomem_json_log_message(s, n, msg);
 
 		if (m >= 0) {
 			search(msg, (size_t)m, ev, hit);
@@ -756,7 +660,7 @@ static void find_event(const char *s, size_t n, gomem_gctrace_event *ev, struct 
 
 int gomem_gctrace_parse_line(gomem_gctrace_event *ev, const char *line, size_t len)
 {
-	char text[GCT_JSON_MAX];
+	char text[GOMEM_JSON_LOG_MAX];
 	struct hit hit;
 	bool from_json;
 
@@ -797,7 +701,7 @@ struct gomem_gctrace_parser {
 	gomem_gctrace_event *queue;
 	size_t qhead, qlen, qcap;
 	gomem_gctrace_event cur;
-	char text[GCT_JSON_MAX]; /* a line with its HTML entities decoded */
+	char text[GOMEM_JSON_LOG_MAX]; /* a line with its HTML entities decoded */
 };
 
 int gomem_gctrace_parser_new(gomem_gctrace_parser **out, const char *name)

@@ -34,5 +34,7 @@
 #include "gomem/heapdump.h"
 #include "gomem/gc.h"
 #include "gomem/trace.h"
+#include "gomem/sched.h"
+#include "gomem/limits.h"
 
 #endif

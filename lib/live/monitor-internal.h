@@ -18,6 +18,7 @@ struct source {
 	/* streams */
 	gomem_follow *follow;
 	gomem_gcruns *runs;
+	gomem_schedruns *sched; /* schedtrace in the same stream; NULL once it failed */
 	gomem_gcstats_summary ended; /* the last run, once the input ended */
 	int have_ended;
 	double feed_now;       /* the time of the bytes being fed */
@@ -48,12 +49,26 @@ struct gomem_monitor {
 	gomem_monitor_sort_key sort_key;
 	int descending;
 	gomem_http *http;      /* every endpoint's fetches, moved on together */
+	struct gomem_exporter *exporter; /* --listen: /metrics served from the rows; NULL none */
 	gomem_error err;
 };
 
 /* monitor.c */
 void gomem_monitor_push_point(struct source *s, const gomem_monitor_point *p);
 void gomem_monitor_set_message(struct source *s, const gomem_error *err, const char *fallback);
+
+/* exporter.c: the listening socket and its clients, served without blocking. */
+struct gomem_exporter;
+struct pollfd;
+int gomem_exporter_new(struct gomem_exporter **out, const char *addr, gomem_error *err);
+void gomem_exporter_free(struct gomem_exporter *e);
+/* Descriptors to wait on (poll(2) style), at most MAX. */
+size_t gomem_exporter_pollfds(const struct gomem_exporter *e, struct pollfd *pf, size_t max);
+/* Accepts, reads requests, answers them from M's rows, drops clients past
+ * their deadline; never blocks. GOMEM_E_NOMEM only: a client's trouble
+ * closes that client. */
+int gomem_exporter_serve(struct gomem_exporter *e, const gomem_monitor *m, double now);
+const char *gomem_exporter_address(const struct gomem_exporter *e);
 
 /* monitor_poll.c */
 /* Starts a poll of S when it is due and none is in flight. */

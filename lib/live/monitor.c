@@ -29,6 +29,7 @@
 #define MAX_WINDOW_EVENTS ((size_t)1 << 16) /* 65 s of a 1000 GC/s flood */
 #define MAX_SOURCES ((size_t)4096)
 #define MAX_WAIT_FDS 256
+#define SCHED_WINDOW 512 /* snapshots behind the backlog p99: 8.5 min of schedtrace=1000 */
 
 static const char *const sort_names[GOMEM_MONITOR_SORT_COUNT_] = {
 	"none", "name", "gcs", "pause", "p99", "cpu", "heap", "slope", "goroutines", "age"
@@ -98,6 +99,7 @@ static void source_free(struct source *s)
 		return;
 	gomem_follow_free(s->follow);
 	gomem_gcruns_free(s->runs);
+	gomem_schedruns_free(s->sched);
 	free(s->buf);
 	gomem_monitor_poll_free(s->poll);
 	free(s->name);
@@ -115,6 +117,7 @@ void gomem_monitor_free(gomem_monitor *m)
 	for (size_t i = 0; i < m->nsrc; i++)
 		source_free(m->src[i]); /* polls in flight are cancelled */
 	gomem_http_free(m->http);
+	gomem_exporter_free(m->exporter);
 	free(m->src);
 	free(m->order);
 	free(m);
@@ -385,13 +388,33 @@ static int take_run(void *payload, const gomem_gcstats_summary *run)
 static int stream_new(gomem_monitor *m, struct source *s, const char *label)
 {
 	gomem_gcruns_options o = GOMEM_GCRUNS_OPTIONS_INIT;
+	gomem_schedruns_options so = GOMEM_SCHEDRUNS_OPTIONS_INIT;
 
 	o.window = m->opts.window;
 	o.max_events = MAX_WINDOW_EVENTS;
 	o.on_event = take_event;
 	o.on_run = take_run;
 	o.payload = s;
-	return gomem_gcruns_new(&s->runs, label, &o);
+	if (gomem_gcruns_new(&s->runs, label, &o) != GOMEM_OK)
+		return GOMEM_E_NOMEM;
+	so.window = SCHED_WINDOW;
+	return gomem_schedruns_new(&s->sched, label, &so);
+}
+
+/* schedtrace lines ride in the same stream as gctrace (GODEBUG takes both);
+ * a stream without them costs a scan per line. Its trouble only ends the
+ * sched columns: the gctrace row goes on. */
+static void feed_sched(struct source *s, const void *data, size_t len, int end)
+{
+	int rc;
+
+	if (s->sched == NULL)
+		return;
+	rc = end ? gomem_schedruns_finish(s->sched) : gomem_schedruns_feed(s->sched, data, len);
+	if (rc != GOMEM_OK) {
+		gomem_schedruns_free(s->sched);
+		s->sched = NULL;
+	}
 }
 
 /* A feed that failed: the row says why, the source is read no more. */
@@ -409,6 +432,7 @@ static int feed(gomem_monitor *m, struct source *s, const void *data, size_t len
 	int rc;
 
 	s->feed_now = now;
+	feed_sched(s, data, len, 0);
 	rc = gomem_gcruns_feed(s->runs, data, len);
 	return rc == GOMEM_OK ? GOMEM_OK : stream_failed(m, s, rc);
 }
@@ -419,6 +443,7 @@ static int finish(gomem_monitor *m, struct source *s, double now)
 
 	s->eof = 1;
 	s->feed_now = now;
+	feed_sched(s, NULL, 0, 1);
 	if ((rc = gomem_gcruns_finish(s->runs)) != GOMEM_OK)
 		return stream_failed(m, s, rc);
 	if (s->row.state != GOMEM_MONITOR_ERROR)
@@ -468,6 +493,8 @@ int gomem_monitor_read(gomem_monitor *m, double now)
 		if (m->src[i]->kind != GOMEM_MONITOR_URL &&
 		    (rc = read_stream(m, m->src[i], now)) != GOMEM_OK)
 			return rc;
+	if ((rc = gomem_exporter_serve(m->exporter, m, now)) != GOMEM_OK)
+		return gomem_error_set(&m->err, rc, "out of memory");
 	return gomem_monitor_poll_progress(m, now);
 }
 
@@ -482,6 +509,8 @@ int gomem_monitor_wait(gomem_monitor *m, struct pollfd *extra, size_t nextra, do
 		return GOMEM_E_INVALID;
 	for (size_t i = 0; i < nextra; i++)
 		pf[n++] = extra[i];
+	if (m->exporter)
+		n += gomem_exporter_pollfds(m->exporter, pf + n, MAX_WAIT_FDS / 4);
 	nfds = gomem_monitor_fds(m, fds, MAX_WAIT_FDS - n);
 	for (size_t i = 0; i < nfds; i++)
 		pf[n++] = (struct pollfd){fds[i], POLLIN, 0};
@@ -490,6 +519,21 @@ int gomem_monitor_wait(gomem_monitor *m, struct pollfd *extra, size_t nextra, do
 	for (size_t i = 0; i < nextra; i++)
 		extra[i].revents = pf[i].revents;
 	return rc;
+}
+
+int gomem_monitor_listen(gomem_monitor *m, const char *addr)
+{
+	if (m == NULL || addr == NULL)
+		return GOMEM_E_INVALID;
+	if (m->exporter)
+		return gomem_error_set(&m->err, GOMEM_E_INVALID, "already listening on %s",
+				       gomem_exporter_address(m->exporter));
+	return gomem_exporter_new(&m->exporter, addr, &m->err);
+}
+
+const char *gomem_monitor_listen_address(const gomem_monitor *m)
+{
+	return m ? gomem_exporter_address(m->exporter) : NULL;
 }
 
 size_t gomem_monitor_fds(const gomem_monitor *m, int *fds, size_t max)
@@ -582,6 +626,22 @@ static double history_rate(const struct source *s, double now, double window)
 	return (double)(last->gc - first->gc) / (last->when - first->when);
 }
 
+/* The sched columns, from the last snapshot and the open (or last) run. */
+static void update_sched_row(struct source *s)
+{
+	const gomem_sched_snapshot *snap = s->sched ? gomem_schedruns_last(s->sched) : NULL;
+	gomem_schedstats_summary sum;
+	gomem_monitor_row *r = &s->row;
+
+	if (snap == NULL)
+		return;
+	r->runq = snap->runqueue < 0 ? -1 : snap->runqueue + (snap->local > 0 ? snap->local : 0);
+	r->threads = snap->threads;
+	r->gomaxprocs = snap->gomaxprocs;
+	if (gomem_schedruns_current(s->sched, &sum))
+		r->runq_p99 = sum.backlog_p99;
+}
+
 static void update_stream_row(struct source *s, double now)
 {
 	gomem_monitor_row *r = &s->row;
@@ -589,6 +649,7 @@ static void update_stream_row(struct source *s, double now)
 	gomem_gctrace_counts counts;
 
 	memset(&sum, 0, sizeof(sum));
+	update_sched_row(s);
 	gomem_gctrace_get_counts(gomem_gcruns_parser(s->runs), &counts);
 	r->lines = counts.lines;
 	r->skipped = counts.skipped;
@@ -612,6 +673,8 @@ static void update_stream_row(struct source *s, double now)
 		return;
 	}
 	r->gcs = (int64_t)sum.last_gc;
+	r->pause_p50 = sum.pause_p50;
+	r->pause_max = sum.pause_max;
 	r->gc_per_s = sum.gc_per_s;
 	r->pause_last = s->last_pause;
 	r->pause_p99 = sum.pause_p99;
@@ -659,6 +722,8 @@ static void refresh_row(gomem_monitor *m, struct source *s, double now)
 	r->message = s->message;
 	r->goroutines = -1;
 	r->heap_inuse = r->heap_idle = r->heap_released = r->sys = -1;
+	r->pause_p50 = r->pause_max = r->runq_p99 = NAN;
+	r->runq = r->threads = r->gomaxprocs = -1;
 	if (s->kind == GOMEM_MONITOR_URL)
 		update_url_row(m, s, now);
 	else

@@ -13,7 +13,8 @@
 
 enum {
 	C_TICK, C_ELAPSED, C_NAME, C_KIND, C_STATE, C_EXIT, C_GCS, C_RATE, C_PAUSE, C_P99, C_CPU,
-	C_LIVE, C_GOAL, C_SLOPE, C_SLOPE_MIN, C_GOROUTINES, C_AGE, C_NOTE, C_SPEC, NCOLS
+	C_LIVE, C_GOAL, C_SLOPE, C_SLOPE_MIN, C_GOROUTINES, C_AGE, C_RUNQ_TEXT, C_THREADS_TEXT,
+	C_NOTE, C_SPEC, C_RUNQ, C_THREADS, NCOLS
 };
 
 #define MO GOMEM_COL_MACHINE_ONLY
@@ -36,8 +37,14 @@ static const gomem_column columns[NCOLS] = {
 	{"slope", "SLOPE/m", GOMEM_COL_BYTES, GOMEM_COL_TEXT_ONLY | GOMEM_COL_SIGNED},
 	{"goroutines", "GOROUTINES", GOMEM_COL_COUNT, 0},
 	{"age_s", "AGE", GOMEM_COL_DURATION, 0},
+	/* schedtrace in the stream: in the text table before NOTE, and only
+	 * when a source carries it; in the machine formats always, last */
+	{"runq", "RUNQ", GOMEM_COL_COUNT, GOMEM_COL_TEXT_ONLY},
+	{"threads", "THREADS", GOMEM_COL_COUNT, GOMEM_COL_TEXT_ONLY},
 	{"message", "NOTE", GOMEM_COL_TEXT, 0},
 	{"spec", NULL, GOMEM_COL_TEXT, MO},
+	{"runq", NULL, GOMEM_COL_COUNT, MO},
+	{"threads", NULL, GOMEM_COL_COUNT, MO},
 };
 
 const char *gomem_monitor_kind_name(gomem_monitor_kind kind)
@@ -86,6 +93,10 @@ static void row_cells(gomem_cell *cl, const gomem_monitor_row *r, long tick, dou
 	       !isnan(r->heap_slope));
 	cell_i(&cl[C_GOROUTINES], r->goroutines, r->goroutines >= 0);
 	cell_d(&cl[C_AGE], r->age);
+	cell_i(&cl[C_RUNQ], r->runq, r->runq >= 0);
+	cell_i(&cl[C_THREADS], r->threads, r->threads >= 0);
+	cl[C_RUNQ_TEXT] = cl[C_RUNQ];
+	cl[C_THREADS_TEXT] = cl[C_THREADS];
 	if (r->state == GOMEM_MONITOR_EXITED && (r->message == NULL || r->message[0] == '\0'))
 		snprintf(note, note_size, "exit %d", r->exit_status);
 	else
@@ -138,6 +149,7 @@ int gomem_monitor_batch_tick(gomem_monitor_batch *b, const gomem_monitor *m, lon
 			     double elapsed)
 {
 	gomem_cell cells[NCOLS];
+	gomem_column cols[NCOLS]; /* the text table's, kept while it is used */
 	char note[300];
 	gomem_table *t = b->stream;
 	int rc = GOMEM_OK;
@@ -145,9 +157,12 @@ int gomem_monitor_batch_tick(gomem_monitor_batch *b, const gomem_monitor *m, lon
 	if (b->err.code)
 		return b->err.code;
 	if (t == NULL) { /* the text table: one per tick, a blank line between */
+		memcpy(cols, columns, sizeof(cols));
+		if (!gomem_monitor_has_schedtrace(m))
+			cols[C_RUNQ_TEXT].flags |= MO, cols[C_THREADS_TEXT].flags |= MO; /* hidden */
 		if (tick > 1 && fputc('\n', b->fp) == EOF)
 			return gomem_error_set(&b->err, GOMEM_E_IO, "%s", strerror(errno));
-		if ((rc = gomem_table_new(&t, columns, NCOLS, b->fp, &b->to)) != GOMEM_OK)
+		if ((rc = gomem_table_new(&t, cols, NCOLS, b->fp, &b->to)) != GOMEM_OK)
 			return gomem_error_set(&b->err, rc, "out of memory");
 	}
 	for (size_t i = 0; i < gomem_monitor_row_count(m) && rc == GOMEM_OK; i++) {
@@ -252,4 +267,14 @@ void gomem_monitor_row_text(gomem_monitor_text *t, const gomem_monitor_row *r)
 	snprintf(t->goroutines, sizeof(t->goroutines), r->goroutines < 0 ? "-" : "%lld",
 		 (long long)r->goroutines);
 	text_age(t->age, sizeof(t->age), r->age);
+	snprintf(t->runq, sizeof(t->runq), r->runq < 0 ? "-" : "%lld", (long long)r->runq);
+	snprintf(t->threads, sizeof(t->threads), r->threads < 0 ? "-" : "%lld", (long long)r->threads);
+}
+
+int gomem_monitor_has_schedtrace(const gomem_monitor *m)
+{
+	for (size_t i = 0; i < gomem_monitor_row_count(m); i++)
+		if (gomem_monitor_row_at(m, i)->threads >= 0)
+			return 1;
+	return 0;
 }

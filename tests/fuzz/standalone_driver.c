@@ -22,6 +22,8 @@ int whatif_fuzz_one(const uint8_t *data, size_t size);
 int heapdump_fuzz_one(const uint8_t *data, size_t size);
 int trace_fuzz_one(const uint8_t *data, size_t size);
 int svg_fuzz_one(const uint8_t *data, size_t size);
+int sched_fuzz_one(const uint8_t *data, size_t size);
+int oom_fuzz_one(const uint8_t *data, size_t size);
 
 static const struct {
 	const char *name;
@@ -40,6 +42,8 @@ static const struct {
 	{"heapdump", heapdump_fuzz_one},
 	{"trace", trace_fuzz_one},
 	{"svg", svg_fuzz_one},
+	{"sched", sched_fuzz_one},
+	{"oom", oom_fuzz_one},
 };
 
 static int run_file(int (*run)(const uint8_t *, size_t), const char *path)

@@ -39,6 +39,9 @@ Suite *suite_trace_gc(void);
 Suite *suite_trace_mmu(void);
 Suite *suite_svg(void);
 Suite *suite_snapshot(void);
+Suite *suite_sched(void);
+Suite *suite_limits(void);
+Suite *suite_exporter(void);
 
 /* Path of a file under the source tree (tests/data/...), in a static buffer. */
 const char *test_path(const char *rel);

@@ -20,6 +20,7 @@
 
 #include "gomem/common.h"
 #include "gomem/error.h"
+#include "gomem/openmetrics.h"
 #include "gomem/table.h"
 
 #ifdef __cplusplus
@@ -115,6 +116,14 @@ typedef struct gomem_monitor_row {
 	int64_t heap_inuse, heap_idle, heap_released, sys;
 	uint64_t lines, skipped;    /* gctrace: lines read, lines that were not gctrace */
 	uint64_t polls, poll_errors;/* URLs */
+	double pause_p50, pause_max;/* STW pause over the window (streams); NAN unknown */
+	/* schedtrace in a stream (GODEBUG=schedtrace=N beside gctrace=1); -1 or
+	 * NAN while it carries none, and always for endpoints */
+	int64_t runq;               /* runnable goroutines waiting in the last snapshot:
+				     * the global queue plus every P's */
+	int64_t threads;            /* threads (Ms) in the last snapshot */
+	int64_t gomaxprocs;         /* GOMAXPROCS of the last snapshot */
+	double runq_p99;            /* the backlog's p99 over the last 512 snapshots */
 } gomem_monitor_row;
 
 typedef struct gomem_monitor_totals {
@@ -188,6 +197,29 @@ GOMEM_API const char *gomem_monitor_state_name(gomem_monitor_state state);
  * /debug/pprof/goroutine?debug=1; GOMEM_E_FORMAT (and -1) for anything else. */
 GOMEM_API int gomem_monitor_goroutine_total(int64_t *out, const char *text, size_t len);
 
+/* ---- the rows as metrics (gomem top --listen) -------------------------------------- */
+
+/* Listens on ADDR ("HOST:PORT", "[V6]:PORT"; port 0 picks a free one) and
+ * from then on serves GET /metrics from the rows of the last tick: the
+ * descriptors are waited on by gomem_monitor_wait, the requests answered by
+ * gomem_monitor_read, never blocking (a client has 10 s and 8 KiB for its
+ * request, 16 at once). GOMEM_E_INVALID for an ADDR not of that shape,
+ * GOMEM_E_IO when it cannot be bound (the error says why). Once only. */
+GOMEM_API int gomem_monitor_listen(gomem_monitor *m, const char *addr);
+/* The address bound ("127.0.0.1:41234"), NULL before gomem_monitor_listen. */
+GOMEM_API const char *gomem_monitor_listen_address(const gomem_monitor *m);
+/* The rows as metrics text of FLAVOR, one series per source labelled
+ * source = its spec: gomem_source_up always; the GC, heap, goroutine and
+ * sched families only while the source is live (running, and for a stream
+ * a gc line within the window), so a source that is gone goes stale in
+ * Prometheus instead of repeating its last values. GOMEM_E_IO on a write error. */
+GOMEM_API int gomem_monitor_write_metrics(const gomem_monitor *m, FILE *fp,
+					  gomem_metrics_flavor flavor);
+/* The flavour an Accept header asks for: OpenMetrics when it ranks
+ * application/openmetrics-text (version absent or 1.0.0) above text/plain
+ * and any wildcard, the Prometheus text format otherwise (NULL included). */
+GOMEM_API gomem_metrics_flavor gomem_metrics_negotiate(const char *accept);
+
 /* ---- the rows as text ------------------------------------------------------------ */
 
 /* gomem top's batch output: per tick a row per source, in the current
@@ -208,8 +240,11 @@ typedef struct gomem_monitor_text {
 	char state[32], gcs[24], gc_per_s[16], pause[GOMEM_UNITS_BUFSIZE], p99[GOMEM_UNITS_BUFSIZE];
 	char cpu[16], live[GOMEM_UNITS_BUFSIZE], goal[GOMEM_UNITS_BUFSIZE], slope[48];
 	char goroutines[24], age[GOMEM_UNITS_BUFSIZE];
+	char runq[24], threads[24]; /* schedtrace: RUNQ, THREADS */
 } gomem_monitor_text;
 GOMEM_API void gomem_monitor_row_text(gomem_monitor_text *out, const gomem_monitor_row *r);
+/* A row carries schedtrace figures: the RUNQ and THREADS columns are worth showing. */
+GOMEM_API int gomem_monitor_has_schedtrace(const gomem_monitor *m);
 /* Bytes (-1: "-") and seconds (NAN: "-") as the table shows them. */
 GOMEM_API void gomem_monitor_text_bytes(char *buf, size_t size, int64_t bytes);
 GOMEM_API void gomem_monitor_text_duration(char *buf, size_t size, double seconds);

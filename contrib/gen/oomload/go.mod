@@ -1,0 +1,3 @@
+module oomload
+
+go 1.19

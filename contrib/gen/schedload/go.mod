@@ -1,0 +1,3 @@
+module schedload
+
+go 1.19

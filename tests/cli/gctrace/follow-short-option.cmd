@@ -1,0 +1,1 @@
+head -n 3 contrib/examples/gctrace.log | gomem gctrace -f --format csv

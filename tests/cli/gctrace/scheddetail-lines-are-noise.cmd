@@ -1,0 +1,1 @@
+gomem gctrace --format csv tests/data/sched/go1.23.detail.log.gz

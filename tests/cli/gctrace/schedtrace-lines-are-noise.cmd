@@ -1,0 +1,1 @@
+gomem gctrace tests/data/sched/go1.22.log

@@ -1,0 +1,1 @@
+gomem limits --heap x.txt

@@ -1,0 +1,1 @@
+gomem limits --oom tests/data/limits/oom/public/centos7-syslog.log

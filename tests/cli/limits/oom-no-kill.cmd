@@ -1,0 +1,1 @@
+gomem limits --oom tests/sched-check.sh

@@ -1,0 +1,1 @@
+gomem limits --oom tests/data/limits/oom/stacks.dmesg.log --heap tests/data/limits/oom/stacks.heap.txt

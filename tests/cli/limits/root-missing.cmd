@@ -1,0 +1,1 @@
+gomem limits --root /nonexistent --pid 1

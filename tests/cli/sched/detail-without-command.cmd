@@ -1,0 +1,1 @@
+gomem sched --detail tests/data/sched/go1.19.log

@@ -1,0 +1,1 @@
+gomem sched --events --waits tests/data/sched/go1.19.log

@@ -1,0 +1,1 @@
+gomem sched --events tests/data/sched/go1.19.log

@@ -1,0 +1,1 @@
+gomem sched -f --format table tests/data/sched/go1.19.log

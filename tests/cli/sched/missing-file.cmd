@@ -1,0 +1,1 @@
+gomem sched tests/data/sched/no-such.log

@@ -1,0 +1,1 @@
+gomem sched --prometheus tests/data/sched/go1.21.log

@@ -1,0 +1,1 @@
+gomem top --batch --iterations 1 --listen nowhere contrib/examples/gctrace.log
