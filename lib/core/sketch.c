@@ -5,7 +5,7 @@
  * (gamma^(k-1), gamma^k] and answers with 2 gamma^k / (gamma + 1), which is
  * within (gamma - 1)/(gamma + 1) = a of every value in the bucket. Zeros
  * have their own count. The buckets are one dense array covering only the
- * keys seen so far, grown (doubling, towards the new extreme) as values
+ * keys seen so far (and half as many again), grown as new extremes
  * arrive, so a sketch of a few values holds a few counts; it never grows
  * past max_buckets, and when the keys in use span more than that, the
  * lowest fold into the first bucket (the high percentiles are what a
@@ -124,32 +124,41 @@ static void move_window(gomem_sketch *s, int64_t lo)
 	s->lo = lo;
 }
 
-/* The first bucketed key: a few counts around it. */
-static int first_bucket(gomem_sketch *s, int64_t k)
+/* The first counts: keys KLO..KHI (the highest max_buckets of them) and
+ * a few around a lone key. */
+static int first_buckets(gomem_sketch *s, int64_t klo, int64_t khi)
 {
-	size_t n = s->opts.max_buckets < 8 ? s->opts.max_buckets : 8;
+	int64_t m = (int64_t)s->opts.max_buckets, n;
 
-	if ((s->counts = calloc(n, sizeof(*s->counts))) == NULL)
+	if (khi - klo >= m)
+		klo = khi - m + 1;
+	n = khi - klo + 1 < 8 ? 8 : khi - klo + 1;
+	if (n > m)
+		n = m;
+	if ((s->counts = calloc((size_t)n, sizeof(*s->counts))) == NULL)
 		return GOMEM_E_NOMEM;
-	s->ncounts = n;
-	s->lo = k - (int64_t)n / 2;
-	s->klo = s->khi = k;
+	s->ncounts = (size_t)n;
+	s->lo = klo - (n - (khi - klo + 1)) / 2;
+	s->klo = klo; /* the callers add values of both keys */
+	s->khi = khi;
 	return GOMEM_OK;
 }
 
-/* Makes room for key *K: the array grows to cover the keys in use and K
- * (at least doubling, the room on K's side), up to max_buckets; past that
+/* Makes room for key *K: the keys in use and K, centred in the array,
+ * which grows to half as much again as they span once they fill three
+ * quarters of it (so a new extreme on either side moves or grows it only
+ * after many others: each copy is paid for), up to max_buckets; past that
  * the highest keys stay and *K, if lower, becomes the first bucket's. */
 static int cover(gomem_sketch *s, int64_t *k)
 {
 	int64_t m = (int64_t)s->opts.max_buckets, n = (int64_t)s->ncounts;
-	int64_t nlo = *k < s->klo ? *k : s->klo, nhi = *k > s->khi ? *k : s->khi, grown, lo;
+	int64_t nlo = *k < s->klo ? *k : s->klo, nhi = *k > s->khi ? *k : s->khi, span, grown = n;
 
 	if (nhi - nlo >= m)
 		nlo = nhi - m + 1; /* the lowest fold */
-	grown = 2 * n > nhi - nlo + 1 ? 2 * n : nhi - nlo + 1;
-	if (grown > m)
-		grown = m;
+	span = nhi - nlo + 1;
+	if (4 * span > 3 * n)
+		grown = span + span / 2 < m ? span + span / 2 : m;
 	if (grown > n) {
 		uint64_t *c = realloc(s->counts, (size_t)grown * sizeof(*c));
 
@@ -159,9 +168,7 @@ static int cover(gomem_sketch *s, int64_t *k)
 		s->counts = c;
 		s->ncounts = (size_t)grown;
 	}
-	/* the spare room on the side the new key came from */
-	lo = *k < s->lo ? nhi - grown + 1 : nlo;
-	move_window(s, lo);
+	move_window(s, nlo - (grown - span) / 2);
 	if (*k < s->lo)
 		*k = s->lo;
 	if (s->klo < s->lo)
@@ -175,7 +182,7 @@ static int bucket_add(gomem_sketch *s, int64_t k, uint64_t count)
 	int rc;
 
 	if (s->counts == NULL) {
-		if ((rc = first_bucket(s, k)) != GOMEM_OK)
+		if ((rc = first_buckets(s, k, k)) != GOMEM_OK)
 			return rc;
 	} else if ((k < s->lo || k >= s->lo + (int64_t)s->ncounts) && (rc = cover(s, &k)) != GOMEM_OK) {
 		return rc;
@@ -198,11 +205,19 @@ static int bucket_value(gomem_sketch *s, double v)
 	return bucket_add(s, key_of(s, v), 1);
 }
 
-/* The kept values into buckets: the cap is reached. */
+/* The kept values into buckets: the cap is reached. The counts are sized
+ * once, for the keys from the least value above 0 to the greatest. */
 static int to_buckets(gomem_sketch *s)
 {
+	double least = 0;
 	int rc;
 
+	for (size_t i = 0; i < s->nvals; i++)
+		if (s->vals[i] > 0 && (least == 0 || s->vals[i] < least))
+			least = s->vals[i];
+	if (least > 0 && s->counts == NULL &&
+	    (rc = first_buckets(s, key_of(s, least), key_of(s, s->max))) != GOMEM_OK)
+		return rc;
 	for (size_t i = 0; i < s->nvals; i++)
 		if ((rc = bucket_value(s, s->vals[i])) != GOMEM_OK)
 			return rc;

@@ -88,11 +88,13 @@ int ag_latency_finish(gomem_trace_analysis *a)
 			if ((rc = GOMEM_GROW(rows.rows, rows.cap, rows.n + 1, (size_t)1 << 24)) != GOMEM_OK ||
 			    (rc = tr_map_put(&rows.ids, id, (uint32_t)rows.n)) != GOMEM_OK)
 				break;
+			/* the first key of this text: its sketch moves, no copy */
 			at = (uint32_t)rows.n++;
 			memset(&rows.rows[at], 0, sizeof(rows.rows[at]));
 			rows.rows[at].key = id;
-			if ((rc = ag_sketch_new(&rows.rows[at].pct, 64)) != GOMEM_OK)
-				break;
+			rows.rows[at].pct = a->lat_by.rows[i].pct;
+			a->lat_by.rows[i].pct = NULL;
+			continue;
 		}
 		rc = gomem_sketch_merge(rows.rows[at].pct, a->lat_by.rows[i].pct);
 	}
