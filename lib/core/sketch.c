@@ -103,7 +103,7 @@ static double value_of(const gomem_sketch *s, int64_t k)
 }
 
 /* Moves the window to start at LO; keys below LO fold into its first bucket.
- * Moving up never drops a key in use (the caller sees to it). */
+ * Moving down never drops a key in use (the caller sees to it). */
 static void move_window(gomem_sketch *s, int64_t lo)
 {
 	size_t m = s->ncounts, shift;
