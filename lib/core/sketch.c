@@ -4,10 +4,12 @@
  * gomem/sketch.h for the choice). Bucket k counts the values in
  * (gamma^(k-1), gamma^k] and answers with 2 gamma^k / (gamma + 1), which is
  * within (gamma - 1)/(gamma + 1) = a of every value in the bucket. Zeros
- * have their own count. The buckets are one array of max_buckets counts, a
- * window of keys [lo, lo + max_buckets) moved as values arrive; when the
- * keys in use span more than that, the lowest fold into the window's first
- * bucket (the high percentiles are what a reader looks at). */
+ * have their own count. The buckets are one dense array covering only the
+ * keys seen so far (and half as many again), grown as new extremes
+ * arrive, so a sketch of a few values holds a few counts; it never grows
+ * past max_buckets, and when the keys in use span more than that, the
+ * lowest fold into the first bucket (the high percentiles are what a
+ * reader looks at). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +28,10 @@ struct gomem_sketch {
 	bool sorted;
 	bool exact;
 	/* bucket part */
-	uint64_t *counts;         /* max_buckets, allocated when the first value comes in */
+	uint64_t *counts;         /* ncounts (<= max_buckets), NULL until a value is bucketed */
+	size_t ncounts;
 	int64_t lo;               /* key of counts[0] */
-	int64_t klo, khi;         /* keys in use (when nbucketed > 0) */
+	int64_t klo, khi;         /* keys in use (when counts is not NULL) */
 	uint64_t nbucketed, zeros;
 	/* exact figures */
 	uint64_t n;
@@ -64,6 +67,7 @@ void gomem_sketch_clear(gomem_sketch *s)
 	free(s->counts);
 	s->vals = NULL;
 	s->counts = NULL;
+	s->ncounts = 0;
 	s->nvals = s->vals_cap = 0;
 	s->sorted = true;
 	s->exact = s->opts.exact_cap > 0;
@@ -99,10 +103,10 @@ static double value_of(const gomem_sketch *s, int64_t k)
 }
 
 /* Moves the window to start at LO; keys below LO fold into its first bucket.
- * Moving down never drops a key in use (the callers see to it). */
+ * Moving down never drops a key in use (the caller sees to it). */
 static void move_window(gomem_sketch *s, int64_t lo)
 {
-	size_t m = s->opts.max_buckets, shift;
+	size_t m = s->ncounts, shift;
 	uint64_t *c = s->counts, folded = 0;
 
 	if (lo > s->lo) {
@@ -120,32 +124,68 @@ static void move_window(gomem_sketch *s, int64_t lo)
 	s->lo = lo;
 }
 
+/* The first counts: keys KLO..KHI (the highest max_buckets of them) and
+ * a few around a lone key. */
+static int first_buckets(gomem_sketch *s, int64_t klo, int64_t khi)
+{
+	int64_t m = (int64_t)s->opts.max_buckets, n;
+
+	if (khi - klo >= m)
+		klo = khi - m + 1;
+	n = khi - klo + 1 < 8 ? 8 : khi - klo + 1;
+	if (n > m)
+		n = m;
+	if ((s->counts = calloc((size_t)n, sizeof(*s->counts))) == NULL)
+		return GOMEM_E_NOMEM;
+	s->ncounts = (size_t)n;
+	s->lo = klo - (n - (khi - klo + 1)) / 2;
+	s->klo = klo; /* the callers add values of both keys */
+	s->khi = khi;
+	return GOMEM_OK;
+}
+
+/* Makes room for key *K: the keys in use and K, centred in the array,
+ * which grows to half as much again as they span once they fill three
+ * quarters of it (so a new extreme on either side moves or grows it only
+ * after many others: each copy is paid for), up to max_buckets; past that
+ * the highest keys stay and *K, if lower, becomes the first bucket's. */
+static int cover(gomem_sketch *s, int64_t *k)
+{
+	int64_t m = (int64_t)s->opts.max_buckets, n = (int64_t)s->ncounts;
+	int64_t nlo = *k < s->klo ? *k : s->klo, nhi = *k > s->khi ? *k : s->khi, span, grown = n;
+
+	if (nhi - nlo >= m)
+		nlo = nhi - m + 1; /* the lowest fold */
+	span = nhi - nlo + 1;
+	if (4 * span > 3 * n)
+		grown = span + span / 2 < m ? span + span / 2 : m;
+	if (grown > n) {
+		uint64_t *c = realloc(s->counts, (size_t)grown * sizeof(*c));
+
+		if (c == NULL)
+			return GOMEM_E_NOMEM;
+		memset(c + n, 0, (size_t)(grown - n) * sizeof(*c));
+		s->counts = c;
+		s->ncounts = (size_t)grown;
+	}
+	move_window(s, nlo - (grown - span) / 2);
+	if (*k < s->lo)
+		*k = s->lo;
+	if (s->klo < s->lo)
+		s->klo = s->lo;
+	return GOMEM_OK;
+}
+
 /* COUNT values of key K. */
 static int bucket_add(gomem_sketch *s, int64_t k, uint64_t count)
 {
-	int64_t m = (int64_t)s->opts.max_buckets;
+	int rc;
 
-	if (s->counts == NULL && (s->counts = calloc((size_t)m, sizeof(*s->counts))) == NULL)
-		return GOMEM_E_NOMEM;
-	if (s->nbucketed == 0) {
-		/* the first key in the middle: room to grow both ways */
-		memset(s->counts, 0, (size_t)m * sizeof(*s->counts));
-		s->lo = k - m / 2;
-		s->klo = s->khi = k;
-	} else if (k < s->lo || k >= s->lo + m) {
-		int64_t nlo = k < s->klo ? k : s->klo, nhi = k > s->khi ? k : s->khi;
-
-		if (nhi - nlo < m) {
-			/* it all fits: centre the keys in use */
-			move_window(s, nlo - (m - (nhi - nlo + 1)) / 2);
-		} else {
-			/* keep the highest keys; the lowest fold */
-			move_window(s, nhi - m + 1);
-			if (k < s->lo)
-				k = s->lo;
-			if (s->klo < s->lo)
-				s->klo = s->lo;
-		}
+	if (s->counts == NULL) {
+		if ((rc = first_buckets(s, k, k)) != GOMEM_OK)
+			return rc;
+	} else if ((k < s->lo || k >= s->lo + (int64_t)s->ncounts) && (rc = cover(s, &k)) != GOMEM_OK) {
+		return rc;
 	}
 	s->counts[k - s->lo] += count;
 	s->nbucketed += count;
@@ -165,11 +205,19 @@ static int bucket_value(gomem_sketch *s, double v)
 	return bucket_add(s, key_of(s, v), 1);
 }
 
-/* The kept values into buckets: the cap is reached. */
+/* The kept values into buckets: the cap is reached. The counts are sized
+ * once, for the keys from the least value above 0 to the greatest. */
 static int to_buckets(gomem_sketch *s)
 {
+	double least = 0;
 	int rc;
 
+	for (size_t i = 0; i < s->nvals; i++)
+		if (s->vals[i] > 0 && (least == 0 || s->vals[i] < least))
+			least = s->vals[i];
+	if (least > 0 && s->counts == NULL &&
+	    (rc = first_buckets(s, key_of(s, least), key_of(s, s->max))) != GOMEM_OK)
+		return rc;
 	for (size_t i = 0; i < s->nvals; i++)
 		if ((rc = bucket_value(s, s->vals[i])) != GOMEM_OK)
 			return rc;
@@ -323,6 +371,13 @@ double gomem_sketch_min(const gomem_sketch *s)
 double gomem_sketch_max(const gomem_sketch *s)
 {
 	return s ? s->max : NAN;
+}
+
+size_t gomem_sketch_bytes(const gomem_sketch *s)
+{
+	if (s == NULL)
+		return 0;
+	return sizeof(*s) + s->vals_cap * sizeof(*s->vals) + s->ncounts * sizeof(*s->counts);
 }
 
 int gomem_sketch_exact(const gomem_sketch *s)

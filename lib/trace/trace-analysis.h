@@ -2,42 +2,25 @@
 /* trace-analysis.h — the analysis of a trace's events, shared by its parts:
  * goroutine and proc states (trace_analysis.c), GC cycles and
  * stop-the-worlds (trace_gc.c), scheduling latency and profiles
- * (trace_latency.c), mutator utilization and MMU (trace_mmu.c), the
- * percentile sketch (trace_pct.c) and stacks interned across generations
- * (trace_stacks.c). Never installed. */
+ * (trace_latency.c), mutator utilization and MMU (trace_mmu.c) and stacks
+ * interned across generations (trace_stacks.c). Never installed. */
 #ifndef GOMEM_TRACE_ANALYSIS_H
 #define GOMEM_TRACE_ANALYSIS_H
 
 #include "trace-internal.h"
 
-/* ---- percentiles: exact while small, then a log-linear histogram ----------
- * The one place distributions are kept, behind this small interface so a
- * shared sketch can replace it. Values are nanoseconds. */
+/* ---- percentiles: gomem_sketch, at the trace's error ----------------------
+ * Values are nanoseconds. Within 0.05 % once past the exact cap; the
+ * buckets cover 1 ns to 2^63 ns without folding. */
 
-struct tr_pct {
-	int64_t *vals;          /* exact values, while folded is 0 */
-	size_t n, cap, exact_cap;
-	struct tr_bucket { uint32_t b; uint64_t count; } *hist; /* once folded, in no order */
-	size_t nh, hcap;
-	struct tr_map hidx;     /* bucket -> index in hist */
-	uint64_t *dense;        /* instead, when exact_cap is large: a count per bucket */
-	int folded;
-	int sums_only;          /* count, total and max only: no percentiles asked */
-	uint64_t count;
-	double total;           /* nanoseconds */
-	int64_t max;
-};
+#define AG_SKETCH_ERROR 0.0005
+#define AG_SKETCH_BUCKETS ((size_t)1 << 16)
 
-void tr_pct_init(struct tr_pct *p, size_t exact_cap);
-int tr_pct_add(struct tr_pct *p, int64_t ns);
-/* The nearest-rank quantile Q (0..1) in nanoseconds, NAN when empty. Sorts
- * the exact values in place (cheap to call again). */
-double tr_pct_quantile(struct tr_pct *p, double q);
-/* count, total, p50, p90, p99, max in seconds. */
-void tr_pct_dist(struct tr_pct *p, gomem_trace_dist *out);
-void tr_pct_free(struct tr_pct *p);
-/* Adds every value of SRC to DST. */
-int tr_pct_merge(struct tr_pct *dst, const struct tr_pct *src);
+int ag_sketch_new(gomem_sketch **out, size_t exact_cap);
+/* Adds NS, a duration (a negative one as 0). */
+int ag_sketch_add(gomem_sketch *s, int64_t ns);
+/* count, total, p50, p90, p99, max in seconds; NAN percentiles when empty. */
+void ag_sketch_dist(gomem_sketch *s, gomem_trace_dist *out);
 
 /* ---- stacks interned by their frames, across generations ----------------- */
 
@@ -109,7 +92,9 @@ struct ag_p {
 
 struct ag_key {              /* scheduling latency or assist time of one key */
 	uint32_t key;
-	struct tr_pct pct;
+	uint64_t count;
+	double total;            /* nanoseconds */
+	gomem_sketch *pct;       /* NULL when sums_only */
 };
 
 struct ag_keys {
@@ -192,7 +177,7 @@ struct gomem_trace_analysis {
 	gomem_strpool lag_strings;
 
 	/* distributions */
-	struct tr_pct stw_all, stw_gc, ttstop, latency;
+	gomem_sketch *stw_all, *stw_gc, *ttstop, *latency;
 	struct ag_keys stw_reasons;  /* by reason id */
 	gomem_trace_stw_reason *reason_rows;
 	size_t nreason_rows;

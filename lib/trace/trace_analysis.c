@@ -81,25 +81,69 @@ void ag_interval(gomem_trace_analysis *a, gomem_trace_iv_kind kind, int64_t star
 	a->opts.on_interval(&iv, a->opts.payload);
 }
 
+/* ---- distributions ---------------------------------------------------------------- */
+
+int ag_sketch_new(gomem_sketch **out, size_t exact_cap)
+{
+	gomem_sketch_options o = GOMEM_SKETCH_OPTIONS_INIT;
+
+	o.relative_error = AG_SKETCH_ERROR;
+	o.exact_cap = exact_cap;
+	o.max_buckets = AG_SKETCH_BUCKETS;
+	return gomem_sketch_new(out, &o);
+}
+
+int ag_sketch_add(gomem_sketch *s, int64_t ns)
+{
+	/* a sketch refuses a negative value; an ordered trace has none, and a
+	 * clock that stepped back is a zero wait, not a failed analysis */
+	return gomem_sketch_add(s, ns < 0 ? 0 : (double)ns);
+}
+
+static double ag_quantile(gomem_sketch *s, double q)
+{
+	double v = NAN;
+
+	gomem_sketch_quantile(s, q, &v);
+	return v;
+}
+
+void ag_sketch_dist(gomem_sketch *s, gomem_trace_dist *out)
+{
+	out->count = gomem_sketch_count(s);
+	out->total = gomem_sketch_sum(s) / 1e9;
+	out->p50 = ag_quantile(s, 0.50) / 1e9;
+	out->p90 = ag_quantile(s, 0.90) / 1e9;
+	out->p99 = ag_quantile(s, 0.99) / 1e9;
+	out->max = gomem_sketch_max(s) / 1e9;
+}
+
+/* Per key: a row's distribution is exact up to 64 values (there can be
+ * many rows), then buckets; sums-only rows keep no sketch. */
 int ag_keys_add(struct ag_keys *k, uint32_t key, int64_t ns)
 {
+	struct ag_key *row;
 	uint32_t i;
 	int rc;
 
 	if ((rc = TR_MAP_INDEX(&k->ids, key, k->rows, k->cap, k->n, (size_t)1 << 24, &i)) < 0)
 		return rc;
+	row = &k->rows[i];
 	if (rc) {
-		k->rows[i].key = key;
-		tr_pct_init(&k->rows[i].pct, 64);
-		k->rows[i].pct.sums_only = k->sums_only;
+		memset(row, 0, sizeof(*row));
+		row->key = key;
+		if (!k->sums_only && (rc = ag_sketch_new(&row->pct, 64)) != GOMEM_OK)
+			return rc;
 	}
-	return tr_pct_add(&k->rows[i].pct, ns);
+	row->count++;
+	row->total += (double)ns;
+	return row->pct ? ag_sketch_add(row->pct, ns) : GOMEM_OK;
 }
 
 void ag_keys_free(struct ag_keys *k)
 {
 	for (size_t i = 0; i < k->n; i++)
-		tr_pct_free(&k->rows[i].pct);
+		gomem_sketch_free(k->rows[i].pct);
 	free(k->rows);
 	tr_map_free(&k->ids);
 	memset(k, 0, sizeof(*k));
@@ -400,14 +444,15 @@ int gomem_trace_analysis_new(gomem_trace_analysis **out, const gomem_trace_optio
 	gomem_strpool_init(&a->lag_strings);
 	gomem_strpool_init(&a->lat_strings);
 	gomem_strpool_init(&a->figure_names);
-	tr_pct_init(&a->stw_all, (size_t)1 << 20);
-	tr_pct_init(&a->stw_gc, (size_t)1 << 20);
-	tr_pct_init(&a->ttstop, (size_t)1 << 20);
-	tr_pct_init(&a->latency, (size_t)1 << 20);
 	a->gc_open = -1;
 	a->heap = a->goal = -1;
 	a->lat_stack.sums_only = a->assist_stack.sums_only = 1; /* for profiles: sums */
-	if ((rc = tr_util_new(&a->util, a->opts.util_flags, a->windows, a->nwindows)) != GOMEM_OK) {
+	/* the whole trace's distributions: exact up to a million values */
+	if ((rc = ag_sketch_new(&a->stw_all, (size_t)1 << 20)) != GOMEM_OK ||
+	    (rc = ag_sketch_new(&a->stw_gc, (size_t)1 << 20)) != GOMEM_OK ||
+	    (rc = ag_sketch_new(&a->ttstop, (size_t)1 << 20)) != GOMEM_OK ||
+	    (rc = ag_sketch_new(&a->latency, (size_t)1 << 20)) != GOMEM_OK ||
+	    (rc = tr_util_new(&a->util, a->opts.util_flags, a->windows, a->nwindows)) != GOMEM_OK) {
 		gomem_trace_analysis_free(a);
 		return rc;
 	}
@@ -433,10 +478,10 @@ void gomem_trace_analysis_free(gomem_trace_analysis *a)
 	gomem_strpool_free(&a->lat_strings);
 	gomem_strpool_free(&a->figure_names);
 	free(a->figures);
-	tr_pct_free(&a->stw_all);
-	tr_pct_free(&a->stw_gc);
-	tr_pct_free(&a->ttstop);
-	tr_pct_free(&a->latency);
+	gomem_sketch_free(a->stw_all);
+	gomem_sketch_free(a->stw_gc);
+	gomem_sketch_free(a->ttstop);
+	gomem_sketch_free(a->latency);
 	free(a->windows);
 	free(a->mmu);
 	free(a);
@@ -461,10 +506,10 @@ static void summarize(gomem_trace_analysis *a)
 	count_state(a, GOMEM_TRACE_GO_UNDETERMINED, GOMEM_TRACE_GO_UNDETERMINED, a->tlast);
 	for (int i = 0; i < GOMEM_TRACE_GO_STATE_COUNT; i++)
 		s->state_mean[i] = dur > 0 && counted(i) ? a->state_area[i] / dur : NAN;
-	tr_pct_dist(&a->stw_all, &s->stw);
-	tr_pct_dist(&a->stw_gc, &s->stw_gc);
-	tr_pct_dist(&a->ttstop, &s->time_to_stop);
-	tr_pct_dist(&a->latency, &s->latency);
+	ag_sketch_dist(a->stw_all, &s->stw);
+	ag_sketch_dist(a->stw_gc, &s->stw_gc);
+	ag_sketch_dist(a->ttstop, &s->time_to_stop);
+	ag_sketch_dist(a->latency, &s->latency);
 }
 
 int gomem_trace_analysis_finish(gomem_trace_analysis *a)

@@ -197,7 +197,7 @@ static int stw_end(gomem_trace_analysis *a, const gomem_trace_event *ev)
 	if (s->stopped > 0 && s->waiting == 0) {
 		w->time_to_stop = (double)(s->last_stop - s->begin) / 1e9;
 		w->laggard_g = s->laggard_g;
-		if ((rc = tr_pct_add(&a->ttstop, s->last_stop - s->begin)) != GOMEM_OK)
+		if ((rc = ag_sketch_add(a->ttstop, s->last_stop - s->begin)) != GOMEM_OK)
 			return ag_fail(a, rc);
 		if ((rc = add_laggard(a, s, rid, &a->stw_ids[a->nstws].func)) != GOMEM_OK)
 			return rc;
@@ -205,7 +205,7 @@ static int stw_end(gomem_trace_analysis *a, const gomem_trace_event *ev)
 	a->nstws++;
 	for (size_t i = 0; i < a->nps; i++)
 		a->ps[i].stw_wait = 0;
-	if ((rc = tr_pct_add(&a->stw_all, dur)) != GOMEM_OK || (s->gc && (rc = tr_pct_add(&a->stw_gc, dur))) ||
+	if ((rc = ag_sketch_add(a->stw_all, dur)) != GOMEM_OK || (s->gc && (rc = ag_sketch_add(a->stw_gc, dur))) ||
 	    (rc = ag_keys_add(&a->stw_reasons, rid, dur)) != GOMEM_OK)
 		return ag_fail(a, rc);
 	ag_interval(a, GOMEM_TRACE_IV_STW, s->begin, ev->time, w->n, s->g, s->reason);
@@ -437,7 +437,7 @@ int ag_gc_finish(gomem_trace_analysis *a)
 		return ag_fail(a, GOMEM_E_NOMEM);
 	for (size_t i = 0; i < a->stw_reasons.n; i++) {
 		a->reason_rows[i].reason = gomem_strpool_get(&a->reasons, a->stw_reasons.rows[i].key);
-		tr_pct_dist(&a->stw_reasons.rows[i].pct, &a->reason_rows[i].dist);
+		ag_sketch_dist(a->stw_reasons.rows[i].pct, &a->reason_rows[i].dist);
 	}
 	a->nreason_rows = a->stw_reasons.n;
 	if (gomem_sort(a->reason_rows, a->nreason_rows, sizeof(*a->reason_rows), cmp_reason, NULL) != GOMEM_OK)

@@ -33,7 +33,7 @@ int ag_latency_running(gomem_trace_analysis *a, struct ag_g *g, int64_t t)
 	wait = t - g->runnable_since;
 	key = a->opts.by == GOMEM_TRACE_BY_CREATOR ? g->creator
 	      : a->opts.by == GOMEM_TRACE_BY_FUNCTION ? g->func : g->where;
-	if ((rc = tr_pct_add(&a->latency, wait)) != GOMEM_OK || (rc = ag_keys_add(&a->lat_stack, g->where, wait)) ||
+	if ((rc = ag_sketch_add(a->latency, wait)) != GOMEM_OK || (rc = ag_keys_add(&a->lat_stack, g->where, wait)) ||
 	    (rc = ag_keys_add(&a->lat_by, key, wait)))
 		return ag_fail(a, rc);
 	return GOMEM_OK;
@@ -88,11 +88,15 @@ int ag_latency_finish(gomem_trace_analysis *a)
 			if ((rc = GOMEM_GROW(rows.rows, rows.cap, rows.n + 1, (size_t)1 << 24)) != GOMEM_OK ||
 			    (rc = tr_map_put(&rows.ids, id, (uint32_t)rows.n)) != GOMEM_OK)
 				break;
+			/* the first key of this text: its sketch moves, no copy */
 			at = (uint32_t)rows.n++;
+			memset(&rows.rows[at], 0, sizeof(rows.rows[at]));
 			rows.rows[at].key = id;
-			tr_pct_init(&rows.rows[at].pct, 64);
+			rows.rows[at].pct = a->lat_by.rows[i].pct;
+			a->lat_by.rows[i].pct = NULL;
+			continue;
 		}
-		rc = tr_pct_merge(&rows.rows[at].pct, &a->lat_by.rows[i].pct);
+		rc = gomem_sketch_merge(rows.rows[at].pct, a->lat_by.rows[i].pct);
 	}
 	gomem_buf_free(&b);
 	if (rc == GOMEM_OK && (a->lat_rows = calloc(rows.n + 1, sizeof(*a->lat_rows))) == NULL)
@@ -102,7 +106,7 @@ int ag_latency_finish(gomem_trace_analysis *a)
 		gomem_trace_dist d;
 
 		row->key = gomem_strpool_get(&a->lat_strings, rows.rows[i].key);
-		tr_pct_dist(&rows.rows[i].pct, &d);
+		ag_sketch_dist(rows.rows[i].pct, &d);
 		row->count = d.count;
 		row->total = d.total;
 		row->p50 = d.p50;
@@ -270,9 +274,9 @@ static int build_profile(const gomem_trace_analysis *a, gomem_trace_profile_kind
 	if (rc == GOMEM_OK)
 		b.p->default_sample_type = t2;
 	for (size_t i = 0; i < k->n && rc == GOMEM_OK; i++) {
-		const struct tr_pct *pc = &k->rows[i].pct;
+		const struct ag_key *row = &k->rows[i];
 
-		rc = add_sample(&b, k->rows[i].key, (int64_t)pc->count, (int64_t)llround(pc->total));
+		rc = add_sample(&b, row->key, (int64_t)row->count, (int64_t)llround(row->total));
 	}
 	if (rc == GOMEM_OK)
 		rc = gomem_profile_resolve(b.p, NULL, NULL, err);

@@ -3,7 +3,8 @@
  * to the cap; past it every percentile within the stated relative error of
  * the exact one, on distributions shaped like GC pauses (log-normal, a
  * heavy Pareto tail, many zeros, a constant, values over 30 decades), in
- * any order; merges that equal one sketch of everything; the memory bound. */
+ * any order; merges that equal one sketch of everything (disjoint ranges
+ * too); the memory bound, and a store that grows only with the range seen. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,6 +224,167 @@ START_TEST(test_merge)
 }
 END_TEST
 
+/* The buckets cover only the keys seen: a sketch of three close values
+ * holds a few counts, not max_buckets of them (4096 at the defaults, 32
+ * KiB, before the store grew on demand). */
+START_TEST(test_small_is_small)
+{
+	gomem_sketch_options o = GOMEM_SKETCH_OPTIONS_INIT;
+	gomem_sketch *s;
+	size_t empty;
+	double got;
+
+	o.exact_cap = 0;
+	o.relative_error = 0.0005; /* the trace's */
+	o.max_buckets = (size_t)1 << 16;
+	ck_assert_int_eq(gomem_sketch_new(&s, &o), GOMEM_OK);
+	empty = gomem_sketch_bytes(s);
+	ck_assert_int_eq(gomem_sketch_add(s, 1000), GOMEM_OK);
+	ck_assert_int_eq(gomem_sketch_add(s, 1001), GOMEM_OK);
+	ck_assert_int_eq(gomem_sketch_add(s, 1002), GOMEM_OK);
+	ck_assert(!gomem_sketch_exact(s));
+	ck_assert_uint_le(gomem_sketch_bytes(s) - empty, 8 * sizeof(uint64_t));
+	ck_assert_int_eq(gomem_sketch_quantile(s, 0.5, &got), GOMEM_OK);
+	ck_assert(fabs(got - 1001) <= 0.0005 * 1001);
+	gomem_sketch_free(s);
+	/* with an exact cap, three kept values and no buckets */
+	s = new_sketch(0.01, 1000);
+	empty = gomem_sketch_bytes(s);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(gomem_sketch_add(s, 1e-3 * (i + 1)), GOMEM_OK);
+	ck_assert_uint_le(gomem_sketch_bytes(s) - empty, 64 * sizeof(double));
+	gomem_sketch_free(s);
+}
+END_TEST
+
+/* The trace's setting: a = 0.05 %, nanoseconds as integers from 0 (zeros
+ * counted apart) to a second; the bound holds at every rank, small values
+ * included, and 0 is 0. */
+START_TEST(test_small_error_integers)
+{
+	gomem_sketch_options o = GOMEM_SKETCH_OPTIONS_INIT;
+	size_t n = 20000;
+	double *v = malloc(n * sizeof(*v)), got;
+	gomem_sketch *s;
+
+	ck_assert_ptr_nonnull(v);
+	o.exact_cap = 0;
+	o.relative_error = 0.0005;
+	o.max_buckets = (size_t)1 << 16;
+	ck_assert_int_eq(gomem_sketch_new(&s, &o), GOMEM_OK);
+	for (size_t i = 0; i < n; i++) {
+		/* a tenth zeros, then 1, 2, 3 ... ns up to about a second */
+		v[i] = i < n / 10 ? 0 : floor(pow(1e9, (double)(i - n / 10) / (double)(n - n / 10)));
+		ck_assert_int_eq(gomem_sketch_add(s, v[i]), GOMEM_OK);
+	}
+	ck_assert_int_eq(gomem_sketch_quantile(s, 0.05, &got), GOMEM_OK);
+	ck_assert(got == 0);
+	for (size_t r = 1; r <= n; r += 7) {
+		double want = v[r - 1];
+
+		ck_assert_int_eq(gomem_sketch_quantile(s, (double)r / (double)n, &got), GOMEM_OK);
+		ck_assert_msg(fabs(got - want) <= 0.0005 * want * (1 + 1e-9), "rank %zu: got %.17g, exact %.17g",
+			      r, got, want);
+	}
+	gomem_sketch_free(s);
+	free(v);
+}
+END_TEST
+
+/* New extremes in both directions, alternately: the store grows and
+ * shifts, holds about the range (never max_buckets), and the figures equal
+ * those of the same values in order. */
+START_TEST(test_grows_both_ways)
+{
+	gomem_sketch_options o = GOMEM_SKETCH_OPTIONS_INIT;
+	gomem_sketch *s, *t;
+	double v[400], ln_gamma = log(1.01 / 0.99), span;
+	size_t empty;
+
+	o.exact_cap = 0;
+	ck_assert_int_eq(gomem_sketch_new(&s, &o), GOMEM_OK);
+	ck_assert_int_eq(gomem_sketch_new(&t, &o), GOMEM_OK);
+	empty = gomem_sketch_bytes(s);
+	for (int i = 0; i < 200; i++) {
+		v[2 * i] = 1.0 * pow(1.05, i);      /* up */
+		v[2 * i + 1] = 0.999 / pow(1.05, i); /* down */
+		ck_assert_int_eq(gomem_sketch_add(s, v[2 * i]), GOMEM_OK);
+		ck_assert_int_eq(gomem_sketch_add(s, v[2 * i + 1]), GOMEM_OK);
+	}
+	qsort(v, 400, sizeof(*v), cmp_double);
+	for (int i = 0; i < 400; i++)
+		ck_assert_int_eq(gomem_sketch_add(t, v[i]), GOMEM_OK);
+	assert_within(s, v, 400, 0.01, "both ways");
+	for (size_t i = 0; i < GOMEM_ARRAY_SIZE(qs); i++) {
+		double a, b;
+
+		gomem_sketch_quantile(s, qs[i], &a);
+		gomem_sketch_quantile(t, qs[i], &b);
+		ck_assert(a == b);
+	}
+	/* the keys in use, and half as many again at most for the growth */
+	span = log(v[399] / v[0]) / ln_gamma + 2;
+	ck_assert_uint_lt(gomem_sketch_bytes(s) - empty, (size_t)(1.5 * span + 8) * sizeof(uint64_t));
+	ck_assert_uint_lt(gomem_sketch_bytes(s) - empty, 4096 * sizeof(uint64_t) / 2);
+	gomem_sketch_free(s);
+	gomem_sketch_free(t);
+}
+END_TEST
+
+/* Two sketches whose values share no bucket (microseconds and hours)
+ * merge into the figures of one sketch of both, either way round; and so
+ * with a store too small for both ranges, where the lowest fold. */
+START_TEST(test_merge_disjoint)
+{
+	for (int small = 0; small < 2; small++) {
+		gomem_sketch_options o = GOMEM_SKETCH_OPTIONS_INIT;
+		gomem_sketch *lo, *hi, *all, *ab, *ba;
+		double v[2000];
+
+		o.exact_cap = 0;
+		o.max_buckets = small ? 64 : 4096;
+		ck_assert_int_eq(gomem_sketch_new(&lo, &o), GOMEM_OK);
+		ck_assert_int_eq(gomem_sketch_new(&hi, &o), GOMEM_OK);
+		ck_assert_int_eq(gomem_sketch_new(&all, &o), GOMEM_OK);
+		ck_assert_int_eq(gomem_sketch_new(&ab, &o), GOMEM_OK);
+		ck_assert_int_eq(gomem_sketch_new(&ba, &o), GOMEM_OK);
+		rng_state = 42;
+		for (int i = 0; i < 1000; i++) {
+			v[i] = 1e-6 * (1 + 9 * uniform01());
+			v[1000 + i] = 3600 * (1 + uniform01());
+			ck_assert_int_eq(gomem_sketch_add(lo, v[i]), GOMEM_OK);
+			ck_assert_int_eq(gomem_sketch_add(hi, v[1000 + i]), GOMEM_OK);
+			ck_assert_int_eq(gomem_sketch_add(all, v[i]), GOMEM_OK);
+			ck_assert_int_eq(gomem_sketch_add(all, v[1000 + i]), GOMEM_OK);
+		}
+		ck_assert_int_eq(gomem_sketch_merge(ab, lo), GOMEM_OK);
+		ck_assert_int_eq(gomem_sketch_merge(ab, hi), GOMEM_OK);
+		ck_assert_int_eq(gomem_sketch_merge(ba, hi), GOMEM_OK);
+		ck_assert_int_eq(gomem_sketch_merge(ba, lo), GOMEM_OK);
+		ck_assert_uint_eq(gomem_sketch_count(ab), 2000);
+		ck_assert_uint_le(gomem_sketch_bytes(ab), gomem_sketch_bytes(lo) + o.max_buckets * sizeof(uint64_t));
+		for (size_t i = 0; i < GOMEM_ARRAY_SIZE(qs); i++) {
+			double want, a, b;
+
+			gomem_sketch_quantile(all, qs[i], &want);
+			gomem_sketch_quantile(ab, qs[i], &a);
+			gomem_sketch_quantile(ba, qs[i], &b);
+			ck_assert_msg(a == want && b == want, "max_buckets %zu, q %g: %.17g %.17g, one sketch %.17g",
+				      o.max_buckets, qs[i], a, b, want);
+		}
+		if (!small) {
+			qsort(v, 2000, sizeof(*v), cmp_double);
+			assert_within(ab, v, 2000, 0.01, "disjoint merge");
+		}
+		gomem_sketch_free(lo);
+		gomem_sketch_free(hi);
+		gomem_sketch_free(all);
+		gomem_sketch_free(ab);
+		gomem_sketch_free(ba);
+	}
+}
+END_TEST
+
 /* Values over more decades than the buckets span: the lowest fold, the
  * memory stays the same, the high percentiles keep the bound. */
 START_TEST(test_bounded)
@@ -231,14 +393,18 @@ START_TEST(test_bounded)
 	gomem_sketch *s;
 	double got, v[4000];
 
+	size_t empty;
+
 	o.exact_cap = 0;
 	o.max_buckets = 64;
 	ck_assert_int_eq(gomem_sketch_new(&s, &o), GOMEM_OK);
+	empty = gomem_sketch_bytes(s);
 	/* 64 buckets of 2 %: about 0.55 decades; the values span 300 */
 	for (int i = 0; i < 4000; i++) {
 		v[i] = pow(10, -150 + 300.0 * ((i * 7919) % 4000) / 4000);
 		ck_assert_int_eq(gomem_sketch_add(s, v[i]), GOMEM_OK);
 	}
+	ck_assert_uint_eq(gomem_sketch_bytes(s) - empty, 64 * sizeof(uint64_t));
 	qsort(v, 4000, sizeof(*v), cmp_double);
 	gomem_sketch_quantile(s, 1, &got);
 	ck_assert(got == v[3999]);
@@ -296,6 +462,10 @@ Suite *suite_sketch(void)
 	tcase_add_test(tc, test_error_bound);
 	tcase_add_test(tc, test_exact_below_cap);
 	tcase_add_test(tc, test_merge);
+	tcase_add_test(tc, test_small_is_small);
+	tcase_add_test(tc, test_small_error_integers);
+	tcase_add_test(tc, test_grows_both_ways);
+	tcase_add_test(tc, test_merge_disjoint);
 	tcase_add_test(tc, test_bounded);
 	tcase_add_test(tc, test_invalid);
 	suite_add_tcase(s, tc);

@@ -35,10 +35,11 @@ typedef struct gomem_sketch_options {
 				* within a of the exact one (0.01: 1 %) */
 	size_t exact_cap;      /* values kept as they are (8 bytes each) before the buckets;
 				* 0: buckets from the first value */
-	size_t max_buckets;    /* 8 bytes each; at a = 1 % 4096 of them span 35 decades (a
-				* nanosecond to 10^26 seconds, a byte to 10^35); past that the
-				* lowest buckets fold into one, and the guarantee holds for
-				* percentiles above it only */
+	size_t max_buckets;    /* 8 bytes each, held only for the range of keys seen so far
+				* (a few values: a few buckets); at a = 1 % 4096 of them span
+				* 35 decades (a nanosecond to 10^26 seconds, a byte to 10^35);
+				* past that the lowest buckets fold into one, and the
+				* guarantee holds for percentiles above it only */
 } gomem_sketch_options;
 
 #define GOMEM_SKETCH_OPTIONS_VERSION 1
@@ -64,6 +65,8 @@ GOMEM_API uint64_t gomem_sketch_count(const gomem_sketch *s);
 GOMEM_API double gomem_sketch_sum(const gomem_sketch *s);
 GOMEM_API double gomem_sketch_min(const gomem_sketch *s);
 GOMEM_API double gomem_sketch_max(const gomem_sketch *s);
+/* The bytes S holds: the handle, the kept values and the buckets. */
+GOMEM_API size_t gomem_sketch_bytes(const gomem_sketch *s);
 /* 1 while every value is kept (percentiles exact), 0 once in buckets. */
 GOMEM_API int gomem_sketch_exact(const gomem_sketch *s);
 /* The relative error of a percentile: 0 while exact, the options' a after. */
