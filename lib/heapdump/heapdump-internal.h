@@ -69,18 +69,21 @@ struct gomem_heapdump {
 
 	/* objects: sorted by address once read */
 	uint64_t *addr, *size;
-	/* Slots stay in the order the objects were read: edge_start has an
-	 * entry per object in that order (nobj + 1), and read_index maps a
-	 * sorted object to it (NULL when the dump was already sorted), so
-	 * sorting never holds the slots twice. */
+	/* The slots of object o are edge_start[o] .. edge_start[o + 1] of
+	 * slots (nobj + 1 entries). While reading, in read order; the graph
+	 * builder rewrites them in address order. */
 	uint64_t *edge_start;
-	uint32_t *read_index;
 	size_t nobj, obj_cap;
 	struct hd_slots slots;
-	/* page index: first object ending past each 8 KiB page of the heap */
-	uint64_t heap_lo, heap_hi;
-	uint32_t *page_first;
-	size_t npages;
+	/* The address lookup (hd_find): the heap [heap_lo, heap_lo + heap_span)
+	 * in granules of 512 bytes (64 words): per granule a bit per word that
+	 * starts an object and a bit per word inside one, and gran_base, the
+	 * number of objects starting before it. NULL: binary search (a sparse
+	 * heap, or objects not word-aligned). */
+	uint64_t heap_lo, heap_span;
+	struct hd_granule { uint64_t start, cover; } *gran;
+	uint32_t *gran_base;
+	size_t ngran;
 
 	struct hd_segment data, bss;
 	struct hd_root *roots;
@@ -107,22 +110,80 @@ struct gomem_heapdump {
 
 /* heapdump_read.c: the records into D (objects unsorted, roots raw). */
 int hd_read_records(gomem_heapdump *d, gomem_source *src, gomem_error *err);
-int hd_slots_push(struct hd_slots *s, uint64_t value, uint64_t word);
+int hd_slots_grow(struct hd_slots *s, size_t need);
+static inline int hd_slots_push(struct hd_slots *s, uint64_t value, uint64_t word)
+{
+	if (s->n == s->cap) {
+		int rc = hd_slots_grow(s, s->n + 1);
+		if (rc != GOMEM_OK)
+			return rc;
+	}
+	s->value[s->n] = value;
+	s->word[s->n] = (uint32_t)word;
+	s->n++;
+	return GOMEM_OK;
+}
 void hd_slots_free(struct hd_slots *s);
 
 /* heapdump_graph.c: sorts the objects, checks overlaps (error at the
  * record offset REC_OFF gives the later object), resolves every slot,
  * groups the roots, attaches sites. */
 int hd_build_graph(gomem_heapdump *d, const uint64_t *rec_off, gomem_error *err);
-/* The slots of sorted object O: [*first, *end) of d->slots. */
+/* The slots of object O: [*first, *end) of d->slots. */
 static inline void hd_object_range(const struct gomem_heapdump *d, uint32_t o, uint64_t *first, uint64_t *end)
 {
-	uint32_t r = d->read_index ? d->read_index[o] : o;
-	*first = d->edge_start[r];
-	*end = d->edge_start[r + 1];
+	*first = d->edge_start[o];
+	*end = d->edge_start[o + 1];
 }
-/* The object holding ADDR, HD_NONE (binary search, or the page index). */
-uint32_t hd_find(const gomem_heapdump *d, uint64_t addr);
+
+#if defined(__GNUC__) || defined(__clang__)
+#define HD_PREFETCH(p) __builtin_prefetch(p)
+#define HD_POPCOUNT64(x) ((unsigned)__builtin_popcountll(x))
+#else
+#define HD_PREFETCH(p) ((void)(p))
+static inline unsigned HD_POPCOUNT64(uint64_t x)
+{
+	unsigned n = 0;
+	for (; x; x &= x - 1)
+		n++;
+	return n;
+}
+#endif
+
+#define HD_GRANULE_SHIFT 9 /* 512 bytes: 64 words of 8 bytes */
+
+/* The object holding ADDR by binary search over the sorted objects. */
+uint32_t hd_find_search(const gomem_heapdump *d, uint64_t addr);
+
+/* The object holding ADDR (its first byte up to its last), HD_NONE: one
+ * look at its granule — the object is the last one starting at or before
+ * ADDR, counted by the start bits before it. */
+static inline uint32_t hd_find(const gomem_heapdump *d, uint64_t addr)
+{
+	uint64_t off = addr - d->heap_lo;
+	if (off >= d->heap_span)
+		return HD_NONE;
+	if (!d->gran)
+		return hd_find_search(d, addr);
+	uint64_t w = off >> 3, g = w >> 6;
+	unsigned bit = (unsigned)(w & 63);
+	if (!((d->gran[g].cover >> bit) & 1))
+		return HD_NONE;
+	/* the start bits up to and including BIT; none: the object began in
+	 * an earlier granule, which base - 1 names as well */
+	uint64_t upto = d->gran[g].start & ((((uint64_t)2) << bit) - 1);
+	return d->gran_base[g] + HD_POPCOUNT64(upto) - 1;
+}
+
+/* Asks for ADDR's granule ahead of an hd_find. */
+static inline void hd_find_prefetch(const gomem_heapdump *d, uint64_t addr)
+{
+	uint64_t off = addr - d->heap_lo;
+	if (d->gran && off < d->heap_span) {
+		HD_PREFETCH(&d->gran[off >> (HD_GRANULE_SHIFT)]);
+		HD_PREFETCH(&d->gran_base[off >> (HD_GRANULE_SHIFT)]);
+	}
+}
 
 /* heapdump_symbols.c: the globals of data and bss as roots, named from the
  * binary's symbol table when there is one. */

@@ -1,15 +1,25 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* heapdump_graph.c — the records into a graph: objects sorted by address
- * (the runtime writes them span by span, each span in address order, so the
- * ascending runs are sorted as wholes), overlaps and duplicates refused,
- * every pointer slot resolved to the object holding its target through a
- * page index, roots grouped, allocation samples attached to their objects. */
+/* heapdump_graph.c — the records into a graph: objects put in address
+ * order, overlaps and duplicates refused, every pointer slot resolved to
+ * the object holding its target, roots grouped, allocation samples attached
+ * to their objects.
+ *
+ * The order and the address lookup come from one bitmap over the heap, two
+ * bits per word (an object starts here; a word inside an object) with a
+ * running count per 512-byte granule: an object's rank among the starts is
+ * its index, and any address finds its object in one look at its granule
+ * (hd_find). Only a heap too sparse for that, or objects not word-aligned
+ * (a broken dump), are sorted and searched instead. The slots are then
+ * rewritten in address order, each resolved while the granules of the
+ * slots a few objects ahead are on their way into the cache. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "heapdump-internal.h"
 
-#define PAGE_SHIFT 9 /* granules of the page index: a few objects each */
+#define GRANULE ((uint64_t)1 << HD_GRANULE_SHIFT)
+/* objects ahead whose slots' granules are asked for while resolving */
+#define PREFETCH_AHEAD 8
 
 struct run {
 	size_t first, n;
@@ -30,9 +40,10 @@ static int cmp_perm(const void *a, const void *b, void *ctx)
 	return x < y ? -1 : x > y;
 }
 
-/* The order of the objects by address: runs of adjacent objects (each
- * starting where the one before ends, as in a span) sorted by their first
- * address, or, when runs interleave (only a broken dump), every object. */
+/* The order of the objects by address when the bitmap cannot be had: runs
+ * of adjacent objects (each starting where the one before ends, as in a
+ * span) sorted by their first address, or, when runs interleave (only a
+ * broken dump), every object. */
 static int sort_order(gomem_heapdump *d, uint32_t *perm)
 {
 	struct run *runs = NULL;
@@ -79,38 +90,32 @@ static int overlap_error(gomem_heapdump *d, const uint32_t *perm, size_t i, cons
 				   (unsigned long long)rec_off[other]);
 }
 
-/* Applies PERM to the objects' addresses and sizes (one array at a time)
- * and keeps PERM as the map to the slots, which stay in read order. */
-static int permute(gomem_heapdump *d, uint32_t *perm)
+/* Applies PERM (address order -> read order) to the objects' addresses and
+ * sizes, one array at a time. */
+static int permute(gomem_heapdump *d, const uint32_t *perm)
 {
 	size_t n = d->nobj;
-	bool identity = true;
-	for (size_t i = 0; i < n && identity; i++)
-		identity = perm[i] == i;
-	if (identity) {
-		free(perm);
-		return GOMEM_OK;
-	}
 	uint64_t *arrays[2] = {d->addr, d->size};
 	for (int a = 0; a < 2; a++) {
 		uint64_t *to = malloc((n + 1) * sizeof(*to));
-		if (!to) {
-			free(perm);
+		if (!to)
 			return GOMEM_E_NOMEM;
-		}
 		for (size_t i = 0; i < n; i++)
 			to[i] = arrays[a][perm[i]];
 		free(arrays[a]);
 		arrays[a] = to;
+		if (a == 0)
+			d->addr = to;
+		else
+			d->size = to;
 	}
-	d->addr = arrays[0], d->size = arrays[1];
-	d->read_index = perm;
 	return GOMEM_OK;
 }
 
-static uint32_t search(const gomem_heapdump *d, size_t lo, size_t hi, uint64_t addr)
+uint32_t hd_find_search(const gomem_heapdump *d, uint64_t addr)
 {
-	/* the last object starting at or before ADDR in [lo, hi) */
+	/* the last object starting at or before ADDR */
+	size_t lo = 0, hi = d->nobj;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (d->addr[mid] <= addr)
@@ -124,78 +129,163 @@ static uint32_t search(const gomem_heapdump *d, size_t lo, size_t hi, uint64_t a
 	return addr - d->addr[lo] < d->size[lo] ? (uint32_t)lo : HD_NONE;
 }
 
-uint32_t hd_find(const gomem_heapdump *d, uint64_t addr)
+/* Sets the bits of words [W0, W1) in the cover bitmap; false when one was
+ * set already (objects overlap). */
+static bool cover(struct hd_granule *g, uint64_t w0, uint64_t w1)
 {
-	if (d->nobj == 0 || addr < d->heap_lo || addr >= d->heap_hi)
-		return HD_NONE;
-	if (!d->page_first)
-		return search(d, 0, d->nobj, addr);
-	size_t pg = (size_t)((addr - d->heap_lo) >> PAGE_SHIFT);
-	/* the candidates are few and adjacent: a forward scan reads two cache
-	 * lines where a binary search misses more */
-	size_t o = d->page_first[pg];
-	while (o < d->nobj && d->addr[o] + d->size[o] <= addr)
-		o++;
-	return o < d->nobj && d->addr[o] <= addr ? (uint32_t)o : HD_NONE;
+	bool clear = true;
+	while (w0 < w1) {
+		uint64_t gi = w0 >> 6;
+		unsigned b = (unsigned)(w0 & 63);
+		uint64_t n = w1 - w0 < 64 - b ? w1 - w0 : 64 - b;
+		uint64_t mask = (n == 64 ? ~(uint64_t)0 : (((uint64_t)1 << n) - 1)) << b;
+		clear &= !(g[gi].cover & mask);
+		g[gi].cover |= mask;
+		w0 += n;
+	}
+	return clear;
 }
 
-/* page_first[p]: the first object that ends after granule p starts; a
- * granule's candidates are page_first[p] .. page_first[p+1] (inclusive).
- * Only when the heap's span of addresses is within a few granules per
- * object (4 bytes each). */
-static int build_page_index(gomem_heapdump *d)
+/* The bitmap over the heap from the objects in read order, and in *PERM
+ * their address order (index -> read index; NULL when read in address
+ * order already). GOMEM_E_INVALID when it does not apply: objects not
+ * word-aligned, a heap of more than two granules per object (sparse), or
+ * objects that overlap (the sorting path words that error). */
+static int index_objects(gomem_heapdump *d, uint32_t **perm)
 {
-	d->heap_lo = d->addr[0] & ~(((uint64_t)1 << PAGE_SHIFT) - 1);
-	d->heap_hi = d->addr[d->nobj - 1] + d->size[d->nobj - 1];
-	uint64_t npages = ((d->heap_hi - d->heap_lo) >> PAGE_SHIFT) + 1;
-	if (npages > 4 * (uint64_t)d->nobj + 65536)
-		return GOMEM_OK; /* a sparse heap: binary search */
-	d->page_first = malloc((size_t)(npages + 1) * sizeof(*d->page_first));
-	if (!d->page_first)
-		return GOMEM_E_NOMEM;
-	d->npages = (size_t)npages;
-	size_t o = 0;
-	for (uint64_t p = 0; p <= npages; p++) {
-		uint64_t at = d->heap_lo + (p << PAGE_SHIFT);
-		while (o < d->nobj && d->addr[o] + d->size[o] <= at)
-			o++;
-		d->page_first[p] = (uint32_t)(o < d->nobj ? o : d->nobj - 1);
+	size_t n = d->nobj;
+	uint64_t lo = UINT64_MAX, hi = 0, bits = 0;
+	*perm = NULL;
+	for (size_t i = 0; i < n; i++) {
+		bits |= d->addr[i] | d->size[i];
+		lo = d->addr[i] < lo ? d->addr[i] : lo;
+		hi = d->addr[i] + d->size[i] > hi ? d->addr[i] + d->size[i] : hi;
 	}
+	lo &= ~(GRANULE - 1);
+	uint64_t ngran = ((hi - lo) >> HD_GRANULE_SHIFT) + 1;
+	if ((bits & 7) || ngran > 2 * (uint64_t)n + 65536)
+		return GOMEM_E_INVALID;
+	d->gran = calloc((size_t)ngran, sizeof(*d->gran));
+	d->gran_base = malloc((size_t)ngran * sizeof(*d->gran_base));
+	if (!d->gran || !d->gran_base)
+		return GOMEM_E_NOMEM;
+	d->ngran = (size_t)ngran;
+	d->heap_lo = lo;
+	d->heap_span = hi - lo;
+	bool ordered = true;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t w0 = (d->addr[i] - lo) >> 3, w1 = w0 + (d->size[i] >> 3);
+		d->gran[w0 >> 6].start |= (uint64_t)1 << (w0 & 63);
+		if (!cover(d->gran, w0, w1))
+			goto not_applicable;
+		ordered &= i == 0 || d->addr[i] > d->addr[i - 1];
+	}
+	uint32_t count = 0;
+	for (size_t g = 0; g < d->ngran; g++) {
+		d->gran_base[g] = count;
+		count += HD_POPCOUNT64(d->gran[g].start);
+	}
+	if (ordered)
+		return GOMEM_OK;
+	uint32_t *p = malloc((n + 1) * sizeof(*p));
+	if (!p)
+		return GOMEM_E_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		p[hd_find(d, d->addr[i])] = (uint32_t)i;
+	*perm = p;
+	return permute(d, p);
+not_applicable:
+	free(d->gran), free(d->gran_base);
+	d->gran = NULL, d->gran_base = NULL;
+	d->ngran = 0;
+	return GOMEM_E_INVALID;
+}
+
+/* The same order by sorting, with the overlap error; the lookup is then a
+ * binary search. */
+static int sort_objects(gomem_heapdump *d, uint32_t **perm, const uint64_t *rec_off, gomem_error *err)
+{
+	uint32_t *p = malloc((d->nobj + 1) * sizeof(*p));
+	int rc = p ? sort_order(d, p) : GOMEM_E_NOMEM;
+	*perm = NULL;
+	if (rc != GOMEM_OK) {
+		free(p);
+		return gomem_error_set(err, rc, "sorting objects: %s", gomem_strerror(rc));
+	}
+	for (size_t i = 1; i < d->nobj; i++)
+		if (d->addr[p[i - 1]] + d->size[p[i - 1]] > d->addr[p[i]]) {
+			rc = overlap_error(d, p, i, rec_off, err);
+			free(p);
+			return rc;
+		}
+	bool identity = true;
+	for (size_t i = 0; i < d->nobj && identity; i++)
+		identity = p[i] == i;
+	if (identity) {
+		free(p);
+		p = NULL;
+	} else if ((rc = permute(d, p)) != GOMEM_OK) {
+		free(p);
+		return gomem_error_set(err, rc, "sorting objects: %s", gomem_strerror(rc));
+	}
+	*perm = p;
+	d->heap_lo = d->addr[0];
+	d->heap_span = d->addr[d->nobj - 1] + d->size[d->nobj - 1] - d->heap_lo;
 	return GOMEM_OK;
 }
 
-/* Resolves every slot of S (owner ranges in START, NOWNERS of them, or one
- * flat list when START is NULL); without keep_outside, slots leading
- * nowhere are dropped and START is rewritten. */
-static int resolve(gomem_heapdump *d, struct hd_slots *s, uint64_t *start, size_t nowners, bool compact)
+/* The slots of object O before they are rewritten: in read order. */
+static void read_range(const gomem_heapdump *d, const uint32_t *perm, size_t o, uint64_t *first, uint64_t *end)
 {
-	s->target = malloc((s->n + 1) * sizeof(*s->target));
-	if (!s->target)
+	size_t r = perm ? perm[o] : o;
+	*first = d->edge_start[r];
+	*end = d->edge_start[r + 1];
+}
+
+/* Rewrites the object slots in address order, each resolved to the object
+ * holding its target; without keep_outside, slots leading nowhere are
+ * dropped (and their raw values with them). */
+static int resolve_objects(gomem_heapdump *d, const uint32_t *perm, bool compact)
+{
+	struct hd_slots *s = &d->slots, out = {0};
+	size_t n = s->n + 1;
+	uint64_t *start = malloc((d->nobj + 1) * sizeof(*start));
+	out.target = malloc(n * sizeof(*out.target));
+	out.word = malloc(n * sizeof(*out.word));
+	out.value = compact ? NULL : malloc(n * sizeof(*out.value));
+	if (!start || !out.target || !out.word || (!compact && !out.value)) {
+		free(start);
+		hd_slots_free(&out);
 		return GOMEM_E_NOMEM;
-	size_t w = 0;
-	for (size_t o = 0, i = 0; o < (start ? nowners : 1); o++) {
-		size_t end = start ? start[o + 1] : s->n;
-		if (start)
-			start[o] = w;
-		for (; i < end; i++) {
-			uint32_t t = s->word[i] & GOMEM_HEAPDUMP_AUX_WORD ? HD_NONE : hd_find(d, s->value[i]);
+	}
+	for (size_t o = 0; o < d->nobj; o++) {
+		uint64_t k, end;
+		if (o + PREFETCH_AHEAD < d->nobj) {
+			read_range(d, perm, o + PREFETCH_AHEAD, &k, &end);
+			for (; k < end; k++)
+				hd_find_prefetch(d, s->value[k]);
+		}
+		start[o] = out.n;
+		for (read_range(d, perm, o, &k, &end); k < end; k++) {
+			uint32_t t = s->word[k] & GOMEM_HEAPDUMP_AUX_WORD ? HD_NONE : hd_find(d, s->value[k]);
 			if (compact && t == HD_NONE) {
 				d->counts.dropped_slots++;
 				continue;
 			}
-			s->target[w] = t;
-			s->word[w] = s->word[i];
-			s->value[w] = s->value[i];
-			w++;
+			out.target[out.n] = t;
+			out.word[out.n] = s->word[k];
+			if (!compact)
+				out.value[out.n] = s->value[k];
+			out.n++;
 		}
 	}
-	if (start)
-		start[nowners] = w;
-	s->n = w;
-	if (compact) {
-		free(s->value);
-		s->value = NULL;
-	}
+	start[d->nobj] = out.n;
+	free(d->edge_start);
+	d->edge_start = start;
+	out.cap = n;
+	out.max = s->max;
+	hd_slots_free(s);
+	*s = out;
 	return GOMEM_OK;
 }
 
@@ -231,14 +321,15 @@ static int resolve_roots(gomem_heapdump *d, bool compact)
 		r->n = out.n - first;
 	}
 	out.cap = n;
+	out.max = s->max;
 	hd_slots_free(s);
 	*s = out;
 	return GOMEM_OK;
 }
 
 /* A finalizer's root reaches what its object reaches: those slots are
- * appended to the root (once the object slots are resolved). */
-static int finalizer_slots(gomem_heapdump *d)
+ * appended to the root (before the object slots are rewritten). */
+static int finalizer_slots(gomem_heapdump *d, const uint32_t *perm)
 {
 	for (size_t i = 0; i < d->nroots; i++) {
 		struct hd_root *r = &d->roots[i];
@@ -256,7 +347,7 @@ static int finalizer_slots(gomem_heapdump *d)
 				return rc;
 		}
 		uint64_t first_slot, end_slot;
-		hd_object_range(d, o, &first_slot, &end_slot);
+		read_range(d, perm, o, &first_slot, &end_slot);
 		for (uint64_t k = first_slot; k < end_slot; k++) {
 			int rc = hd_slots_push(&d->root_slots, d->slots.value[k], d->slots.word[k]);
 			if (rc != GOMEM_OK)
@@ -323,6 +414,8 @@ static int attach_sites(gomem_heapdump *d)
 			return rc;
 		s->pub.name = gomem_strpool_get(&d->strings, s->name);
 	}
+	if (d->nsamples == 0)
+		return GOMEM_OK; /* no object has a site: obj_site stays NULL */
 	d->obj_site = malloc((d->nobj + 1) * sizeof(*d->obj_site));
 	if (!d->obj_site)
 		return GOMEM_E_NOMEM;
@@ -349,35 +442,29 @@ int hd_build_graph(gomem_heapdump *d, const uint64_t *rec_off, gomem_error *err)
 {
 	int rc = GOMEM_OK;
 	bool compact = !d->opts.keep_outside;
+	uint32_t *perm = NULL;
 	if (d->nobj > 0) {
-		uint32_t *perm = malloc(d->nobj * sizeof(*perm));
-		if (!perm)
-			return gomem_error_set(err, GOMEM_E_NOMEM, "sorting %zu objects: %s", d->nobj,
-					       gomem_strerror(GOMEM_E_NOMEM));
-		if ((rc = sort_order(d, perm)) != GOMEM_OK) {
+		rc = index_objects(d, &perm);
+		if (rc == GOMEM_E_INVALID)
+			rc = sort_objects(d, &perm, rec_off, err);
+		else if (rc != GOMEM_OK)
+			rc = gomem_error_set(err, rc, "indexing %zu objects: %s", d->nobj, gomem_strerror(rc));
+		if (rc != GOMEM_OK) {
 			free(perm);
-			return gomem_error_set(err, rc, "sorting objects: %s", gomem_strerror(rc));
+			return rc;
 		}
-		for (size_t i = 1; i < d->nobj; i++)
-			if (d->addr[perm[i - 1]] + d->size[perm[i - 1]] > d->addr[perm[i]]) {
-				rc = overlap_error(d, perm, i, rec_off, err);
-				free(perm);
-				return rc;
-			}
-		rc = permute(d, perm); /* takes PERM */
-		if (rc == GOMEM_OK)
-			rc = build_page_index(d);
 	}
 	if (rc == GOMEM_OK)
 		rc = hd_group_globals(d, err);
 	if (rc == GOMEM_OK)
-		rc = finalizer_slots(d);
+		rc = finalizer_slots(d, perm);
 	if (rc == GOMEM_OK)
 		rc = attach_sites(d);
 	if (rc == GOMEM_OK && d->nobj > 0)
-		rc = resolve(d, &d->slots, d->edge_start, d->nobj, compact);
+		rc = resolve_objects(d, perm, compact);
 	if (rc == GOMEM_OK)
 		rc = resolve_roots(d, compact);
+	free(perm);
 	if (rc != GOMEM_OK)
 		return gomem_error_set(err, rc, "building the object graph: %s", gomem_strerror(rc));
 	d->counts.edges = d->slots.n;
