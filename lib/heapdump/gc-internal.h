@@ -10,6 +10,9 @@
 
 #define GC_NONE GOMEM_GC_NONE
 
+/* An object's colour in the mark. */
+enum { GC_WHITE = 0, GC_GREY = 1, GC_BLACK = 2 };
+
 /* Inferred types (gc_types.c): an object's type is an index into names
  * (a DWARF type, or an array of it: "[]main.T"); obj_skip is the bytes
  * before its first value (a Go 1.22+ malloc header). */
@@ -47,8 +50,27 @@ struct gomem_gc {
 size_t gc_successors(const gomem_gc *g, uint32_t node, const uint32_t **targets, const uint32_t **words);
 static inline uint32_t gc_obj_node(const gomem_gc *g, uint32_t obj) { return g->obj_base + obj; }
 
+/* gc_mark.c: the breadth-first mark (colours, parents, max_depth); the
+ * summary's sums from the colours, whichever search set them. */
 int gc_mark(gomem_gc *g);
-int gc_dominators(gomem_gc *g);
+void gc_sum_marked(gomem_gc *g);
+
+/* gc_search.c: the depth-first search of the dominator pass, from the
+ * super-root (number 1) through every root. With MARK it sets the colours
+ * as well (g->color allocated by the caller). */
+struct gc_dfs {
+	uint32_t n;        /* reached nodes, numbered 1 .. n in preorder */
+	uint32_t *vertex;  /* number -> node */
+	uint32_t *par;     /* number -> its DFS parent's number */
+	uint64_t *pairs;   /* the other edges: target's number << 32 | source's */
+	size_t npairs;
+};
+int gc_search(gomem_gc *g, struct gc_dfs *out, bool mark);
+void gc_dfs_free(struct gc_dfs *out);
+
+/* gc_dominators.c: idom, retained sizes and children of every node (and
+ * the colours when MARK: no breadth-first mark ran). */
+int gc_dominators(gomem_gc *g, bool mark);
 int gc_types_infer(gomem_gc *g, gomem_error *err);
 void gc_types_free(struct gc_types *t);
 /* The field name of the pointer at WORD of OBJ (its inferred type), or NULL;

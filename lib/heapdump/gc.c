@@ -24,9 +24,16 @@ int gomem_gc_analyze(gomem_gc **out, const gomem_heapdump *d, const gomem_gc_opt
 	g->nnodes = 1 + nroots + nobj;
 	gomem_strpool_init(&g->keys);
 	gomem_strpool_init(&g->types.names);
-	int rc = gc_mark(g);
+	/* the breadth-first mark for the paths; the dominator pass's search
+	 * marks as well, so without paths it is the mark */
+	bool bfs = g->opts.paths || !g->opts.dominators;
+	int rc = bfs ? gc_mark(g) : GOMEM_OK;
+	if (rc == GOMEM_OK && !bfs && !(g->color = hd_alloc(nobj + 1, 1, true)))
+		rc = GOMEM_E_NOMEM;
 	if (rc == GOMEM_OK && g->opts.dominators)
-		rc = gc_dominators(g);
+		rc = gc_dominators(g, !bfs);
+	if (rc == GOMEM_OK)
+		gc_sum_marked(g);
 	if (rc == GOMEM_OK && g->opts.binary)
 		rc = gc_types_infer(g, err);
 	if (rc != GOMEM_OK) {

@@ -85,13 +85,13 @@ static double sample_scale(const gomem_gc *g, uint32_t o)
 	return 1 / (1 - exp(-size / rate));
 }
 
-/* Every member node's group, and the shallow sums. */
-static int assign(struct grouping *gr)
+/* Every member node's group (nodes below NN), and the shallow sums. */
+static int assign(struct grouping *gr, size_t nn)
 {
 	const gomem_gc *g = gr->g;
 	char buf[1024];
 	int rc = GOMEM_OK;
-	for (uint32_t v = 1; v < g->nnodes && rc == GOMEM_OK; v++) {
+	for (uint32_t v = 1; v < nn && rc == GOMEM_OK; v++) {
 		uint32_t r = gomem_gc_node_root(g, v), o = gomem_gc_node_object(g, v), id;
 		const char *key = NULL;
 		gr->node_group[v] = GC_NONE;
@@ -123,6 +123,18 @@ static int assign(struct grouping *gr)
 			grp->example = v;
 	}
 	return rc;
+}
+
+/* Roots are the super-root's children in the dominator tree, so no root
+ * is above another: a group of roots retains the sum of what each does. */
+static void retained_of_roots(struct grouping *gr)
+{
+	const gomem_gc *g = gr->g;
+	for (uint32_t v = 1; g->ret_bytes && v < g->obj_base; v++) {
+		uint32_t id = gr->node_group[v];
+		gr->groups[id].retained_bytes += g->ret_bytes[v];
+		gr->groups[id].retained_objects += g->ret_objects[v];
+	}
 }
 
 struct visit {
@@ -184,13 +196,18 @@ int gomem_gc_group_by(const gomem_gc *g, gomem_gc_by by, gomem_gc_group **out, s
 	struct grouping gr = {.g = g, .by = by, .keys = (gomem_strpool *)&g->keys};
 	*out = NULL;
 	*n = 0;
-	gr.node_group = malloc(g->nnodes * sizeof(*gr.node_group));
+	/* roots only: nodes 1 .. nroots, the super-root's children */
+	bool roots = by == GOMEM_GC_BY_ROOT || by == GOMEM_GC_BY_KIND;
+	size_t nn = roots ? g->obj_base : g->nnodes;
+	gr.node_group = malloc(nn * sizeof(*gr.node_group));
 	if (!gr.node_group)
 		return GOMEM_E_NOMEM;
-	for (size_t v = 0; v < g->nnodes; v++)
+	for (size_t v = 0; v < nn; v++)
 		gr.node_group[v] = GC_NONE;
-	int rc = assign(&gr);
-	if (rc == GOMEM_OK)
+	int rc = assign(&gr, nn);
+	if (rc == GOMEM_OK && roots)
+		retained_of_roots(&gr);
+	else if (rc == GOMEM_OK)
 		rc = retained_union(&gr);
 	free(gr.node_group);
 	/* keep the groups that have members (the pool holds other tools' keys too) */

@@ -108,6 +108,13 @@ struct gomem_heapdump {
 	size_t nitabs, itabs_cap;
 };
 
+/* heapdump.c: N elements of SIZE bytes (zeroed when ZERO) for an array
+ * read at random: when large, on Linux, backed by 2 MiB pages — one TLB
+ * entry instead of 512, so random reads over hundreds of megabytes do not
+ * spend as long walking page tables as waiting for the cache. Freed with
+ * free(); NULL on overflow or without memory. */
+void *hd_alloc(size_t n, size_t size, bool zero);
+
 /* heapdump_read.c: the records into D (objects unsorted, roots raw). */
 int hd_read_records(gomem_heapdump *d, gomem_source *src, gomem_error *err);
 int hd_slots_grow(struct hd_slots *s, size_t need);

@@ -19,7 +19,7 @@
 
 #define GRANULE ((uint64_t)1 << HD_GRANULE_SHIFT)
 /* objects ahead whose slots' granules are asked for while resolving */
-#define PREFETCH_AHEAD 8
+#define PREFETCH_AHEAD 32
 
 struct run {
 	size_t first, n;
@@ -97,7 +97,7 @@ static int permute(gomem_heapdump *d, const uint32_t *perm)
 	size_t n = d->nobj;
 	uint64_t *arrays[2] = {d->addr, d->size};
 	for (int a = 0; a < 2; a++) {
-		uint64_t *to = malloc((n + 1) * sizeof(*to));
+		uint64_t *to = hd_alloc(n + 1, sizeof(*to), false);
 		if (!to)
 			return GOMEM_E_NOMEM;
 		for (size_t i = 0; i < n; i++)
@@ -165,8 +165,8 @@ static int index_objects(gomem_heapdump *d, uint32_t **perm)
 	uint64_t ngran = ((hi - lo) >> HD_GRANULE_SHIFT) + 1;
 	if ((bits & 7) || ngran > 2 * (uint64_t)n + 65536)
 		return GOMEM_E_INVALID;
-	d->gran = calloc((size_t)ngran, sizeof(*d->gran));
-	d->gran_base = malloc((size_t)ngran * sizeof(*d->gran_base));
+	d->gran = hd_alloc((size_t)ngran, sizeof(*d->gran), true);
+	d->gran_base = hd_alloc((size_t)ngran, sizeof(*d->gran_base), false);
 	if (!d->gran || !d->gran_base)
 		return GOMEM_E_NOMEM;
 	d->ngran = (size_t)ngran;
@@ -249,10 +249,10 @@ static int resolve_objects(gomem_heapdump *d, const uint32_t *perm, bool compact
 {
 	struct hd_slots *s = &d->slots, out = {0};
 	size_t n = s->n + 1;
-	uint64_t *start = malloc((d->nobj + 1) * sizeof(*start));
-	out.target = malloc(n * sizeof(*out.target));
-	out.word = malloc(n * sizeof(*out.word));
-	out.value = compact ? NULL : malloc(n * sizeof(*out.value));
+	uint64_t *start = hd_alloc(d->nobj + 1, sizeof(*start), false);
+	out.target = hd_alloc(n, sizeof(*out.target), false);
+	out.word = hd_alloc(n, sizeof(*out.word), false);
+	out.value = compact ? NULL : hd_alloc(n, sizeof(*out.value), false);
 	if (!start || !out.target || !out.word || (!compact && !out.value)) {
 		free(start);
 		hd_slots_free(&out);

@@ -22,8 +22,10 @@ struct graph {
 	bool root[MAXN]; /* pointed at by the one global */
 };
 
-/* Objects of 16 << (i % 3) bytes at A(i); a global whose words point at the roots. */
-static gomem_gc *analyze(const struct graph *g, gomem_heapdump **dump)
+/* Objects of 16 << (i % 3) bytes at A(i); a global whose words point at
+ * the roots. Without PATHS the dominator pass's depth-first search is the
+ * mark, with them the breadth-first mark is. */
+static gomem_gc *analyze_paths(const struct graph *g, gomem_heapdump **dump, bool paths)
 {
 	hb b;
 	uint64_t w[MAXN], v[MAXN];
@@ -44,9 +46,16 @@ static gomem_gc *analyze(const struct graph *g, gomem_heapdump **dump)
 	gomem_error err = {0};
 	gomem_gc *gc;
 	ck_assert_msg(gomem_heapdump_read_buffer(dump, b.p, b.len, "g", NULL, &err) == GOMEM_OK, "%s", err.message);
-	ck_assert_int_eq(gomem_gc_analyze(&gc, *dump, NULL, &err), GOMEM_OK);
+	gomem_gc_options o = GOMEM_GC_OPTIONS_INIT;
+	o.paths = paths;
+	ck_assert_int_eq(gomem_gc_analyze(&gc, *dump, &o, &err), GOMEM_OK);
 	free(b.p);
 	return gc;
+}
+
+static gomem_gc *analyze(const struct graph *g, gomem_heapdump **dump)
+{
+	return analyze_paths(g, dump, true);
 }
 
 #define MAXNODES (2 * MAXN + 2)
@@ -99,7 +108,7 @@ START_TEST(test_dominators_brute_force)
 				g.edge[i][j] = rand() % 6 == 0;
 		}
 		gomem_heapdump *d;
-		gomem_gc *gc = analyze(&g, &d);
+		gomem_gc *gc = analyze_paths(&g, &d, _i < 10);
 		uint32_t nn = (uint32_t)gomem_gc_node_count(gc);
 		ck_assert_uint_le(nn, MAXNODES);
 		bool base[MAXNODES], cut[MAXNODES][MAXNODES];
@@ -215,6 +224,14 @@ START_TEST(test_long_chain)
 	ck_assert_int_eq(gomem_gc_tree_walk(gc, GOMEM_GC_SUPERROOT, 0, UINT32_MAX, count_entries, &entries), 0);
 	ck_assert_uint_eq(entries, N + 2);
 	gomem_gc_free(gc);
+	/* without paths the depth-first search marks */
+	gomem_gc_options o = GOMEM_GC_OPTIONS_INIT;
+	o.paths = false;
+	ck_assert_int_eq(gomem_gc_analyze(&gc, d, &o, NULL), GOMEM_OK);
+	ck_assert_uint_eq(gomem_gc_get_summary(gc)->reachable_objects, N);
+	ck_assert_uint_eq(gomem_gc_retained_objects(gc, gomem_gc_object_node(gc, 0)), N);
+	ck_assert_uint_eq(gomem_gc_retained_objects(gc, gomem_gc_object_node(gc, N / 2)), N / 2);
+	gomem_gc_free(gc);
 	gomem_heapdump_free(d);
 }
 END_TEST
@@ -224,7 +241,7 @@ Suite *suite_gc(void)
 	Suite *s = suite_create("gc");
 	TCase *tc = tcase_create("gc");
 	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, test_dominators_brute_force, 0, 10);
+	tcase_add_loop_test(tc, test_dominators_brute_force, 0, 20); /* 10 .. 19: no paths */
 	tcase_add_test(tc, test_mark_groups_paths);
 	tcase_add_test(tc, test_long_chain);
 	suite_add_tcase(s, tc);
