@@ -76,14 +76,19 @@ struct gomem_heapdump {
 	size_t nobj, obj_cap;
 	struct hd_slots slots;
 	/* The address lookup (hd_find): the heap [heap_lo, heap_lo + heap_span)
-	 * in granules of 512 bytes (64 words): per granule a bit per word that
-	 * starts an object and a bit per word inside one, and gran_base, the
-	 * number of objects starting before it. NULL: binary search (a sparse
-	 * heap, or objects not word-aligned). */
+	 * in granules of 512 bytes (64 words), per granule a bit per word that
+	 * starts an object and a bit per word inside one; three granules to a
+	 * 64-byte line with the number of objects starting before the line, so
+	 * a lookup reads one line. NULL: binary search (a sparse heap, or
+	 * objects not word-aligned). */
 	uint64_t heap_lo, heap_span;
-	struct hd_granule { uint64_t start, cover; } *gran;
-	uint32_t *gran_base;
-	size_t ngran;
+	struct hd_gline {
+		uint64_t start[3], cover[3];
+		uint32_t base;      /* objects starting before the line */
+		uint8_t before[3];  /* of them, those in the line's earlier granules */
+		uint8_t pad[9];
+	} *gline;
+	size_t nglines;
 
 	struct hd_segment data, bss;
 	struct hd_root *roots;
@@ -145,51 +150,54 @@ static inline void hd_object_range(const struct gomem_heapdump *d, uint32_t o, u
 
 #if defined(__GNUC__) || defined(__clang__)
 #define HD_PREFETCH(p) __builtin_prefetch(p)
-#define HD_POPCOUNT64(x) ((unsigned)__builtin_popcountll(x))
 #else
 #define HD_PREFETCH(p) ((void)(p))
-static inline unsigned HD_POPCOUNT64(uint64_t x)
-{
-	unsigned n = 0;
-	for (; x; x &= x - 1)
-		n++;
-	return n;
-}
 #endif
 
-#define HD_GRANULE_SHIFT 9 /* 512 bytes: 64 words of 8 bytes */
+/* Set bits of X; inline (without -mpopcnt the builtin is a libgcc call). */
+static inline unsigned HD_POPCOUNT64(uint64_t x)
+{
+#if defined(__POPCNT__)
+	return (unsigned)__builtin_popcountll(x);
+#else
+	x = x - ((x >> 1) & 0x5555555555555555u);
+	x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+	return (unsigned)((x * 0x0101010101010101u) >> 56);
+#endif
+}
+
+#define HD_GLINE_WORDS 192 /* words of heap a line covers: 3 granules of 64 */
 
 /* The object holding ADDR by binary search over the sorted objects. */
 uint32_t hd_find_search(const gomem_heapdump *d, uint64_t addr);
 
 /* The object holding ADDR (its first byte up to its last), HD_NONE: one
- * look at its granule — the object is the last one starting at or before
+ * look at its line — the object is the last one starting at or before
  * ADDR, counted by the start bits before it. */
 static inline uint32_t hd_find(const gomem_heapdump *d, uint64_t addr)
 {
 	uint64_t off = addr - d->heap_lo;
 	if (off >= d->heap_span)
 		return HD_NONE;
-	if (!d->gran)
+	if (!d->gline)
 		return hd_find_search(d, addr);
-	uint64_t w = off >> 3, g = w >> 6;
-	unsigned bit = (unsigned)(w & 63);
-	if (!((d->gran[g].cover >> bit) & 1))
+	uint64_t w = off >> 3, in = w % HD_GLINE_WORDS;
+	const struct hd_gline *l = &d->gline[w / HD_GLINE_WORDS];
+	unsigned sub = (unsigned)(in >> 6), bit = (unsigned)(in & 63);
+	if (!((l->cover[sub] >> bit) & 1))
 		return HD_NONE;
-	/* the start bits up to and including BIT; none: the object began in
-	 * an earlier granule, which base - 1 names as well */
-	uint64_t upto = d->gran[g].start & ((((uint64_t)2) << bit) - 1);
-	return d->gran_base[g] + HD_POPCOUNT64(upto) - 1;
+	/* the starts up to and including BIT; none at all: the object began
+	 * in an earlier granule, which the count before it, less one, names */
+	return l->base + l->before[sub] + HD_POPCOUNT64(l->start[sub] & ((((uint64_t)2) << bit) - 1)) - 1;
 }
 
-/* Asks for ADDR's granule ahead of an hd_find. */
+/* Asks for ADDR's line ahead of an hd_find. */
 static inline void hd_find_prefetch(const gomem_heapdump *d, uint64_t addr)
 {
 	uint64_t off = addr - d->heap_lo;
-	if (d->gran && off < d->heap_span) {
-		HD_PREFETCH(&d->gran[off >> (HD_GRANULE_SHIFT)]);
-		HD_PREFETCH(&d->gran_base[off >> (HD_GRANULE_SHIFT)]);
-	}
+	if (d->gline && off < d->heap_span)
+		HD_PREFETCH(&d->gline[(off >> 3) / HD_GLINE_WORDS]);
 }
 
 /* heapdump_symbols.c: the globals of data and bss as roots, named from the

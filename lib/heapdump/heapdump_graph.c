@@ -6,19 +6,18 @@
  *
  * The order and the address lookup come from one bitmap over the heap, two
  * bits per word (an object starts here; a word inside an object) with a
- * running count per 512-byte granule: an object's rank among the starts is
- * its index, and any address finds its object in one look at its granule
+ * running count per 1536 bytes: an object's rank among the starts is its
+ * index, and any address finds its object in one look at a cache line
  * (hd_find). Only a heap too sparse for that, or objects not word-aligned
  * (a broken dump), are sorted and searched instead. The slots are then
- * rewritten in address order, each resolved while the granules of the
+ * rewritten in address order, each resolved while the lines of the
  * slots a few objects ahead are on their way into the cache. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "heapdump-internal.h"
 
-#define GRANULE ((uint64_t)1 << HD_GRANULE_SHIFT)
-/* objects ahead whose slots' granules are asked for while resolving */
+/* objects ahead whose slots' lines are asked for while resolving */
 #define PREFETCH_AHEAD 32
 
 struct run {
@@ -129,18 +128,25 @@ uint32_t hd_find_search(const gomem_heapdump *d, uint64_t addr)
 	return addr - d->addr[lo] < d->size[lo] ? (uint32_t)lo : HD_NONE;
 }
 
-/* Sets the bits of words [W0, W1) in the cover bitmap; false when one was
- * set already (objects overlap). */
-static bool cover(struct hd_granule *g, uint64_t w0, uint64_t w1)
+/* The bitmap word holding word W's bit: START or COVER. */
+static inline uint64_t *bits_of(struct hd_gline *l, uint64_t w, bool start)
+{
+	uint64_t c = w >> 6;
+	return start ? &l[c / 3].start[c % 3] : &l[c / 3].cover[c % 3];
+}
+
+/* Sets the cover bits of words [W0, W1); false when one was set already
+ * (objects overlap). */
+static bool cover(struct hd_gline *l, uint64_t w0, uint64_t w1)
 {
 	bool clear = true;
 	while (w0 < w1) {
-		uint64_t gi = w0 >> 6;
 		unsigned b = (unsigned)(w0 & 63);
 		uint64_t n = w1 - w0 < 64 - b ? w1 - w0 : 64 - b;
 		uint64_t mask = (n == 64 ? ~(uint64_t)0 : (((uint64_t)1 << n) - 1)) << b;
-		clear &= !(g[gi].cover & mask);
-		g[gi].cover |= mask;
+		uint64_t *word = bits_of(l, w0, false);
+		clear &= !(*word & mask);
+		*word |= mask;
 		w0 += n;
 	}
 	return clear;
@@ -161,29 +167,30 @@ static int index_objects(gomem_heapdump *d, uint32_t **perm)
 		lo = d->addr[i] < lo ? d->addr[i] : lo;
 		hi = d->addr[i] + d->size[i] > hi ? d->addr[i] + d->size[i] : hi;
 	}
-	lo &= ~(GRANULE - 1);
-	uint64_t ngran = ((hi - lo) >> HD_GRANULE_SHIFT) + 1;
-	if ((bits & 7) || ngran > 2 * (uint64_t)n + 65536)
+	uint64_t nlines = ((hi - lo) >> 3) / HD_GLINE_WORDS + 1;
+	if ((bits & 7) || nlines > (2 * (uint64_t)n + 65536) / 3)
 		return GOMEM_E_INVALID;
-	d->gran = hd_alloc((size_t)ngran, sizeof(*d->gran), true);
-	d->gran_base = hd_alloc((size_t)ngran, sizeof(*d->gran_base), false);
-	if (!d->gran || !d->gran_base)
+	if (!(d->gline = hd_alloc((size_t)nlines, sizeof(*d->gline), true)))
 		return GOMEM_E_NOMEM;
-	d->ngran = (size_t)ngran;
+	d->nglines = (size_t)nlines;
 	d->heap_lo = lo;
 	d->heap_span = hi - lo;
 	bool ordered = true;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t w0 = (d->addr[i] - lo) >> 3, w1 = w0 + (d->size[i] >> 3);
-		d->gran[w0 >> 6].start |= (uint64_t)1 << (w0 & 63);
-		if (!cover(d->gran, w0, w1))
+		*bits_of(d->gline, w0, true) |= (uint64_t)1 << (w0 & 63);
+		if (!cover(d->gline, w0, w1))
 			goto not_applicable;
 		ordered &= i == 0 || d->addr[i] > d->addr[i - 1];
 	}
 	uint32_t count = 0;
-	for (size_t g = 0; g < d->ngran; g++) {
-		d->gran_base[g] = count;
-		count += HD_POPCOUNT64(d->gran[g].start);
+	for (size_t i = 0; i < d->nglines; i++) {
+		struct hd_gline *l = &d->gline[i];
+		l->base = count;
+		l->before[0] = 0;
+		l->before[1] = (uint8_t)HD_POPCOUNT64(l->start[0]);
+		l->before[2] = (uint8_t)(l->before[1] + HD_POPCOUNT64(l->start[1]));
+		count += l->before[2] + HD_POPCOUNT64(l->start[2]);
 	}
 	if (ordered)
 		return GOMEM_OK;
@@ -195,9 +202,9 @@ static int index_objects(gomem_heapdump *d, uint32_t **perm)
 	*perm = p;
 	return permute(d, p);
 not_applicable:
-	free(d->gran), free(d->gran_base);
-	d->gran = NULL, d->gran_base = NULL;
-	d->ngran = 0;
+	free(d->gline);
+	d->gline = NULL;
+	d->nglines = 0;
 	return GOMEM_E_INVALID;
 }
 

@@ -381,6 +381,11 @@ static inline bool varint_in(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
 	const uint8_t *q = *p;
 	uint64_t x = 0;
+	if (q < end && *q < 0x80) { /* most: kinds, offsets, lengths */
+		*v = *q;
+		*p = q + 1;
+		return true;
+	}
 	for (unsigned i = 0; i < 10 && q < end; i++) {
 		uint8_t b = *q++;
 		if (i == 9 && b > 1)

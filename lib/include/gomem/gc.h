@@ -2,7 +2,9 @@
 /* gomem/gc.h — the GC model over a heap dump's object graph: a tri-color
  * mark from the roots with an explicit grey queue (as the runtime's gcWork;
  * no recursion), which gives reachability and, being breadth-first, the
- * shortest path from a root to every object; a dominator tree over
+ * shortest path from a root to every object (without opts.paths the
+ * dominator pass's depth-first search, its grey nodes on an explicit
+ * stack, is the mark: it reaches the same objects); a dominator tree over
  * super-root -> roots -> objects (semi-NCA, iterative) with the retained
  * bytes and objects of every node — what the GC would free if that node
  * went; groupings by root, type, allocation site and size class; and, with
@@ -56,7 +58,9 @@ typedef struct gomem_gc_summary {
 	uint64_t unreached_objects, unreached_bytes; /* garbage not yet swept */
 	uint64_t typed_objects, typed_bytes;         /* reachable and typed */
 	uint64_t roots, root_edges;
-	uint64_t max_depth;                          /* longest shortest path, in edges */
+	uint64_t max_depth;                          /* longest shortest path, in edges
+						      * (breadth-first mark: with opts.paths
+						      * or without opts.dominators; else 0) */
 } gomem_gc_summary;
 
 /* Marks D (and builds what OPTS asks for). GOMEM_E_NOMEM, GOMEM_E_FORMAT
