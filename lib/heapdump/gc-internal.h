@@ -23,6 +23,13 @@ struct gc_types {
 	void *impl;               /* the DWARF side, while inferring and for field names */
 };
 
+/* A node of the dominator tree: what a look at one reads together. */
+struct gc_node {
+	uint64_t ret_bytes;
+	uint32_t ret_objects;     /* at most 2^32 objects */
+	uint32_t idom;            /* GC_NONE: the super-root, or unreached */
+};
+
 struct gomem_gc {
 	const gomem_heapdump *d;
 	gomem_gc_options opts;
@@ -35,9 +42,7 @@ struct gomem_gc {
 	uint32_t *parent;         /* per node: the node it was first reached from */
 
 	/* dominators */
-	uint32_t *idom;           /* per node */
-	uint64_t *ret_bytes;      /* per node */
-	uint32_t *ret_objects;    /* per node (at most 2^32 objects) */
+	struct gc_node *dom;      /* per node; NULL without dominators */
 	uint32_t *child_start;    /* nnodes + 1: children of each node in the tree */
 	uint32_t *children;
 
@@ -64,6 +69,9 @@ struct gc_dfs {
 	uint32_t *par;     /* number -> its DFS parent's number */
 	uint64_t *pairs;   /* the other edges: target's number << 32 | source's */
 	size_t npairs;
+	/* the search's own graph, done with: a block for the next steps */
+	void *spare;
+	size_t spare_bytes;
 };
 int gc_search(gomem_gc *g, struct gc_dfs *out, bool mark);
 void gc_dfs_free(struct gc_dfs *out);

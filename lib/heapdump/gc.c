@@ -49,7 +49,7 @@ void gomem_gc_free(gomem_gc *g)
 {
 	if (!g)
 		return;
-	free(g->color), free(g->parent), free(g->idom), free(g->ret_bytes), free(g->ret_objects);
+	free(g->color), free(g->parent), free(g->dom);
 	free(g->child_start), free(g->children);
 	gc_types_free(&g->types);
 	gomem_strpool_free(&g->keys);
@@ -104,25 +104,25 @@ const char *gomem_gc_node_name(const gomem_gc *g, uint32_t node, char *buf, size
 
 uint32_t gomem_gc_idom(const gomem_gc *g, uint32_t node)
 {
-	return g->idom && node < g->nnodes ? g->idom[node] : GC_NONE;
+	return g->dom && node < g->nnodes ? g->dom[node].idom : GC_NONE;
 }
 
 uint64_t gomem_gc_retained_bytes(const gomem_gc *g, uint32_t node)
 {
-	return g->ret_bytes && node < g->nnodes ? g->ret_bytes[node] : 0;
+	return g->dom && node < g->nnodes ? g->dom[node].ret_bytes : 0;
 }
 
 uint64_t gomem_gc_retained_objects(const gomem_gc *g, uint32_t node)
 {
-	return g->ret_objects && node < g->nnodes ? g->ret_objects[node] : 0;
+	return g->dom && node < g->nnodes ? g->dom[node].ret_objects : 0;
 }
 
 static int cmp_retained(const void *a, const void *b, void *ctx)
 {
 	const gomem_gc *g = ctx;
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	if (g->ret_bytes[x] != g->ret_bytes[y])
-		return g->ret_bytes[x] > g->ret_bytes[y] ? -1 : 1;
+	if (g->dom[x].ret_bytes != g->dom[y].ret_bytes)
+		return g->dom[x].ret_bytes > g->dom[y].ret_bytes ? -1 : 1;
 	return x < y ? -1 : x > y;
 }
 

@@ -24,24 +24,45 @@
 /* steps ahead that the passes ask the cache for */
 #define AHEAD 16
 
+/* The part of the spare block at OFFSET bytes (64-byte aligned) for N
+ * elements of SIZE bytes, or NULL when it does not fit. Fresh memory costs
+ * a page fault and the kernel's zeroing of each page — on a busy virtual
+ * machine about as much as the work done on it — so each step takes what
+ * the step before is done with. */
+static void *spare_at(const struct gc_dfs *m, size_t offset, size_t n, size_t size)
+{
+	offset = (offset + 63) & ~(size_t)63;
+	if (!m->spare || offset > m->spare_bytes || n > (m->spare_bytes - offset) / size)
+		return NULL;
+	return (char *)m->spare + offset;
+}
+
 /* Sorts the pairs by target number: LSD radix sort on the bits a number
- * can have, digits of at most 12 bits (a pass streams into 4096 buckets). */
+ * can have, digits of at most 12 bits (a pass streams into 4096 buckets),
+ * an even number of passes so that the result ends where it started. */
 static int sort_pairs(struct gc_dfs *m)
 {
 	unsigned bits = 0;
 	while (bits < 32 && ((uint64_t)1 << bits) <= m->n)
 		bits++;
-	unsigned passes = (bits + 11) / 12, digit = passes ? (bits + passes - 1) / passes : 0;
-	if (m->npairs < 2 || passes == 0)
+	unsigned passes = (bits + 11) / 12;
+	passes += passes & 1;
+	unsigned digit = (bits + passes - 1) / passes;
+	if (m->npairs < 2)
 		return GOMEM_OK;
-	uint64_t *tmp = hd_alloc(m->npairs, sizeof(*tmp), false);
-	size_t *count = malloc(((size_t)1 << digit) * sizeof(*count));
+	uint64_t *tmp = spare_at(m, 0, m->npairs, sizeof(*tmp));
+	bool own = !tmp;
+	if (own)
+		tmp = hd_alloc(m->npairs, sizeof(*tmp), false);
+	size_t buckets = (size_t)1 << digit;
+	size_t *count = malloc(buckets * sizeof(*count));
 	if (!tmp || !count) {
-		free(tmp), free(count);
+		if (own)
+			free(tmp);
+		free(count);
 		return GOMEM_E_NOMEM;
 	}
 	uint64_t *from = m->pairs, *to = tmp;
-	size_t buckets = (size_t)1 << digit;
 	for (unsigned p = 0; p < passes; p++) {
 		unsigned shift = 32 + p * digit;
 		memset(count, 0, buckets * sizeof(*count));
@@ -59,12 +80,8 @@ static int sort_pairs(struct gc_dfs *m)
 		from = to, to = t;
 	}
 	free(count);
-	if (from != m->pairs) { /* an odd number of passes: the sorted copy is tmp */
-		free(m->pairs);
-		m->pairs = from;
-	} else {
+	if (own)
 		free(tmp);
-	}
 	return GOMEM_OK;
 }
 
@@ -104,10 +121,17 @@ static uint32_t eval(struct link *f, uint32_t v)
  * of every d < w already holds d's immediate dominator when w is reached. */
 static int semi_nca(struct gc_dfs *m)
 {
-	struct link *f = hd_alloc((size_t)m->n + 1, sizeof(*f), false);
-	uint32_t *semi = hd_alloc((size_t)m->n + 1, sizeof(*semi), false);
+	size_t n = (size_t)m->n + 1;
+	struct link *f = spare_at(m, 0, n, sizeof(*f));
+	uint32_t *semi = f ? spare_at(m, n * sizeof(*f), n, sizeof(*semi)) : NULL;
+	bool own = !semi;
+	if (own) {
+		f = hd_alloc(n, sizeof(*f), false);
+		semi = hd_alloc(n, sizeof(*semi), false);
+	}
 	if (!f || !semi) {
-		free(f), free(semi);
+		if (own)
+			free(f), free(semi);
 		return GOMEM_E_NOMEM;
 	}
 	for (uint32_t i = 0; i <= m->n; i++)
@@ -135,44 +159,49 @@ static int semi_nca(struct gc_dfs *m)
 			d = m->par[d];
 		m->par[w] = d;
 	}
-	free(f), free(semi);
+	if (own)
+		free(f), free(semi);
 	return GOMEM_OK;
 }
 
 /* Retained sizes bottom-up (reverse preorder: every node after its
  * dominator), the idom of every node, then the children lists. */
-static int retained_and_children(gomem_gc *g, const struct gc_dfs *m)
+static int retained_and_children(gomem_gc *g, struct gc_dfs *m)
 {
 	size_t nn = g->nnodes;
 	const uint64_t *size = g->d->size;
 	const uint32_t *idom = m->par, *vertex = m->vertex;
-	g->idom = hd_alloc(nn, sizeof(*g->idom), false);
-	g->ret_bytes = hd_alloc(nn, sizeof(*g->ret_bytes), true);
-	g->ret_objects = hd_alloc(nn, sizeof(*g->ret_objects), true);
+	if (spare_at(m, 0, nn, sizeof(*g->dom))) { /* the whole block becomes g->dom */
+		g->dom = m->spare;
+		m->spare = NULL;
+	} else {
+		g->dom = hd_alloc(nn, sizeof(*g->dom), false);
+	}
+	struct gc_node *dom = g->dom;
 	g->child_start = hd_alloc(nn + 2, sizeof(*g->child_start), true);
 	g->children = hd_alloc((size_t)m->n + 1, sizeof(*g->children), false);
-	if (!g->idom || !g->ret_bytes || !g->ret_objects || !g->child_start || !g->children)
+	if (!g->dom || !g->child_start || !g->children)
 		return GOMEM_E_NOMEM;
-	memset(g->idom, 0xff, nn * sizeof(*g->idom)); /* GC_NONE */
+	for (size_t v = 0; v < nn; v++)
+		dom[v] = (struct gc_node){0, 0, GC_NONE};
 	for (uint32_t w = m->n; w >= 1; w--) {
 		if (w > AHEAD) {
 			uint32_t a = vertex[w - AHEAD];
-			HD_PREFETCH(&g->ret_bytes[a]);
-			HD_PREFETCH(&g->ret_objects[a]);
+			HD_PREFETCH(&dom[a]);
 			if (a >= g->obj_base)
 				HD_PREFETCH(&size[a - g->obj_base]);
 		}
 		uint32_t v = vertex[w];
 		if (v >= g->obj_base) {
-			g->ret_bytes[v] += size[v - g->obj_base];
-			g->ret_objects[v]++;
+			dom[v].ret_bytes += size[v - g->obj_base];
+			dom[v].ret_objects++;
 		}
 		if (w == 1)
 			break;
 		uint32_t p = vertex[idom[w]];
-		g->idom[v] = p;
-		g->ret_bytes[p] += g->ret_bytes[v];
-		g->ret_objects[p] += g->ret_objects[v];
+		dom[v].idom = p;
+		dom[p].ret_bytes += dom[v].ret_bytes;
+		dom[p].ret_objects += dom[v].ret_objects;
 		g->child_start[p + 2]++;
 	}
 	for (size_t v = 2; v < nn + 2; v++)

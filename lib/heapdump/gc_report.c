@@ -130,10 +130,10 @@ static int assign(struct grouping *gr, size_t nn)
 static void retained_of_roots(struct grouping *gr)
 {
 	const gomem_gc *g = gr->g;
-	for (uint32_t v = 1; g->ret_bytes && v < g->obj_base; v++) {
+	for (uint32_t v = 1; g->dom && v < g->obj_base; v++) {
 		uint32_t id = gr->node_group[v];
-		gr->groups[id].retained_bytes += g->ret_bytes[v];
-		gr->groups[id].retained_objects += g->ret_objects[v];
+		gr->groups[id].retained_bytes += g->dom[v].ret_bytes;
+		gr->groups[id].retained_objects += g->dom[v].ret_objects;
 	}
 }
 
@@ -167,8 +167,8 @@ static int retained_union(struct grouping *gr)
 		}
 		if (id != GC_NONE) {
 			if (active[id] == 0) {
-				gr->groups[id].retained_bytes += g->ret_bytes[v];
-				gr->groups[id].retained_objects += g->ret_objects[v];
+				gr->groups[id].retained_bytes += g->dom[v].ret_bytes;
+				gr->groups[id].retained_objects += g->dom[v].ret_objects;
 			}
 			active[id]++;
 			st[sp++] = (struct visit){v, true};
@@ -260,17 +260,17 @@ int gomem_gc_tree_walk(const gomem_gc *g, uint32_t node, uint64_t min_bytes, uin
 		}
 		const uint32_t *c;
 		size_t nc = gomem_gc_children(g, it.node, &c), keep = 0;
-		while (keep < nc && g->ret_bytes[c[keep]] >= min_bytes)
+		while (keep < nc && g->dom[c[keep]].ret_bytes >= min_bytes)
 			keep++;
 		struct walk_item f = {GC_NONE, it.depth + 1, (uint32_t)(nc - keep), 0, 0};
 		for (size_t k = keep; k < nc; k++) {
-			f.bytes += g->ret_bytes[c[k]];
-			f.objects += g->ret_objects[c[k]];
+			f.bytes += g->dom[c[k]].ret_bytes;
+			f.objects += g->dom[c[k]].ret_objects;
 		}
 		bool descend = it.depth < max_depth;
 		e.name = gomem_gc_node_name(g, it.node, buf, sizeof(buf));
-		e.retained_bytes = g->ret_bytes[it.node];
-		e.retained_objects = g->ret_objects[it.node];
+		e.retained_bytes = g->dom[it.node].ret_bytes;
+		e.retained_objects = g->dom[it.node].ret_objects;
 		e.shallow_bytes = gomem_gc_shallow_bytes(g, it.node);
 		e.nchildren = descend ? keep + (f.folded > 0) : 0;
 		if ((rc = visit(payload, &e)) != 0 || !descend)

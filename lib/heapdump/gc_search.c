@@ -189,7 +189,9 @@ int gc_search(gomem_gc *g, struct gc_dfs *out, bool mark)
 	}
 	if (rc == GOMEM_OK && mark)
 		mark_reached(g, &l);
-	free(l.w), free(l.root_rec), free(s.st);
+	out->spare = l.w;
+	out->spare_bytes = l.w ? (l.len + 2 * HDR + 1) * sizeof(*l.w) : 0;
+	free(l.root_rec), free(s.st);
 	if (rc != GOMEM_OK)
 		gc_dfs_free(out);
 	return rc;
@@ -197,6 +199,6 @@ int gc_search(gomem_gc *g, struct gc_dfs *out, bool mark)
 
 void gc_dfs_free(struct gc_dfs *out)
 {
-	free(out->vertex), free(out->par), free(out->pairs);
+	free(out->vertex), free(out->par), free(out->pairs), free(out->spare);
 	memset(out, 0, sizeof(*out));
 }
