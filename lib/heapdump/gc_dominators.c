@@ -140,8 +140,11 @@ static int semi_nca(struct gc_dfs *m)
 	for (uint32_t w = m->n; w >= 2; w--) {
 		uint32_t s = m->par[w]; /* the tree edge */
 		for (; k > 0 && (uint32_t)(m->pairs[k - 1] >> 32) == w; k--) {
+			/* a source's link AHEAD pairs on, then what it links to */
 			if (k > AHEAD)
 				HD_PREFETCH(&f[(uint32_t)m->pairs[k - 1 - AHEAD]]);
+			if (k > AHEAD / 2)
+				HD_PREFETCH(&f[f[(uint32_t)m->pairs[k - 1 - AHEAD / 2]].anc]);
 			uint32_t v = (uint32_t)m->pairs[k - 1];
 			/* numbered below W: a forward edge from an ancestor, itself the
 			 * candidate; above: the least on its path */
