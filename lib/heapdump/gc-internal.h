@@ -43,8 +43,12 @@ struct gomem_gc {
 
 	/* dominators */
 	struct gc_node *dom;      /* per node; NULL without dominators */
-	uint32_t *child_start;    /* nnodes + 1: children of each node in the tree */
-	uint32_t *children;
+	/* the tree's children lists, made on first use (gc_children_ready):
+	 * the summary and --by root never need them */
+	struct gc_kids {
+		uint32_t *start;  /* nnodes + 1: children of node v at list[start[v] ..] */
+		uint32_t *list;
+	} *kids;
 
 	struct gc_types types;
 	gomem_strpool keys;       /* group keys handed out */
@@ -79,6 +83,9 @@ void gc_dfs_free(struct gc_dfs *out);
 /* gc_dominators.c: idom, retained sizes and children of every node (and
  * the colours when MARK: no breadth-first mark ran). */
 int gc_dominators(gomem_gc *g, bool mark);
+/* Makes the children lists once (they live behind g->kids, so a const G
+ * can have them made); GOMEM_E_INVALID without dominators. */
+int gc_children_ready(const gomem_gc *g);
 int gc_types_infer(gomem_gc *g, gomem_error *err);
 void gc_types_free(struct gc_types *t);
 /* The field name of the pointer at WORD of OBJ (its inferred type), or NULL;

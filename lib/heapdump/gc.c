@@ -50,7 +50,9 @@ void gomem_gc_free(gomem_gc *g)
 	if (!g)
 		return;
 	free(g->color), free(g->parent), free(g->dom);
-	free(g->child_start), free(g->children);
+	if (g->kids)
+		free(g->kids->start), free(g->kids->list);
+	free(g->kids);
 	gc_types_free(&g->types);
 	gomem_strpool_free(&g->keys);
 	free(g);
@@ -129,14 +131,14 @@ static int cmp_retained(const void *a, const void *b, void *ctx)
 size_t gomem_gc_children(const gomem_gc *g, uint32_t node, const uint32_t **children)
 {
 	*children = NULL;
-	if (!g->child_start || node >= g->nnodes)
+	if (node >= g->nnodes || gc_children_ready(g) != GOMEM_OK)
 		return 0;
-	uint32_t b = g->child_start[node], e = g->child_start[node + 1];
+	uint32_t b = g->kids->start[node], e = g->kids->start[node + 1];
 	/* sorted on first use: only the nodes a report looks at pay for it */
-	uint32_t *c = g->children + b;
+	uint32_t *c = g->kids->list + b;
 	bool sorted = true;
-	for (uint32_t i = b + 1; i < e && sorted; i++)
-		sorted = cmp_retained(&g->children[i - 1], &g->children[i], (void *)g) <= 0;
+	for (uint32_t i = 1; i < e - b && sorted; i++)
+		sorted = cmp_retained(&c[i - 1], &c[i], (void *)g) <= 0;
 	if (!sorted && gomem_sort(c, e - b, sizeof(*c), cmp_retained, (void *)g) != GOMEM_OK)
 		return 0;
 	*children = c;

@@ -3,8 +3,9 @@
  * super-root (which points at every root), by semi-NCA (Georgiadis,
  * Tarjan, Werneck): semidominators by Lengauer–Tarjan's simple link-eval in
  * reverse DFS preorder, then each immediate dominator as the nearest common
- * ancestor walk; then retained bytes and objects bottom-up and the tree's
- * children lists.
+ * ancestor walk; then retained bytes and objects bottom-up. The tree's
+ * children lists are made from the idoms when a report first walks down
+ * the tree.
  *
  * A heap is too big for its arrays to stay in the cache, so the work is
  * laid out for the memory: everything after the depth-first search
@@ -168,8 +169,8 @@ static int semi_nca(struct gc_dfs *m)
 }
 
 /* Retained sizes bottom-up (reverse preorder: every node after its
- * dominator), the idom of every node, then the children lists. */
-static int retained_and_children(gomem_gc *g, struct gc_dfs *m)
+ * dominator) and the idom of every node. */
+static int retained(gomem_gc *g, struct gc_dfs *m)
 {
 	size_t nn = g->nnodes;
 	const uint64_t *size = g->d->size;
@@ -181,19 +182,22 @@ static int retained_and_children(gomem_gc *g, struct gc_dfs *m)
 		g->dom = hd_alloc(nn, sizeof(*g->dom), false);
 	}
 	struct gc_node *dom = g->dom;
-	g->child_start = hd_alloc(nn + 2, sizeof(*g->child_start), true);
-	g->children = hd_alloc((size_t)m->n + 1, sizeof(*g->children), false);
-	if (!g->dom || !g->child_start || !g->children)
+	if (!dom)
 		return GOMEM_E_NOMEM;
 	for (size_t v = 0; v < nn; v++)
 		dom[v] = (struct gc_node){0, 0, GC_NONE};
 	for (uint32_t w = m->n; w >= 1; w--) {
+		/* this node's record and size, its dominator's number, then
+		 * its dominator's record: each asked for a few steps before */
 		if (w > AHEAD) {
 			uint32_t a = vertex[w - AHEAD];
 			HD_PREFETCH(&dom[a]);
 			if (a >= g->obj_base)
 				HD_PREFETCH(&size[a - g->obj_base]);
+			HD_PREFETCH(&vertex[idom[w - AHEAD]]);
 		}
+		if (w > AHEAD / 2 + 1) /* numbers from 2 have a dominator */
+			HD_PREFETCH(&dom[vertex[idom[w - AHEAD / 2]]]);
 		uint32_t v = vertex[w];
 		if (v >= g->obj_base) {
 			dom[v].ret_bytes += size[v - g->obj_base];
@@ -205,20 +209,46 @@ static int retained_and_children(gomem_gc *g, struct gc_dfs *m)
 		dom[v].idom = p;
 		dom[p].ret_bytes += dom[v].ret_bytes;
 		dom[p].ret_objects += dom[v].ret_objects;
-		g->child_start[p + 2]++;
+	}
+	return GOMEM_OK;
+}
+
+int gc_children_ready(const gomem_gc *g)
+{
+	struct gc_kids *k = g->kids;
+	if (!g->dom || !k)
+		return GOMEM_E_INVALID;
+	if (k->start)
+		return GOMEM_OK;
+	size_t nn = g->nnodes, nkids = 0;
+	uint32_t *start = hd_alloc(nn + 2, sizeof(*start), true);
+	if (!start)
+		return GOMEM_E_NOMEM;
+	for (size_t v = 0; v < nn; v++)
+		if (g->dom[v].idom != GC_NONE) {
+			start[g->dom[v].idom + 2]++;
+			nkids++;
+		}
+	uint32_t *list = hd_alloc(nkids + 1, sizeof(*list), false);
+	if (!list) {
+		free(start);
+		return GOMEM_E_NOMEM;
 	}
 	for (size_t v = 2; v < nn + 2; v++)
-		g->child_start[v] += g->child_start[v - 1];
-	for (uint32_t w = 2; w <= m->n; w++) {
-		uint32_t p = vertex[idom[w]];
-		g->children[g->child_start[p + 1]++] = vertex[w];
-	}
+		start[v] += start[v - 1];
+	for (size_t v = 0; v < nn; v++)
+		if (g->dom[v].idom != GC_NONE)
+			list[start[g->dom[v].idom + 1]++] = (uint32_t)v;
+	k->list = list;
+	k->start = start;
 	return GOMEM_OK;
 }
 
 int gc_dominators(gomem_gc *g, bool mark)
 {
 	struct gc_dfs m;
+	if (!(g->kids = calloc(1, sizeof(*g->kids))))
+		return GOMEM_E_NOMEM;
 	int rc = gc_search(g, &m, mark);
 	if (rc == GOMEM_OK)
 		rc = sort_pairs(&m);
@@ -227,7 +257,7 @@ int gc_dominators(gomem_gc *g, bool mark)
 	free(m.pairs);
 	m.pairs = NULL;
 	if (rc == GOMEM_OK)
-		rc = retained_and_children(g, &m);
+		rc = retained(g, &m);
 	gc_dfs_free(&m);
 	return rc;
 }

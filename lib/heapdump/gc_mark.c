@@ -41,24 +41,6 @@ static inline void shade(gomem_gc *g, uint32_t *queue, size_t *tail, uint32_t t,
 	queue[(*tail)++] = t;
 }
 
-/* Asks for what scanning the objects queued ahead of HEAD will read: the
- * queue is known that far, the heap's order is not. */
-static inline void prefetch_ahead(const gomem_gc *g, const uint32_t *queue, size_t head, size_t tail)
-{
-	const uint64_t *es = g->d->edge_start;
-	const uint32_t *target = g->d->slots.target;
-	if (head + AHEAD < tail)
-		HD_PREFETCH(&es[queue[head + AHEAD]]);
-	if (head + AHEAD / 2 < tail)
-		HD_PREFETCH(&target[es[queue[head + AHEAD / 2]]]);
-	if (head + AHEAD / 4 < tail) {
-		uint32_t o = queue[head + AHEAD / 4];
-		for (uint64_t k = es[o]; k < es[o + 1] && k < es[o] + 8; k++)
-			if (target[k] != GC_NONE)
-				HD_PREFETCH(&g->color[target[k]]);
-	}
-}
-
 int gc_mark(gomem_gc *g)
 {
 	const gomem_heapdump *d = g->d;
@@ -91,9 +73,28 @@ int gc_mark(gomem_gc *g)
 			depth++;
 			level_end = tail;
 		}
-		prefetch_ahead(g, queue, head, tail);
+		/* what scanning the objects queued ahead will read, asked for
+		 * here (the queue is known that far, the heap's order is not):
+		 * GCC drops a function that only prefetches */
+		uint64_t b, e;
+		if (head + AHEAD < tail)
+			HD_PREFETCH(d->read_at ? (const void *)&d->read_at[queue[head + AHEAD]]
+					       : (const void *)&d->edge_start[queue[head + AHEAD]]);
+		if (d->read_at && head + 3 * AHEAD / 4 < tail)
+			HD_PREFETCH(&d->edge_start[d->read_at[queue[head + 3 * AHEAD / 4]]]);
+		if (head + AHEAD / 2 < tail) {
+			hd_object_range(d, queue[head + AHEAD / 2], &b, &e);
+			HD_PREFETCH(&d->slots.target[b]);
+		}
+		if (head + AHEAD / 4 < tail) {
+			hd_object_range(d, queue[head + AHEAD / 4], &b, &e);
+			for (uint64_t k = b; k < e && k < b + 8; k++)
+				if (d->slots.target[k] != GC_NONE)
+					HD_PREFETCH(&g->color[d->slots.target[k]]);
+		}
 		uint32_t o = queue[head++];
-		for (uint64_t k = d->edge_start[o]; k < d->edge_start[o + 1]; k++)
+		hd_object_range(d, o, &b, &e);
+		for (uint64_t k = b; k < e; k++)
 			shade(g, queue, &tail, d->slots.target[k], gc_obj_node(g, o));
 		g->color[o] = GC_BLACK;
 	}

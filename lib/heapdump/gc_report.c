@@ -147,8 +147,10 @@ struct visit {
 static int retained_union(struct grouping *gr)
 {
 	const gomem_gc *g = gr->g;
-	if (!g->child_start)
-		return GOMEM_OK;
+	int rc = gc_children_ready(g);
+	if (rc != GOMEM_OK)
+		return rc == GOMEM_E_INVALID ? GOMEM_OK : rc;
+	const uint32_t *start = g->kids->start, *list = g->kids->list;
 	uint32_t *active = calloc(gr->ngroups + 1, sizeof(*active));
 	struct visit *st = malloc((g->nnodes + 1) * 2 * sizeof(*st));
 	if (!active || !st) {
@@ -173,8 +175,8 @@ static int retained_union(struct grouping *gr)
 			active[id]++;
 			st[sp++] = (struct visit){v, true};
 		}
-		for (uint32_t k = g->child_start[v]; k < g->child_start[v + 1]; k++)
-			st[sp++] = (struct visit){g->children[k], false};
+		for (uint32_t k = start[v]; k < start[v + 1]; k++)
+			st[sp++] = (struct visit){list[k], false};
 	}
 	free(active), free(st);
 	return GOMEM_OK;
@@ -237,14 +239,16 @@ struct walk_item {
 int gomem_gc_tree_walk(const gomem_gc *g, uint32_t node, uint64_t min_bytes, uint32_t max_depth,
 		       int (*visit)(void *payload, const gomem_gc_tree_entry *e), void *payload)
 {
-	if (!g->child_start || node >= g->nnodes)
+	if (node >= g->nnodes)
 		return GOMEM_E_INVALID;
+	int rc = gc_children_ready(g);
+	if (rc != GOMEM_OK)
+		return rc;
 	size_t cap = 1024, sp = 0;
 	struct walk_item *st = malloc(cap * sizeof(*st));
 	if (!st)
 		return GOMEM_E_NOMEM;
 	st[sp++] = (struct walk_item){node, 0, 0, 0, 0};
-	int rc = 0;
 	char buf[1024], fold[64];
 	while (sp > 0 && rc == 0) {
 		struct walk_item it = st[--sp];

@@ -15,70 +15,88 @@
  * with successors named by their record's offset: looking at a successor
  * (is it numbered yet?) and going into it read the same line, which the
  * search asks for as soon as it enters the node that points there. Roots
- * come first, then the objects in address order, so object o's record is
- * at roots + 3 o + edge_start[o] and the layout needs no table. */
+ * come first, then the objects in address order; a table of each object's
+ * record (4 bytes an object, read at random while the layout is written)
+ * is dropped as soon as the layout is done. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "gc-internal.h"
 
 #define HDR 3    /* number, count, node */
-#define AHEAD 16 /* slots ahead whose records' offsets the layout asks for */
+#define AHEAD 8  /* objects ahead whose successors' records the layout asks for */
 
 struct layout {
 	uint32_t *w;
 	size_t len;
-	uint64_t roots;       /* words of the root records: the first object's offset */
+	uint32_t *rec;        /* object o's record */
 	uint32_t *root_rec;   /* root r's record */
 };
 
-static inline uint32_t obj_rec(const struct layout *l, const uint64_t *edge_start, uint32_t o)
+/* Where each record goes; GOMEM_E_LIMIT past 2^32 words. */
+static int place_records(const gomem_gc *g, struct layout *l)
 {
-	return (uint32_t)(l->roots + (uint64_t)HDR * o + edge_start[o]);
+	const gomem_heapdump *d = g->d;
+	size_t nroots = g->obj_base - 1, nobj = d->nobj;
+	uint64_t at = 0, b, e;
+	l->root_rec = malloc((nroots + 1) * sizeof(*l->root_rec));
+	l->rec = hd_alloc(nobj + 1, sizeof(*l->rec), false);
+	if (!l->root_rec || !l->rec)
+		return GOMEM_E_NOMEM;
+	for (size_t r = 0; r < nroots && at < UINT32_MAX; r++) {
+		l->root_rec[r] = (uint32_t)at;
+		at += HDR + d->roots[r].n;
+	}
+	for (size_t o = 0; o < nobj && at < UINT32_MAX; o++) {
+		l->rec[o] = (uint32_t)at;
+		hd_object_range(d, (uint32_t)o, &b, &e);
+		at += HDR + (e - b);
+	}
+	if (at >= UINT32_MAX)
+		return GOMEM_E_LIMIT;
+	l->len = (size_t)at;
+	return GOMEM_OK;
 }
 
-/* The records; GOMEM_E_LIMIT past 2^32 words. */
+/* The records. */
 static int lay_out(const gomem_gc *g, struct layout *l)
 {
 	const gomem_heapdump *d = g->d;
 	size_t nroots = g->obj_base - 1, nobj = d->nobj;
-	const uint64_t *es = d->edge_start;
 	const uint32_t *target = d->slots.target;
-	l->roots = 0;
-	for (size_t r = 0; r < nroots; r++)
-		l->roots += HDR + d->roots[r].n;
-	uint64_t len = l->roots + (uint64_t)HDR * nobj + (nobj ? es[nobj] : 0);
-	if (len >= UINT32_MAX)
-		return GOMEM_E_LIMIT;
-	l->len = (size_t)len;
-	l->w = hd_alloc(l->len + 2 * HDR + 1, sizeof(*l->w), false); /* prefetch_rec's reach */
-	l->root_rec = malloc((nroots + 1) * sizeof(*l->root_rec));
-	if (!l->w || !l->root_rec)
+	int rc = place_records(g, l);
+	if (rc != GOMEM_OK)
+		return rc;
+	l->w = hd_alloc(l->len + 2 * HDR + 1, sizeof(*l->w), false); /* enter's prefetch reach */
+	if (!l->w)
 		return GOMEM_E_NOMEM;
-	uint32_t at = 0;
 	for (size_t r = 0; r < nroots; r++) {
 		const uint32_t *t = d->root_slots.target + d->roots[r].first;
-		uint32_t c = 0;
-		l->root_rec[r] = at;
+		uint32_t at = l->root_rec[r], c = 0;
 		for (uint64_t k = 0; k < d->roots[r].n; k++)
 			if (t[k] != GC_NONE)
-				l->w[at + HDR + c++] = obj_rec(l, es, t[k]);
+				l->w[at + HDR + c++] = l->rec[t[k]];
 		l->w[at] = 0, l->w[at + 1] = c, l->w[at + 2] = (uint32_t)(1 + r);
-		at += HDR + (uint32_t)d->roots[r].n;
 	}
-	/* object by object, slot by slot: the slots' target offsets are read
-	 * at random, asked for AHEAD slots before */
-	size_t nslots = nobj ? (size_t)es[nobj] : 0;
-	for (size_t o = 0, k = 0; o < nobj; o++) {
-		uint32_t rec = obj_rec(l, es, (uint32_t)o), c = 0;
-		for (; k < es[o + 1]; k++) {
-			if (k + AHEAD < nslots && target[k + AHEAD] != GC_NONE)
-				HD_PREFETCH(&es[target[k + AHEAD]]);
-			if (target[k] != GC_NONE)
-				l->w[rec + HDR + c++] = obj_rec(l, es, target[k]);
+	/* object by object, slot by slot: the targets' records are read at
+	 * random, asked for AHEAD objects before */
+	uint64_t b, e;
+	for (size_t o = 0; o < nobj; o++) {
+		if (o + AHEAD < nobj) {
+			hd_object_range(d, (uint32_t)(o + AHEAD), &b, &e);
+			for (; b < e; b++)
+				if (target[b] != GC_NONE)
+					HD_PREFETCH(&l->rec[target[b]]);
 		}
+		uint32_t rec = l->rec[o], c = 0;
+		hd_object_range(d, (uint32_t)o, &b, &e);
+		for (; b < e; b++)
+			if (target[b] != GC_NONE)
+				l->w[rec + HDR + c++] = l->rec[target[b]];
 		l->w[rec] = 0, l->w[rec + 1] = c, l->w[rec + 2] = g->obj_base + (uint32_t)o;
 	}
+	free(l->rec); /* the search goes by the records alone */
+	l->rec = NULL;
 	return GOMEM_OK;
 }
 
@@ -96,13 +114,6 @@ struct search {
 	size_t sp, cap;
 	size_t pairs_cap;
 };
-
-/* Asks for REC's line and the next (a record may straddle two). */
-static inline void prefetch_rec(const uint32_t *w, uint32_t rec)
-{
-	HD_PREFETCH(&w[rec]);
-	HD_PREFETCH(&w[rec + 2 * HDR]);
-}
 
 /* Numbers the node of record REC, reached from the node numbered FROM,
  * pushes its frame and asks for its successors' records. */
@@ -124,7 +135,9 @@ static int enter(struct search *s, uint32_t rec, uint32_t from)
 	}
 	s->st[s->sp++] = (struct frame){first, end, num};
 	for (uint32_t k = first; k < end && k < first + 8; k++)
-		prefetch_rec(w, w[k]);
+		/* the successor's record: its line and the next (a record may
+		 * straddle two) */
+		HD_PREFETCH(&w[w[k]]), HD_PREFETCH(&w[w[k] + 2 * HDR]);
 	return GOMEM_OK;
 }
 
@@ -160,12 +173,12 @@ static int run(struct search *s)
 	return rc;
 }
 
-/* What the search reached, as the mark's colours and sums. */
-static void mark_reached(gomem_gc *g, const struct layout *l)
+/* What the search reached, as the mark's colours (all white before). */
+static void mark_reached(gomem_gc *g, const struct gc_dfs *out)
 {
-	const uint64_t *es = g->d->edge_start;
-	for (uint32_t o = 0; o < g->d->nobj; o++)
-		g->color[o] = l->w[obj_rec(l, es, o)] != 0 ? GC_BLACK : GC_WHITE;
+	for (uint32_t num = 2; num <= out->n; num++)
+		if (out->vertex[num] >= g->obj_base)
+			g->color[out->vertex[num] - g->obj_base] = GC_BLACK;
 }
 
 int gc_search(gomem_gc *g, struct gc_dfs *out, bool mark)
@@ -188,10 +201,10 @@ int gc_search(gomem_gc *g, struct gc_dfs *out, bool mark)
 				rc = run(&s);
 	}
 	if (rc == GOMEM_OK && mark)
-		mark_reached(g, &l);
+		mark_reached(g, out);
 	out->spare = l.w;
 	out->spare_bytes = l.w ? (l.len + 2 * HDR + 1) * sizeof(*l.w) : 0;
-	free(l.root_rec), free(s.st);
+	free(l.root_rec), free(l.rec), free(s.st);
 	if (rc != GOMEM_OK)
 		gc_dfs_free(out);
 	return rc;

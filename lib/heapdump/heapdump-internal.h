@@ -69,10 +69,12 @@ struct gomem_heapdump {
 
 	/* objects: sorted by address once read */
 	uint64_t *addr, *size;
-	/* The slots of object o are edge_start[o] .. edge_start[o + 1] of
-	 * slots (nobj + 1 entries). While reading, in read order; the graph
-	 * builder rewrites them in address order. */
+	/* The slots stay in the order the objects were read (resolved in
+	 * place, never copied): the slots of the object read r-th are
+	 * edge_start[r] .. edge_start[r + 1] (nobj + 1 entries), and read_at[o]
+	 * is that r for the object o-th by address (NULL: the same order). */
 	uint64_t *edge_start;
+	uint32_t *read_at;
 	size_t nobj, obj_cap;
 	struct hd_slots slots;
 	/* The address lookup (hd_find): the heap [heap_lo, heap_lo + heap_span)
@@ -141,13 +143,17 @@ void hd_slots_free(struct hd_slots *s);
  * record offset REC_OFF gives the later object), resolves every slot,
  * groups the roots, attaches sites. */
 int hd_build_graph(gomem_heapdump *d, const uint64_t *rec_off, gomem_error *err);
-/* The slots of object O: [*first, *end) of d->slots. */
+/* The slots of object O (by address): [*first, *end) of d->slots. */
 static inline void hd_object_range(const struct gomem_heapdump *d, uint32_t o, uint64_t *first, uint64_t *end)
 {
-	*first = d->edge_start[o];
-	*end = d->edge_start[o + 1];
+	uint32_t r = d->read_at ? d->read_at[o] : o;
+	*first = d->edge_start[r];
+	*end = d->edge_start[r + 1];
 }
 
+/* Asks for P's line. Call it where the address is computed: GCC takes a
+ * function whose only effect is a prefetch for one without effect and
+ * drops its calls, prefetch and all. */
 #if defined(__GNUC__) || defined(__clang__)
 #define HD_PREFETCH(p) __builtin_prefetch(p)
 #else
@@ -192,12 +198,14 @@ static inline uint32_t hd_find(const gomem_heapdump *d, uint64_t addr)
 	return l->base + l->before[sub] + HD_POPCOUNT64(l->start[sub] & ((((uint64_t)2) << bit) - 1)) - 1;
 }
 
-/* Asks for ADDR's line ahead of an hd_find. */
-static inline void hd_find_prefetch(const gomem_heapdump *d, uint64_t addr)
+/* The line an hd_find of ADDR reads, to HD_PREFETCH ahead of it (D itself
+ * when it reads none). */
+static inline const void *hd_find_line(const gomem_heapdump *d, uint64_t addr)
 {
 	uint64_t off = addr - d->heap_lo;
 	if (d->gline && off < d->heap_span)
-		HD_PREFETCH(&d->gline[(off >> 3) / HD_GLINE_WORDS]);
+		return &d->gline[(off >> 3) / HD_GLINE_WORDS];
+	return d;
 }
 
 /* heapdump_symbols.c: the globals of data and bss as roots, named from the

@@ -127,7 +127,7 @@ void gomem_heapdump_free(gomem_heapdump *d)
 		return;
 	free(d->name);
 	gomem_strpool_free(&d->strings);
-	free(d->addr), free(d->size), free(d->edge_start), free(d->gline);
+	free(d->addr), free(d->size), free(d->edge_start), free(d->read_at), free(d->gline);
 	hd_slots_free(&d->slots);
 	hd_slots_free(&d->data.slots);
 	hd_slots_free(&d->bss.slots);

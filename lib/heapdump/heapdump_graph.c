@@ -10,15 +10,16 @@
  * index, and any address finds its object in one look at a cache line
  * (hd_find). Only a heap too sparse for that, or objects not word-aligned
  * (a broken dump), are sorted and searched instead. The slots are then
- * rewritten in address order, each resolved while the lines of the
- * slots a few objects ahead are on their way into the cache. */
+ * resolved in place, in the order they were read (one sequential pass; the
+ * objects point at theirs through read_at), each while the lines of the
+ * slots a little ahead are on their way into the cache. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "heapdump-internal.h"
 
-/* objects ahead whose slots' lines are asked for while resolving */
-#define PREFETCH_AHEAD 32
+/* slots ahead whose lines are asked for while resolving */
+#define PREFETCH_AHEAD 64
 
 struct run {
 	size_t first, n;
@@ -90,24 +91,21 @@ static int overlap_error(gomem_heapdump *d, const uint32_t *perm, size_t i, cons
 }
 
 /* Applies PERM (address order -> read order) to the objects' addresses and
- * sizes, one array at a time. */
+ * sizes; the sizes go into the block the addresses leave (fresh memory
+ * costs a page fault and the kernel's zeroing of each page). */
 static int permute(gomem_heapdump *d, const uint32_t *perm)
 {
 	size_t n = d->nobj;
-	uint64_t *arrays[2] = {d->addr, d->size};
-	for (int a = 0; a < 2; a++) {
-		uint64_t *to = hd_alloc(n + 1, sizeof(*to), false);
-		if (!to)
-			return GOMEM_E_NOMEM;
-		for (size_t i = 0; i < n; i++)
-			to[i] = arrays[a][perm[i]];
-		free(arrays[a]);
-		arrays[a] = to;
-		if (a == 0)
-			d->addr = to;
-		else
-			d->size = to;
-	}
+	uint64_t *addr = hd_alloc(n + 1, sizeof(*addr), false), *size = d->addr;
+	if (!addr)
+		return GOMEM_E_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		addr[i] = d->addr[perm[i]];
+	for (size_t i = 0; i < n; i++)
+		size[i] = d->size[perm[i]];
+	free(d->size);
+	d->addr = addr;
+	d->size = size;
 	return GOMEM_OK;
 }
 
@@ -194,7 +192,7 @@ static int index_objects(gomem_heapdump *d, uint32_t **perm)
 	}
 	if (ordered)
 		return GOMEM_OK;
-	uint32_t *p = malloc((n + 1) * sizeof(*p));
+	uint32_t *p = hd_alloc(n + 1, sizeof(*p), false);
 	if (!p)
 		return GOMEM_E_NOMEM;
 	for (size_t i = 0; i < n; i++)
@@ -241,58 +239,49 @@ static int sort_objects(gomem_heapdump *d, uint32_t **perm, const uint64_t *rec_
 	return GOMEM_OK;
 }
 
-/* The slots of object O before they are rewritten: in read order. */
-static void read_range(const gomem_heapdump *d, const uint32_t *perm, size_t o, uint64_t *first, uint64_t *end)
+/* Resolves every object slot to the object holding its target, in place
+ * and in read order; without keep_outside, slots leading nowhere are
+ * dropped, and the targets (4 bytes) are written over the raw values (8
+ * bytes), always behind the value being read, which are then dropped. */
+static int resolve_objects(gomem_heapdump *d, bool compact)
 {
-	size_t r = perm ? perm[o] : o;
-	*first = d->edge_start[r];
-	*end = d->edge_start[r + 1];
-}
-
-/* Rewrites the object slots in address order, each resolved to the object
- * holding its target; without keep_outside, slots leading nowhere are
- * dropped (and their raw values with them). */
-static int resolve_objects(gomem_heapdump *d, const uint32_t *perm, bool compact)
-{
-	struct hd_slots *s = &d->slots, out = {0};
-	size_t n = s->n + 1;
-	uint64_t *start = hd_alloc(d->nobj + 1, sizeof(*start), false);
-	out.target = hd_alloc(n, sizeof(*out.target), false);
-	out.word = hd_alloc(n, sizeof(*out.word), false);
-	out.value = compact ? NULL : hd_alloc(n, sizeof(*out.value), false);
-	if (!start || !out.target || !out.word || (!compact && !out.value)) {
-		free(start);
-		hd_slots_free(&out);
+	struct hd_slots *s = &d->slots;
+	size_t n = s->n, out = 0, k = 0;
+	uint64_t *value = s->value, *es = d->edge_start;
+	uint32_t *word = s->word;
+	uint32_t *target = compact ? (uint32_t *)(void *)value : hd_alloc(n + 1, sizeof(*target), false);
+	if (!target)
 		return GOMEM_E_NOMEM;
-	}
-	for (size_t o = 0; o < d->nobj; o++) {
-		uint64_t k, end;
-		if (o + PREFETCH_AHEAD < d->nobj) {
-			read_range(d, perm, o + PREFETCH_AHEAD, &k, &end);
-			for (; k < end; k++)
-				hd_find_prefetch(d, s->value[k]);
-		}
-		start[o] = out.n;
-		for (read_range(d, perm, o, &k, &end); k < end; k++) {
-			uint32_t t = s->word[k] & GOMEM_HEAPDUMP_AUX_WORD ? HD_NONE : hd_find(d, s->value[k]);
+	for (size_t r = 0; r < d->nobj; r++) {
+		uint64_t end = es[r + 1];
+		es[r] = out;
+		for (; k < end; k++) {
+			if (k + PREFETCH_AHEAD < n)
+				HD_PREFETCH(hd_find_line(d, value[k + PREFETCH_AHEAD]));
+			uint64_t v = value[k];
+			uint32_t w = word[k], t = w & GOMEM_HEAPDUMP_AUX_WORD ? HD_NONE : hd_find(d, v);
 			if (compact && t == HD_NONE) {
 				d->counts.dropped_slots++;
 				continue;
 			}
-			out.target[out.n] = t;
-			out.word[out.n] = s->word[k];
+			target[out] = t;
+			word[out] = w;
 			if (!compact)
-				out.value[out.n] = s->value[k];
-			out.n++;
+				value[out] = v;
+			out++;
 		}
 	}
-	start[d->nobj] = out.n;
-	free(d->edge_start);
-	d->edge_start = start;
-	out.cap = n;
-	out.max = s->max;
-	hd_slots_free(s);
-	*s = out;
+	es[d->nobj] = out;
+	s->n = s->cap = out;
+	if (compact) { /* give back the tails */
+		uint32_t *t = realloc(target, (out + 1) * sizeof(*t));
+		uint32_t *w = realloc(word, (out + 1) * sizeof(*w));
+		s->target = t ? t : target;
+		s->word = w ? w : word;
+		s->value = NULL;
+	} else {
+		s->target = target;
+	}
 	return GOMEM_OK;
 }
 
@@ -336,7 +325,7 @@ static int resolve_roots(gomem_heapdump *d, bool compact)
 
 /* A finalizer's root reaches what its object reaches: those slots are
  * appended to the root (before the object slots are rewritten). */
-static int finalizer_slots(gomem_heapdump *d, const uint32_t *perm)
+static int finalizer_slots(gomem_heapdump *d)
 {
 	for (size_t i = 0; i < d->nroots; i++) {
 		struct hd_root *r = &d->roots[i];
@@ -354,7 +343,7 @@ static int finalizer_slots(gomem_heapdump *d, const uint32_t *perm)
 				return rc;
 		}
 		uint64_t first_slot, end_slot;
-		read_range(d, perm, o, &first_slot, &end_slot);
+		hd_object_range(d, o, &first_slot, &end_slot);
 		for (uint64_t k = first_slot; k < end_slot; k++) {
 			int rc = hd_slots_push(&d->root_slots, d->slots.value[k], d->slots.word[k]);
 			if (rc != GOMEM_OK)
@@ -449,29 +438,25 @@ int hd_build_graph(gomem_heapdump *d, const uint64_t *rec_off, gomem_error *err)
 {
 	int rc = GOMEM_OK;
 	bool compact = !d->opts.keep_outside;
-	uint32_t *perm = NULL;
 	if (d->nobj > 0) {
-		rc = index_objects(d, &perm);
+		rc = index_objects(d, &d->read_at);
 		if (rc == GOMEM_E_INVALID)
-			rc = sort_objects(d, &perm, rec_off, err);
+			rc = sort_objects(d, &d->read_at, rec_off, err);
 		else if (rc != GOMEM_OK)
 			rc = gomem_error_set(err, rc, "indexing %zu objects: %s", d->nobj, gomem_strerror(rc));
-		if (rc != GOMEM_OK) {
-			free(perm);
+		if (rc != GOMEM_OK)
 			return rc;
-		}
 	}
 	if (rc == GOMEM_OK)
 		rc = hd_group_globals(d, err);
 	if (rc == GOMEM_OK)
-		rc = finalizer_slots(d, perm);
+		rc = finalizer_slots(d);
 	if (rc == GOMEM_OK)
 		rc = attach_sites(d);
 	if (rc == GOMEM_OK && d->nobj > 0)
-		rc = resolve_objects(d, perm, compact);
+		rc = resolve_objects(d, compact);
 	if (rc == GOMEM_OK)
 		rc = resolve_roots(d, compact);
-	free(perm);
 	if (rc != GOMEM_OK)
 		return gomem_error_set(err, rc, "building the object graph: %s", gomem_strerror(rc));
 	d->counts.edges = d->slots.n;
