@@ -249,7 +249,7 @@ static int resolve_objects(gomem_heapdump *d, bool compact)
 	size_t n = s->n, out = 0, k = 0;
 	uint64_t *value = s->value, *es = d->edge_start;
 	uint32_t *word = s->word;
-	uint32_t *target = compact ? (uint32_t *)(void *)value : hd_alloc(n + 1, sizeof(*target), false);
+	uint32_t *target = compact && value ? (uint32_t *)(void *)value : hd_alloc(n + 1, sizeof(*target), false);
 	if (!target)
 		return GOMEM_E_NOMEM;
 	for (size_t r = 0; r < d->nobj; r++) {
@@ -273,9 +273,9 @@ static int resolve_objects(gomem_heapdump *d, bool compact)
 	}
 	es[d->nobj] = out;
 	s->n = s->cap = out;
-	if (compact) { /* give back the tails */
+	if (compact && value) { /* give back the tails */
 		uint32_t *t = realloc(target, (out + 1) * sizeof(*t));
-		uint32_t *w = realloc(word, (out + 1) * sizeof(*w));
+		uint32_t *w = word ? realloc(word, (out + 1) * sizeof(*w)) : NULL;
 		s->target = t ? t : target;
 		s->word = w ? w : word;
 		s->value = NULL;
