@@ -38,10 +38,10 @@ static gomem_gc *analyze_paths(const struct graph *g, gomem_heapdump **dump, boo
 		hb_object(&b, A(i), 16u << (i % 3) > 8 * k ? 16u << (i % 3) : 8 * k, w, v, k);
 	}
 	size_t k = 0;
-	for (int j = 0; j < g->n; j++)
+	for (int j = 0; j < g->n; j++) /* every other word: a root per word */
 		if (g->root[j])
-			w[k] = k, v[k] = A(j), k++;
-	hb_bss(&b, 8 * MAXN, w, v, k);
+			w[k] = 2 * k, v[k] = A(j), k++;
+	hb_bss(&b, 16 * MAXN, w, v, k);
 	hb_end(&b);
 	gomem_error err = {0};
 	gomem_gc *gc;
@@ -189,6 +189,42 @@ START_TEST(test_mark_groups_paths)
 }
 END_TEST
 
+/* Without a binary a run of adjacent pointer words is one root: an object
+ * that only its words reach (two of them here) is retained by it, not
+ * left to the super-root; the word after a gap is a root of its own. */
+START_TEST(test_run_retains)
+{
+	hb b;
+	uint64_t w[] = {0, 1, 3}, v[] = {A(0), A(0) + 8, A(1)};
+	hb_start(&b);
+	hb_object(&b, A(0), 16, NULL, NULL, 0);
+	hb_object(&b, A(1), 32, NULL, NULL, 0);
+	hb_bss(&b, 32, w, v, 3);
+	hb_end(&b);
+	gomem_heapdump *d;
+	gomem_gc *gc;
+	gomem_error err = {0};
+	ck_assert_int_eq(gomem_heapdump_read_buffer(&d, b.p, b.len, "g", NULL, &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_gc_analyze(&gc, d, NULL, &err), GOMEM_OK);
+	ck_assert_uint_eq(gomem_heapdump_root_count(d), 2);
+	ck_assert_uint_eq(gomem_gc_retained_objects(gc, gomem_gc_root_node(gc, 0)), 1);
+	ck_assert_uint_eq(gomem_gc_retained_bytes(gc, gomem_gc_root_node(gc, 0)), 16);
+	ck_assert_uint_eq(gomem_gc_retained_bytes(gc, gomem_gc_root_node(gc, 1)), 32);
+	gomem_gc_group *gr;
+	size_t n;
+	ck_assert_int_eq(gomem_gc_group_by(gc, GOMEM_GC_BY_ROOT, &gr, &n), GOMEM_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(gr[0].key, "bss+0x18");
+	ck_assert_str_eq(gr[1].key, "bss+0x0");
+	ck_assert_uint_eq(gr[1].roots, 1);
+	ck_assert_uint_eq(gr[1].retained_bytes, 16);
+	free(gr);
+	gomem_gc_free(gc);
+	gomem_heapdump_free(d);
+	free(b.p);
+}
+END_TEST
+
 static int count_entries(void *payload, const gomem_gc_tree_entry *e)
 {
 	(void)e;
@@ -244,6 +280,7 @@ Suite *suite_gc(void)
 	tcase_add_loop_test(tc, test_dominators_brute_force, 0, 20); /* 10 .. 19: no paths */
 	tcase_add_test(tc, test_mark_groups_paths);
 	tcase_add_test(tc, test_long_chain);
+	tcase_add_test(tc, test_run_retains);
 	suite_add_tcase(s, tc);
 	return s;
 }
