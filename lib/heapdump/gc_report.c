@@ -297,3 +297,103 @@ int gomem_gc_tree_walk(const gomem_gc *g, uint32_t node, uint64_t min_bytes, uin
 	free(st);
 	return rc;
 }
+
+/* ---- names, order and table metadata of the groupings --------------------------- */
+
+static const char *const by_names[] = {"root", "type", "site", "class", "kind"};
+
+int gomem_gc_by_parse(const char *name, gomem_gc_by *by)
+{
+	for (size_t i = 0; i < GOMEM_ARRAY_SIZE(by_names); i++)
+		if (strcmp(name, by_names[i]) == 0) {
+			*by = (gomem_gc_by)i;
+			return GOMEM_OK;
+		}
+	return GOMEM_E_INVALID;
+}
+
+const char *gomem_gc_by_name(gomem_gc_by by)
+{
+	return (unsigned)by < GOMEM_ARRAY_SIZE(by_names) ? by_names[by] : "unknown";
+}
+
+int gomem_gc_sort_parse(const char *name, gomem_gc_sort *key)
+{
+	static const char *const names[] = {"retained", "objects", "bytes", "name"};
+	for (size_t i = 0; i < GOMEM_ARRAY_SIZE(names); i++)
+		if (strcmp(name, names[i]) == 0) {
+			*key = (gomem_gc_sort)i;
+			return GOMEM_OK;
+		}
+	return GOMEM_E_INVALID;
+}
+
+static int cmp_sorted(const void *a, const void *b, void *ctx)
+{
+	const gomem_gc_group *x = a, *y = b;
+	uint64_t u = 0, v = 0;
+	switch (*(const gomem_gc_sort *)ctx) {
+	case GOMEM_GC_SORT_NAME: return strcmp(x->key, y->key);
+	case GOMEM_GC_SORT_OBJECTS: u = x->objects, v = y->objects; break;
+	case GOMEM_GC_SORT_BYTES: u = x->bytes, v = y->bytes; break;
+	case GOMEM_GC_SORT_RETAINED: u = x->retained_bytes, v = y->retained_bytes; break;
+	}
+	return u != v ? (u > v ? -1 : 1) : strcmp(x->key, y->key);
+}
+
+int gomem_gc_group_sort(gomem_gc_group *rows, size_t n, gomem_gc_sort key)
+{
+	return gomem_sort(rows, n, sizeof(*rows), cmp_sorted, &key);
+}
+
+int gomem_gc_table_meta(const gomem_gc *g, gomem_table *t)
+{
+	const gomem_gc_summary *s = &g->sum;
+	const gomem_heapdump_memstats *m = gomem_heapdump_get_memstats(g->d);
+	const struct {
+		const char *key;
+		uint64_t value;
+	} ints[] = {
+		{"objects", s->objects}, {"bytes", s->bytes},
+		{"reachable_objects", s->reachable_objects}, {"reachable_bytes", s->reachable_bytes},
+		{"unreached_objects", s->unreached_objects}, {"unreached_bytes", s->unreached_bytes},
+		{"typed_bytes", s->typed_bytes}, {"memstats_heap_objects", m->heap_objects},
+		{"memstats_heap_alloc", m->heap_alloc},
+	};
+	int rc = gomem_table_meta_string(t, "go", gomem_heapdump_get_params(g->d)->go_version);
+	for (size_t i = 0; i < GOMEM_ARRAY_SIZE(ints) && rc == GOMEM_OK; i++)
+		rc = gomem_table_meta_int(t, ints[i].key, (int64_t)ints[i].value);
+	if (rc == GOMEM_OK)
+		rc = gomem_table_meta_string(t, "sites", gomem_heapdump_sites_exact(g->d) ? "exact" : "sampled");
+	return rc;
+}
+
+int gomem_gc_write_summary(const gomem_gc *g, FILE *fp)
+{
+	const gomem_gc_summary *s = &g->sum;
+	const gomem_heapdump *d = g->d;
+	const gomem_heapdump_params *p = gomem_heapdump_get_params(d);
+	const gomem_heapdump_memstats *m = gomem_heapdump_get_memstats(d);
+	char a[GOMEM_UNITS_BUFSIZE], b[GOMEM_UNITS_BUFSIZE], e[GOMEM_UNITS_BUFSIZE];
+	fprintf(fp, "%s: %s %s, %llu CPUs, %zu goroutines, %zu roots\n", gomem_heapdump_name(d), p->go_version,
+		p->goarch, (unsigned long long)p->ncpu, gomem_heapdump_goroutine_count(d),
+		gomem_heapdump_root_count(d));
+	gomem_format_bytes(a, sizeof(a), (int64_t)s->bytes, 0);
+	gomem_format_bytes(b, sizeof(b), (int64_t)s->reachable_bytes, 0);
+	gomem_format_bytes(e, sizeof(e), (int64_t)s->unreached_bytes, 0);
+	fprintf(fp, "dumped     %10llu objects  %9s\n", (unsigned long long)s->objects, a);
+	fprintf(fp, "reachable  %10llu objects  %9s", (unsigned long long)s->reachable_objects, b);
+	if (m->present) {
+		gomem_format_bytes(a, sizeof(a), (int64_t)m->heap_alloc, 0);
+		fprintf(fp, "  (MemStats: %llu objects, %s)", (unsigned long long)m->heap_objects, a);
+	}
+	fprintf(fp, "\nunreached  %10llu objects  %9s  garbage not yet swept\n", (unsigned long long)s->unreached_objects,
+		e);
+	if (s->typed_bytes) {
+		gomem_format_bytes(a, sizeof(a), (int64_t)s->typed_bytes, 0);
+		fprintf(fp, "typed      %10llu objects  %9s  %.1f%% of reachable bytes\n",
+			(unsigned long long)s->typed_objects, a,
+			s->reachable_bytes ? 100.0 * (double)s->typed_bytes / (double)s->reachable_bytes : 0.0);
+	}
+	return ferror(fp) ? GOMEM_E_IO : GOMEM_OK;
+}

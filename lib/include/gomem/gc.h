@@ -25,6 +25,7 @@
 #include "gomem/common.h"
 #include "gomem/error.h"
 #include "gomem/heapdump.h"
+#include "gomem/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -151,6 +152,42 @@ typedef struct gomem_gc_group {
  * (malloc'd; free with gomem_free). Retained of a group counts each object
  * once: a member dominated by another member adds nothing. */
 GOMEM_API int gomem_gc_group_by(const gomem_gc *g, gomem_gc_by by, gomem_gc_group **out, size_t *n);
+/* The grouping called NAME ("root", "type", "site", "class" or "kind"):
+ * GOMEM_OK, or GOMEM_E_INVALID; and the name of BY. */
+GOMEM_API int gomem_gc_by_parse(const char *name, gomem_gc_by *by);
+GOMEM_API const char *gomem_gc_by_name(gomem_gc_by by);
+
+typedef enum {
+	GOMEM_GC_SORT_RETAINED = 0, /* retained bytes, largest first */
+	GOMEM_GC_SORT_OBJECTS,      /* shallow objects, most first */
+	GOMEM_GC_SORT_BYTES,        /* shallow bytes, largest first */
+	GOMEM_GC_SORT_NAME          /* the key */
+} gomem_gc_sort;
+
+/* The order called NAME ("retained", "objects", "bytes" or "name"):
+ * GOMEM_OK, or GOMEM_E_INVALID. */
+GOMEM_API int gomem_gc_sort_parse(const char *name, gomem_gc_sort *key);
+/* Sorts N groups by KEY, ties by their key. GOMEM_E_NOMEM. */
+GOMEM_API int gomem_gc_group_sort(gomem_gc_group *rows, size_t n, gomem_gc_sort key);
+
+/* The reachable objects whose type or allocation site (as --by type and
+ * --by site name them) matches the POSIX extended regular expression REGEX
+ * and that retain at least MIN_RETAINED bytes, largest retained first
+ * (then by index): *OBJS (free with gomem_free), *N. GOMEM_E_INVALID when
+ * REGEX does not compile, GOMEM_E_NOMEM. */
+GOMEM_API int gomem_gc_match(const gomem_gc *g, const char *regex, uint64_t min_retained, uint32_t **objs,
+			     size_t *n);
+
+/* Puts the dump's totals on table T as its metadata (the top-level fields
+ * of the gomem.heapdump/1 JSON): go, objects, bytes, reachable_objects,
+ * reachable_bytes, unreached_objects, unreached_bytes, typed_bytes,
+ * memstats_heap_objects, memstats_heap_alloc, sites ("exact" or
+ * "sampled"). GOMEM_E_NOMEM. */
+GOMEM_API int gomem_gc_table_meta(const gomem_gc *g, gomem_table *t);
+/* Writes the summary's head to FP: the dump (Go release, CPUs, goroutines,
+ * roots), the objects and bytes dumped, reachable (with the dump's own
+ * MemStats), unreached and typed. GOMEM_E_IO. */
+GOMEM_API int gomem_gc_write_summary(const gomem_gc *g, FILE *fp);
 
 /* ---- types ------------------------------------------------------------------ */
 /* The inferred type of OBJ ("main.Entry", "[12]*main.Item", "string bytes"),
