@@ -225,6 +225,55 @@ START_TEST(test_run_retains)
 }
 END_TEST
 
+/* The names of groupings and orders; the objects --path-to matches: by
+ * type (here "untyped 16B" and so on), reachable, largest retained first,
+ * at least the minimum. Graph: 0 -> 1 -> 2, 0 -> 2 (0: 16 B, 1: 32 B,
+ * 2: 64 B, dominated by 0), 3 (16 B) unreachable. */
+START_TEST(test_names_and_matches)
+{
+	gomem_gc_by by;
+	gomem_gc_sort key;
+	ck_assert_int_eq(gomem_gc_by_parse("site", &by), GOMEM_OK);
+	ck_assert_int_eq(by, GOMEM_GC_BY_SITE);
+	ck_assert_int_eq(gomem_gc_by_parse("shape", &by), GOMEM_E_INVALID);
+	ck_assert_str_eq(gomem_gc_by_name(GOMEM_GC_BY_CLASS), "class");
+	ck_assert_int_eq(gomem_gc_sort_parse("bytes", &key), GOMEM_OK);
+	ck_assert_int_eq(key, GOMEM_GC_SORT_BYTES);
+	ck_assert_int_eq(gomem_gc_sort_parse("size", &key), GOMEM_E_INVALID);
+	struct graph g = {.n = 4};
+	g.root[0] = true;
+	g.edge[0][1] = g.edge[1][2] = g.edge[0][2] = true;
+	gomem_heapdump *d;
+	gomem_gc *gc = analyze(&g, &d);
+	uint32_t *o;
+	size_t n;
+	ck_assert_int_eq(gomem_gc_match(gc, "16B", 0, &o, &n), GOMEM_OK);
+	ck_assert_uint_eq(n, 1); /* not the unreachable one */
+	ck_assert_uint_eq(o[0], 0);
+	free(o);
+	ck_assert_int_eq(gomem_gc_match(gc, "^untyped", 0, &o, &n), GOMEM_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(o[0], 0); /* 112 B retained */
+	ck_assert_uint_eq(o[1], 2); /* 64 */
+	ck_assert_uint_eq(o[2], 1); /* 32 */
+	free(o);
+	ck_assert_int_eq(gomem_gc_match(gc, "^untyped", 64, &o, &n), GOMEM_OK);
+	ck_assert_uint_eq(n, 2);
+	free(o);
+	ck_assert_int_eq(gomem_gc_match(gc, "(", 0, &o, &n), GOMEM_E_INVALID);
+	gomem_gc_group *gr;
+	ck_assert_int_eq(gomem_gc_group_by(gc, GOMEM_GC_BY_CLASS, &gr, &n), GOMEM_OK);
+	ck_assert_int_eq(gomem_gc_group_sort(gr, n, GOMEM_GC_SORT_BYTES), GOMEM_OK);
+	ck_assert_str_eq(gr[0].key, "64B");
+	ck_assert_int_eq(gomem_gc_group_sort(gr, n, GOMEM_GC_SORT_NAME), GOMEM_OK);
+	ck_assert_str_eq(gr[0].key, "16B");
+	ck_assert_str_eq(gr[2].key, "64B");
+	free(gr);
+	gomem_gc_free(gc);
+	gomem_heapdump_free(d);
+}
+END_TEST
+
 static int count_entries(void *payload, const gomem_gc_tree_entry *e)
 {
 	(void)e;
@@ -281,6 +330,7 @@ Suite *suite_gc(void)
 	tcase_add_test(tc, test_mark_groups_paths);
 	tcase_add_test(tc, test_long_chain);
 	tcase_add_test(tc, test_run_retains);
+	tcase_add_test(tc, test_names_and_matches);
 	suite_add_tcase(s, tc);
 	return s;
 }
