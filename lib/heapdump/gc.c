@@ -28,7 +28,7 @@ int gomem_gc_analyze(gomem_gc **out, const gomem_heapdump *d, const gomem_gc_opt
 	 * marks as well, so without paths it is the mark */
 	bool bfs = g->opts.paths || !g->opts.dominators;
 	int rc = bfs ? gc_mark(g) : GOMEM_OK;
-	if (rc == GOMEM_OK && !bfs && !(g->color = hd_alloc(nobj + 1, 1, true)))
+	if (rc == GOMEM_OK && !bfs && !(g->color = calloc(nobj + 1, 1)))
 		rc = GOMEM_E_NOMEM;
 	if (rc == GOMEM_OK && g->opts.dominators)
 		rc = gc_dominators(g, !bfs);

@@ -221,7 +221,7 @@ int gc_children_ready(const gomem_gc *g)
 	if (k->start)
 		return GOMEM_OK;
 	size_t nn = g->nnodes, nkids = 0;
-	uint32_t *start = hd_alloc(nn + 2, sizeof(*start), true);
+	uint32_t *start = calloc(nn + 2, sizeof(*start));
 	if (!start)
 		return GOMEM_E_NOMEM;
 	for (size_t v = 0; v < nn; v++)
@@ -229,7 +229,7 @@ int gc_children_ready(const gomem_gc *g)
 			start[g->dom[v].idom + 2]++;
 			nkids++;
 		}
-	uint32_t *list = hd_alloc(nkids + 1, sizeof(*list), false);
+	uint32_t *list = malloc((nkids + 1) * sizeof(*list));
 	if (!list) {
 		free(start);
 		return GOMEM_E_NOMEM;

@@ -187,8 +187,8 @@ int gc_search(gomem_gc *g, struct gc_dfs *out, bool mark)
 	struct search s = {.g = g, .out = out, .cap = 1024};
 	size_t nn = g->nnodes;
 	memset(out, 0, sizeof(*out));
-	out->vertex = hd_alloc(nn + 1, sizeof(*out->vertex), false);
-	out->par = hd_alloc(nn + 1, sizeof(*out->par), false);
+	out->vertex = malloc((nn + 1) * sizeof(*out->vertex));
+	out->par = malloc((nn + 1) * sizeof(*out->par));
 	s.st = malloc(s.cap * sizeof(*s.st));
 	int rc = out->vertex && out->par && s.st ? lay_out(g, &l) : GOMEM_E_NOMEM;
 	s.w = l.w;

@@ -96,7 +96,7 @@ static int overlap_error(gomem_heapdump *d, const uint32_t *perm, size_t i, cons
 static int permute(gomem_heapdump *d, const uint32_t *perm)
 {
 	size_t n = d->nobj;
-	uint64_t *addr = hd_alloc(n + 1, sizeof(*addr), false), *size = d->addr;
+	uint64_t *addr = malloc((n + 1) * sizeof(*addr)), *size = d->addr;
 	if (!addr)
 		return GOMEM_E_NOMEM;
 	for (size_t i = 0; i < n; i++)
@@ -192,7 +192,7 @@ static int index_objects(gomem_heapdump *d, uint32_t **perm)
 	}
 	if (ordered)
 		return GOMEM_OK;
-	uint32_t *p = hd_alloc(n + 1, sizeof(*p), false);
+	uint32_t *p = malloc((n + 1) * sizeof(*p));
 	if (!p)
 		return GOMEM_E_NOMEM;
 	for (size_t i = 0; i < n; i++)
@@ -249,7 +249,7 @@ static int resolve_objects(gomem_heapdump *d, bool compact)
 	size_t n = s->n, out = 0, k = 0;
 	uint64_t *value = s->value, *es = d->edge_start;
 	uint32_t *word = s->word;
-	uint32_t *target = compact && value ? (uint32_t *)(void *)value : hd_alloc(n + 1, sizeof(*target), false);
+	uint32_t *target = compact && value ? (uint32_t *)(void *)value : malloc((n + 1) * sizeof(*target));
 	if (!target)
 		return GOMEM_E_NOMEM;
 	for (size_t r = 0; r < d->nobj; r++) {
