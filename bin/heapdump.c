@@ -4,7 +4,6 @@
  * by root, type, allocation site or size class, paths from the roots, the
  * tree itself, and the growth between two dumps. The model is libgomem's
  * (heapdump, gc); this file parses options and prints. */
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,14 +60,13 @@ static const cli_tool tool = {
 };
 
 enum mode { M_SUMMARY, M_BY, M_PATHS, M_TREE, M_DIFF };
-enum sort_key { S_RETAINED, S_OBJECTS, S_BYTES, S_NAME };
 
 struct config {
 	enum mode mode;
 	gomem_gc_by by;
 	bool by_set;
 	long top;              /* -1: the format's default */
-	enum sort_key sort;
+	gomem_gc_sort sort;
 	uint64_t min_size;
 	const char *path_to, *binary, *output, *format_name, *fail_above;
 	uint32_t depth;
@@ -84,24 +82,13 @@ struct config {
 
 #define usage_error(...) cli_usage_error(&tool, __VA_ARGS__)
 
-static int parse_by(const char *s, gomem_gc_by *by)
-{
-	static const char *const names[] = {"root", "type", "site", "class", "kind"};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(s, names[i]) == 0) {
-			*by = (gomem_gc_by)i;
-			return 0;
-		}
-	return -1;
-}
-
 static int parse_option(void *ctx, int id, const char *arg)
 {
 	struct config *c = ctx;
 	char *end;
 	switch (id) {
 	case OPT_BY:
-		if (parse_by(arg, &c->by))
+		if (gomem_gc_by_parse(arg, &c->by) != GOMEM_OK)
 			return usage_error("--by: '%s' is not root, type, site, class or kind", arg);
 		c->by_set = true;
 		break;
@@ -111,11 +98,8 @@ static int parse_option(void *ctx, int id, const char *arg)
 			return usage_error("--top: '%s' is not a count", arg);
 		break;
 	case OPT_SORT:
-		if (strcmp(arg, "retained") == 0) c->sort = S_RETAINED;
-		else if (strcmp(arg, "objects") == 0) c->sort = S_OBJECTS;
-		else if (strcmp(arg, "bytes") == 0) c->sort = S_BYTES;
-		else if (strcmp(arg, "name") == 0) c->sort = S_NAME;
-		else return usage_error("--sort: '%s' is not retained, objects, bytes or name", arg);
+		if (gomem_gc_sort_parse(arg, &c->sort) != GOMEM_OK)
+			return usage_error("--sort: '%s' is not retained, objects, bytes or name", arg);
 		break;
 	case OPT_MIN_SIZE:
 		if (gomem_parse_size(&c->min_size, arg))
@@ -232,21 +216,10 @@ static gomem_table *new_table(const struct config *c, const gomem_column *cols, 
 	o.schema = "gomem.heapdump/1";
 	if (gomem_table_new(&t, cols, n, fp, &o) != GOMEM_OK)
 		return NULL;
-	if (g) {
-		const gomem_gc_summary *s = gomem_gc_get_summary(g);
-		const gomem_heapdump *d = gomem_gc_dump(g);
-		const gomem_heapdump_memstats *m = gomem_heapdump_get_memstats(d);
-		gomem_table_meta_string(t, "go", gomem_heapdump_get_params(d)->go_version);
-		gomem_table_meta_int(t, "objects", (int64_t)s->objects);
-		gomem_table_meta_int(t, "bytes", (int64_t)s->bytes);
-		gomem_table_meta_int(t, "reachable_objects", (int64_t)s->reachable_objects);
-		gomem_table_meta_int(t, "reachable_bytes", (int64_t)s->reachable_bytes);
-		gomem_table_meta_int(t, "unreached_objects", (int64_t)s->unreached_objects);
-		gomem_table_meta_int(t, "unreached_bytes", (int64_t)s->unreached_bytes);
-		gomem_table_meta_int(t, "typed_bytes", (int64_t)s->typed_bytes);
-		gomem_table_meta_int(t, "memstats_heap_objects", (int64_t)m->heap_objects);
-		gomem_table_meta_int(t, "memstats_heap_alloc", (int64_t)m->heap_alloc);
-		gomem_table_meta_string(t, "sites", gomem_heapdump_sites_exact(d) ? "exact" : "sampled");
+	if (g && gomem_gc_table_meta(g, t) != GOMEM_OK) {
+		cli_errorf("%s", gomem_strerror(GOMEM_E_NOMEM));
+		gomem_table_free(t);
+		return NULL;
 	}
 	return t;
 }
@@ -261,26 +234,6 @@ static int finish(gomem_table *t, int rc)
 	return rc == GOMEM_OK ? EXIT_OK : EXIT_TROUBLE;
 }
 
-static const char *by_name(gomem_gc_by by)
-{
-	static const char *const names[] = {"root", "type", "site", "class", "kind"};
-	return names[by];
-}
-
-static const struct config *sort_cfg;
-static int cmp_rows(const void *a, const void *b)
-{
-	const gomem_gc_group *x = a, *y = b;
-	uint64_t u = 0, v = 0;
-	switch (sort_cfg->sort) {
-	case S_NAME: return strcmp(x->key, y->key);
-	case S_OBJECTS: u = x->objects, v = y->objects; break;
-	case S_BYTES: u = x->bytes, v = y->bytes; break;
-	case S_RETAINED: u = x->retained_bytes, v = y->retained_bytes; break;
-	}
-	return u != v ? (u > v ? -1 : 1) : strcmp(x->key, y->key);
-}
-
 static int print_groups(const struct config *c, const gomem_gc *g, gomem_gc_by by, size_t dflt_top, FILE *fp)
 {
 	gomem_gc_group *rows;
@@ -288,7 +241,7 @@ static int print_groups(const struct config *c, const gomem_gc *g, gomem_gc_by b
 	bool roots = by == GOMEM_GC_BY_ROOT || by == GOMEM_GC_BY_KIND;
 	bool scaled = by == GOMEM_GC_BY_SITE && (!gomem_heapdump_sites_exact(gomem_gc_dump(g)) || c->rate > 1);
 	gomem_column cols[] = {
-		{by_name(by), NULL, GOMEM_COL_TEXT, 0},
+		{gomem_gc_by_name(by), NULL, GOMEM_COL_TEXT, 0},
 		{"retained_objects", "ret objs", GOMEM_COL_COUNT, 0},
 		{"retained", NULL, GOMEM_COL_BYTES, 0},
 		{"retained_pct", "ret%", GOMEM_COL_PERCENT, 0},
@@ -298,12 +251,11 @@ static int print_groups(const struct config *c, const gomem_gc *g, gomem_gc_by b
 		{"est_objects", "est objs", GOMEM_COL_NUMBER, 0},
 		{"est_bytes", "est bytes", GOMEM_COL_BYTES, 0},
 	};
-	if (gomem_gc_group_by(g, by, &rows, &n) != GOMEM_OK) {
+	if (gomem_gc_group_by(g, by, &rows, &n) != GOMEM_OK || gomem_gc_group_sort(rows, n, c->sort) != GOMEM_OK) {
+		free(rows);
 		cli_errorf("grouping: %s", gomem_strerror(GOMEM_E_NOMEM));
 		return EXIT_TROUBLE;
 	}
-	sort_cfg = c;
-	qsort(rows, n, sizeof(*rows), cmp_rows);
 	gomem_table *t = new_table(c, cols, sizeof(cols) / sizeof(cols[0]) - (scaled ? 0 : 2), fp, g);
 	if (!t) {
 		free(rows);
@@ -332,30 +284,9 @@ static int print_summary(const struct config *c, const gomem_gc *g, FILE *fp)
 {
 	if (machine(c))
 		return print_groups(c, g, GOMEM_GC_BY_KIND, SIZE_MAX, fp);
-	const gomem_gc_summary *s = gomem_gc_get_summary(g);
-	const gomem_heapdump *d = gomem_gc_dump(g);
-	const gomem_heapdump_params *p = gomem_heapdump_get_params(d);
-	const gomem_heapdump_memstats *m = gomem_heapdump_get_memstats(d);
-	char a[GOMEM_UNITS_BUFSIZE], b[GOMEM_UNITS_BUFSIZE], e[GOMEM_UNITS_BUFSIZE];
-	fprintf(fp, "%s: %s %s, %llu CPUs, %zu goroutines, %zu roots\n", gomem_heapdump_name(d), p->go_version,
-		p->goarch, (unsigned long long)p->ncpu, gomem_heapdump_goroutine_count(d),
-		gomem_heapdump_root_count(d));
-	gomem_format_bytes(a, sizeof(a), (int64_t)s->bytes, 0);
-	gomem_format_bytes(b, sizeof(b), (int64_t)s->reachable_bytes, 0);
-	gomem_format_bytes(e, sizeof(e), (int64_t)s->unreached_bytes, 0);
-	fprintf(fp, "dumped     %10llu objects  %9s\n", (unsigned long long)s->objects, a);
-	fprintf(fp, "reachable  %10llu objects  %9s", (unsigned long long)s->reachable_objects, b);
-	if (m->present) {
-		gomem_format_bytes(a, sizeof(a), (int64_t)m->heap_alloc, 0);
-		fprintf(fp, "  (MemStats: %llu objects, %s)", (unsigned long long)m->heap_objects, a);
-	}
-	fprintf(fp, "\nunreached  %10llu objects  %9s  garbage not yet swept\n", (unsigned long long)s->unreached_objects,
-		e);
-	if (s->typed_bytes) {
-		gomem_format_bytes(a, sizeof(a), (int64_t)s->typed_bytes, 0);
-		fprintf(fp, "typed      %10llu objects  %9s  %.1f%% of reachable bytes\n",
-			(unsigned long long)s->typed_objects, a,
-			s->reachable_bytes ? 100.0 * (double)s->typed_bytes / (double)s->reachable_bytes : 0.0);
+	if (gomem_gc_write_summary(g, fp) != GOMEM_OK) {
+		cli_errorf("%s", gomem_strerror(GOMEM_E_IO));
+		return EXIT_TROUBLE;
 	}
 	fprintf(fp, "\n");
 	int st = print_groups(c, g, GOMEM_GC_BY_KIND, SIZE_MAX, fp);
@@ -367,56 +298,31 @@ static int print_summary(const struct config *c, const gomem_gc *g, FILE *fp)
 
 /* ---- paths -------------------------------------------------------------------- */
 
-struct match {
-	uint32_t obj;
-	uint64_t retained;
-};
-
-static int cmp_match(const void *a, const void *b)
-{
-	const struct match *x = a, *y = b;
-	return x->retained != y->retained ? (x->retained > y->retained ? -1 : 1) : (x->obj > y->obj) - (x->obj < y->obj);
-}
-
 static int print_paths(const struct config *c, const gomem_gc *g, FILE *fp)
 {
-	regex_t re;
-	if (regcomp(&re, c->path_to, REG_EXTENDED | REG_NOSUB) != 0) {
-		cli_errorf("--path-to: '%s' is not a regular expression", c->path_to);
-		return EXIT_TROUBLE;
-	}
-	const gomem_heapdump *d = gomem_gc_dump(g);
-	size_t nobj = gomem_heapdump_object_count(d), nm = 0;
-	struct match *m = malloc((nobj + 1) * sizeof(*m));
+	uint32_t *m;
+	size_t nm;
 	char buf[1024];
-	for (uint32_t o = 0; m && o < nobj; o++) {
-		if (!gomem_gc_reachable(g, o))
-			continue;
-		if (regexec(&re, gomem_gc_object_key(g, o, GOMEM_GC_BY_TYPE, buf, sizeof(buf)), 0, NULL, 0) &&
-		    regexec(&re, gomem_gc_object_key(g, o, GOMEM_GC_BY_SITE, buf, sizeof(buf)), 0, NULL, 0))
-			continue;
-		uint64_t r = gomem_gc_retained_bytes(g, gomem_gc_object_node(g, o));
-		if (r >= c->min_size)
-			m[nm++] = (struct match){o, r};
-	}
-	regfree(&re);
-	if (!m) {
-		cli_errorf("--path-to: %s", gomem_strerror(GOMEM_E_NOMEM));
+	int rc = gomem_gc_match(g, c->path_to, c->min_size, &m, &nm);
+	if (rc != GOMEM_OK) {
+		if (rc == GOMEM_E_INVALID)
+			cli_errorf("--path-to: '%s' is not a regular expression", c->path_to);
+		else
+			cli_errorf("--path-to: %s", gomem_strerror(rc));
 		return EXIT_TROUBLE;
 	}
-	qsort(m, nm, sizeof(*m), cmp_match);
 	static const gomem_column cols[] = {
 		{"path", NULL, GOMEM_COL_COUNT, 0}, {"step", NULL, GOMEM_COL_COUNT, 0},
 		{"node", NULL, GOMEM_COL_TEXT, 0}, {"offset", NULL, GOMEM_COL_COUNT, 0},
 		{"field", NULL, GOMEM_COL_TEXT, 0}, {"retained", NULL, GOMEM_COL_BYTES, 0},
 	};
 	gomem_table *t = new_table(c, cols, sizeof(cols) / sizeof(cols[0]), fp, g);
-	int rc = t ? GOMEM_OK : GOMEM_E_NOMEM;
+	rc = t ? GOMEM_OK : GOMEM_E_NOMEM;
 	size_t top = top_of(c, 3);
 	for (size_t i = 0; i < nm && i < top && rc == GOMEM_OK; i++) {
 		gomem_gc_step *s;
 		size_t n;
-		if ((rc = gomem_gc_path(g, m[i].obj, &s, &n)) != GOMEM_OK)
+		if ((rc = gomem_gc_path(g, m[i], &s, &n)) != GOMEM_OK)
 			break;
 		for (size_t k = 0; k < n && rc == GOMEM_OK; k++) {
 			gomem_cell cells[] = {num(i + 1), num(k), text(gomem_gc_node_name(g, s[k].node, buf, sizeof(buf))),
@@ -478,7 +384,7 @@ static int print_diff(const struct config *c, const gomem_gc *old, const gomem_g
 		return EXIT_TROUBLE;
 	}
 	gomem_column cols[] = {
-		{by_name(by), NULL, GOMEM_COL_TEXT, 0},
+		{gomem_gc_by_name(by), NULL, GOMEM_COL_TEXT, 0},
 		{"delta", NULL, GOMEM_COL_BYTES, GOMEM_COL_SIGNED | GOMEM_COL_COLOR_SIGN},
 		{"old", NULL, GOMEM_COL_BYTES, 0}, {"new", NULL, GOMEM_COL_BYTES, 0},
 		{"delta_objects", "delta objs", GOMEM_COL_COUNT, GOMEM_COL_SIGNED},

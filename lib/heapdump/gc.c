@@ -24,9 +24,16 @@ int gomem_gc_analyze(gomem_gc **out, const gomem_heapdump *d, const gomem_gc_opt
 	g->nnodes = 1 + nroots + nobj;
 	gomem_strpool_init(&g->keys);
 	gomem_strpool_init(&g->types.names);
-	int rc = gc_mark(g);
+	/* the breadth-first mark for the paths; the dominator pass's search
+	 * marks as well, so without paths it is the mark */
+	bool bfs = g->opts.paths || !g->opts.dominators;
+	int rc = bfs ? gc_mark(g) : GOMEM_OK;
+	if (rc == GOMEM_OK && !bfs && !(g->color = calloc(nobj + 1, 1)))
+		rc = GOMEM_E_NOMEM;
 	if (rc == GOMEM_OK && g->opts.dominators)
-		rc = gc_dominators(g);
+		rc = gc_dominators(g, !bfs);
+	if (rc == GOMEM_OK)
+		gc_sum_marked(g);
 	if (rc == GOMEM_OK && g->opts.binary)
 		rc = gc_types_infer(g, err);
 	if (rc != GOMEM_OK) {
@@ -42,8 +49,10 @@ void gomem_gc_free(gomem_gc *g)
 {
 	if (!g)
 		return;
-	free(g->color), free(g->parent), free(g->idom), free(g->ret_bytes), free(g->ret_objects);
-	free(g->child_start), free(g->children);
+	free(g->color), free(g->parent), free(g->dom);
+	if (g->kids)
+		free(g->kids->start), free(g->kids->list);
+	free(g->kids);
 	gc_types_free(&g->types);
 	gomem_strpool_free(&g->keys);
 	free(g);
@@ -97,39 +106,39 @@ const char *gomem_gc_node_name(const gomem_gc *g, uint32_t node, char *buf, size
 
 uint32_t gomem_gc_idom(const gomem_gc *g, uint32_t node)
 {
-	return g->idom && node < g->nnodes ? g->idom[node] : GC_NONE;
+	return g->dom && node < g->nnodes ? g->dom[node].idom : GC_NONE;
 }
 
 uint64_t gomem_gc_retained_bytes(const gomem_gc *g, uint32_t node)
 {
-	return g->ret_bytes && node < g->nnodes ? g->ret_bytes[node] : 0;
+	return g->dom && node < g->nnodes ? g->dom[node].ret_bytes : 0;
 }
 
 uint64_t gomem_gc_retained_objects(const gomem_gc *g, uint32_t node)
 {
-	return g->ret_objects && node < g->nnodes ? g->ret_objects[node] : 0;
+	return g->dom && node < g->nnodes ? g->dom[node].ret_objects : 0;
 }
 
 static int cmp_retained(const void *a, const void *b, void *ctx)
 {
 	const gomem_gc *g = ctx;
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	if (g->ret_bytes[x] != g->ret_bytes[y])
-		return g->ret_bytes[x] > g->ret_bytes[y] ? -1 : 1;
+	if (g->dom[x].ret_bytes != g->dom[y].ret_bytes)
+		return g->dom[x].ret_bytes > g->dom[y].ret_bytes ? -1 : 1;
 	return x < y ? -1 : x > y;
 }
 
 size_t gomem_gc_children(const gomem_gc *g, uint32_t node, const uint32_t **children)
 {
 	*children = NULL;
-	if (!g->child_start || node >= g->nnodes)
+	if (node >= g->nnodes || gc_children_ready(g) != GOMEM_OK)
 		return 0;
-	uint32_t b = g->child_start[node], e = g->child_start[node + 1];
+	uint32_t b = g->kids->start[node], e = g->kids->start[node + 1];
 	/* sorted on first use: only the nodes a report looks at pay for it */
-	uint32_t *c = g->children + b;
+	uint32_t *c = g->kids->list + b;
 	bool sorted = true;
-	for (uint32_t i = b + 1; i < e && sorted; i++)
-		sorted = cmp_retained(&g->children[i - 1], &g->children[i], (void *)g) <= 0;
+	for (uint32_t i = 1; i < e - b && sorted; i++)
+		sorted = cmp_retained(&c[i - 1], &c[i], (void *)g) <= 0;
 	if (!sorted && gomem_sort(c, e - b, sizeof(*c), cmp_retained, (void *)g) != GOMEM_OK)
 		return 0;
 	*children = c;

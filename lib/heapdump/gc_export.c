@@ -39,16 +39,18 @@ static int frame_id(const gomem_gc *g, struct chains *c, uint32_t node, uint32_t
 /* Every reachable object's shallow size under its chain. */
 static int collect(const gomem_gc *g, struct chains *c, uint32_t max_depth)
 {
-	if (!g->child_start)
-		return GOMEM_E_INVALID;
+	int rc = gc_children_ready(g);
+	if (rc != GOMEM_OK)
+		return rc;
+	const uint32_t *start = g->kids->start, *list = g->kids->list;
 	if (max_depth == 0)
 		max_depth = 64;
 	uint32_t *path = malloc((size_t)max_depth * sizeof(*path));
 	struct cwalk *st = malloc((g->nnodes + 1) * sizeof(*st));
-	int rc = path && st ? GOMEM_OK : GOMEM_E_NOMEM;
+	rc = path && st ? GOMEM_OK : GOMEM_E_NOMEM;
 	size_t sp = 0;
-	for (uint32_t k = g->child_start[0]; rc == GOMEM_OK && k < g->child_start[1]; k++)
-		st[sp++] = (struct cwalk){g->children[k], 0};
+	for (uint32_t k = start[0]; rc == GOMEM_OK && k < start[1]; k++)
+		st[sp++] = (struct cwalk){list[k], 0};
 	while (rc == GOMEM_OK && sp > 0) {
 		struct cwalk it = st[--sp];
 		uint32_t d = it.depth < max_depth ? it.depth : max_depth - 1, id;
@@ -67,8 +69,8 @@ static int collect(const gomem_gc *g, struct chains *c, uint32_t max_depth)
 				c->value[id][1] += (int64_t)gomem_heapdump_object_size(g->d, o);
 			}
 		}
-		for (uint32_t k = g->child_start[it.node]; rc == GOMEM_OK && k < g->child_start[it.node + 1]; k++)
-			st[sp++] = (struct cwalk){g->children[k], it.depth + 1};
+		for (uint32_t k = start[it.node]; rc == GOMEM_OK && k < start[it.node + 1]; k++)
+			st[sp++] = (struct cwalk){list[k], it.depth + 1};
 	}
 	free(path), free(st);
 	return rc;

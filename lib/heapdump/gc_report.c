@@ -85,13 +85,13 @@ static double sample_scale(const gomem_gc *g, uint32_t o)
 	return 1 / (1 - exp(-size / rate));
 }
 
-/* Every member node's group, and the shallow sums. */
-static int assign(struct grouping *gr)
+/* Every member node's group (nodes below NN), and the shallow sums. */
+static int assign(struct grouping *gr, size_t nn)
 {
 	const gomem_gc *g = gr->g;
 	char buf[1024];
 	int rc = GOMEM_OK;
-	for (uint32_t v = 1; v < g->nnodes && rc == GOMEM_OK; v++) {
+	for (uint32_t v = 1; v < nn && rc == GOMEM_OK; v++) {
 		uint32_t r = gomem_gc_node_root(g, v), o = gomem_gc_node_object(g, v), id;
 		const char *key = NULL;
 		gr->node_group[v] = GC_NONE;
@@ -125,6 +125,18 @@ static int assign(struct grouping *gr)
 	return rc;
 }
 
+/* Roots are the super-root's children in the dominator tree, so no root
+ * is above another: a group of roots retains the sum of what each does. */
+static void retained_of_roots(struct grouping *gr)
+{
+	const gomem_gc *g = gr->g;
+	for (uint32_t v = 1; g->dom && v < g->obj_base; v++) {
+		uint32_t id = gr->node_group[v];
+		gr->groups[id].retained_bytes += g->dom[v].ret_bytes;
+		gr->groups[id].retained_objects += g->dom[v].ret_objects;
+	}
+}
+
 struct visit {
 	uint32_t node;
 	bool exit;
@@ -135,8 +147,10 @@ struct visit {
 static int retained_union(struct grouping *gr)
 {
 	const gomem_gc *g = gr->g;
-	if (!g->child_start)
-		return GOMEM_OK;
+	int rc = gc_children_ready(g);
+	if (rc != GOMEM_OK)
+		return rc == GOMEM_E_INVALID ? GOMEM_OK : rc;
+	const uint32_t *start = g->kids->start, *list = g->kids->list;
 	uint32_t *active = calloc(gr->ngroups + 1, sizeof(*active));
 	struct visit *st = malloc((g->nnodes + 1) * 2 * sizeof(*st));
 	if (!active || !st) {
@@ -155,14 +169,14 @@ static int retained_union(struct grouping *gr)
 		}
 		if (id != GC_NONE) {
 			if (active[id] == 0) {
-				gr->groups[id].retained_bytes += g->ret_bytes[v];
-				gr->groups[id].retained_objects += g->ret_objects[v];
+				gr->groups[id].retained_bytes += g->dom[v].ret_bytes;
+				gr->groups[id].retained_objects += g->dom[v].ret_objects;
 			}
 			active[id]++;
 			st[sp++] = (struct visit){v, true};
 		}
-		for (uint32_t k = g->child_start[v]; k < g->child_start[v + 1]; k++)
-			st[sp++] = (struct visit){g->children[k], false};
+		for (uint32_t k = start[v]; k < start[v + 1]; k++)
+			st[sp++] = (struct visit){list[k], false};
 	}
 	free(active), free(st);
 	return GOMEM_OK;
@@ -184,13 +198,18 @@ int gomem_gc_group_by(const gomem_gc *g, gomem_gc_by by, gomem_gc_group **out, s
 	struct grouping gr = {.g = g, .by = by, .keys = (gomem_strpool *)&g->keys};
 	*out = NULL;
 	*n = 0;
-	gr.node_group = malloc(g->nnodes * sizeof(*gr.node_group));
+	/* roots only: nodes 1 .. nroots, the super-root's children */
+	bool roots = by == GOMEM_GC_BY_ROOT || by == GOMEM_GC_BY_KIND;
+	size_t nn = roots ? g->obj_base : g->nnodes;
+	gr.node_group = malloc(nn * sizeof(*gr.node_group));
 	if (!gr.node_group)
 		return GOMEM_E_NOMEM;
-	for (size_t v = 0; v < g->nnodes; v++)
+	for (size_t v = 0; v < nn; v++)
 		gr.node_group[v] = GC_NONE;
-	int rc = assign(&gr);
-	if (rc == GOMEM_OK)
+	int rc = assign(&gr, nn);
+	if (rc == GOMEM_OK && roots)
+		retained_of_roots(&gr);
+	else if (rc == GOMEM_OK)
 		rc = retained_union(&gr);
 	free(gr.node_group);
 	/* keep the groups that have members (the pool holds other tools' keys too) */
@@ -220,14 +239,16 @@ struct walk_item {
 int gomem_gc_tree_walk(const gomem_gc *g, uint32_t node, uint64_t min_bytes, uint32_t max_depth,
 		       int (*visit)(void *payload, const gomem_gc_tree_entry *e), void *payload)
 {
-	if (!g->child_start || node >= g->nnodes)
+	if (node >= g->nnodes)
 		return GOMEM_E_INVALID;
+	int rc = gc_children_ready(g);
+	if (rc != GOMEM_OK)
+		return rc;
 	size_t cap = 1024, sp = 0;
 	struct walk_item *st = malloc(cap * sizeof(*st));
 	if (!st)
 		return GOMEM_E_NOMEM;
 	st[sp++] = (struct walk_item){node, 0, 0, 0, 0};
-	int rc = 0;
 	char buf[1024], fold[64];
 	while (sp > 0 && rc == 0) {
 		struct walk_item it = st[--sp];
@@ -243,17 +264,17 @@ int gomem_gc_tree_walk(const gomem_gc *g, uint32_t node, uint64_t min_bytes, uin
 		}
 		const uint32_t *c;
 		size_t nc = gomem_gc_children(g, it.node, &c), keep = 0;
-		while (keep < nc && g->ret_bytes[c[keep]] >= min_bytes)
+		while (keep < nc && g->dom[c[keep]].ret_bytes >= min_bytes)
 			keep++;
 		struct walk_item f = {GC_NONE, it.depth + 1, (uint32_t)(nc - keep), 0, 0};
 		for (size_t k = keep; k < nc; k++) {
-			f.bytes += g->ret_bytes[c[k]];
-			f.objects += g->ret_objects[c[k]];
+			f.bytes += g->dom[c[k]].ret_bytes;
+			f.objects += g->dom[c[k]].ret_objects;
 		}
 		bool descend = it.depth < max_depth;
 		e.name = gomem_gc_node_name(g, it.node, buf, sizeof(buf));
-		e.retained_bytes = g->ret_bytes[it.node];
-		e.retained_objects = g->ret_objects[it.node];
+		e.retained_bytes = g->dom[it.node].ret_bytes;
+		e.retained_objects = g->dom[it.node].ret_objects;
 		e.shallow_bytes = gomem_gc_shallow_bytes(g, it.node);
 		e.nchildren = descend ? keep + (f.folded > 0) : 0;
 		if ((rc = visit(payload, &e)) != 0 || !descend)
@@ -275,4 +296,104 @@ int gomem_gc_tree_walk(const gomem_gc *g, uint32_t node, uint64_t min_bytes, uin
 	}
 	free(st);
 	return rc;
+}
+
+/* ---- names, order and table metadata of the groupings --------------------------- */
+
+static const char *const by_names[] = {"root", "type", "site", "class", "kind"};
+
+int gomem_gc_by_parse(const char *name, gomem_gc_by *by)
+{
+	for (size_t i = 0; i < GOMEM_ARRAY_SIZE(by_names); i++)
+		if (strcmp(name, by_names[i]) == 0) {
+			*by = (gomem_gc_by)i;
+			return GOMEM_OK;
+		}
+	return GOMEM_E_INVALID;
+}
+
+const char *gomem_gc_by_name(gomem_gc_by by)
+{
+	return (unsigned)by < GOMEM_ARRAY_SIZE(by_names) ? by_names[by] : "unknown";
+}
+
+int gomem_gc_sort_parse(const char *name, gomem_gc_sort *key)
+{
+	static const char *const names[] = {"retained", "objects", "bytes", "name"};
+	for (size_t i = 0; i < GOMEM_ARRAY_SIZE(names); i++)
+		if (strcmp(name, names[i]) == 0) {
+			*key = (gomem_gc_sort)i;
+			return GOMEM_OK;
+		}
+	return GOMEM_E_INVALID;
+}
+
+static int cmp_sorted(const void *a, const void *b, void *ctx)
+{
+	const gomem_gc_group *x = a, *y = b;
+	uint64_t u = 0, v = 0;
+	switch (*(const gomem_gc_sort *)ctx) {
+	case GOMEM_GC_SORT_NAME: return strcmp(x->key, y->key);
+	case GOMEM_GC_SORT_OBJECTS: u = x->objects, v = y->objects; break;
+	case GOMEM_GC_SORT_BYTES: u = x->bytes, v = y->bytes; break;
+	case GOMEM_GC_SORT_RETAINED: u = x->retained_bytes, v = y->retained_bytes; break;
+	}
+	return u != v ? (u > v ? -1 : 1) : strcmp(x->key, y->key);
+}
+
+int gomem_gc_group_sort(gomem_gc_group *rows, size_t n, gomem_gc_sort key)
+{
+	return gomem_sort(rows, n, sizeof(*rows), cmp_sorted, &key);
+}
+
+int gomem_gc_table_meta(const gomem_gc *g, gomem_table *t)
+{
+	const gomem_gc_summary *s = &g->sum;
+	const gomem_heapdump_memstats *m = gomem_heapdump_get_memstats(g->d);
+	const struct {
+		const char *key;
+		uint64_t value;
+	} ints[] = {
+		{"objects", s->objects}, {"bytes", s->bytes},
+		{"reachable_objects", s->reachable_objects}, {"reachable_bytes", s->reachable_bytes},
+		{"unreached_objects", s->unreached_objects}, {"unreached_bytes", s->unreached_bytes},
+		{"typed_bytes", s->typed_bytes}, {"memstats_heap_objects", m->heap_objects},
+		{"memstats_heap_alloc", m->heap_alloc},
+	};
+	int rc = gomem_table_meta_string(t, "go", gomem_heapdump_get_params(g->d)->go_version);
+	for (size_t i = 0; i < GOMEM_ARRAY_SIZE(ints) && rc == GOMEM_OK; i++)
+		rc = gomem_table_meta_int(t, ints[i].key, (int64_t)ints[i].value);
+	if (rc == GOMEM_OK)
+		rc = gomem_table_meta_string(t, "sites", gomem_heapdump_sites_exact(g->d) ? "exact" : "sampled");
+	return rc;
+}
+
+int gomem_gc_write_summary(const gomem_gc *g, FILE *fp)
+{
+	const gomem_gc_summary *s = &g->sum;
+	const gomem_heapdump *d = g->d;
+	const gomem_heapdump_params *p = gomem_heapdump_get_params(d);
+	const gomem_heapdump_memstats *m = gomem_heapdump_get_memstats(d);
+	char a[GOMEM_UNITS_BUFSIZE], b[GOMEM_UNITS_BUFSIZE], e[GOMEM_UNITS_BUFSIZE];
+	fprintf(fp, "%s: %s %s, %llu CPUs, %zu goroutines, %zu roots\n", gomem_heapdump_name(d), p->go_version,
+		p->goarch, (unsigned long long)p->ncpu, gomem_heapdump_goroutine_count(d),
+		gomem_heapdump_root_count(d));
+	gomem_format_bytes(a, sizeof(a), (int64_t)s->bytes, 0);
+	gomem_format_bytes(b, sizeof(b), (int64_t)s->reachable_bytes, 0);
+	gomem_format_bytes(e, sizeof(e), (int64_t)s->unreached_bytes, 0);
+	fprintf(fp, "dumped     %10llu objects  %9s\n", (unsigned long long)s->objects, a);
+	fprintf(fp, "reachable  %10llu objects  %9s", (unsigned long long)s->reachable_objects, b);
+	if (m->present) {
+		gomem_format_bytes(a, sizeof(a), (int64_t)m->heap_alloc, 0);
+		fprintf(fp, "  (MemStats: %llu objects, %s)", (unsigned long long)m->heap_objects, a);
+	}
+	fprintf(fp, "\nunreached  %10llu objects  %9s  garbage not yet swept\n", (unsigned long long)s->unreached_objects,
+		e);
+	if (s->typed_bytes) {
+		gomem_format_bytes(a, sizeof(a), (int64_t)s->typed_bytes, 0);
+		fprintf(fp, "typed      %10llu objects  %9s  %.1f%% of reachable bytes\n",
+			(unsigned long long)s->typed_objects, a,
+			s->reachable_bytes ? 100.0 * (double)s->typed_bytes / (double)s->reachable_bytes : 0.0);
+	}
+	return ferror(fp) ? GOMEM_E_IO : GOMEM_OK;
 }

@@ -31,11 +31,11 @@ static int frame_of(const gomem_gc *g, gomem_flame *f, uint32_t parent, uint32_t
  * frames by name). */
 static int push_children(const gomem_gc *g, struct step **st, size_t *n, size_t *cap, struct step s)
 {
-	uint32_t b = g->child_start[s.node], e = g->child_start[s.node + 1];
+	uint32_t b = g->kids->start[s.node], e = g->kids->start[s.node + 1];
 	int rc = GOMEM_GROW(*st, *cap, *n + (e - b), (size_t)1 << 32);
 
 	for (uint32_t k = b; k < e && rc == GOMEM_OK; k++) {
-		(*st)[*n].node = g->children[k];
+		(*st)[*n].node = g->kids->list[k];
 		(*st)[*n].frame = s.frame;
 		(*st)[*n].depth = s.depth + 1;
 		(*n)++;
@@ -71,8 +71,9 @@ int gomem_gc_write_svg(const gomem_gc *g, FILE *fp, uint32_t max_depth, const go
 	gomem_flame *f = NULL;
 	int rc;
 
-	if (!g->child_start)
-		return gomem_error_set(err, GOMEM_E_INVALID, "the icicle needs the dominator tree");
+	/* the tree's children lists, made now if no report needed them yet */
+	if ((rc = gc_children_ready(g)) != GOMEM_OK)
+		return gomem_error_set(err, rc, "the icicle needs the dominator tree: %s", gomem_strerror(rc));
 	if ((rc = gomem_flame_new(&f, "reachable heap")) == GOMEM_OK)
 		rc = build(g, f, max_depth ? max_depth : 64);
 	if (rc != GOMEM_OK) {

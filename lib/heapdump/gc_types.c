@@ -659,8 +659,11 @@ int gc_types_infer(gomem_gc *g, gomem_error *err)
 	struct gc_types *ty = &g->types;
 	Dwarf *dw = NULL;
 	/* DWARF is opened on demand (it may live in a separate debug file) */
-	if (!g->opts.binary || gomem_binary_dwarf(g->opts.binary, &dw) != GOMEM_OK || !dw)
+	int rc = g->opts.binary ? gomem_binary_dwarf(g->opts.binary, &dw) : GOMEM_E_NOTFOUND;
+	if (rc == GOMEM_E_NOTFOUND || (rc == GOMEM_OK && dw == NULL))
 		return GOMEM_OK; /* no DWARF: everything stays untyped */
+	if (rc != GOMEM_OK)
+		return gomem_error_set(err, rc, "type inference: %s", gomem_strerror(rc));
 	struct impl *m = calloc(1, sizeof(*m));
 	ty->obj_type = malloc((nobj + 1) * sizeof(*ty->obj_type));
 	ty->obj_skip = calloc(nobj + 1, 1);
@@ -676,10 +679,10 @@ int gc_types_infer(gomem_gc *g, gomem_error *err)
 		ty->obj_type[o] = m->obj_t[o] = GC_NONE;
 	m->g = g;
 	m->bin = g->opts.binary;
-	m->dw = dw;
+	m->dw = dw; /* opened on first use by the binary module */
 	m->names = &ty->names;
 	find_bases(m);
-	int rc = infer(m);
+	rc = infer(m);
 	free(m->queue);
 	m->queue = NULL;
 	ty->impl = m;

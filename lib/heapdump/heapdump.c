@@ -1,14 +1,41 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* heapdump.c — the heapdump module's public face: reading a dump (the
  * records in heapdump_read.c, the graph in heapdump_graph.c) and the
- * accessors of the model. */
+ * accessors of the model; and the allocation of the big arrays that the
+ * graph and the gc module read at random. */
+#define _DEFAULT_SOURCE 1 /* madvise, MADV_HUGEPAGE (Linux) */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "heapdump-internal.h"
 
 #define DEFAULT_MAX_OBJECTS ((uint64_t)1 << 31)
 #define DEFAULT_MAX_EDGES ((uint64_t)1 << 33)
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *hd_alloc(size_t n, size_t size, bool zero)
+{
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	size_t bytes = n * size;
+	if (bytes == 0)
+		bytes = 1;
+#ifdef MADV_HUGEPAGE
+	if (bytes >= 2 * HUGE_PAGE && bytes <= SIZE_MAX - HUGE_PAGE) {
+		size_t len = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+		void *p;
+		if (posix_memalign(&p, HUGE_PAGE, len) != 0)
+			return NULL;
+		(void)madvise(p, len, MADV_HUGEPAGE); /* advice: fine if refused */
+		if (zero)
+			memset(p, 0, bytes);
+		return p;
+	}
+#endif
+	return zero ? calloc(1, bytes) : malloc(bytes);
+}
 
 const char *gomem_root_kind_name(gomem_root_kind kind)
 {
@@ -100,7 +127,7 @@ void gomem_heapdump_free(gomem_heapdump *d)
 		return;
 	free(d->name);
 	gomem_strpool_free(&d->strings);
-	free(d->addr), free(d->size), free(d->edge_start), free(d->read_index), free(d->page_first);
+	free(d->addr), free(d->size), free(d->edge_start), free(d->read_at), free(d->gline);
 	hd_slots_free(&d->slots);
 	hd_slots_free(&d->data.slots);
 	hd_slots_free(&d->bss.slots);

@@ -1,15 +1,25 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* heapdump_graph.c — the records into a graph: objects sorted by address
- * (the runtime writes them span by span, each span in address order, so the
- * ascending runs are sorted as wholes), overlaps and duplicates refused,
- * every pointer slot resolved to the object holding its target through a
- * page index, roots grouped, allocation samples attached to their objects. */
+/* heapdump_graph.c — the records into a graph: objects put in address
+ * order, overlaps and duplicates refused, every pointer slot resolved to
+ * the object holding its target, roots grouped, allocation samples attached
+ * to their objects.
+ *
+ * The order and the address lookup come from one bitmap over the heap, two
+ * bits per word (an object starts here; a word inside an object) with a
+ * running count per 1536 bytes: an object's rank among the starts is its
+ * index, and any address finds its object in one look at a cache line
+ * (hd_find). Only a heap too sparse for that, or objects not word-aligned
+ * (a broken dump), are sorted and searched instead. The slots are then
+ * resolved in place, in the order they were read (one sequential pass; the
+ * objects point at theirs through read_at), each while the lines of the
+ * slots a little ahead are on their way into the cache. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "heapdump-internal.h"
 
-#define PAGE_SHIFT 9 /* granules of the page index: a few objects each */
+/* slots ahead whose lines are asked for while resolving */
+#define PREFETCH_AHEAD 64
 
 struct run {
 	size_t first, n;
@@ -30,9 +40,10 @@ static int cmp_perm(const void *a, const void *b, void *ctx)
 	return x < y ? -1 : x > y;
 }
 
-/* The order of the objects by address: runs of adjacent objects (each
- * starting where the one before ends, as in a span) sorted by their first
- * address, or, when runs interleave (only a broken dump), every object. */
+/* The order of the objects by address when the bitmap cannot be had: runs
+ * of adjacent objects (each starting where the one before ends, as in a
+ * span) sorted by their first address, or, when runs interleave (only a
+ * broken dump), every object. */
 static int sort_order(gomem_heapdump *d, uint32_t *perm)
 {
 	struct run *runs = NULL;
@@ -79,38 +90,29 @@ static int overlap_error(gomem_heapdump *d, const uint32_t *perm, size_t i, cons
 				   (unsigned long long)rec_off[other]);
 }
 
-/* Applies PERM to the objects' addresses and sizes (one array at a time)
- * and keeps PERM as the map to the slots, which stay in read order. */
-static int permute(gomem_heapdump *d, uint32_t *perm)
+/* Applies PERM (address order -> read order) to the objects' addresses and
+ * sizes; the sizes go into the block the addresses leave (fresh memory
+ * costs a page fault and the kernel's zeroing of each page). */
+static int permute(gomem_heapdump *d, const uint32_t *perm)
 {
 	size_t n = d->nobj;
-	bool identity = true;
-	for (size_t i = 0; i < n && identity; i++)
-		identity = perm[i] == i;
-	if (identity) {
-		free(perm);
-		return GOMEM_OK;
-	}
-	uint64_t *arrays[2] = {d->addr, d->size};
-	for (int a = 0; a < 2; a++) {
-		uint64_t *to = malloc((n + 1) * sizeof(*to));
-		if (!to) {
-			free(perm);
-			return GOMEM_E_NOMEM;
-		}
-		for (size_t i = 0; i < n; i++)
-			to[i] = arrays[a][perm[i]];
-		free(arrays[a]);
-		arrays[a] = to;
-	}
-	d->addr = arrays[0], d->size = arrays[1];
-	d->read_index = perm;
+	uint64_t *addr = malloc((n + 1) * sizeof(*addr)), *size = d->addr;
+	if (!addr)
+		return GOMEM_E_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		addr[i] = d->addr[perm[i]];
+	for (size_t i = 0; i < n; i++)
+		size[i] = d->size[perm[i]];
+	free(d->size);
+	d->addr = addr;
+	d->size = size;
 	return GOMEM_OK;
 }
 
-static uint32_t search(const gomem_heapdump *d, size_t lo, size_t hi, uint64_t addr)
+uint32_t hd_find_search(const gomem_heapdump *d, uint64_t addr)
 {
-	/* the last object starting at or before ADDR in [lo, hi) */
+	/* the last object starting at or before ADDR */
+	size_t lo = 0, hi = d->nobj;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (d->addr[mid] <= addr)
@@ -124,77 +126,161 @@ static uint32_t search(const gomem_heapdump *d, size_t lo, size_t hi, uint64_t a
 	return addr - d->addr[lo] < d->size[lo] ? (uint32_t)lo : HD_NONE;
 }
 
-uint32_t hd_find(const gomem_heapdump *d, uint64_t addr)
+/* The bitmap word holding word W's bit: START or COVER. */
+static inline uint64_t *bits_of(struct hd_gline *l, uint64_t w, bool start)
 {
-	if (d->nobj == 0 || addr < d->heap_lo || addr >= d->heap_hi)
-		return HD_NONE;
-	if (!d->page_first)
-		return search(d, 0, d->nobj, addr);
-	size_t pg = (size_t)((addr - d->heap_lo) >> PAGE_SHIFT);
-	/* the candidates are few and adjacent: a forward scan reads two cache
-	 * lines where a binary search misses more */
-	size_t o = d->page_first[pg];
-	while (o < d->nobj && d->addr[o] + d->size[o] <= addr)
-		o++;
-	return o < d->nobj && d->addr[o] <= addr ? (uint32_t)o : HD_NONE;
+	uint64_t c = w >> 6;
+	return start ? &l[c / 3].start[c % 3] : &l[c / 3].cover[c % 3];
 }
 
-/* page_first[p]: the first object that ends after granule p starts; a
- * granule's candidates are page_first[p] .. page_first[p+1] (inclusive).
- * Only when the heap's span of addresses is within a few granules per
- * object (4 bytes each). */
-static int build_page_index(gomem_heapdump *d)
+/* Sets the cover bits of words [W0, W1); false when one was set already
+ * (objects overlap). */
+static bool cover(struct hd_gline *l, uint64_t w0, uint64_t w1)
 {
-	d->heap_lo = d->addr[0] & ~(((uint64_t)1 << PAGE_SHIFT) - 1);
-	d->heap_hi = d->addr[d->nobj - 1] + d->size[d->nobj - 1];
-	uint64_t npages = ((d->heap_hi - d->heap_lo) >> PAGE_SHIFT) + 1;
-	if (npages > 4 * (uint64_t)d->nobj + 65536)
-		return GOMEM_OK; /* a sparse heap: binary search */
-	d->page_first = malloc((size_t)(npages + 1) * sizeof(*d->page_first));
-	if (!d->page_first)
-		return GOMEM_E_NOMEM;
-	d->npages = (size_t)npages;
-	size_t o = 0;
-	for (uint64_t p = 0; p <= npages; p++) {
-		uint64_t at = d->heap_lo + (p << PAGE_SHIFT);
-		while (o < d->nobj && d->addr[o] + d->size[o] <= at)
-			o++;
-		d->page_first[p] = (uint32_t)(o < d->nobj ? o : d->nobj - 1);
+	bool clear = true;
+	while (w0 < w1) {
+		unsigned b = (unsigned)(w0 & 63);
+		uint64_t n = w1 - w0 < 64 - b ? w1 - w0 : 64 - b;
+		uint64_t mask = (n == 64 ? ~(uint64_t)0 : (((uint64_t)1 << n) - 1)) << b;
+		uint64_t *word = bits_of(l, w0, false);
+		clear &= !(*word & mask);
+		*word |= mask;
+		w0 += n;
 	}
+	return clear;
+}
+
+/* The bitmap over the heap from the objects in read order, and in *PERM
+ * their address order (index -> read index; NULL when read in address
+ * order already). GOMEM_E_INVALID when it does not apply: objects not
+ * word-aligned, a heap of more than two granules per object (sparse), or
+ * objects that overlap (the sorting path words that error). */
+static int index_objects(gomem_heapdump *d, uint32_t **perm)
+{
+	size_t n = d->nobj;
+	uint64_t lo = UINT64_MAX, hi = 0, bits = 0;
+	*perm = NULL;
+	for (size_t i = 0; i < n; i++) {
+		bits |= d->addr[i] | d->size[i];
+		lo = d->addr[i] < lo ? d->addr[i] : lo;
+		hi = d->addr[i] + d->size[i] > hi ? d->addr[i] + d->size[i] : hi;
+	}
+	uint64_t nlines = ((hi - lo) >> 3) / HD_GLINE_WORDS + 1;
+	if ((bits & 7) || nlines > (2 * (uint64_t)n + 65536) / 3)
+		return GOMEM_E_INVALID;
+	if (!(d->gline = hd_alloc((size_t)nlines, sizeof(*d->gline), true)))
+		return GOMEM_E_NOMEM;
+	d->nglines = (size_t)nlines;
+	d->heap_lo = lo;
+	d->heap_span = hi - lo;
+	bool ordered = true;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t w0 = (d->addr[i] - lo) >> 3, w1 = w0 + (d->size[i] >> 3);
+		*bits_of(d->gline, w0, true) |= (uint64_t)1 << (w0 & 63);
+		if (!cover(d->gline, w0, w1))
+			goto not_applicable;
+		ordered &= i == 0 || d->addr[i] > d->addr[i - 1];
+	}
+	uint32_t count = 0;
+	for (size_t i = 0; i < d->nglines; i++) {
+		struct hd_gline *l = &d->gline[i];
+		l->base = count;
+		l->before[0] = 0;
+		l->before[1] = (uint8_t)HD_POPCOUNT64(l->start[0]);
+		l->before[2] = (uint8_t)(l->before[1] + HD_POPCOUNT64(l->start[1]));
+		count += l->before[2] + HD_POPCOUNT64(l->start[2]);
+	}
+	if (ordered)
+		return GOMEM_OK;
+	uint32_t *p = malloc((n + 1) * sizeof(*p));
+	if (!p)
+		return GOMEM_E_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		p[hd_find(d, d->addr[i])] = (uint32_t)i;
+	*perm = p;
+	return permute(d, p);
+not_applicable:
+	free(d->gline);
+	d->gline = NULL;
+	d->nglines = 0;
+	return GOMEM_E_INVALID;
+}
+
+/* The same order by sorting, with the overlap error; the lookup is then a
+ * binary search. */
+static int sort_objects(gomem_heapdump *d, uint32_t **perm, const uint64_t *rec_off, gomem_error *err)
+{
+	uint32_t *p = malloc((d->nobj + 1) * sizeof(*p));
+	int rc = p ? sort_order(d, p) : GOMEM_E_NOMEM;
+	*perm = NULL;
+	if (rc != GOMEM_OK) {
+		free(p);
+		return gomem_error_set(err, rc, "sorting objects: %s", gomem_strerror(rc));
+	}
+	for (size_t i = 1; i < d->nobj; i++)
+		if (d->addr[p[i - 1]] + d->size[p[i - 1]] > d->addr[p[i]]) {
+			rc = overlap_error(d, p, i, rec_off, err);
+			free(p);
+			return rc;
+		}
+	bool identity = true;
+	for (size_t i = 0; i < d->nobj && identity; i++)
+		identity = p[i] == i;
+	if (identity) {
+		free(p);
+		p = NULL;
+	} else if ((rc = permute(d, p)) != GOMEM_OK) {
+		free(p);
+		return gomem_error_set(err, rc, "sorting objects: %s", gomem_strerror(rc));
+	}
+	*perm = p;
+	d->heap_lo = d->addr[0];
+	d->heap_span = d->addr[d->nobj - 1] + d->size[d->nobj - 1] - d->heap_lo;
 	return GOMEM_OK;
 }
 
-/* Resolves every slot of S (owner ranges in START, NOWNERS of them, or one
- * flat list when START is NULL); without keep_outside, slots leading
- * nowhere are dropped and START is rewritten. */
-static int resolve(gomem_heapdump *d, struct hd_slots *s, uint64_t *start, size_t nowners, bool compact)
+/* Resolves every object slot to the object holding its target, in place
+ * and in read order; without keep_outside, slots leading nowhere are
+ * dropped, and the targets (4 bytes) are written over the raw values (8
+ * bytes), always behind the value being read, which are then dropped. */
+static int resolve_objects(gomem_heapdump *d, bool compact)
 {
-	s->target = malloc((s->n + 1) * sizeof(*s->target));
-	if (!s->target)
+	struct hd_slots *s = &d->slots;
+	size_t n = s->n, out = 0, k = 0;
+	uint64_t *value = s->value, *es = d->edge_start;
+	uint32_t *word = s->word;
+	uint32_t *target = compact && value ? (uint32_t *)(void *)value : malloc((n + 1) * sizeof(*target));
+	if (!target)
 		return GOMEM_E_NOMEM;
-	size_t w = 0;
-	for (size_t o = 0, i = 0; o < (start ? nowners : 1); o++) {
-		size_t end = start ? start[o + 1] : s->n;
-		if (start)
-			start[o] = w;
-		for (; i < end; i++) {
-			uint32_t t = s->word[i] & GOMEM_HEAPDUMP_AUX_WORD ? HD_NONE : hd_find(d, s->value[i]);
+	for (size_t r = 0; r < d->nobj; r++) {
+		uint64_t end = es[r + 1];
+		es[r] = out;
+		for (; k < end; k++) {
+			if (k + PREFETCH_AHEAD < n)
+				HD_PREFETCH(hd_find_line(d, value[k + PREFETCH_AHEAD]));
+			uint64_t v = value[k];
+			uint32_t w = word[k], t = w & GOMEM_HEAPDUMP_AUX_WORD ? HD_NONE : hd_find(d, v);
 			if (compact && t == HD_NONE) {
 				d->counts.dropped_slots++;
 				continue;
 			}
-			s->target[w] = t;
-			s->word[w] = s->word[i];
-			s->value[w] = s->value[i];
-			w++;
+			target[out] = t;
+			word[out] = w;
+			if (!compact)
+				value[out] = v;
+			out++;
 		}
 	}
-	if (start)
-		start[nowners] = w;
-	s->n = w;
-	if (compact) {
-		free(s->value);
+	es[d->nobj] = out;
+	s->n = s->cap = out;
+	if (compact && value) { /* give back the tails */
+		uint32_t *t = realloc(target, (out + 1) * sizeof(*t));
+		uint32_t *w = word ? realloc(word, (out + 1) * sizeof(*w)) : NULL;
+		s->target = t ? t : target;
+		s->word = w ? w : word;
 		s->value = NULL;
+	} else {
+		s->target = target;
 	}
 	return GOMEM_OK;
 }
@@ -231,13 +317,14 @@ static int resolve_roots(gomem_heapdump *d, bool compact)
 		r->n = out.n - first;
 	}
 	out.cap = n;
+	out.max = s->max;
 	hd_slots_free(s);
 	*s = out;
 	return GOMEM_OK;
 }
 
 /* A finalizer's root reaches what its object reaches: those slots are
- * appended to the root (once the object slots are resolved). */
+ * appended to the root (before the object slots are rewritten). */
 static int finalizer_slots(gomem_heapdump *d)
 {
 	for (size_t i = 0; i < d->nroots; i++) {
@@ -323,6 +410,8 @@ static int attach_sites(gomem_heapdump *d)
 			return rc;
 		s->pub.name = gomem_strpool_get(&d->strings, s->name);
 	}
+	if (d->nsamples == 0)
+		return GOMEM_OK; /* no object has a site: obj_site stays NULL */
 	d->obj_site = malloc((d->nobj + 1) * sizeof(*d->obj_site));
 	if (!d->obj_site)
 		return GOMEM_E_NOMEM;
@@ -350,23 +439,13 @@ int hd_build_graph(gomem_heapdump *d, const uint64_t *rec_off, gomem_error *err)
 	int rc = GOMEM_OK;
 	bool compact = !d->opts.keep_outside;
 	if (d->nobj > 0) {
-		uint32_t *perm = malloc(d->nobj * sizeof(*perm));
-		if (!perm)
-			return gomem_error_set(err, GOMEM_E_NOMEM, "sorting %zu objects: %s", d->nobj,
-					       gomem_strerror(GOMEM_E_NOMEM));
-		if ((rc = sort_order(d, perm)) != GOMEM_OK) {
-			free(perm);
-			return gomem_error_set(err, rc, "sorting objects: %s", gomem_strerror(rc));
-		}
-		for (size_t i = 1; i < d->nobj; i++)
-			if (d->addr[perm[i - 1]] + d->size[perm[i - 1]] > d->addr[perm[i]]) {
-				rc = overlap_error(d, perm, i, rec_off, err);
-				free(perm);
-				return rc;
-			}
-		rc = permute(d, perm); /* takes PERM */
-		if (rc == GOMEM_OK)
-			rc = build_page_index(d);
+		rc = index_objects(d, &d->read_at);
+		if (rc == GOMEM_E_INVALID)
+			rc = sort_objects(d, &d->read_at, rec_off, err);
+		else if (rc != GOMEM_OK)
+			rc = gomem_error_set(err, rc, "indexing %zu objects: %s", d->nobj, gomem_strerror(rc));
+		if (rc != GOMEM_OK)
+			return rc;
 	}
 	if (rc == GOMEM_OK)
 		rc = hd_group_globals(d, err);
@@ -375,7 +454,7 @@ int hd_build_graph(gomem_heapdump *d, const uint64_t *rec_off, gomem_error *err)
 	if (rc == GOMEM_OK)
 		rc = attach_sites(d);
 	if (rc == GOMEM_OK && d->nobj > 0)
-		rc = resolve(d, &d->slots, d->edge_start, d->nobj, compact);
+		rc = resolve_objects(d, compact);
 	if (rc == GOMEM_OK)
 		rc = resolve_roots(d, compact);
 	if (rc != GOMEM_OK)

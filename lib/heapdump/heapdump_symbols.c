@@ -3,10 +3,11 @@
  * roots: one per global variable, named from the ELF symbol table of the
  * binary that wrote the dump (its data objects, relocated by the difference
  * between runtime.data and the dump's data address, so a PIE works too);
- * without a binary, or for slots no symbol covers, one per pointer word,
- * "data+0x1a0" (most globals that hold pointers are one word: a pointer,
- * map, channel, slice or string header; adjacent words may be one array or
- * struct or two variables, which only the symbols tell apart). */
+ * without a binary, or for slots no symbol covers, one per run of adjacent
+ * pointer words, named by its first: "data+0x1a0" (a global's pointer
+ * words are adjacent unless non-pointer fields come between; two adjacent
+ * globals make one run, which only the symbols tell apart). A run is one
+ * root node, so what only its words reach is retained by it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +101,40 @@ static const struct gsym *sym_at(const struct symtab *st, uint64_t addr)
 	return addr - s->addr < s->size ? s : NULL;
 }
 
+static uint64_t slot_addr(const struct hd_segment *seg, size_t k, uint64_t ps)
+{
+	return seg->addr + (uint64_t)(seg->slots.word[k] & ~GOMEM_HEAPDUMP_AUX_WORD) * ps;
+}
+
+static bool slot_aux(const struct hd_segment *seg, size_t k)
+{
+	return (seg->slots.word[k] & GOMEM_HEAPDUMP_AUX_WORD) != 0;
+}
+
+/* The end of the root whose slots start at I: the slots of the symbol
+ * holding I's word (*SYM); without one, a run of adjacent pointer words
+ * that no symbol holds (an interface's type word, kept before its data
+ * word, goes with it and does not join two runs). *FIRST is the run's
+ * first pointer word, which names it. */
+static size_t root_end(const struct hd_segment *seg, const struct symtab *st, uint64_t bias, uint64_t ps,
+		       size_t i, const struct gsym **sym, size_t *first)
+{
+	size_t n = seg->slots.n, j = i + 1;
+	*sym = st ? sym_at(st, slot_addr(seg, i, ps) - bias) : NULL;
+	*first = i;
+	if (*sym) {
+		while (j < n && sym_at(st, slot_addr(seg, j, ps) - bias) == *sym)
+			j++;
+		return j;
+	}
+	if (slot_aux(seg, i) && j < n)
+		*first = j++;
+	while (j < n && !slot_aux(seg, j) && slot_addr(seg, j, ps) == slot_addr(seg, j - 1, ps) + ps &&
+	       !(st && sym_at(st, slot_addr(seg, j, ps) - bias)))
+		j++;
+	return j;
+}
+
 /* Moves SEG's slots into roots: one per symbol, or per run of words. */
 static int group_segment(gomem_heapdump *d, struct hd_segment *seg, const char *what, const struct symtab *st,
 			 uint64_t bias)
@@ -107,29 +142,23 @@ static int group_segment(gomem_heapdump *d, struct hd_segment *seg, const char *
 	uint64_t ps = d->params.ptr_size;
 	size_t i = 0;
 	while (i < seg->slots.n) {
-		uint64_t a = seg->addr + (uint64_t)(seg->slots.word[i] & ~GOMEM_HEAPDUMP_AUX_WORD) * ps;
-		const struct gsym *s = st ? sym_at(st, a - bias) : NULL;
-		size_t j = i + 1;
-		if (s)
-			while (j < seg->slots.n &&
-			       sym_at(st, seg->addr + (uint64_t)(seg->slots.word[j] & ~GOMEM_HEAPDUMP_AUX_WORD) * ps - bias) == s)
-				j++;
-		else if (seg->slots.word[i] & GOMEM_HEAPDUMP_AUX_WORD)
-			j = i + 1 < seg->slots.n ? i + 2 : i + 1; /* the type word with its data word */
+		const struct gsym *s;
+		size_t first, j = root_end(seg, st, bias, ps, i, &s, &first);
 		char name[64];
 		if (!s)
-			snprintf(name, sizeof(name), "%s+0x%llx", what, (unsigned long long)(a - seg->addr));
+			snprintf(name, sizeof(name), "%s+0x%llx", what,
+				 (unsigned long long)(slot_addr(seg, first, ps) - seg->addr));
 		struct hd_root *r;
-		uint64_t start = s ? s->addr + bias : a;
-		uint64_t size = s ? s->size : ps;
+		uint64_t start = s ? s->addr + bias : slot_addr(seg, i, ps);
+		uint64_t size = s ? s->size : slot_addr(seg, j - 1, ps) + ps - start;
 		int rc = hd_add_root(d, GOMEM_ROOT_GLOBAL, s ? s->name : name, strlen(s ? s->name : name), start, size,
 				     &r);
 		if (rc != GOMEM_OK)
 			return rc;
 		for (size_t k = i; k < j; k++) {
-			/* the word, now counted from the global's start */
+			/* the word, now counted from the root's start */
 			uint32_t aux = seg->slots.word[k] & GOMEM_HEAPDUMP_AUX_WORD;
-			uint64_t w = (seg->addr + (uint64_t)(seg->slots.word[k] & ~aux) * ps - start) / ps;
+			uint64_t w = (slot_addr(seg, k, ps) - start) / ps;
 			if ((rc = hd_slots_push(&d->root_slots, seg->slots.value[k], w | aux)) != GOMEM_OK)
 				return rc;
 		}

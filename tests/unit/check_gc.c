@@ -22,8 +22,10 @@ struct graph {
 	bool root[MAXN]; /* pointed at by the one global */
 };
 
-/* Objects of 16 << (i % 3) bytes at A(i); a global whose words point at the roots. */
-static gomem_gc *analyze(const struct graph *g, gomem_heapdump **dump)
+/* Objects of 16 << (i % 3) bytes at A(i); a global whose words point at
+ * the roots. Without PATHS the dominator pass's depth-first search is the
+ * mark, with them the breadth-first mark is. */
+static gomem_gc *analyze_paths(const struct graph *g, gomem_heapdump **dump, bool paths)
 {
 	hb b;
 	uint64_t w[MAXN], v[MAXN];
@@ -36,17 +38,24 @@ static gomem_gc *analyze(const struct graph *g, gomem_heapdump **dump)
 		hb_object(&b, A(i), 16u << (i % 3) > 8 * k ? 16u << (i % 3) : 8 * k, w, v, k);
 	}
 	size_t k = 0;
-	for (int j = 0; j < g->n; j++)
+	for (int j = 0; j < g->n; j++) /* every other word: a root per word */
 		if (g->root[j])
-			w[k] = k, v[k] = A(j), k++;
-	hb_bss(&b, 8 * MAXN, w, v, k);
+			w[k] = 2 * k, v[k] = A(j), k++;
+	hb_bss(&b, 16 * MAXN, w, v, k);
 	hb_end(&b);
 	gomem_error err = {0};
 	gomem_gc *gc;
 	ck_assert_msg(gomem_heapdump_read_buffer(dump, b.p, b.len, "g", NULL, &err) == GOMEM_OK, "%s", err.message);
-	ck_assert_int_eq(gomem_gc_analyze(&gc, *dump, NULL, &err), GOMEM_OK);
+	gomem_gc_options o = GOMEM_GC_OPTIONS_INIT;
+	o.paths = paths;
+	ck_assert_int_eq(gomem_gc_analyze(&gc, *dump, &o, &err), GOMEM_OK);
 	free(b.p);
 	return gc;
+}
+
+static gomem_gc *analyze(const struct graph *g, gomem_heapdump **dump)
+{
+	return analyze_paths(g, dump, true);
 }
 
 #define MAXNODES (2 * MAXN + 2)
@@ -99,7 +108,7 @@ START_TEST(test_dominators_brute_force)
 				g.edge[i][j] = rand() % 6 == 0;
 		}
 		gomem_heapdump *d;
-		gomem_gc *gc = analyze(&g, &d);
+		gomem_gc *gc = analyze_paths(&g, &d, _i < 10);
 		uint32_t nn = (uint32_t)gomem_gc_node_count(gc);
 		ck_assert_uint_le(nn, MAXNODES);
 		bool base[MAXNODES], cut[MAXNODES][MAXNODES];
@@ -180,6 +189,91 @@ START_TEST(test_mark_groups_paths)
 }
 END_TEST
 
+/* Without a binary a run of adjacent pointer words is one root: an object
+ * that only its words reach (two of them here) is retained by it, not
+ * left to the super-root; the word after a gap is a root of its own. */
+START_TEST(test_run_retains)
+{
+	hb b;
+	uint64_t w[] = {0, 1, 3}, v[] = {A(0), A(0) + 8, A(1)};
+	hb_start(&b);
+	hb_object(&b, A(0), 16, NULL, NULL, 0);
+	hb_object(&b, A(1), 32, NULL, NULL, 0);
+	hb_bss(&b, 32, w, v, 3);
+	hb_end(&b);
+	gomem_heapdump *d;
+	gomem_gc *gc;
+	gomem_error err = {0};
+	ck_assert_int_eq(gomem_heapdump_read_buffer(&d, b.p, b.len, "g", NULL, &err), GOMEM_OK);
+	ck_assert_int_eq(gomem_gc_analyze(&gc, d, NULL, &err), GOMEM_OK);
+	ck_assert_uint_eq(gomem_heapdump_root_count(d), 2);
+	ck_assert_uint_eq(gomem_gc_retained_objects(gc, gomem_gc_root_node(gc, 0)), 1);
+	ck_assert_uint_eq(gomem_gc_retained_bytes(gc, gomem_gc_root_node(gc, 0)), 16);
+	ck_assert_uint_eq(gomem_gc_retained_bytes(gc, gomem_gc_root_node(gc, 1)), 32);
+	gomem_gc_group *gr;
+	size_t n;
+	ck_assert_int_eq(gomem_gc_group_by(gc, GOMEM_GC_BY_ROOT, &gr, &n), GOMEM_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(gr[0].key, "bss+0x18");
+	ck_assert_str_eq(gr[1].key, "bss+0x0");
+	ck_assert_uint_eq(gr[1].roots, 1);
+	ck_assert_uint_eq(gr[1].retained_bytes, 16);
+	free(gr);
+	gomem_gc_free(gc);
+	gomem_heapdump_free(d);
+	free(b.p);
+}
+END_TEST
+
+/* The names of groupings and orders; the objects --path-to matches: by
+ * type (here "untyped 16B" and so on), reachable, largest retained first,
+ * at least the minimum. Graph: 0 -> 1 -> 2, 0 -> 2 (0: 16 B, 1: 32 B,
+ * 2: 64 B, dominated by 0), 3 (16 B) unreachable. */
+START_TEST(test_names_and_matches)
+{
+	gomem_gc_by by;
+	gomem_gc_sort key;
+	ck_assert_int_eq(gomem_gc_by_parse("site", &by), GOMEM_OK);
+	ck_assert_int_eq(by, GOMEM_GC_BY_SITE);
+	ck_assert_int_eq(gomem_gc_by_parse("shape", &by), GOMEM_E_INVALID);
+	ck_assert_str_eq(gomem_gc_by_name(GOMEM_GC_BY_CLASS), "class");
+	ck_assert_int_eq(gomem_gc_sort_parse("bytes", &key), GOMEM_OK);
+	ck_assert_int_eq(key, GOMEM_GC_SORT_BYTES);
+	ck_assert_int_eq(gomem_gc_sort_parse("size", &key), GOMEM_E_INVALID);
+	struct graph g = {.n = 4};
+	g.root[0] = true;
+	g.edge[0][1] = g.edge[1][2] = g.edge[0][2] = true;
+	gomem_heapdump *d;
+	gomem_gc *gc = analyze(&g, &d);
+	uint32_t *o;
+	size_t n;
+	ck_assert_int_eq(gomem_gc_match(gc, "16B", 0, &o, &n), GOMEM_OK);
+	ck_assert_uint_eq(n, 1); /* not the unreachable one */
+	ck_assert_uint_eq(o[0], 0);
+	free(o);
+	ck_assert_int_eq(gomem_gc_match(gc, "^untyped", 0, &o, &n), GOMEM_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(o[0], 0); /* 112 B retained */
+	ck_assert_uint_eq(o[1], 2); /* 64 */
+	ck_assert_uint_eq(o[2], 1); /* 32 */
+	free(o);
+	ck_assert_int_eq(gomem_gc_match(gc, "^untyped", 64, &o, &n), GOMEM_OK);
+	ck_assert_uint_eq(n, 2);
+	free(o);
+	ck_assert_int_eq(gomem_gc_match(gc, "(", 0, &o, &n), GOMEM_E_INVALID);
+	gomem_gc_group *gr;
+	ck_assert_int_eq(gomem_gc_group_by(gc, GOMEM_GC_BY_CLASS, &gr, &n), GOMEM_OK);
+	ck_assert_int_eq(gomem_gc_group_sort(gr, n, GOMEM_GC_SORT_BYTES), GOMEM_OK);
+	ck_assert_str_eq(gr[0].key, "64B");
+	ck_assert_int_eq(gomem_gc_group_sort(gr, n, GOMEM_GC_SORT_NAME), GOMEM_OK);
+	ck_assert_str_eq(gr[0].key, "16B");
+	ck_assert_str_eq(gr[2].key, "64B");
+	free(gr);
+	gomem_gc_free(gc);
+	gomem_heapdump_free(d);
+}
+END_TEST
+
 static int count_entries(void *payload, const gomem_gc_tree_entry *e)
 {
 	(void)e;
@@ -215,6 +309,14 @@ START_TEST(test_long_chain)
 	ck_assert_int_eq(gomem_gc_tree_walk(gc, GOMEM_GC_SUPERROOT, 0, UINT32_MAX, count_entries, &entries), 0);
 	ck_assert_uint_eq(entries, N + 2);
 	gomem_gc_free(gc);
+	/* without paths the depth-first search marks */
+	gomem_gc_options o = GOMEM_GC_OPTIONS_INIT;
+	o.paths = false;
+	ck_assert_int_eq(gomem_gc_analyze(&gc, d, &o, NULL), GOMEM_OK);
+	ck_assert_uint_eq(gomem_gc_get_summary(gc)->reachable_objects, N);
+	ck_assert_uint_eq(gomem_gc_retained_objects(gc, gomem_gc_object_node(gc, 0)), N);
+	ck_assert_uint_eq(gomem_gc_retained_objects(gc, gomem_gc_object_node(gc, N / 2)), N / 2);
+	gomem_gc_free(gc);
 	gomem_heapdump_free(d);
 }
 END_TEST
@@ -224,9 +326,11 @@ Suite *suite_gc(void)
 	Suite *s = suite_create("gc");
 	TCase *tc = tcase_create("gc");
 	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, test_dominators_brute_force, 0, 10);
+	tcase_add_loop_test(tc, test_dominators_brute_force, 0, 20); /* 10 .. 19: no paths */
 	tcase_add_test(tc, test_mark_groups_paths);
 	tcase_add_test(tc, test_long_chain);
+	tcase_add_test(tc, test_run_retains);
+	tcase_add_test(tc, test_names_and_matches);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -71,6 +71,60 @@ START_TEST(test_graph)
 }
 END_TEST
 
+/* Globals without a binary: one root per run of adjacent pointer words,
+ * named by its first, however the dump is read. The bss holds pointers at
+ * words 0, 1, 2 and 4; word 3 holds an address outside the heap (an
+ * interface's type word, kept before word 4 with keep_outside). */
+static void runs_dump(hb *b)
+{
+	uint64_t words[5] = {A(1), A(1) + 8, A(2), 0x4000, A(2)};
+	hb_start(b);
+	hb_object(b, A(1), 16, NULL, NULL, 0);
+	hb_object(b, A(2), 16, NULL, NULL, 0);
+	hb_uint(b, 13); /* bss */
+	hb_uint(b, 0x500000);
+	hb_uint(b, sizeof(words));
+	hb_bytes(b, words, sizeof(words));
+	for (uint64_t w = 0; w < 5; w++)
+		if (w != 3) {
+			hb_uint(b, 1);
+			hb_uint(b, w * 8);
+		}
+	hb_uint(b, 0);
+	hb_end(b);
+}
+
+START_TEST(test_global_runs)
+{
+	hb b;
+	runs_dump(&b);
+	for (int keep = 0; keep < 2; keep++) {
+		gomem_heapdump *d;
+		gomem_error err = {0};
+		gomem_heapdump_options o = GOMEM_HEAPDUMP_OPTIONS_INIT;
+		o.keep_outside = keep;
+		ck_assert_int_eq(gomem_heapdump_read_buffer(&d, b.p, b.len, "t.dump", &o, &err), GOMEM_OK);
+		ck_assert_uint_eq(gomem_heapdump_root_count(d), 2);
+		const gomem_heapdump_root *r = gomem_heapdump_root_get(d, 0);
+		const uint32_t *t, *w;
+		ck_assert_str_eq(r->name, "bss+0x0");
+		ck_assert_uint_eq(r->size, 24);
+		ck_assert_uint_eq(gomem_heapdump_root_edges(d, 0, &t, &w, NULL), 3);
+		ck_assert_uint_eq(t[0], 0);
+		ck_assert_uint_eq(t[1], 0);
+		ck_assert_uint_eq(t[2], 1);
+		ck_assert_uint_eq(w[2], 2);
+		r = gomem_heapdump_root_get(d, 1);
+		ck_assert_str_eq(r->name, "bss+0x20"); /* not +0x18: the type word does not name it */
+		size_t n = gomem_heapdump_root_edges(d, 1, &t, &w, NULL);
+		ck_assert_uint_eq(n, keep ? 2 : 1);
+		ck_assert_uint_eq(t[n - 1], 1);
+		gomem_heapdump_free(d);
+	}
+	free(b.p);
+}
+END_TEST
+
 /* A bad dump: the error code and the byte offset it names. */
 static void read_bad(const hb *b, int code, uint64_t offset, const char *what)
 {
@@ -197,6 +251,7 @@ Suite *suite_heapdump(void)
 	Suite *s = suite_create("heapdump");
 	TCase *tc = tcase_create("reader");
 	tcase_add_test(tc, test_graph);
+	tcase_add_test(tc, test_global_runs);
 	tcase_add_test(tc, test_truncated_everywhere);
 	tcase_add_test(tc, test_bad_records);
 	tcase_add_test(tc, test_real_dump);

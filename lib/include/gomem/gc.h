@@ -2,7 +2,9 @@
 /* gomem/gc.h — the GC model over a heap dump's object graph: a tri-color
  * mark from the roots with an explicit grey queue (as the runtime's gcWork;
  * no recursion), which gives reachability and, being breadth-first, the
- * shortest path from a root to every object; a dominator tree over
+ * shortest path from a root to every object (without opts.paths the
+ * dominator pass's depth-first search, its grey nodes on an explicit
+ * stack, is the mark: it reaches the same objects); a dominator tree over
  * super-root -> roots -> objects (semi-NCA, iterative) with the retained
  * bytes and objects of every node — what the GC would free if that node
  * went; groupings by root, type, allocation site and size class; and, with
@@ -24,6 +26,7 @@
 #include "gomem/error.h"
 #include "gomem/heapdump.h"
 #include "gomem/svg.h"
+#include "gomem/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -57,7 +60,9 @@ typedef struct gomem_gc_summary {
 	uint64_t unreached_objects, unreached_bytes; /* garbage not yet swept */
 	uint64_t typed_objects, typed_bytes;         /* reachable and typed */
 	uint64_t roots, root_edges;
-	uint64_t max_depth;                          /* longest shortest path, in edges */
+	uint64_t max_depth;                          /* longest shortest path, in edges
+						      * (breadth-first mark: with opts.paths
+						      * or without opts.dominators; else 0) */
 } gomem_gc_summary;
 
 /* Marks D (and builds what OPTS asks for). GOMEM_E_NOMEM, GOMEM_E_FORMAT
@@ -148,6 +153,42 @@ typedef struct gomem_gc_group {
  * (malloc'd; free with gomem_free). Retained of a group counts each object
  * once: a member dominated by another member adds nothing. */
 GOMEM_API int gomem_gc_group_by(const gomem_gc *g, gomem_gc_by by, gomem_gc_group **out, size_t *n);
+/* The grouping called NAME ("root", "type", "site", "class" or "kind"):
+ * GOMEM_OK, or GOMEM_E_INVALID; and the name of BY. */
+GOMEM_API int gomem_gc_by_parse(const char *name, gomem_gc_by *by);
+GOMEM_API const char *gomem_gc_by_name(gomem_gc_by by);
+
+typedef enum {
+	GOMEM_GC_SORT_RETAINED = 0, /* retained bytes, largest first */
+	GOMEM_GC_SORT_OBJECTS,      /* shallow objects, most first */
+	GOMEM_GC_SORT_BYTES,        /* shallow bytes, largest first */
+	GOMEM_GC_SORT_NAME          /* the key */
+} gomem_gc_sort;
+
+/* The order called NAME ("retained", "objects", "bytes" or "name"):
+ * GOMEM_OK, or GOMEM_E_INVALID. */
+GOMEM_API int gomem_gc_sort_parse(const char *name, gomem_gc_sort *key);
+/* Sorts N groups by KEY, ties by their key. GOMEM_E_NOMEM. */
+GOMEM_API int gomem_gc_group_sort(gomem_gc_group *rows, size_t n, gomem_gc_sort key);
+
+/* The reachable objects whose type or allocation site (as --by type and
+ * --by site name them) matches the POSIX extended regular expression REGEX
+ * and that retain at least MIN_RETAINED bytes, largest retained first
+ * (then by index): *OBJS (free with gomem_free), *N. GOMEM_E_INVALID when
+ * REGEX does not compile, GOMEM_E_NOMEM. */
+GOMEM_API int gomem_gc_match(const gomem_gc *g, const char *regex, uint64_t min_retained, uint32_t **objs,
+			     size_t *n);
+
+/* Puts the dump's totals on table T as its metadata (the top-level fields
+ * of the gomem.heapdump/1 JSON): go, objects, bytes, reachable_objects,
+ * reachable_bytes, unreached_objects, unreached_bytes, typed_bytes,
+ * memstats_heap_objects, memstats_heap_alloc, sites ("exact" or
+ * "sampled"). GOMEM_E_NOMEM. */
+GOMEM_API int gomem_gc_table_meta(const gomem_gc *g, gomem_table *t);
+/* Writes the summary's head to FP: the dump (Go release, CPUs, goroutines,
+ * roots), the objects and bytes dumped, reachable (with the dump's own
+ * MemStats), unreached and typed. GOMEM_E_IO. */
+GOMEM_API int gomem_gc_write_summary(const gomem_gc *g, FILE *fp);
 
 /* ---- types ------------------------------------------------------------------ */
 /* The inferred type of OBJ ("main.Entry", "[12]*main.Item", "string bytes"),

@@ -41,7 +41,8 @@ typedef struct gomem_heapdump_options {
 	unsigned int version;    /* GOMEM_HEAPDUMP_OPTIONS_VERSION */
 	/* Names the global variables of the data and bss segments from its
 	 * ELF symbol table (borrowed; NULL: "data+0x…"/"bss+0x…" per
-	 * pointer word). Must be the binary that wrote the dump. */
+	 * run of adjacent pointer words). Must be the binary that wrote the
+	 * dump. */
 	gomem_binary *binary;
 	/* Ceilings for untrusted input: objects and pointer slots (0: 2^31
 	 * objects, 2^33 slots). GOMEM_E_LIMIT past them. */
