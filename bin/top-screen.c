@@ -59,7 +59,20 @@ static void ui_attr_off(const struct ui *u, int pair, attr_t extra)
 		attroff(COLOR_PAIR(pair));
 }
 
-/* One screen line at Y, cut at the right edge (mvprintw would wrap). */
+/* LINE at Y by the people's text rule (names, specs and messages come from
+ * the inputs: a crafted file name must not drive the terminal), cut at the
+ * right edge (mvprintw would wrap); PAD fills the line (reverse video). */
+static void put_text(int y, const char *line, int pad)
+{
+	char clean[1024];
+
+	gomem_text_copy(clean, sizeof(clean), line);
+	if (pad)
+		mvprintw(y, 0, "%-*.*s", COLS, COLS, clean);
+	else
+		mvprintw(y, 0, "%.*s", COLS, clean);
+}
+
 static void put_line(int y, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void put_line(int y, const char *fmt, ...)
 {
@@ -69,7 +82,7 @@ static void put_line(int y, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	mvprintw(y, 0, "%.*s", COLS, line);
+	put_text(y, line, 0);
 }
 
 static void draw_header(const struct ui *u)
@@ -144,7 +157,7 @@ static void draw_main(struct ui *u)
 			attron(A_REVERSE);
 		if (err)
 			ui_attr_on(u, PAIR_ERROR, 0);
-		mvprintw(4 + (int)(i - u->top), 0, "%-*.*s", COLS, COLS, line);
+		put_text(4 + (int)(i - u->top), line, 1);
 		if (err)
 			ui_attr_off(u, PAIR_ERROR, 0);
 		if (i == u->selected)
@@ -223,10 +236,10 @@ static void draw_detail(struct ui *u)
 	ui_attr_on(u, PAIR_HEADER, A_REVERSE);
 	snprintf(line, sizeof(line), "%s  (%s: %s)  %s %s", r->name, gomem_monitor_kind_name(r->kind),
 		 r->spec, t.state, r->message);
-	mvprintw(0, 0, "%-*.*s", COLS, COLS, line);
+	put_text(0, line, 1);
 	ui_attr_off(u, PAIR_HEADER, A_REVERSE);
 	format_row(line, sizeof(line), r, (int)strlen(r->name), r->threads >= 0);
-	mvprintw(1, 0, "%.*s", COLS, line);
+	put_text(1, line, 0);
 	if (r->kind == GOMEM_MONITOR_URL) {
 		char a[GOMEM_UNITS_BUFSIZE], b[GOMEM_UNITS_BUFSIZE], c[GOMEM_UNITS_BUFSIZE],
 			d[GOMEM_UNITS_BUFSIZE];
@@ -318,9 +331,8 @@ static void redraw(struct ui *u)
 		draw_main(u);
 	}
 	if (LINES >= 6 && COLS >= 40)
-		mvprintw(LINES - 1, 0, "%.*s", COLS,
-			 u->status[0] ? u->status
-				      : "q quit  h help  Enter details  Esc back  s sort  p pause  +/- interval");
+		put_text(LINES - 1, u->status[0] ? u->status
+			 : "q quit  h help  Enter details  Esc back  s sort  p pause  +/- interval", 0);
 	wnoutrefresh(stdscr);
 	doupdate();
 }

@@ -414,6 +414,23 @@ else
 fi
 tm send-keys -t g q
 
+# Session h: a log whose name holds a terminal title sequence (ESC ] 2 ; ...
+# BEL) and a C1 CSI: the screen shows them as U+FFFD, by the text rule of
+# every other output, and the title is not set.
+hostile="$tmp/t$(printf '\033]2;pwned\007\302\233')x.log"
+cp "$example" "$hostile"
+printf '#!/bin/sh\nexec "$1" -d 300ms "$2"\n' >"$tmp/run-h"
+session h C.UTF-8 || bad "tmux session h"
+tm send-keys -t h "sh '$tmp/run-h' '$tool' \"\$(ls '$tmp'/t*x.log)\"; echo top-exit=\$?" Enter
+fffd=$(printf '\357\277\275')
+if wait_for h "^t${fffd}]2;pwned${fffd}${fffd}x\\.log  *running"; then
+	ok "screen: control characters in a name shown as U+FFFD"
+else
+	bad "screen: control characters reached the terminal"
+fi
+tm send-keys -t h q
+wait_for h '^top-exit=0$' || bad "session h: q"
+
 tm kill-server 2>/dev/null
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

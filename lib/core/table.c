@@ -351,6 +351,33 @@ int gomem_text_write(FILE *fp, const char *s, size_t n)
 	return GOMEM_OK;
 }
 
+/* One line by the rule into DST (a screen line: tab and newline replaced
+ * too), cut whole characters short of SIZE. */
+size_t gomem_text_copy(char *dst, size_t size, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = s ? strlen(s) : 0, len = 0;
+	uint32_t width = 0;
+	int kept;
+
+	if (dst == NULL || size == 0)
+		return 0;
+	while (n > 0) {
+		size_t k = text_unit(p, n, 0, &kept, &width);
+		const void *from = kept ? (const void *)p : (const void *)replacement;
+		size_t take = kept ? k : 3;
+
+		if (take >= size - len)
+			break;
+		memcpy(dst + len, from, take);
+		len += take;
+		p += k;
+		n -= k;
+	}
+	dst[len] = '\0';
+	return len;
+}
+
 int gomem_text_vprintf(FILE *fp, const char *fmt, va_list ap)
 {
 	char small[1024];

@@ -275,6 +275,27 @@ START_TEST(test_text_printf)
 }
 END_TEST
 
+/* One screen line by the rule into a buffer: controls (tab and newline
+ * too) replaced, kept characters whole, cut before one that would not fit. */
+START_TEST(test_text_copy)
+{
+	char buf[16];
+
+	ck_assert_uint_eq(gomem_text_copy(buf, sizeof(buf), "a\033]2;t\a\tb"), 16 - 1);
+	ck_assert_str_eq(buf, "a\xef\xbf\xbd]2;t\xef\xbf\xbd\xef\xbf\xbd" "b");
+	ck_assert_uint_eq(gomem_text_copy(buf, 6, "ab\xc2\x9b\xe6\x97\xa5"), 5); /* C1 as UTF-8 */
+	ck_assert_str_eq(buf, "ab\xef\xbf\xbd");
+	ck_assert_uint_eq(gomem_text_copy(buf, 5, "abc\xe6\x97\xa5"), 3); /* no half character */
+	ck_assert_str_eq(buf, "abc");
+	ck_assert_uint_eq(gomem_text_copy(buf, sizeof(buf), "\x9b raw"), 7);
+	ck_assert_str_eq(buf, "\xef\xbf\xbd raw");
+	ck_assert_uint_eq(gomem_text_copy(buf, 1, "abc"), 0);
+	ck_assert_str_eq(buf, "");
+	ck_assert_uint_eq(gomem_text_copy(buf, sizeof(buf), NULL), 0);
+	ck_assert_uint_eq(gomem_text_copy(NULL, 4, "abc"), 0);
+}
+END_TEST
+
 /* Titles, LEFT, hidden columns, no header, and no trailing spaces. */
 START_TEST(test_text_columns)
 {
@@ -1171,6 +1192,7 @@ Suite *suite_table(void)
 	tcase_add_test(tc, test_text_controls);
 	tcase_add_loop_test(tc, test_text_write, 0, (int)GOMEM_ARRAY_SIZE(people_cases));
 	tcase_add_test(tc, test_text_printf);
+	tcase_add_test(tc, test_text_copy);
 	tcase_add_test(tc, test_text_columns);
 	tcase_add_test(tc, test_text_empty);
 	tcase_add_loop_test(tc, test_text_cell, 0, (int)GOMEM_ARRAY_SIZE(text_cases));

@@ -178,6 +178,12 @@ GOMEM_API int gomem_text_printf(FILE *fp, const char *fmt, ...)
 GOMEM_API int gomem_text_vprintf(FILE *fp, const char *fmt, va_list ap)
 	GOMEM_PRINTF(2, 0);
 
+/* S as one line by the same rule (tab and newline replaced too) into DST
+ * of SIZE bytes, NUL-terminated, cut before a character that would not fit;
+ * returns its length. For text drawn where no FILE is written (a curses
+ * screen). */
+GOMEM_API size_t gomem_text_copy(char *dst, size_t size, const char *s);
+
 /* Room for any text gomem_format_bytes or gomem_format_duration writes. */
 #define GOMEM_UNITS_BUFSIZE 32
 
