@@ -39,11 +39,18 @@ leaf=$("$gomem" limits --root "$data/cgroup/v2-pod-limit-above" --pid 4242 --for
 	--format json >"$tmp/d.json" && [ "$("$JQ" -r .limit_bytes "$tmp/d.json")" = 7340032000 ] &&
 	ok "--cgroup DIR: a directory's walk" || not_ok "--cgroup DIR: $(cat "$tmp/d.json")"
 
-# The live system: --pid of this shell reads what /proc says.
+# The live system: --pid of this shell reads what /proc says. Where no
+# cgroup filesystem is mounted (a chroot without /sys), that is said, exit 2.
 self=$(sed -n 's/^[0-9]*:memory://p; s/^0:://p' /proc/$$/cgroup | head -n 1)
 "$gomem" limits --pid $$ --format json >"$tmp/live.json" 2>"$tmp/live.err"
 st=$?
-if [ $st = 0 ] && [ "$("$JQ" -r .leaf "$tmp/live.json")" = "$self" ]; then
+if [ -z "$(ls -A /sys/fs/cgroup 2>/dev/null)" ]; then
+	if [ $st = 2 ] && grep -q "no cgroup filesystem is mounted there .*cgroup $self cannot be read" "$tmp/live.err"; then
+		ok "live: no cgroup filesystem here, said (exit 2)"
+	else
+		not_ok "live, no /sys/fs/cgroup: exit $st: $(cat "$tmp/live.err")"
+	fi
+elif [ $st = 0 ] && [ "$("$JQ" -r .leaf "$tmp/live.json")" = "$self" ]; then
 	ok "live: --pid $$ is in $self"
 else
 	not_ok "live: exit $st, leaf $("$JQ" -r .leaf "$tmp/live.json" 2>/dev/null), /proc says $self: $(cat "$tmp/live.err")"

@@ -466,7 +466,11 @@ int gomem_cgroup_read(gomem_cgroup_info *o, const gomem_cgroup_options *opts, go
 	} else {
 		rc = gomem_error_set(err, GOMEM_E_NOTFOUND, "%s: no memory cgroup (v1 memory or v2 line)", path);
 	}
-	if (rc == GOMEM_OK && !is_cgroup(dir))
+	if (rc == GOMEM_OK && !is_cgroup(dir) && !is_cgroup(mount_dir))
+		rc = gomem_error_set(err, GOMEM_E_NOTFOUND,
+				     "%s: no cgroup filesystem is mounted there (a chroot or a container without "
+				     "/sys?), so the limits of cgroup %s cannot be read", mount_dir, cgpath);
+	else if (rc == GOMEM_OK && !is_cgroup(dir))
 		rc = gomem_error_set(err, GOMEM_E_NOTFOUND, "%s: the process's cgroup is not there", dir);
 	if (rc == GOMEM_OK) {
 		snprintf(o->leaf, sizeof(o->leaf), "%s", cgpath);
