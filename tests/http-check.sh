@@ -177,8 +177,12 @@ fi
 
 # Millions of distinct goroutines on four stacks: memory grows with the
 # stacks, not with the goroutines (a 200 MB body), and the run ends with it.
+# Under AddressSanitizer freed blocks wait in a 256 MiB quarantine, which
+# is not what this bound is about: that run keeps none.
+asan_keep=${ASAN_OPTIONS:-}
+case "${CFLAGS:-}" in *-fsanitize=*address*) asan_keep="$asan_keep:quarantine_size_mb=0" ;; esac
 check "goroutines: 4 million over HTTP" 0 "4000000 goroutines in 4 buckets" \
-	"$tmp/maxrss" "$bin/gomem-goroutines" --max-input 8GiB --timeout 0 \
+	env ASAN_OPTIONS="$asan_keep" "$tmp/maxrss" "$bin/gomem-goroutines" --max-input 8GiB --timeout 0 \
 	"http://$a/goroutines?n=4000000&short=1"
 kb=$(sed -n 's/^maxrss //p' "$tmp/err")
 if [ -n "$kb" ] && [ "$kb" -lt 307200 ]; then

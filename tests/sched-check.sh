@@ -22,8 +22,12 @@ check_log() {
 	"$gomem" sched --events --format csv "$log" >"$tmp/ev.csv" 2>"$tmp/ev.err" ||
 		{ not_ok "$label: gomem sched failed: $(head -c 300 "$tmp/ev.err")"; return; }
 	gunzip -cf "$log" >"$tmp/plain.log"
-	procs=$(sed -n 's/^schedload gomaxprocs=//p' "$tmp/plain.log")
-	elapsed=$(sed -n 's/^schedload done elapsed_ms=//p' "$tmp/plain.log")
+	# The program's lines are one write each, but the runtime's schedtrace
+	# is many: one of ours may follow the start of a runtime line.
+	procs=$(sed -n 's/.*schedload gomaxprocs=\([0-9]*\).*/\1/p' "$tmp/plain.log" | head -n 1)
+	elapsed=$(sed -n 's/.*schedload done elapsed_ms=\([0-9]*\).*/\1/p' "$tmp/plain.log" | tail -n 1)
+	[ -n "$procs" ] && [ -n "$elapsed" ] ||
+		{ not_ok "$label: the program's gomaxprocs= or done elapsed_ms= line is missing"; return; }
 	n=$(($(wc -l <"$tmp/ev.csv") - 1))
 	# intervals in [period, period + 11] ms: n - 1 of them fit in the run
 	lo=$((elapsed / (period + 11))) hi=$((elapsed / period + 1))
@@ -36,8 +40,9 @@ check_log() {
 	[ "$bad" = 0 ] && ok "$label: gomaxprocs $procs in every snapshot" ||
 		not_ok "$label: $bad snapshots disagree with gomaxprocs=$procs"
 	# The steady windows: line ranges and the count the program printed.
-	awk '/^schedload steady numgoroutine=/ { split($3, a, "="); from = NR; n = a[2] }
-	     /^schedload end numgoroutine=/ { print from "," NR "," n }' "$tmp/plain.log" >"$tmp/windows"
+	awk 'match($0, /schedload steady numgoroutine=[0-9]+/) {
+		s = substr($0, RSTART, RLENGTH); sub(/.*=/, "", s); from = NR; n = s }
+	     /schedload end numgoroutine=/ { print from "," NR "," n }' "$tmp/plain.log" >"$tmp/windows"
 	[ -s "$tmp/windows" ] || { not_ok "$label: no steady windows in the log"; return; }
 	if head -n 2 "$tmp/ev.csv" | tail -n 1 | awk -F, '{ exit $9 == "" }'; then
 		awk -F, 'NR == FNR { from[NR] = $1; to[NR] = $2; want[NR] = $3; w = NR; next }

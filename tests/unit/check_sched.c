@@ -43,10 +43,14 @@ static void keep(struct parsed *out, const gomem_sched_snapshot *s)
 		k->waits[i] = s->waits[i];
 		k->waits[i].reason = k->reasons[i];
 	}
-	memcpy(k->runq, s->runq, (s->nrunq < 16 ? s->nrunq : 16) * sizeof(*s->runq));
-	memcpy(k->procs, s->procs, (s->nprocs < 8 ? s->nprocs : 8) * sizeof(*s->procs));
-	memcpy(k->threads, s->threads_detail,
-	       (s->nthreads_detail < 16 ? s->nthreads_detail : 16) * sizeof(*s->threads_detail));
+	/* the arrays are NULL when empty: memcpy from NULL is undefined even for 0 bytes */
+	if (s->nrunq)
+		memcpy(k->runq, s->runq, (s->nrunq < 16 ? s->nrunq : 16) * sizeof(*s->runq));
+	if (s->nprocs)
+		memcpy(k->procs, s->procs, (s->nprocs < 8 ? s->nprocs : 8) * sizeof(*s->procs));
+	if (s->nthreads_detail)
+		memcpy(k->threads, s->threads_detail,
+		       (s->nthreads_detail < 16 ? s->nthreads_detail : 16) * sizeof(*s->threads_detail));
 }
 
 static void drain(gomem_sched_parser *p, struct parsed *out)

@@ -24,7 +24,7 @@ static const struct {
 	{"lineprefix", suite_lineprefix},
 	{"trace_reader", suite_trace_reader}, {"trace_order", suite_trace_order}, {"trace_old", suite_trace_old},
 	{"trace_state", suite_trace_state}, {"trace_gc", suite_trace_gc}, {"trace_mmu", suite_trace_mmu},
-	{"lineprefix", suite_lineprefix}, {"sched", suite_sched}, {"limits", suite_limits},
+	{"sched", suite_sched}, {"limits", suite_limits},
 	{"exporter", suite_exporter},
 };
 

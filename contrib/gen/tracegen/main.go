@@ -134,6 +134,11 @@ func main() {
 		fmt.Fprintf(os.Stderr, "unknown workload %q\n", *workload)
 		os.Exit(2)
 	}
+	// No GC may start between here and the NumGC read below, or NumGC and
+	// gctrace would count a cycle the trace cannot hold (trace.Stop and
+	// StopCPUProfile allocate). With GC off, a cycle already marking ends
+	// first, inside the trace (SetGCPercent(-1) waits for it).
+	debug.SetGCPercent(-1)
 	trace.Stop()
 	if *cpuprof {
 		pprof.StopCPUProfile()
