@@ -1,1 +1,1 @@
-gomem limits --oom tests/sched-check.sh
+gomem limits --oom tests/data/sched/go1.22.log
