@@ -106,10 +106,11 @@ done <"$tmp/releases"
 # snapshot streams as NDJSON once, none twice, the cut line whole; then the
 # log is truncated and refilled: a new run.
 
-# wait_lines FILE N: up to 10 s for FILE to hold N lines.
+# wait_lines FILE N: up to 30 s for FILE to hold N lines (a loaded machine
+# running two test suites at once took more than 10).
 wait_lines() {
 	_i=0
-	while [ "$(wc -l <"$1" | tr -d ' ')" -lt "$2" ] && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+	while [ "$(wc -l <"$1" | tr -d ' ')" -lt "$2" ] && [ $_i -lt 300 ]; do sleep 0.1; _i=$((_i + 1)); done
 	[ "$(wc -l <"$1" | tr -d ' ')" -ge "$2" ]
 }
 fix=$top_srcdir/tests/data/sched/go1.22.log
