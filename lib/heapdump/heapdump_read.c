@@ -419,8 +419,8 @@ static bool read_object_fast(struct rd *r)
 	uint64_t nwords = len >> 3, arena_lo = d->params.arena_start, arena_hi = d->params.arena_end;
 	uint64_t last_ptr = UINT64_MAX, nslots = 0, nnil = 0;
 	size_t room = s->cap - s->n, k = 0;
-	uint64_t *value = s->value + s->n;
-	uint32_t *word = s->word + s->n;
+	uint64_t *value = GOMEM_AT(s->value, s->n); /* NULL before the first slot */
+	uint32_t *word = GOMEM_AT(s->word, s->n);
 	bool aux = d->opts.keep_outside;
 	p += len;
 	for (;;) {
